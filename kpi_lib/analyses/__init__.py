@@ -1,0 +1,1 @@
+"""analyses layer of kpi_lib (see docs/architecture.md)."""

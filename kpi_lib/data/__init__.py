@@ -1,0 +1,1 @@
+"""data layer of kpi_lib (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""indicators layer of kpi_lib (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""report layer of kpi_lib (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""run layer of kpi_lib (see docs/architecture.md)."""

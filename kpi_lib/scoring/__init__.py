@@ -1,0 +1,1 @@
+"""scoring layer of kpi_lib (see docs/architecture.md)."""
