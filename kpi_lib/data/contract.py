@@ -196,9 +196,7 @@ CONTRACT: dict[str, TableSpec] = {
             required=False,
             columns=(
                 ColumnSpec("review_id", "id", "Review identifier.", unique=True),
-                ColumnSpec(
-                    "call_id", "id", "Call that was reviewed.", references="calls.call_id"
-                ),
+                ColumnSpec("call_id", "id", "Call that was reviewed.", references="calls.call_id"),
                 _agent_fk("Agent whose call was reviewed."),
                 ColumnSpec("reviewed_at", "timestamp", "When the review was made."),
                 ColumnSpec(
@@ -274,7 +272,10 @@ CONTRACT: dict[str, TableSpec] = {
                 _agent_fk("Agent who submitted it."),
                 ColumnSpec("submitted_at", "timestamp", "When it was submitted."),
                 ColumnSpec(
-                    "accepted", "boolean", "Whether it was adopted; empty if pending.", required=False
+                    "accepted",
+                    "boolean",
+                    "Whether it was adopted; empty if pending.",
+                    required=False,
                 ),
             ),
         ),
@@ -289,7 +290,9 @@ CONTRACT: dict[str, TableSpec] = {
                 ColumnSpec("indicator", "id", "Indicator id from the catalogue."),
                 ColumnSpec("target", "number", "Target value (attainment 100 %)."),
                 ColumnSpec("threshold", "number", "Minimum acceptable value.", required=False),
-                ColumnSpec("stretch", "number", "Cap: value at which credit stops.", required=False),
+                ColumnSpec(
+                    "stretch", "number", "Cap: value at which credit stops.", required=False
+                ),
             ),
         ),
     ]

@@ -64,7 +64,9 @@ class Dataset:
                     f"Dataset `{self.name}` has no `{table}` table (it is optional and was not "
                     f"provided); present tables: {sorted(self.tables)}."
                 )
-            raise KeyError(f"`{table}` is not a contract table; expected one of {sorted(CONTRACT)}.")
+            raise KeyError(
+                f"`{table}` is not a contract table; expected one of {sorted(CONTRACT)}."
+            )
         return self.tables[table]
 
     @property
@@ -84,11 +86,16 @@ class Dataset:
         else:
             for name in sorted(self.tables):
                 h.update(name.encode())
-                h.update(pd.util.hash_pandas_object(self.tables[name], index=False).values.tobytes())
+                h.update(
+                    pd.util.hash_pandas_object(self.tables[name], index=False).values.tobytes()
+                )
         return h.hexdigest()[:16]
 
     def summary(self) -> pd.DataFrame:
         """Row counts per table (used rows), a quick overview for notebooks."""
         return pd.DataFrame(
-            [{"table": t, "rows": len(df), "columns": len(df.columns)} for t, df in self.tables.items()]
+            [
+                {"table": t, "rows": len(df), "columns": len(df.columns)}
+                for t, df in self.tables.items()
+            ]
         )
