@@ -55,7 +55,7 @@ def test_rows_read_equal_rows_used_plus_quarantined(dirty):
         assert row.rows_used == len(ds[table])
     # every quarantined row is in the quarantine table
     for table, row in summary.iterrows():
-        assert ds.quarantine.query("table == @table")["row"].nunique() == row.rows_quarantined
+        assert ds.quarantine[ds.quarantine.table == table]["row"].nunique() == row.rows_quarantined
 
 
 def test_each_reason_is_reported(dirty):

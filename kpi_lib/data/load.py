@@ -75,7 +75,9 @@ def _read_settings(folder: Path) -> dict:
     try:
         settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise DatasetError([Problem("dataset.yaml", None, f"is not valid YAML: {exc}")], folder)
+        raise DatasetError(
+            [Problem("dataset.yaml", None, f"is not valid YAML: {exc}")], folder
+        ) from exc
     if not isinstance(settings, dict):
         raise DatasetError([Problem("dataset.yaml", None, "must be a mapping of settings")], folder)
     return settings
