@@ -40,9 +40,7 @@ def test_environment_yml_matches_pyproject():
     assert wanted == listed, {
         "missing from environment.yml": sorted(set(wanted) - set(listed)),
         "not in pyproject.toml": sorted(set(listed) - set(wanted)),
-        "different bounds": sorted(
-            k for k in set(wanted) & set(listed) if wanted[k] != listed[k]
-        ),
+        "different bounds": sorted(k for k in set(wanted) & set(listed) if wanted[k] != listed[k]),
     }
 
 

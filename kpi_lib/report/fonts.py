@@ -43,7 +43,9 @@ def font_covers(family: str, text: str = SAMPLE_TEXT) -> bool:
     """Whether the font ``family`` has a glyph for every character of ``text``."""
     from matplotlib.ft2font import FT2Font
 
-    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=family), fallback_to_default=False
+    )
     font = FT2Font(path)
     charmap = font.get_charmap()
     return all(ord(ch) in charmap for ch in text if not ch.isspace())

@@ -21,7 +21,9 @@ def _print_table(df: pd.DataFrame, *, title: str | None = None) -> None:
     if df.empty:
         print("  (none)")
         return
-    with pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 200):
+    with pd.option_context(
+        "display.max_rows", 500, "display.max_columns", 50, "display.width", 200
+    ):
         print(df.to_string(index=False))
 
 
@@ -128,7 +130,9 @@ def _cmd_import(args) -> int:
         return 2
     _print_table(result.accounting, title="Source rows accounted for")
     report = result.dataset.load_report
-    _print_table(report[report.reason == ""].drop(columns=["reason", "rows"]), title="\nLoad report")
+    _print_table(
+        report[report.reason == ""].drop(columns=["reason", "rows"]), title="\nLoad report"
+    )
     _print_table(report[report.reason != ""][["table", "reason", "rows"]], title="\nQuarantined")
     print(f"\nContract dataset written to {args.out}")
     return 0
@@ -219,9 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("review", help="run the period review notebooks and publish HTML")
     p.add_argument("--period", default=None, help="e.g. 2026-10; default: last complete period")
     p.add_argument("--cycle", default=None, help="weekly | monthly | quarterly | annual")
-    p.add_argument(
-        "--params", action="append", help="YAML parameter file (repeatable, later wins)"
-    )
+    p.add_argument("--params", action="append", help="YAML parameter file (repeatable, later wins)")
     p.add_argument("--dataset", default=None, help="dataset folder (overrides the params)")
     p.add_argument("--set", action="append", help="override one parameter: KEY=VALUE")
     p.add_argument("--out", default="reports", help="root folder of published reports")

@@ -135,7 +135,10 @@ def last_complete_period(dataset_path: str | Path, cycle: str = "monthly") -> st
     folder = resolve(dataset_path)
     calls = folder / "calls.parquet"
     if calls.is_file():
-        latest = duckdb.sql(f"select max(started_at) from read_parquet('{calls}')").fetchone()[0]
+        with duckdb.connect() as con:
+            latest = con.execute(
+                "select max(started_at) from read_parquet(?)", [str(calls)]
+            ).fetchone()[0]
     else:
         from kpi_lib.data.load import load_dataset
 
@@ -211,9 +214,9 @@ def _index_html(manifest: dict) -> str:
 table{{border-collapse:collapse}}td,th{{padding:4px 12px;border-bottom:1px solid #d0d7de;text-align:left}}</style>
 </head><body>
 <h1>{html.escape(title)}</h1>
-<p>Dataset <code>{html.escape(str(manifest['dataset']))}</code> (fingerprint {manifest['dataset_fingerprint']}),
-generated {html.escape(manifest['finished_at'])} by kpi-workbench {html.escape(manifest['code_version'])}.</p>
-<h2>Reports</h2><table><tr><th>report</th><th>status</th><th>time</th></tr>{''.join(rows)}</table>
+<p>Dataset <code>{html.escape(str(manifest["dataset"]))}</code> (fingerprint {manifest["dataset_fingerprint"]}),
+generated {html.escape(manifest["finished_at"])} by kpi-workbench {html.escape(manifest["code_version"])}.</p>
+<h2>Reports</h2><table><tr><th>report</th><th>status</th><th>time</th></tr>{"".join(rows)}</table>
 {load}
 </body></html>
 """
@@ -275,16 +278,26 @@ def _log(message: str) -> None:
 
 
 def _failed_cell(nb_path: Path) -> str:
+    """'cell N (Error: message)', N counting cells of the source notebook from 1."""
     import nbformat
 
     try:
         nb = nbformat.read(str(nb_path), as_version=4)
     except Exception:  # noqa: BLE001 - the notebook may be unreadable after a crash
         return "unknown cell"
-    for index, cell in enumerate(nb.cells):
+    added = {"injected-parameters", "papermill-error-cell-tag"}
+    position = 0
+    for cell in nb.cells:
+        if added & set(cell.metadata.get("tags", [])):
+            continue
+        position += 1
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                return f"cell {index} ({out.get('ename')}: {str(out.get('evalue'))[:200]})"
+                first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+                return (
+                    f"cell {position} ({out.get('ename')}: {str(out.get('evalue'))[:200]}; "
+                    f"code: {first[:80]!r})"
+                )
     return "unknown cell"
 
 
@@ -302,6 +315,7 @@ def run_review(
     notebooks: list[str] | None = None,
     progress: bool | None = None,
     kernel_name: str | None = None,
+    notebook_dir: str | Path | None = None,
 ) -> ReviewResult:
     """Execute the review notebooks for one period and publish them.
 
@@ -326,6 +340,10 @@ def run_review(
         Notebook stems to run (default: the params' ``notebooks``, else ``period_review``).
     progress : bool, optional
         Progress bar (default: when stderr is a terminal; plain log lines otherwise).
+    kernel_name : str, optional
+        Jupyter kernel to execute with (default: the notebook's own).
+    notebook_dir : path, optional
+        Folder holding the notebooks (default: the project's ``notebooks/``).
 
     Returns
     -------
@@ -350,8 +368,7 @@ def run_review(
     params.update({"cycle": cycle, "period": period, "dataset": str(dataset)})
     names = list(notebooks or settings.get("notebooks") or DEFAULT_NOTEBOOKS)
 
-    root = project_root()
-    nb_dir = root / "notebooks"
+    nb_dir = resolve(notebook_dir) if notebook_dir else project_root() / "notebooks"
     missing = [n for n in names if not (nb_dir / f"{n}.ipynb").is_file()]
     if missing:
         available = sorted(p.stem for p in nb_dir.glob("*.ipynb"))
@@ -372,15 +389,35 @@ def run_review(
         ) from None
     try:
         return _run_locked(
-            pm, names, nb_dir, settings, params, cycle, period, dataset, out_root, target,
-            progress, kernel_name,
+            pm,
+            names,
+            nb_dir,
+            settings,
+            params,
+            cycle,
+            period,
+            dataset,
+            out_root,
+            target,
+            progress,
+            kernel_name,
         )
     finally:
         lock.release()
 
 
 def _run_locked(
-    pm, names, nb_dir, settings, params, cycle, period, dataset, out_root, target, progress,
+    pm,
+    names,
+    nb_dir,
+    settings,
+    params,
+    cycle,
+    period,
+    dataset,
+    out_root,
+    target,
+    progress,
     kernel_name,
 ) -> ReviewResult:
     started = dt.datetime.now(dt.UTC)
