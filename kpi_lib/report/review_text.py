@@ -1,0 +1,253 @@
+"""Words of the period review, in English and Chinese (Simplified and Traditional).
+
+Every heading and sentence a manager reads in the period review comes from here; numbers are
+filled in from the computed tables. Indicator and dimension names come from the catalogue.
+"""
+
+from __future__ import annotations
+
+from kpi_lib._util import check_option
+
+__all__ = ["LANGUAGES", "text", "TEXTS"]
+
+LANGUAGES = ("en", "zh-Hans", "zh-Hant")
+
+#: key -> (English, Simplified, Traditional); ``{name}`` fields are filled by :func:`text`.
+TEXTS: dict[str, tuple[str, str, str]] = {
+    "title": (
+        "{cycle_name} performance review — {period}",
+        "{cycle_name}绩效回顾 — {period}",
+        "{cycle_name}績效回顧 — {period}",
+    ),
+    "cycle.weekly": ("Weekly", "周度", "週度"),
+    "cycle.monthly": ("Monthly", "月度", "月度"),
+    "cycle.quarterly": ("Quarterly", "季度", "季度"),
+    "cycle.annual": ("Annual", "年度", "年度"),
+    "intro": (
+        "Team: {team}. Scheme: {scheme}. {n_agents} agents scored on {n_indicators} indicators "
+        "({dimensions}). Data: {dataset}.",
+        "团队：{team}。考核方案：{scheme}。共 {n_agents} 名坐席，{n_indicators} 项指标（{dimensions}）。数据：{dataset}。",
+        "團隊：{team}。考核方案：{scheme}。共 {n_agents} 名坐席，{n_indicators} 項指標（{dimensions}）。數據：{dataset}。",
+    ),
+    "all_teams": ("all teams", "全部团队", "全部團隊"),
+    "assessed": (
+        "What this cycle assesses: {what}.",
+        "本周期考核内容：{what}。",
+        "本週期考核內容：{what}。",
+    ),
+    "assessed.weekly": (
+        "progress against pro-rated targets (red / yellow / green board)",
+        "按已过天数折算目标的进度（红黄绿看板）",
+        "按已過天數折算目標的進度（紅黃綠看板）",
+    ),
+    "assessed.monthly": (
+        "efficiency and performance results, for fast feedback",
+        "效率与业绩结果，快速反馈",
+        "效率與業績結果，快速反饋",
+    ),
+    "assessed.quarterly": (
+        "efficiency and performance plus service quality and capability growth — the comprehensive appraisal",
+        "效率、业绩，加上服务质量与能力成长——综合考评",
+        "效率、業績，加上服務質量與能力成長——綜合考評",
+    ),
+    "assessed.annual": (
+        "the year's overall rating, team goals, rewards and penalties",
+        "全年综合评级、团队目标、奖惩",
+        "全年綜合評級、團隊目標、獎懲",
+    ),
+    # ---- section headings
+    "h.headline": ("Headline", "要点", "要點"),
+    "h.board": ("Red / yellow / green board", "红黄绿看板", "紅黃綠看板"),
+    "h.leaderboard": ("Leaderboard", "排行榜", "排行榜"),
+    "h.decisions": ("Decisions", "考核结果应用", "考核結果應用"),
+    "h.bonus": ("Bonus distribution", "奖金分配", "獎金分配"),
+    "h.certification": ("Certification candidates", "晋级认证候选人", "晉級認證候選人"),
+    "h.pip": ("Performance improvement plan (PIP) candidates", "绩效改进计划（PIP）候选人", "績效改進計劃（PIP）候選人"),
+    "h.coaching": ("Coaching focus", "辅导重点", "輔導重點"),
+    "h.health": ("Indicator health", "指标健康度", "指標健康度"),
+    "h.scheme": ("Scheme review and weight sensitivity", "方案审查与权重敏感性", "方案審查與權重敏感性"),
+    "h.agents": ("One-to-one pages", "一对一面谈页", "一對一面談頁"),
+    "h.data": ("About the data", "数据说明", "數據說明"),
+    # ---- headline
+    "headline.attainment": (
+        "Team target attainment: {value}.",
+        "团队目标达成率：{value}。",
+        "團隊目標達成率：{value}。",
+    ),
+    "headline.no_target": (
+        "No team sales target was set for this period, so team attainment cannot be shown.",
+        "本期未设置团队销售目标，无法显示团队达成率。",
+        "本期未設置團隊銷售目標，無法顯示團隊達成率。",
+    ),
+    "headline.composite": (
+        "Median composite score {median:.1f} (middle half {q1:.1f}–{q3:.1f}); tiers: {tiers}.",
+        "综合得分中位数 {median:.1f}（中间一半 {q1:.1f}–{q3:.1f}）；等级分布：{tiers}。",
+        "綜合得分中位數 {median:.1f}（中間一半 {q1:.1f}–{q3:.1f}）；等級分佈：{tiers}。",
+    ),
+    "headline.movement": (
+        "Since {previous}: the median composite moved {delta:+.1f} points; {up} agents moved up a tier and {down} moved down.",
+        "与 {previous} 相比：综合得分中位数变化 {delta:+.1f} 分；{up} 人升级，{down} 人降级。",
+        "與 {previous} 相比：綜合得分中位數變化 {delta:+.1f} 分；{up} 人升級，{down} 人降級。",
+    ),
+    "headline.no_previous": (
+        "No earlier period in the data to compare with.",
+        "数据中没有可比较的上一期。",
+        "數據中沒有可比較的上一期。",
+    ),
+    "headline.chart": (
+        "The chart shows how composite scores are spread across agents; the dashed lines are the tier cut-offs.",
+        "图表显示坐席综合得分的分布；虚线为等级分界线。",
+        "圖表顯示坐席綜合得分的分佈；虛線為等級分界線。",
+    ),
+    # ---- board
+    "board.explain": (
+        "Each cell is an agent's result on one indicator against target: green reached it, yellow is within {yellow:.0%} of it, red is below. Grey means no target or no data.",
+        "每格为坐席某项指标相对目标的完成情况：绿色达标，黄色达到目标的 {yellow:.0%} 以上，红色低于此线。灰色表示无目标或无数据。",
+        "每格為坐席某項指標相對目標的完成情況：綠色達標，黃色達到目標的 {yellow:.0%} 以上，紅色低於此線。灰色表示無目標或無數據。",
+    ),
+    "board.weekly": (
+        "Weekly cycle: targets are pro-rated to the {elapsed} of {total} days elapsed in {period}.",
+        "周度看板：目标按 {period} 已过 {elapsed}/{total} 天折算。",
+        "週度看板：目標按 {period} 已過 {elapsed}/{total} 天折算。",
+    ),
+    "board.truncated": (
+        "Showing the {shown} agents needing most attention (most red lights) out of {total}; set the `team` parameter for a full team board.",
+        "仅显示最需关注（红灯最多）的 {shown} 名坐席（共 {total} 名）；设置 `team` 参数可查看完整团队看板。",
+        "僅顯示最需關注（紅燈最多）的 {shown} 名坐席（共 {total} 名）；設置 `team` 參數可查看完整團隊看板。",
+    ),
+    # ---- leaderboard
+    "leader.explain": (
+        "Ranks under the scheme's weights, with the 5–95 % range of ranks when the weights are perturbed by ±{size:.0%} ({draws} draws). A wide range means the position depends on the weights chosen, not only on performance.",
+        "按方案权重的排名，以及权重扰动 ±{size:.0%}（{draws} 次抽样）时排名的 5–95 % 区间。区间宽说明名次取决于权重选择，而不仅是业绩。",
+        "按方案權重的排名，以及權重擾動 ±{size:.0%}（{draws} 次抽樣）時排名的 5–95 % 區間。區間寬說明名次取決於權重選擇，而不僅是業績。",
+    ),
+    "leader.uncertain": (
+        "{n} of the top {k} positions are uncertain (the agent is in the top {k} in fewer than {p:.0%} of draws).",
+        "前 {k} 名中有 {n} 个名次不稳定（该坐席在不足 {p:.0%} 的抽样中进入前 {k}）。",
+        "前 {k} 名中有 {n} 個名次不穩定（該坐席在不足 {p:.0%} 的抽樣中進入前 {k}）。",
+    ),
+    "leader.small": (
+        "Agents marked 'not rankable' have too little data for their rates to be trusted; they are listed but should not be compared by rank.",
+        "标记为“不参与排名”的坐席数据量太少，其比率不可靠；列出但不宜按名次比较。",
+        "標記為「不參與排名」的坐席數據量太少，其比率不可靠；列出但不宜按名次比較。",
+    ),
+    # ---- decisions
+    "bonus.explain": (
+        "A pool of {pool:,.0f} shared in proportion to composite score among agents who pass the scheme's gates{gate_text}.",
+        "奖金池 {pool:,.0f} 按综合得分比例分配给通过方案门槛的坐席{gate_text}。",
+        "獎金池 {pool:,.0f} 按綜合得分比例分配給通過方案門檻的坐席{gate_text}。",
+    ),
+    "cert.explain": (
+        "Rule: {rule}. Evaluated over the last periods of the history.",
+        "规则：{rule}。按历史各期评估。",
+        "規則：{rule}。按歷史各期評估。",
+    ),
+    "pip.explain": (
+        "Persistent low performance: bottom tier in at least {k} of the last {n} periods. The evidence column shows the periods and scores that triggered it.",
+        "持续低绩效：最近 {n} 期中至少 {k} 期处于最低等级。证据列给出触发的期数与得分。",
+        "持續低績效：最近 {n} 期中至少 {k} 期處於最低等級。證據列給出觸發的期數與得分。",
+    ),
+    "coaching.explain": (
+        "Each agent's weakest dimension relative to the team average — the topic for targeted training. Team-wide weak spots appear as the most frequent focus.",
+        "每位坐席相对团队平均最弱的维度——针对性培训的主题。出现最多的即团队共性短板。",
+        "每位坐席相對團隊平均最弱的維度——針對性培訓的主題。出現最多的即團隊共性短板。",
+    ),
+    "none": ("None this period.", "本期无。", "本期無。"),
+    # ---- health
+    "health.explain": (
+        "Where the indicators pull against each other or look gamed, strongest evidence first. Each line says what to do about it.",
+        "指标之间相互冲突或疑似被操纵之处，按证据强度排序，并给出处理建议。",
+        "指標之間相互衝突或疑似被操縱之處，按證據強度排序，並給出處理建議。",
+    ),
+    "health.none": (
+        "No confident conflict or gaming signal in this period's data.",
+        "本期数据中没有可靠的指标冲突或操纵信号。",
+        "本期數據中沒有可靠的指標衝突或操縱信號。",
+    ),
+    "scheme.explain": (
+        "The scheme checked against the design principles of the sources (3–5 core indicators, volume paired with quality, a long-term indicator, a team component).",
+        "对照设计原则检查考核方案（3–5 项核心指标、数量配质量、长期指标、团队指标）。",
+        "對照設計原則檢查考核方案（3–5 項核心指標、數量配質量、長期指標、團隊指標）。",
+    ),
+    "sensitivity.explain": (
+        "Nominal weight vs the share of the composite's spread each indicator actually drives. An indicator whose effective share is far below its weight hardly changes anyone's score.",
+        "名义权重与各指标对综合得分差异的实际贡献份额对比。实际份额远低于权重的指标几乎不影响得分。",
+        "名義權重與各指標對綜合得分差異的實際貢獻份額對比。實際份額遠低於權重的指標幾乎不影響得分。",
+    ),
+    # ---- agent pages
+    "agent.title": ("{name} ({agent_id}), team {team}", "{name}（{agent_id}），团队 {team}", "{name}（{agent_id}），團隊 {team}"),
+    "agent.summary": (
+        "Composite {composite:.1f}, rank {rank} of {n}, tier {tier}.",
+        "综合得分 {composite:.1f}，排名 {rank}/{n}，等级 {tier}。",
+        "綜合得分 {composite:.1f}，排名 {rank}/{n}，等級 {tier}。",
+    ),
+    "agent.strengths": ("Strengths", "优势", "優勢"),
+    "agent.weaknesses": ("To work on", "待改进", "待改進"),
+    "agent.talking": ("Talking points for the one-to-one", "面谈要点", "面談要點"),
+    "agent.trend": ("Trend over the last periods", "近几期趋势", "近幾期趨勢"),
+    "agent.vs": (
+        "{indicator}: {value} (target {target}, team {team})",
+        "{indicator}：{value}（目标 {target}，团队 {team}）",
+        "{indicator}：{value}（目標 {target}，團隊 {team}）",
+    ),
+    "talk.praise": (
+        "Praise: {indicator} at {value} is {gap} the team level ({team}) — ask what works and share it with the team.",
+        "表扬：{indicator} 为 {value}，{gap}团队水平（{team}）——请其分享有效做法。",
+        "表揚：{indicator} 為 {value}，{gap}團隊水平（{team}）——請其分享有效做法。",
+    ),
+    "talk.problem": (
+        "Problem: {indicator} at {value} against a target of {target} ({attainment:.0%} of target). Listen to two recent calls together and find the cause.",
+        "问题：{indicator} 为 {value}，目标 {target}（达成 {attainment:.0%}）。一起听两通近期录音，找出原因。",
+        "問題：{indicator} 為 {value}，目標 {target}（達成 {attainment:.0%}）。一起聽兩通近期錄音，找出原因。",
+    ),
+    "talk.plan": (
+        "Plan: agree a measurable goal for next period — {indicator} from {value} to {goal}.",
+        "计划：约定下期可衡量目标——{indicator} 从 {value} 提升到 {goal}。",
+        "計劃：約定下期可衡量目標——{indicator} 從 {value} 提升到 {goal}。",
+    ),
+    "talk.plan_lower": (
+        "Plan: agree a measurable goal for next period — {indicator} down from {value} to {goal}.",
+        "计划：约定下期可衡量目标——{indicator} 从 {value} 降到 {goal}。",
+        "計劃：約定下期可衡量目標——{indicator} 從 {value} 降到 {goal}。",
+    ),
+    "talk.trend_up": (
+        "Trend: composite up {delta:+.1f} points over the last {n} periods — recognise the progress.",
+        "趋势：近 {n} 期综合得分上升 {delta:+.1f} 分——肯定进步。",
+        "趨勢：近 {n} 期綜合得分上升 {delta:+.1f} 分——肯定進步。",
+    ),
+    "talk.trend_down": (
+        "Trend: composite down {delta:+.1f} points over the last {n} periods — ask what changed.",
+        "趋势：近 {n} 期综合得分下降 {delta:+.1f} 分——了解发生了什么变化。",
+        "趨勢：近 {n} 期綜合得分下降 {delta:+.1f} 分——了解發生了什麼變化。",
+    ),
+    "above": ("above", "高于", "高於"),
+    "below": ("below", "低于", "低於"),
+    "agent.pages_truncated": (
+        "Pages for {shown} of {total} agents (bonus, certification and PIP candidates first); set the `team` parameter to get every agent of a team.",
+        "显示 {total} 名中 {shown} 名坐席的面谈页（优先奖金、认证和 PIP 候选人）；设置 `team` 参数可获得整个团队。",
+        "顯示 {total} 名中 {shown} 名坐席的面談頁（優先獎金、認證和 PIP 候選人）；設置 `team` 參數可獲得整個團隊。",
+    ),
+    # ---- data
+    "data.explain": (
+        "Rows read, used and set aside per table. Set-aside rows are never dropped silently: the data-quality report lists each with its reason.",
+        "各表读取、使用与隔离的行数。隔离行不会被悄悄丢弃：数据质量报告逐条列出原因。",
+        "各表讀取、使用與隔離的行數。隔離行不會被悄悄丟棄：數據質量報告逐條列出原因。",
+    ),
+    "notes": ("Notes on method", "方法说明", "方法說明"),
+}
+
+
+def text(key: str, language: str = "en", **values) -> str:
+    """The sentence ``key`` in ``language``, with ``values`` filled in.
+
+    Examples
+    --------
+    >>> text("h.board", "zh-Hant")
+    '紅黃綠看板'
+    """
+    check_option("language", language, LANGUAGES)
+    try:
+        forms = TEXTS[key]
+    except KeyError:
+        raise KeyError(f"No review text {key!r}; known keys: {sorted(TEXTS)[:10]}...") from None
+    return forms[LANGUAGES.index(language)].format(**values)

@@ -1,0 +1,329 @@
+"""Bring-your-own-export mappings (kpi_lib.data.mapping) on small hand-made files."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from kpi_lib.data.load import load_dataset
+from kpi_lib.data.mapping import (
+    BALANCE_STAGES,
+    MappingError,
+    import_export,
+    load_mapping,
+    parse_mapping,
+)
+from kpi_lib.paths import project_root
+
+MAPPINGS = project_root() / "params" / "mappings"
+
+CALL_LOG = """vru+line,call_id,date,entry,ser_start,ser_exit,outcome,server,type,cust
+AA01,1,990201,7:02:47,7:02:55,7:05:41,AGENT,DORIT,PS,0
+AA01,2,990201,23:59:50,23:59:58,0:01:08,AGENT,TOVA,NE,17
+AA01,3,990201,23:59:54,0:00:26,0:01:33,AGENT,TOVA,PS,18
+AA02,1,990202,9:00:00,0:00:00,0:00:00,HANG,NO_SERVER,PS,0
+AA02,2,990202,9:10:00,9:10:05,9:10:09,AGENT,NO_SERVER,PS,0
+AA02,3,990202,9:20:00,9:20:05,9:22:05,PHANTOM,NO_SERVER,PS,0
+AA02,4,990202,9:30:00,9:30:05,9:31:05,AGENT,DORIT,XX,19
+AA02,5,990202,25:61:00,25:61:00,9:31:05,AGENT,DORIT,PS,20
+"""
+
+
+def bank_like_mapping(**overrides) -> dict:
+    calls = {
+        "file": "log*.csv",
+        "filters": [
+            {"column": "outcome", "in": ["PHANTOM"], "reason": "phantom"},
+            {"column": "outcome", "in": ["HANG"], "reason": "abandoned"},
+        ],
+        "sentinels": {
+            "server": {"values": ["NO_SERVER"], "action": "drop", "reason": "no agent"},
+            "cust": ["0"],
+        },
+        "columns": {
+            "call_id": {"concat": ["vru+line", "call_id"], "sep": "-"},
+            "agent_id": "server",
+            "started_at": "ser_start",
+            "duration_s": {
+                "duration": {
+                    "start": "ser_start",
+                    "end": "ser_exit",
+                    "format": "%H:%M:%S",
+                    "wrap_midnight": True,
+                }
+            },
+            "outcome": "outcome",
+            "customer_id": "cust",
+        },
+        "extra": {"call_type": "type"},
+        "recode": {"outcome": {"AGENT": "connected"}, "call_type": {"PS": "regular"}},
+        "parse": {
+            "started_at": {
+                "format": "%H:%M:%S",
+                "date_from": "date",
+                "date_format": "%y%m%d",
+                "roll_over_from": "entry",
+            }
+        },
+    }
+    raw = {
+        "name": "bank_like",
+        "timezone": "Asia/Jerusalem",
+        "empty_tables": {"orders": "service data"},
+        "tables": {
+            "agents": {
+                "file": "log*.csv",
+                "filters": [{"column": "server", "in": ["NO_SERVER"], "reason": "not an agent"}],
+                "columns": {
+                    "agent_id": "server",
+                    "agent_name": "server",
+                    "team_id": {"const": "T"},
+                },
+                "distinct": True,
+            },
+            "calls": calls,
+        },
+    }
+    raw.update(overrides)
+    return raw
+
+
+@pytest.fixture
+def bank_dir(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "log_feb.csv").write_text(CALL_LOG, encoding="utf-8")
+    return folder
+
+
+def test_recode_parse_derive_sentinels_and_midnight(bank_dir, tmp_path):
+    result = import_export(parse_mapping(bank_like_mapping()), bank_dir, tmp_path / "out")
+    calls = result.dataset["calls"].set_index("call_id")
+    # hours without a leading zero, date from another column
+    assert calls.loc["AA01-1", "started_at"] == pd.Timestamp("1999-02-01 07:02:55")
+    assert calls.loc["AA01-1", "duration_s"] == 166  # 7:05:41 - 7:02:55
+    # end after midnight: 23:59:58 -> 0:01:08 is 70 s, not -86,330 s
+    assert calls.loc["AA01-2", "duration_s"] == 70
+    # service started after midnight of the entry day: the next day
+    assert calls.loc["AA01-3", "started_at"] == pd.Timestamp("1999-02-02 00:00:26")
+    assert calls.loc["AA01-3", "duration_s"] == 67
+    # recode; unlisted values pass through unchanged (kept, visible)
+    assert set(calls.outcome) == {"connected"}
+    assert calls.loc["AA02-4", "call_type"] == "XX"
+    assert calls.loc["AA01-1", "call_type"] == "regular"
+    # sentinel to empty
+    assert pd.isna(calls.loc["AA01-1", "customer_id"])
+    assert calls.loc["AA01-2", "customer_id"] == "17"
+    # distinct agents from the call log
+    assert sorted(result.dataset.agents.agent_id) == ["DORIT", "TOVA"]
+    assert len(result.dataset["orders"]) == 0
+
+
+def test_unparseable_time_is_quarantined_with_its_value(bank_dir):
+    result = import_export(parse_mapping(bank_like_mapping()), bank_dir)
+    q = result.quarantine
+    bad = q[q.column == "started_at"]
+    assert bad.source_row.tolist() == [8]  # 1-based data row in the file
+    assert "25:61:00" in bad.value.iloc[0]
+    assert "AA02-5" not in set(result.dataset["calls"].call_id)
+
+
+def test_every_source_row_is_accounted_for(bank_dir):
+    result = import_export(parse_mapping(bank_like_mapping()), bank_dir)
+    acc = result.accounting
+    calls = acc[acc.table == "calls"]
+    rows = dict(zip(calls.rule, calls.rows, strict=False))
+    assert rows["filter: phantom"] == 1 and rows["filter: abandoned"] == 1
+    assert rows["sentinel server in ['NO_SERVER']: no agent"] == 1
+    balance = result.balance.set_index("table")
+    assert balance.loc["calls", "read"] == len(CALL_LOG.strip().splitlines()) - 1
+    for table, row in balance.iterrows():
+        assert row["read"] == sum(row[s] for s in BALANCE_STAGES), table
+    assert balance["balanced"].all()
+    # used rows are exactly the dataset's rows
+    used = acc[(acc.stage == "used")].groupby("table")["rows"].sum()
+    for table, n in used.items():
+        assert n == len(result.dataset[table])
+    assert "orders" in set(acc[acc.stage == "empty"].table)
+
+
+def test_written_dataset_reloads(bank_dir, tmp_path):
+    out = tmp_path / "out"
+    result = import_export(parse_mapping(bank_like_mapping()), bank_dir, out)
+    for name in ("agents.parquet", "calls.parquet", "orders.parquet", "dataset.yaml"):
+        assert (out / name).is_file(), name
+    for name in ("load_report.csv", "quarantine.csv", "import_accounting.csv"):
+        assert (out / name).is_file(), name
+    settings = yaml.safe_load((out / "dataset.yaml").read_text(encoding="utf-8"))
+    assert settings["timezone"] == "Asia/Jerusalem"
+    assert settings["empty_tables"] == {"orders": "service data"}
+    again = load_dataset(out)
+    pd.testing.assert_frame_equal(
+        again["calls"].reset_index(drop=True),
+        result.dataset["calls"].reset_index(drop=True),
+        check_dtype=False,
+    )
+    with pytest.raises(ValueError, match="raw exports are never overwritten"):
+        import_export(parse_mapping(bank_like_mapping()), bank_dir, bank_dir)
+
+
+def test_mapping_errors_name_key_and_nearest(tmp_path):
+    raw = bank_like_mapping()
+    raw["tables"]["calls"]["columns"]["outcom"] = raw["tables"]["calls"]["columns"].pop("outcome")
+    raw["tables"]["calls"]["sentinals"] = {}
+    raw["tables"]["cals"] = raw["tables"]["calls"]
+    raw["timezone"] = "Mars/Olympus"
+    with pytest.raises(MappingError) as info:
+        parse_mapping(raw)
+    msg = str(info.value)
+    assert "`tables.calls[0].columns.outcom`" in msg and "Did you mean 'outcome'?" in msg
+    assert "`tables.calls[0].sentinals`: unknown key. Did you mean 'sentinels'?" in msg
+    assert "`tables.cals`" in msg and "Did you mean 'calls'?" in msg
+    assert "required contract column `calls.outcome` is not mapped" in msg
+    assert "`timezone`" in msg
+    assert len(info.value.problems) >= 5  # all problems collected in one error
+
+
+def test_filter_without_reason_and_bad_spec_are_rejected():
+    raw = bank_like_mapping()
+    raw["tables"]["calls"]["filters"].append({"column": "outcome", "in": ["X"]})
+    raw["tables"]["calls"]["columns"]["customer_id"] = {"cnst": "x"}
+    with pytest.raises(MappingError) as info:
+        parse_mapping(raw)
+    msg = str(info.value)
+    assert "filters[2].reason`: every filter must state why" in msg
+    assert "`tables.calls[0].columns.customer_id`" in msg and "Did you mean 'const'?" in msg
+
+
+def test_missing_source_column_names_key_column_and_columns_found(bank_dir):
+    raw = bank_like_mapping()
+    raw["tables"]["calls"]["columns"]["agent_id"] = "servr"
+    raw["tables"]["calls"]["extra"]["call_type"] = "typ"
+    with pytest.raises(MappingError) as info:
+        import_export(parse_mapping(raw), bank_dir)
+    msg = str(info.value)
+    assert "`tables.calls[0].columns.agent_id`: source column 'servr' is not in log_feb.csv" in msg
+    assert "Did you mean 'server'?" in msg and "Columns found:" in msg
+    assert "`tables.calls[0].extra.call_type`: source column 'typ'" in msg
+
+
+def test_required_table_must_be_mapped_or_declared_empty():
+    raw = bank_like_mapping()
+    del raw["empty_tables"]
+    raw["absent_tables"] = ["orders"]
+    with pytest.raises(MappingError, match="`orders` is a required table"):
+        parse_mapping(raw)
+
+
+def test_yaml_yes_no_stay_strings(tmp_path):
+    # YAML 1.1 would turn the key `yes` into True; the mapping loader keeps it as text
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        """
+tables:
+  agents:
+    inline: [{agent_id: A, agent_name: A, team_id: T}]
+  calls:
+    file: c.csv
+    columns:
+      call_id: {row_number: true, prefix: "C"}
+      agent_id: {const: A}
+      started_at: t
+      duration_s: d
+      outcome: y
+    recode:
+      outcome: {yes: connected, no: no_answer}
+empty_tables: [orders]
+""",
+        encoding="utf-8",
+    )
+    (tmp_path / "c.csv").write_text("t;d;y\n2026-10-01 09:00;60;yes\n2026-10-01 09:05;0;no\n")
+    result = import_export(load_mapping(path), tmp_path)
+    calls = result.dataset["calls"]
+    assert calls.outcome.tolist() == ["connected", "no_answer"]  # `;` detected
+    assert calls.call_id.tolist() == ["C1", "C2"]
+
+
+def test_bom_and_gb18030_csv(tmp_path):
+    raw = {
+        "tables": {
+            "agents": {
+                "file": "agents.csv",
+                "columns": {"agent_id": "工号", "agent_name": "姓名", "team_id": "组别"},
+            },
+            "calls": {
+                "file": "calls.csv",
+                "columns": {
+                    "call_id": "编号",
+                    "agent_id": "工号",
+                    "started_at": "时间",
+                    "duration_s": {"const": 0},
+                    "outcome": {"const": "busy"},
+                },
+            },
+        },
+        "empty_tables": ["orders"],
+    }
+    (tmp_path / "agents.csv").write_bytes("工号,姓名,组别\nA1,张伟,一组\n".encode("gb18030"))
+    (tmp_path / "calls.csv").write_bytes("\ufeff编号,工号,时间\nC1,A1,2026-10-01 09:00\n".encode())
+    ds = import_export(parse_mapping(raw), tmp_path).dataset
+    assert ds.agents.agent_name.tolist() == ["张伟"]
+    assert ds["calls"].call_id.tolist() == ["C1"]
+
+
+def _cn_export(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    calls = pd.DataFrame(
+        {
+            "通话编号": ["T001", "T002", "T003", "T004", "T005"],
+            "坐席工号": ["1001", "1001", "1002", "1002", "1003"],
+            "坐席姓名": ["张伟", "张伟", "李娜", "李娜", "王芳"],
+            "所属组": ["一组", "一组", "二组", "二组", "二组"],
+            "通话日期": ["2026/10/08"] * 5,
+            "开始时间": ["9:05:00", "9:15:00", "23:58:30", "10:00:00", "11:00:00"],
+            "结束时间": ["9:08:20", "9:15:00", "0:02:30", "10:00:00", "11:00:10"],
+            "通话结果": ["接通", "未接", "接通", "空号", "测试"],
+            "客户编号": ["K1", "K2", "K3", "K4", "K5"],
+            "备注": ["", "", "跨零点", "", ""],
+        }
+    )
+    with pd.ExcelWriter(folder / "通话记录_2026年10月.xlsx") as xl:
+        pd.DataFrame([["某公司 通话明细 2026年10月"], [""]]).to_excel(
+            xl, sheet_name="通话明细", index=False, header=False
+        )
+        calls.to_excel(xl, sheet_name="通话明细", index=False, startrow=2)
+    (folder / "订单.csv").write_bytes(
+        (
+            "订单号,坐席工号,客户编号,下单时间,金额\n"
+            'D1,1001,K1,2026年10月08日 10:00,"¥1,280.00"\n'
+            "D2,1002,K3,2026年10月09日 11:30,560元\n"
+            "D3,1002,K4,2026年10月09日 12:00,免费\n"
+        ).encode("gb18030")
+    )
+    return folder
+
+
+def test_example_cn_crm_mapping_on_xlsx_with_title_rows(tmp_path):
+    folder = _cn_export(tmp_path / "export")
+    result = import_export(load_mapping(MAPPINGS / "example_cn_crm.yaml"), folder)
+    ds = result.dataset
+    calls = ds["calls"].set_index("call_id")
+    assert ds.agents.set_index("agent_id").loc["1001", "agent_name"] == "张伟"
+    assert calls.loc["T001", "outcome"] == "connected" and calls.loc["T001", "duration_s"] == 200
+    assert calls.loc["T003", "duration_s"] == 240  # 23:58:30 -> 0:02:30
+    assert calls.loc["T004", "outcome"] == "invalid_number"
+    assert "T005" not in calls.index  # test call, dropped by a stated filter
+    orders = ds["orders"].set_index("order_id")
+    assert orders.loc["D1", "amount"] == 1280.0 and orders.loc["D2", "amount"] == 560.0
+    assert orders.loc["D1", "ordered_at"] == pd.Timestamp("2026-10-08 10:00")
+    # "免费" is not a number: quarantined with its raw value, and counted
+    assert "免费" in result.quarantine.set_index("table").loc["orders", "value"]
+    assert result.balance["balanced"].all()
+
+
+def test_shipped_mappings_are_valid():
+    names = sorted(p.name for p in MAPPINGS.glob("*.yaml"))
+    assert {"anonymous_bank.yaml", "uci_bank_marketing.yaml", "olist_funnel.yaml"} <= set(names)
+    for path in MAPPINGS.glob("*.yaml"):
+        load_mapping(path)
