@@ -16,6 +16,7 @@ from kpi_lib.data.synth import generate
 from kpi_lib.paths import project_root
 
 SAMPLE = project_root(Path(__file__).parent) / "data" / "sample"
+CASE_STUDY = project_root(Path(__file__).parent) / "data" / "case_study"
 
 # 80 agents x 6 months, scheme change in month 5: small but large enough for every behaviour
 SMALL = dict(agents=80, months=6, seed=11, start="2026-01", scheme_change="2026-05-01")
@@ -123,8 +124,12 @@ def test_talk_time_and_intent_shape(small):
     assert conn["duration_s"].quantile(0.95) > 3 * median  # long tail
     # intent and need capture rise with talk time
     long_calls = conn["duration_s"] >= 300
-    assert conn.loc[long_calls, "intent_rating"].mean() > conn.loc[~long_calls, "intent_rating"].mean()
-    assert conn.loc[long_calls, "need_captured"].mean() > conn.loc[~long_calls, "need_captured"].mean()
+    assert (
+        conn.loc[long_calls, "intent_rating"].mean() > conn.loc[~long_calls, "intent_rating"].mean()
+    )
+    assert (
+        conn.loc[long_calls, "need_captured"].mean() > conn.loc[~long_calls, "need_captured"].mean()
+    )
 
 
 def test_repeat_orders_exist_and_peak_structure(small):
@@ -232,7 +237,8 @@ def _monthly(t, agents_mask_ids):
     g = calls.groupby("month")
     return pd.DataFrame(
         {
-            "dials_per_day": g.size() / g.apply(lambda d: d.groupby("agent_id")["day"].nunique().sum()),
+            "dials_per_day": g.size()
+            / g.apply(lambda d: d.groupby("agent_id")["day"].nunique().sum()),
             "effective_rate": g["effective"].sum() / g["connected"].sum(),
         }
     )
@@ -350,11 +356,28 @@ def test_bad_options_are_rejected(tmp_path):
 # ----------------------------------------------------------------------------- committed sample
 
 
-@pytest.mark.skipif(not (SAMPLE / "dataset.yaml").is_file(), reason="data/sample not generated")
-def test_committed_sample_is_reproduced_byte_for_byte(tmp_path):
-    meta = yaml.safe_load((SAMPLE / "dataset.yaml").read_text())
+@pytest.mark.parametrize("folder", [SAMPLE, CASE_STUDY], ids=["sample", "case_study"])
+def test_committed_dataset_is_reproduced_byte_for_byte(folder, tmp_path):
+    if not (folder / "dataset.yaml").is_file():
+        pytest.skip(f"{folder} not generated")
+    meta = yaml.safe_load((folder / "dataset.yaml").read_text())
     generate(tmp_path, **meta["parameters"])
-    assert _sha(tmp_path) == _sha(SAMPLE)
+    assert _sha(tmp_path) == _sha(folder)
+
+
+@pytest.mark.skipif(not (SAMPLE / "dataset.yaml").is_file(), reason="data/sample not generated")
+def test_committed_sample_has_a_november_peak():
+    calls = pd.read_parquet(SAMPLE / "calls.parquet", columns=["agent_id", "started_at"])
+    orders = pd.read_parquet(SAMPLE / "orders.parquet", columns=["ordered_at", "amount"])
+    day = calls["started_at"].dt.normalize()
+    month = calls["started_at"].dt.to_period("M")
+    agent_days = pd.DataFrame({"a": calls["agent_id"], "d": day, "m": month}).drop_duplicates()
+    per_day = calls.groupby(month).size() / agent_days.groupby("m").size()
+    sales_per_day = orders.groupby(orders["ordered_at"].dt.to_period("M"))["amount"].sum()
+    sales_per_day = sales_per_day / agent_days.groupby("m").size()
+    nov = pd.Period("2025-11")
+    assert per_day[nov] > 1.08 * per_day.drop(nov).median()
+    assert sales_per_day[nov] > 1.2 * sales_per_day.drop(nov).median()
 
 
 @pytest.mark.skipif(not (SAMPLE / "dataset.yaml").is_file(), reason="data/sample not generated")
@@ -365,11 +388,13 @@ def test_committed_sample_recovers_the_case_study_effects():
     assert -0.16 < treated["relative_change"]["dials_per_agent_day"] < -0.06
     assert 0.15 < treated["relative_change"]["effective_call_rate"] < 0.35
     assert abs(comparison["relative_change"]["effective_call_rate"]) < 0.1
-    assert 11 < treated["before"]["complaints_per_100"] < 19
-    assert treated["after"]["complaints_per_100"] < 7.5
+    assert 11 < treated["before"]["complaints_per_100_paying"] < 19
+    assert treated["after"]["complaints_per_100_paying"] < 7.5
     assert treated["before"]["repurchase_rate"] < 0.05
     assert 0.09 < treated["after"]["repurchase_rate"] < 0.15
     assert treated["relative_change"]["sales_per_agent_day"] > -0.05
+    assert treated["relative_change"]["complaints_per_100_served"] < -0.45
+    assert abs(comparison["relative_change"]["complaints_per_100_served"]) < 0.3
     # the recorded values agree with the files: recompute the treated effective-call rate
     calls = pd.read_parquet(
         SAMPLE / "calls.parquet",

@@ -327,7 +327,9 @@ def contract_markdown() -> str:
         "Booleans accept true/false, 1/0, yes/no, y/n.",
         "",
         "Rows that break a rule below are not dropped: they go to the quarantine table with "
-        "the reason, and the load report counts them.",
+        "the reason, and the load report counts them. An export that does not match the "
+        "contract can be converted with a YAML mapping and `kpi import` (see "
+        "[mappings.md](mappings.md)).",
         "",
     ]
     for spec in CONTRACT.values():

@@ -128,7 +128,8 @@ def _cmd_import(args) -> int:
     except (DatasetError, ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    _print_table(result.accounting, title="Source rows accounted for")
+    _print_table(result.balance, title="Every source row accounted for")
+    _print_table(result.accounting, title="\nSource rows by stage and rule")
     report = result.dataset.load_report
     _print_table(
         report[report.reason == ""].drop(columns=["reason", "rows"]), title="\nLoad report"
