@@ -1,0 +1,512 @@
+"""Decisions that follow from the scorecard: bonus, commission rate, certification, PIP and
+coaching focus. Every function returns the evidence behind each decision, so that a manager can
+explain it to the agent.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+import pandas as pd
+
+from kpi_lib._util import check_option
+from kpi_lib.scoring.composite import Scorecard
+
+__all__ = [
+    "SENIOR_RULE",
+    "DEFAULT_COMMISSION_TIERS",
+    "bonus_allocation",
+    "certification_candidates",
+    "coaching_focus",
+    "commission_tiers",
+    "pip_candidates",
+    "team_weak_spots",
+]
+
+#: Source 003: two consecutive months with satisfaction >= 95 % and the sales target met ->
+#: eligible for senior certification.
+SENIOR_RULE = {
+    "name": "senior certification",
+    "consecutive": 2,
+    "conditions": [
+        {"indicator": "satisfaction_rate", "field": "value", "op": ">=", "value": 0.95},
+        {"indicator": "sales_amount", "field": "attainment", "op": ">=", "value": 1.0},
+    ],
+}
+
+#: (lowest attainment, commission rate): below 80 % of target 2 %, ...
+DEFAULT_COMMISSION_TIERS = [(0.0, 0.02), (0.8, 0.03), (1.0, 0.05), (1.2, 0.06)]
+
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+
+
+def _agents(history) -> pd.DataFrame:
+    if isinstance(history, Scorecard):
+        return history.agents
+    if isinstance(history, list | tuple):
+        return pd.concat([_agents(h) for h in history], ignore_index=True)
+    return history
+
+
+def _indicators(history) -> pd.DataFrame:
+    if isinstance(history, Scorecard):
+        return history.indicators
+    if isinstance(history, list | tuple):
+        return pd.concat([_indicators(h) for h in history], ignore_index=True)
+    return history
+
+
+def _period_index(periods: pd.Series) -> pd.Series:
+    """Consecutive integers for consecutive period labels (months, quarters, years, weeks)."""
+    p = periods.astype(str)
+    out = pd.Series(np.nan, index=p.index)
+    m = p.str.extract(r"^(\d{4})-(\d{2})$").astype(float)
+    out = out.fillna(m[0] * 12 + m[1])
+    q = p.str.extract(r"^(\d{4})-Q([1-4])$").astype(float)
+    out = out.fillna(q[0] * 4 + q[1])
+    w = p.str.extract(r"^(\d{4})-W(\d{2})$").astype(float)
+    wk = pd.Series(
+        [
+            pd.Timestamp.fromisocalendar(int(a), int(b), 1).toordinal() // 7
+            if not np.isnan(a)
+            else np.nan
+            for a, b in zip(w[0], w[1], strict=True)
+        ],
+        index=p.index,
+        dtype=float,
+    )
+    out = out.fillna(wk)
+    y = p.str.extract(r"^(\d{4})$").astype(float)
+    out = out.fillna(y[0])
+    if out.isna().any():
+        bad = sorted(p[out.isna()].unique())
+        raise ValueError(
+            f"Unrecognised period labels {bad}; expected 2026-10, 2026-Q4, 2026 or 2026-W43."
+        )
+    return out
+
+
+def bonus_allocation(
+    scorecard: Scorecard | pd.DataFrame,
+    *,
+    pool: float,
+    period: str | None = None,
+    min_composite: float = 0.0,
+    exponent: float = 1.0,
+    tier_multipliers: dict[str, float] | None = None,
+    require_gates: bool = True,
+    decimals: int = 2,
+) -> pd.DataFrame:
+    """Distribute a bonus pool by composite score among eligible agents.
+
+    Parameters
+    ----------
+    scorecard : Scorecard or its ``agents`` table
+    pool : float
+        Amount to distribute (per period).
+    period : str, optional
+        Period to allocate (default: the latest in the scorecard).
+    min_composite : float
+        Agents below this composite get nothing.
+    exponent : float
+        Share proportional to ``composite ** exponent`` (> 1 favours top scorers).
+    tier_multipliers : dict, optional
+        E.g. ``{"A": 1.5, "B": 1.0, "C": 0.5, "D": 0}``, multiplying each agent's weight.
+    require_gates : bool
+        Agents who fail a bonus gate (e.g. compliance < 90 %) get nothing, whatever the score.
+    decimals : int
+        Bonuses are rounded; the rounding remainder goes to the highest share.
+
+    Returns
+    -------
+    DataFrame
+        One row per agent: ``agent_id``, ``team_id``, ``period``, ``composite``, ``rank``,
+        ``tier``, ``eligible``, ``reason`` (why not eligible, else empty), ``share`` (of the
+        pool) and ``bonus``. The bonuses add up to ``pool`` when anybody is eligible.
+    """
+    if pool < 0:
+        raise ValueError(f"`pool` must be >= 0, got {pool}.")
+    a = _agents(scorecard).copy()
+    if period is None:
+        order = _period_index(a["period"].drop_duplicates())
+        period = str(a["period"].drop_duplicates().iloc[int(np.argmax(order.to_numpy()))])
+    a = a[a["period"].astype(str) == str(period)].reset_index(drop=True)
+    reason = np.full(len(a), "", dtype=object)
+    comp = a["composite"].to_numpy(dtype=float)
+    reason = np.where(np.isnan(comp), "no composite (too few indicators with a value)", reason)
+    reason = np.where(
+        (reason == "") & (comp < min_composite), f"composite below {min_composite:g}", reason
+    )
+    if require_gates and "bonus_eligible" in a:
+        failed = ~a["bonus_eligible"].astype(bool).to_numpy()
+        texts = a.get("gate_failures", pd.Series([""] * len(a))).astype(str).to_numpy()
+        reason = np.where((reason == "") & failed, "gate failed: " + texts, reason)
+    weight = np.where(reason == "", np.clip(np.nan_to_num(comp), 0, None) ** exponent, 0.0)
+    if tier_multipliers is not None:
+        mult = a["tier"].map(tier_multipliers).fillna(0.0).to_numpy(dtype=float)
+        reason = np.where((reason == "") & (mult == 0), "tier earns no bonus", reason)
+        weight = weight * mult
+    total = weight.sum()
+    share = weight / total if total > 0 else np.zeros(len(a))
+    bonus = np.round(share * pool, decimals)
+    if total > 0:
+        bonus[int(np.argmax(share))] += round(pool - bonus.sum(), decimals)
+    a["eligible"] = reason == ""
+    a["reason"] = reason
+    a["share"] = share
+    a["bonus"] = bonus
+    cols = [
+        "agent_id",
+        "team_id",
+        "period",
+        "composite",
+        "rank",
+        "tier",
+        "eligible",
+        "reason",
+        "share",
+        "bonus",
+    ]
+    return a[cols].sort_values(["bonus", "composite"], ascending=False).reset_index(drop=True)
+
+
+def commission_tiers(
+    scorecard: Scorecard | pd.DataFrame,
+    *,
+    indicator: str = "sales_amount",
+    tiers: list[tuple[float, float]] | None = None,
+    period: str | None = None,
+    require_gates: bool = False,
+) -> pd.DataFrame:
+    """Commission rate set by attainment of the sales target.
+
+    Parameters
+    ----------
+    scorecard : Scorecard or an indicator table with ``value``, ``target`` and ``attainment``
+    indicator : str
+        Indicator whose attainment sets the rate and whose value the rate applies to.
+    tiers : list of (lowest attainment, rate)
+        Default :data:`DEFAULT_COMMISSION_TIERS`: < 80 % -> 2 %, 80-100 % -> 3 %,
+        100-120 % -> 5 %, >= 120 % -> 6 %.
+    require_gates : bool
+        Agents failing a bonus gate get the lowest rate.
+
+    Returns
+    -------
+    DataFrame
+        ``agent_id``, ``team_id``, ``period``, ``value``, ``target``, ``attainment``,
+        ``band`` (e.g. ``100%-120%``), ``commission_rate`` and ``commission`` (rate x value).
+    """
+    tiers = sorted(tiers or DEFAULT_COMMISSION_TIERS)
+    ind = _indicators(scorecard)
+    rows = ind[ind["indicator"] == indicator].copy()
+    if not len(rows):
+        raise KeyError(f"commission_tiers: no `{indicator}` rows in the scorecard.")
+    if "attainment" not in rows:
+        raise KeyError("commission_tiers: needs `attainment` (score with targets first).")
+    if period is not None:
+        rows = rows[rows["period"].astype(str) == str(period)]
+    cuts = np.array([t[0] for t in tiers], dtype=float)
+    rates = np.array([t[1] for t in tiers], dtype=float)
+    att = rows["attainment"].to_numpy(dtype=float)
+    pos = np.searchsorted(cuts, np.nan_to_num(att, nan=-np.inf), side="right") - 1
+    pos = np.clip(pos, 0, len(tiers) - 1)
+    labels = [
+        f">= {cuts[k]:.0%}" if k == len(cuts) - 1 else f"{cuts[k]:.0%}-{cuts[k + 1]:.0%}"
+        for k in range(len(cuts))
+    ]
+    if require_gates and isinstance(scorecard, Scorecard):
+        ok = scorecard.agents.set_index(["agent_id", "period"])["bonus_eligible"]
+        passed = rows.set_index(["agent_id", "period"]).index.map(ok).fillna(False).to_numpy()
+        pos = np.where(passed.astype(bool), pos, 0)
+    rows["band"] = [labels[k] for k in pos]
+    rows["commission_rate"] = np.where(np.isnan(att), np.nan, rates[pos])
+    rows["commission"] = rows["commission_rate"] * rows["value"]
+    cols = [
+        "agent_id",
+        "team_id",
+        "period",
+        "value",
+        "target",
+        "attainment",
+        "band",
+        "commission_rate",
+        "commission",
+    ]
+    return rows[cols].reset_index(drop=True)
+
+
+def certification_candidates(
+    history: Scorecard | pd.DataFrame | list,
+    *,
+    rule: dict | None = None,
+    as_of: str | None = None,
+) -> pd.DataFrame:
+    """Agents who meet a certification rule over consecutive periods.
+
+    Parameters
+    ----------
+    history : Scorecard, list of Scorecards, or indicator table
+        Indicator rows over several periods; ``attainment`` conditions need targets (a
+        scorecard has them).
+    rule : dict
+        ``{"name", "consecutive": n, "conditions": [{"indicator", "field": "value" |
+        "attainment" | "score", "op": ">=", "value"}], "require_gates": bool}``; default
+        :data:`SENIOR_RULE` (two consecutive months with satisfaction >= 95 % and the sales
+        target met). Rules can also live in ``params/scorecard.yaml``.
+    as_of : str, optional
+        Only consider periods up to this one, and require the streak to end in it
+        (default: the streak may end anywhere, ``last_period`` tells when).
+
+    Returns
+    -------
+    DataFrame
+        One row per agent: ``agent_id``, ``team_id``, ``rule``, ``eligible``, ``streak``
+        (longest run of consecutive periods meeting every condition), ``current_streak``
+        (run ending in the latest period), ``periods`` (the qualifying periods of the longest
+        run), ``last_period`` and ``evidence`` (the values behind the latest period), eligible
+        agents first.
+    """
+    rule = rule or SENIOR_RULE
+    n_needed = int(rule.get("consecutive", 2))
+    conds = rule.get("conditions") or []
+    if not conds:
+        raise ValueError("certification rule needs `conditions`.")
+    ind = _indicators(history)
+    for c in conds:
+        check_option("op", c.get("op", ">="), list(_OPS))
+        field = c.get("field", "value")
+        if field not in ind:
+            raise KeyError(
+                f"certification rule uses `{field}` of `{c['indicator']}`, but the "
+                f"history has no `{field}` column (score it with targets first)."
+            )
+        if c["indicator"] not in set(ind["indicator"]):
+            raise KeyError(f"certification rule needs `{c['indicator']}`, absent from the history.")
+    if as_of is not None:
+        idx = _period_index(ind["period"])
+        ind = ind[idx <= float(_period_index(pd.Series([as_of])).iloc[0])]
+    per = ind[["agent_id", "period"]].drop_duplicates().reset_index(drop=True)
+    met = pd.Series(True, index=pd.MultiIndex.from_frame(per))
+    evidence = {k: [] for k in met.index}
+    for c in conds:
+        field = c.get("field", "value")
+        sub = ind[ind["indicator"] == c["indicator"]].set_index(["agent_id", "period"])[field]
+        sub = sub[~sub.index.duplicated()].reindex(met.index)
+        ok = _OPS[c.get("op", ">=")](sub, float(c["value"])) & sub.notna()
+        met &= ok.to_numpy()
+        for k, v in sub.items():
+            shown = (
+                "missing"
+                if pd.isna(v)
+                else (f"{v:.1%}" if field == "attainment" or abs(v) <= 1 else f"{v:,.4g}")
+            )
+            evidence[k].append(f"{c['indicator']} {field} {shown}")
+    if rule.get("require_gates") and isinstance(history, Scorecard):
+        ok = history.agents.set_index(["agent_id", "period"])["certification_eligible"]
+        met &= ok.reindex(met.index).fillna(False).astype(bool).to_numpy()
+    team = ind.drop_duplicates("agent_id").set_index("agent_id").get("team_id")
+    rows = []
+    for agent, g in met.groupby(level=0):
+        periods = g.index.get_level_values(1).astype(str)
+        order = _period_index(pd.Series(periods))
+        srt = np.argsort(order.to_numpy())
+        per_sorted = [periods[k] for k in srt]
+        o = order.to_numpy()[srt]
+        m = g.to_numpy()[srt]
+        best, best_run, run, run_start = 0, [], 0, 0
+        for k in range(len(m)):
+            if m[k] and run > 0 and o[k] == o[k - 1] + 1:
+                run += 1
+            elif m[k]:
+                run, run_start = 1, k
+            else:
+                run = 0
+            if run > best:
+                best, best_run = run, per_sorted[run_start : k + 1]
+        current = run
+        last = per_sorted[-1]
+        eligible = (current if as_of is not None else best) >= n_needed
+        rows.append(
+            {
+                "agent_id": agent,
+                "team_id": None if team is None else team.get(agent),
+                "rule": rule.get("name", "certification"),
+                "eligible": bool(eligible),
+                "streak": best,
+                "current_streak": current,
+                "periods": ", ".join(best_run),
+                "last_period": last,
+                "evidence": f"{last}: " + "; ".join(evidence[(agent, last)]),
+            }
+        )
+    cols = [
+        "agent_id",
+        "team_id",
+        "rule",
+        "eligible",
+        "streak",
+        "current_streak",
+        "periods",
+        "last_period",
+        "evidence",
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(
+        ["eligible", "streak", "agent_id"], ascending=[False, False, True]
+    ).reset_index(drop=True)
+
+
+def pip_candidates(
+    history: Scorecard | pd.DataFrame | list,
+    *,
+    bottom_tiers: tuple[str, ...] = ("D",),
+    min_count: int = 2,
+    window: int = 3,
+    as_of: str | None = None,
+) -> pd.DataFrame:
+    """Persistent low performers: in a bottom tier in ``min_count`` of the last ``window``
+    periods.
+
+    Parameters
+    ----------
+    history : Scorecard, list of Scorecards, or an agents table over several periods
+    bottom_tiers : tuple of str
+        Tiers that count as low performance.
+    min_count, window : int
+        E.g. 2 of the last 3 periods.
+    as_of : str, optional
+        Last period of the window (default: the latest period in ``history``).
+
+    Returns
+    -------
+    DataFrame
+        One row per agent found: ``agent_id``, ``team_id``, ``periods_in_window``,
+        ``periods_low`` (count), ``low_periods`` (labels), ``tiers`` (tier per period of the
+        window, oldest first), ``composites`` (same order), ``latest_composite`` and
+        ``evidence`` (a sentence).
+    """
+    if min_count > window:
+        raise ValueError(f"`min_count` ({min_count}) cannot exceed `window` ({window}).")
+    a = _agents(history).copy()
+    a["_o"] = _period_index(a["period"])
+    order = sorted(a["_o"].unique())
+    end = order[-1] if as_of is None else float(_period_index(pd.Series([as_of])).iloc[0])
+    keep = [o for o in order if o <= end][-window:]
+    a = a[a["_o"].isin(keep)].sort_values(["agent_id", "_o"])
+    rows = []
+    for agent, g in a.groupby("agent_id", sort=True):
+        low = g[g["tier"].isin(bottom_tiers)]
+        if len(low) >= min_count:
+            tiers = ", ".join(f"{p}: {t}" for p, t in zip(g["period"], g["tier"], strict=True))
+            comps = ", ".join(f"{c:.0f}" if pd.notna(c) else "-" for c in g["composite"])
+            rows.append(
+                {
+                    "agent_id": agent,
+                    "team_id": g["team_id"].iloc[-1],
+                    "periods_in_window": len(g),
+                    "periods_low": len(low),
+                    "low_periods": ", ".join(low["period"].astype(str)),
+                    "tiers": tiers,
+                    "composites": comps,
+                    "latest_composite": g["composite"].iloc[-1],
+                    "evidence": f"In tier {'/'.join(bottom_tiers)} in {len(low)} of the last "
+                    f"{len(g)} periods ({', '.join(low['period'].astype(str))}); "
+                    f"composites {comps}.",
+                }
+            )
+    cols = [
+        "agent_id",
+        "team_id",
+        "periods_in_window",
+        "periods_low",
+        "low_periods",
+        "tiers",
+        "composites",
+        "latest_composite",
+        "evidence",
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(
+        ["periods_low", "latest_composite"], ascending=[False, True]
+    ).reset_index(drop=True)
+
+
+def coaching_focus(scorecard: Scorecard, *, period: str | None = None) -> pd.DataFrame:
+    """Each agent's weakest dimension relative to the team, and the indicator behind it.
+
+    Parameters
+    ----------
+    scorecard : Scorecard
+    period : str, optional
+        Default: the latest period.
+
+    Returns
+    -------
+    DataFrame
+        One row per agent: ``agent_id``, ``team_id``, ``period``, ``dimension`` (largest gap
+        below the team mean), ``agent_score``, ``team_score`` (team mean of that dimension),
+        ``gap`` (agent - team, points), ``indicator`` (weakest indicator within the dimension
+        relative to the team), ``indicator_score``, ``team_indicator_score`` and ``message``.
+        When an agent is at or above the team mean in every dimension, ``dimension`` is the
+        relatively weakest one and the gap is >= 0.
+    """
+    if period is None:
+        period = scorecard.periods[-1]
+    d = scorecard.dimensions[scorecard.dimensions["period"].astype(str) == str(period)].copy()
+    d = d[d["score"].notna()]
+    d["team_score"] = d.groupby(["team_id", "dimension"])["score"].transform("mean")
+    d["gap"] = d["score"] - d["team_score"]
+    worst = d.sort_values("gap").drop_duplicates("agent_id")
+    i = scorecard.indicators
+    i = i[(i["period"].astype(str) == str(period)) & (i["weight"] > 0) & i["score"].notna()].copy()
+    i["team_indicator_score"] = i.groupby(["team_id", "indicator"])["score"].transform("mean")
+    i["igap"] = i["score"] - i["team_indicator_score"]
+    wi = (
+        i.merge(worst[["agent_id", "dimension"]], on=["agent_id", "dimension"])
+        .sort_values("igap")
+        .drop_duplicates("agent_id")
+        .set_index("agent_id")
+    )
+    out = worst.rename(columns={"score": "agent_score"})[
+        ["agent_id", "team_id", "period", "dimension", "agent_score", "team_score", "gap"]
+    ]
+    out["indicator"] = out["agent_id"].map(wi["indicator"])
+    out["indicator_score"] = out["agent_id"].map(wi["score"])
+    out["team_indicator_score"] = out["agent_id"].map(wi["team_indicator_score"])
+    out["message"] = [
+        (
+            f"{r.dimension}: {r.agent_score:.0f} vs team {r.team_score:.0f} ({r.gap:+.0f}); "
+            f"start with {r.indicator} ({r.indicator_score:.0f} vs {r.team_indicator_score:.0f})"
+        )
+        for r in out.itertuples()
+    ]
+    return out.sort_values("gap").reset_index(drop=True)
+
+
+def team_weak_spots(scorecard: Scorecard, *, period: str | None = None) -> pd.DataFrame:
+    """Team-wide weak spots for team training: each team's dimension means against all teams.
+
+    Returns
+    -------
+    DataFrame
+        ``team_id``, ``dimension``, ``team_score``, ``overall_score``, ``gap`` and ``agents``,
+        weakest gaps first.
+    """
+    if period is None:
+        period = scorecard.periods[-1]
+    d = scorecard.dimensions[scorecard.dimensions["period"].astype(str) == str(period)]
+    overall = d.groupby("dimension")["score"].mean()
+    t = (
+        d.groupby(["team_id", "dimension"])
+        .agg(team_score=("score", "mean"), agents=("agent_id", "nunique"))
+        .reset_index()
+    )
+    t["overall_score"] = t["dimension"].map(overall)
+    t["gap"] = t["team_score"] - t["overall_score"]
+    return (
+        t[["team_id", "dimension", "team_score", "overall_score", "gap", "agents"]]
+        .sort_values("gap")
+        .reset_index(drop=True)
+    )

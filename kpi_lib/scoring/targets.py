@@ -1,0 +1,642 @@
+"""Targets: where they come from, whether they are attainable, and weekly progress against them.
+
+A *targets frame* has one row per target with columns ``scope`` (``agent``, ``team`` or ``all``),
+``scope_id`` (agent or team id; empty for ``all``), ``period`` (label such as ``2026-10``; empty
+= every period), ``indicator``, ``target``, ``threshold`` (minimum acceptable, optional),
+``stretch`` (value at which credit stops, optional) and ``source`` (``table``, ``scheme``,
+``history``). :func:`attach_targets` puts the most specific matching target on each indicator
+row: agent before team before all, a given period before every period, and among equals the
+earlier frame passed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from kpi_lib._util import check_option
+from kpi_lib.scoring.schemes import Scheme, catalogue_info, load_scheme
+
+__all__ = [
+    "TARGET_COLUMNS",
+    "attach_targets",
+    "attainability",
+    "indicators_to_date",
+    "targets_from_dataset",
+    "combine_targets",
+    "direction_of",
+    "lights",
+    "period_bounds",
+    "progress_board",
+    "prorate",
+    "targets_from_history",
+    "targets_from_scheme",
+    "targets_from_table",
+]
+
+TARGET_COLUMNS = [
+    "scope",
+    "scope_id",
+    "period",
+    "indicator",
+    "target",
+    "threshold",
+    "stretch",
+    "source",
+]
+_SPECIFICITY = {
+    ("agent", True): 0,
+    ("agent", False): 1,
+    ("team", True): 2,
+    ("team", False): 3,
+    ("all", True): 4,
+    ("all", False): 5,
+}
+
+
+def _empty_targets() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype=float if c in ("target", "threshold", "stretch") else "str")
+            for c in TARGET_COLUMNS
+        }
+    )
+
+
+def direction_of(indicators, directions: dict | None = None) -> pd.Series:
+    """``higher`` / ``lower`` for each indicator id: ``directions`` overrides the catalogue;
+    ids found in neither are ``higher``."""
+    ids = pd.Index(pd.unique(pd.Series(list(indicators), dtype="str")))
+    cat = catalogue_info().set_index("indicator")["direction"]
+    out = pd.Series("higher", index=ids, dtype="str")
+    known = ids.intersection(cat.index)
+    out[known] = cat[known].astype(str)
+    for k, v in (directions or {}).items():
+        check_option(f"directions[{k!r}]", v, ["higher", "lower"])
+        if k in out.index:
+            out[k] = v
+    return out
+
+
+def targets_from_table(dataset_targets: pd.DataFrame) -> pd.DataFrame:
+    """Targets from the dataset's ``targets`` table.
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`TARGET_COLUMNS`; ``source`` is ``table``.
+    """
+    if dataset_targets is None or len(dataset_targets) == 0:
+        return _empty_targets()
+    missing = {"period", "scope", "scope_id", "indicator", "target"} - set(dataset_targets.columns)
+    if missing:
+        raise KeyError(f"Table `targets` lacks columns {sorted(missing)}.")
+    out = dataset_targets.copy()
+    for c in ("threshold", "stretch"):
+        if c not in out:
+            out[c] = np.nan
+    out["source"] = "table"
+    out["period"] = out["period"].astype("str")
+    out["scope_id"] = out["scope_id"].astype("str")
+    return out[TARGET_COLUMNS].reset_index(drop=True)
+
+
+def targets_from_scheme(scheme: Scheme | str) -> pd.DataFrame:
+    """Targets written in the scheme file (scope ``all``, every period).
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`TARGET_COLUMNS`; ``source`` is ``scheme``.
+    """
+    scheme = load_scheme(scheme)
+    rows = [
+        {
+            "scope": "all",
+            "scope_id": "",
+            "period": "",
+            "indicator": ind,
+            "target": t.get("target", np.nan),
+            "threshold": t.get("threshold", np.nan),
+            "stretch": t.get("stretch", np.nan),
+            "source": "scheme",
+        }
+        for ind, t in scheme.targets.items()
+    ]
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS) if rows else _empty_targets()
+
+
+def _period_order(indicators: pd.DataFrame) -> list[str]:
+    if "period_start" in indicators:
+        order = (
+            indicators[["period", "period_start"]]
+            .drop_duplicates("period")
+            .sort_values("period_start")["period"]
+        )
+        return list(order.astype(str))
+    return sorted(indicators["period"].astype(str).unique())
+
+
+def targets_from_history(
+    indicators: pd.DataFrame,
+    *,
+    statistic: str = "median",
+    uplift: float = 0.05,
+    lookback: int = 3,
+    by: str = "all",
+    directions: dict | None = None,
+) -> pd.DataFrame:
+    """Targets derived from history: the statistic of the previous ``lookback`` periods plus an
+    uplift.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Indicator table (agent level, one granularity).
+    statistic : {"median", "mean", "p75"}
+        Taken over the agent-period values of the look-back window.
+    uplift : float
+        Relative improvement asked for: ``x (1 + uplift)`` when higher is better,
+        ``x (1 - uplift)`` when lower is better.
+    lookback : int
+        Number of previous periods in the window. The first period has no history and gets
+        no target.
+    by : {"all", "team"}
+        One target for everybody, or one per team.
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`TARGET_COLUMNS`, one row per period (with history), scope and
+        indicator; ``source`` is ``history``; ``threshold`` and ``stretch`` are empty.
+    """
+    check_option("statistic", statistic, ["median", "mean", "p75"])
+    check_option("by", by, ["all", "team"])
+    if lookback < 1:
+        raise ValueError(f"`lookback` must be >= 1, got {lookback}.")
+    order = _period_order(indicators)
+    dirs = direction_of(indicators["indicator"].unique(), directions)
+    keys = ["indicator"] + (["team_id"] if by == "team" else [])
+    rows = []
+    for k, period in enumerate(order):
+        if k == 0:
+            continue
+        window = indicators[indicators["period"].astype(str).isin(order[max(0, k - lookback) : k])]
+        g = window.groupby(keys, observed=True)["value"]
+        stat = g.quantile(0.75) if statistic == "p75" else g.agg(statistic)
+        for key, val in stat.items():
+            ind = key if by == "all" else key[0]
+            sign = 1 if dirs.get(ind, "higher") == "higher" else -1
+            rows.append(
+                {
+                    "scope": by,
+                    "scope_id": "" if by == "all" else str(key[1]),
+                    "period": period,
+                    "indicator": ind,
+                    "target": val * (1 + sign * uplift),
+                    "threshold": np.nan,
+                    "stretch": np.nan,
+                    "source": "history",
+                }
+            )
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS) if rows else _empty_targets()
+
+
+def combine_targets(*frames: pd.DataFrame | None) -> pd.DataFrame:
+    """Stack targets frames; among equally specific matches the earlier frame wins."""
+    frames = [f for f in frames if f is not None and len(f)]
+    if not frames:
+        return _empty_targets()
+    out = []
+    for k, f in enumerate(frames):
+        f = f.copy()
+        for c in TARGET_COLUMNS:
+            if c not in f:
+                f[c] = np.nan if c in ("target", "threshold", "stretch") else ""
+        f["_frame"] = k
+        out.append(f)
+    return pd.concat(out, ignore_index=True)
+
+
+def attach_targets(indicators: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
+    """Add ``target``, ``threshold``, ``stretch`` and ``target_source`` to each indicator row.
+
+    The most specific target wins: agent, then team, then all; a period-specific target before
+    an every-period one; among equals, the frame passed first to :func:`combine_targets`.
+    Rows without any target get NaN.
+    """
+    out = indicators.copy()
+    for c in ("target", "threshold", "stretch"):
+        out = out.drop(columns=c, errors="ignore")
+    out = out.drop(columns="target_source", errors="ignore")
+    out["_row"] = np.arange(len(out))
+    if targets is None or len(targets) == 0:
+        for c in ("target", "threshold", "stretch"):
+            out[c] = np.nan
+        out["target_source"] = ""
+        return out.drop(columns="_row")
+    t = targets.copy()
+    if "_frame" not in t:
+        t["_frame"] = 0
+    for c in ("threshold", "stretch"):
+        if c not in t:
+            t[c] = np.nan
+    if "source" not in t:
+        t["source"] = "given"
+    if "scope" not in t:
+        t["scope"] = "all"
+    if "scope_id" not in t:
+        t["scope_id"] = ""
+    if "period" not in t:
+        t["period"] = ""
+    t["scope"] = t["scope"].astype(str)
+    t["scope_id"] = t["scope_id"].fillna("").astype(str)
+    t["period"] = t["period"].fillna("").astype(str)
+    bad = set(t["scope"]) - {"agent", "team", "all"}
+    if bad:
+        raise ValueError(f"targets: `scope` must be agent, team or all; got {sorted(bad)}.")
+    cand = []
+    base = out[["_row", "indicator", "period"] + [c for c in ("agent_id", "team_id") if c in out]]
+    base = base.assign(period=base["period"].astype(str))
+    for scope, col in (("agent", "agent_id"), ("team", "team_id"), ("all", None)):
+        ts = t[t["scope"] == scope]
+        if not len(ts) or (col is not None and col not in base):
+            continue
+        for specific in (True, False):
+            tp = ts[(ts["period"] != "") == specific]
+            if not len(tp):
+                continue
+            left_on = ["indicator"] + (["period"] if specific else []) + ([col] if col else [])
+            right = tp.rename(columns={"scope_id": col} if col else {})
+            right_on = ["indicator"] + (["period"] if specific else []) + ([col] if col else [])
+            left = base.copy()
+            if col:
+                left[col] = left[col].astype(str)
+            m = left.merge(
+                right[right_on + ["target", "threshold", "stretch", "source", "_frame"]],
+                left_on=left_on,
+                right_on=right_on,
+                how="inner",
+            )
+            m["_spec"] = _SPECIFICITY[(scope, specific)]
+            cand.append(m[["_row", "target", "threshold", "stretch", "source", "_frame", "_spec"]])
+    if cand:
+        c = pd.concat(cand, ignore_index=True).sort_values(["_row", "_spec", "_frame"])
+        c = c.drop_duplicates("_row").rename(columns={"source": "target_source"})
+        out = out.merge(c.drop(columns=["_frame", "_spec"]), on="_row", how="left")
+    else:
+        for col in ("target", "threshold", "stretch"):
+            out[col] = np.nan
+        out["target_source"] = ""
+    out["target_source"] = out["target_source"].fillna("").astype(str)
+    return out.sort_values("_row").drop(columns="_row").reset_index(drop=True)
+
+
+def reached(value, target, direction) -> np.ndarray:
+    """Whether each value reached its target in its good direction (NaN-safe: False)."""
+    value = np.asarray(value, dtype=float)
+    target = np.asarray(target, dtype=float)
+    lower = np.asarray(direction) == "lower"
+    with np.errstate(invalid="ignore"):
+        return (
+            np.where(lower, value <= target, value >= target) & ~np.isnan(value) & ~np.isnan(target)
+        )
+
+
+def attainability(
+    indicators: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    history: pd.DataFrame | None = None,
+    unreachable: float = 0.05,
+    stretch_share: float = 0.20,
+    easy: float = 0.90,
+    fabrication_ratio: float = 2.5,
+    directions: dict | None = None,
+) -> pd.DataFrame:
+    """For each indicator with a target, how often agents have reached it.
+
+    The share is taken over the agent-periods of ``history`` (default: ``indicators`` itself),
+    each compared with the target that applies to it (or, for history periods without a target
+    of their own, with the indicator's median target).
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Indicator table whose targets are being checked.
+    targets : DataFrame
+        Targets frame.
+    history : DataFrame, optional
+        Indicator table of earlier periods to test the targets against.
+    unreachable, stretch_share, easy : float
+        Share-reached limits for the flags (see Returns).
+    fabrication_ratio : float
+        Target / historical median beyond which a target invites fabrication (source 003:
+        historical conversion 10 %, a 15 % target is a stretch, 30 % invites fabrication).
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator: ``indicator``, ``direction``, ``target`` (median target applied),
+        ``historical_median``, ``target_ratio`` (target / historical median),
+        ``agent_periods`` (with a value and a target), ``share_reached``, ``flag``
+        (``unreachable``, ``invites fabrication``, ``stretch``, ``attainable``, ``too easy``)
+        and ``message``.
+    """
+    hist = indicators if history is None else history
+    att = attach_targets(hist, targets)
+    med_target = attach_targets(indicators, targets).groupby("indicator")["target"].median()
+    att["target"] = att["target"].fillna(att["indicator"].map(med_target))
+    att = att[att["value"].notna() & att["target"].notna()]
+    dirs = direction_of(att["indicator"].unique(), directions)
+    att = att.assign(direction=att["indicator"].map(dirs))
+    att["reached"] = reached(att["value"], att["target"], att["direction"])
+    rows = []
+    for ind, g in att.groupby("indicator", sort=True):
+        share = float(g["reached"].mean())
+        hmed = float(g["value"].median())
+        tgt = float(med_target.get(ind, g["target"].median()))
+        ratio = tgt / hmed if hmed else np.nan
+        bad_ratio = (
+            ratio if g["direction"].iloc[0] == "higher" else (1 / ratio if ratio else np.nan)
+        )
+        if share < unreachable:
+            flag = "unreachable"
+        elif np.isfinite(bad_ratio) and bad_ratio >= fabrication_ratio:
+            flag = "invites fabrication"
+        elif share < stretch_share:
+            flag = "stretch"
+        elif share > easy:
+            flag = "too easy"
+        else:
+            flag = "attainable"
+        msg = {
+            "unreachable": f"Only {share:.0%} of agent-periods ever reached it: almost nobody can; "
+            "targets like this invite fabrication or resignation.",
+            "invites fabrication": f"The target is {bad_ratio:.1f}x the historical median; the "
+            "sources warn such targets invite fabrication.",
+            "stretch": f"{share:.0%} reached it: a stretch target, achievable by the best.",
+            "too easy": f"{share:.0%} reached it: nearly everybody beats it, it no longer "
+            "motivates.",
+            "attainable": f"{share:.0%} reached it: demanding but attainable.",
+        }[flag]
+        rows.append(
+            {
+                "indicator": ind,
+                "direction": g["direction"].iloc[0],
+                "target": tgt,
+                "historical_median": hmed,
+                "target_ratio": ratio,
+                "agent_periods": len(g),
+                "share_reached": share,
+                "flag": flag,
+                "message": msg,
+            }
+        )
+    cols = [
+        "indicator",
+        "direction",
+        "target",
+        "historical_median",
+        "target_ratio",
+        "agent_periods",
+        "share_reached",
+        "flag",
+        "message",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ---------------------------------------------------------------------------------------------
+# periods and weekly progress
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First day and the day after the last day of a period label (``2026-10``, ``2026-Q4``,
+    ``2026``, ``2026-W43``)."""
+    p = str(period)
+    if m := _MONTH.match(p):
+        start = pd.Timestamp(int(m[1]), int(m[2]), 1)
+        return start, start + pd.DateOffset(months=1)
+    if m := _QUARTER.match(p):
+        start = pd.Timestamp(int(m[1]), 3 * int(m[2]) - 2, 1)
+        return start, start + pd.DateOffset(months=3)
+    if m := _WEEK.match(p):
+        start = pd.Timestamp.fromisocalendar(int(m[1]), int(m[2]), 1)
+        return start, start + pd.Timedelta(days=7)
+    if m := _YEAR.match(p):
+        start = pd.Timestamp(int(m[1]), 1, 1)
+        return start, pd.Timestamp(int(m[1]) + 1, 1, 1)
+    raise ValueError(
+        f"Period label {period!r} is not one of the forms 2026-10, 2026-Q4, 2026, 2026-W43."
+    )
+
+
+def _is_additive(ids) -> pd.Series:
+    cat = catalogue_info().set_index("indicator")
+    ids = pd.Index(pd.unique(pd.Series(list(ids), dtype="str")))
+    out = pd.Series(True, index=ids)
+    known = ids.intersection(cat.index)
+    out[known] = ~cat.loc[known, "ratio"].astype(bool)
+    return out
+
+
+def prorate(
+    targets: pd.DataFrame, *, period: str, as_of, additive: dict | None = None
+) -> pd.DataFrame:
+    """Targets pro-rated to the days elapsed in ``period`` up to and including ``as_of``.
+
+    Counts and amounts (``additive``) scale with elapsed days; rates and averages do not (a
+    90 % satisfaction target is 90 % on any day).
+
+    Returns
+    -------
+    DataFrame
+        The targets rows that apply to ``period`` with ``target``, ``threshold`` and
+        ``stretch`` pro-rated, plus ``full_target`` (before pro-rating), ``elapsed_share``
+        (days elapsed / days in period) and ``additive``.
+    """
+    start, end = period_bounds(period)
+    as_of = pd.Timestamp(as_of).normalize()
+    days = (end - start).days
+    elapsed = min(max((as_of - start).days + 1, 0), days)
+    share = elapsed / days
+    t = targets[targets["period"].fillna("").astype(str).isin(["", str(period)])].copy()
+    add = _is_additive(t["indicator"])
+    for k, v in (additive or {}).items():
+        add[k] = bool(v)
+    t["additive"] = t["indicator"].map(add).astype(bool)
+    t["full_target"] = t["target"]
+    t["elapsed_share"] = share
+    for c in ("target", "threshold", "stretch"):
+        t[c] = np.where(t["additive"], t[c] * share, t[c])
+    return t.reset_index(drop=True)
+
+
+def lights(attainment, *, green: float = 1.0, yellow: float = 0.8) -> np.ndarray:
+    """Traffic light for each attainment (value / target, direction already applied):
+    ``green`` at or above ``green``, ``yellow`` at or above ``yellow``, else ``red``;
+    empty string when attainment is missing."""
+    a = np.asarray(attainment, dtype=float)
+    return np.select([np.isnan(a), a >= green, a >= yellow], ["", "green", "yellow"], "red")
+
+
+def attainment_ratio(value, target, direction) -> np.ndarray:
+    """value / target when higher is better, target / value when lower is better (a value of
+    0 against a positive target is infinite attainment); NaN when the target is missing or 0."""
+    v = np.asarray(value, dtype=float)
+    t = np.asarray(target, dtype=float)
+    lower = np.asarray(direction) == "lower"
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        hi = np.where(t != 0, v / t, np.nan)
+        lo = np.where(v != 0, t / v, np.where(t > 0, np.inf, np.nan))
+    return np.where(lower, lo, hi)
+
+
+def progress_board(
+    indicators_to_date: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    period: str,
+    as_of,
+    indicators: list[str] | None = None,
+    green: float = 1.0,
+    yellow: float = 0.8,
+    directions: dict | None = None,
+) -> pd.DataFrame:
+    """The red / yellow / green progress board: period-to-date values against pro-rated targets.
+
+    Parameters
+    ----------
+    indicators_to_date : DataFrame
+        Indicator table of ``period`` computed on data up to ``as_of``.
+    targets : DataFrame
+        Targets frame (full-period targets).
+    indicators : list of str, optional
+        Indicators to show (default: every one with a target).
+
+    Returns
+    -------
+    DataFrame
+        One row per agent and indicator: ``agent_id``, ``team_id``, ``indicator``, ``value``,
+        ``full_target``, ``target`` (pro-rated), ``elapsed_share``, ``attainment`` (of the
+        pro-rated target, direction applied) and ``light``.
+    """
+    cur = indicators_to_date[indicators_to_date["period"].astype(str) == str(period)]
+    if indicators is not None:
+        cur = cur[cur["indicator"].isin(indicators)]
+    pro = prorate(targets, period=period, as_of=as_of)
+    m = attach_targets(cur, pro.drop(columns=["full_target", "elapsed_share", "additive"]))
+    full = attach_targets(cur, targets)["target"]
+    m["full_target"] = full.to_numpy()
+    m = m[m["target"].notna()]
+    start, end = period_bounds(period)
+    m["elapsed_share"] = pro["elapsed_share"].iloc[0] if len(pro) else np.nan
+    dirs = direction_of(m["indicator"].unique(), directions)
+    m["attainment"] = attainment_ratio(m["value"], m["target"], m["indicator"].map(dirs))
+    m["light"] = lights(m["attainment"], green=green, yellow=yellow)
+    cols = [c for c in ("agent_id", "team_id") if c in m] + [
+        "indicator",
+        "value",
+        "full_target",
+        "target",
+        "elapsed_share",
+        "attainment",
+        "light",
+    ]
+    return m[cols].reset_index(drop=True)
+
+
+#: The column that dates each contract table's rows (for period-to-date cuts).
+TIME_COLUMNS = {
+    "calls": "started_at",
+    "orders": "ordered_at",
+    "leads": "assigned_at",
+    "qa_reviews": "reviewed_at",
+    "surveys": "answered_at",
+    "complaints": "opened_at",
+    "trainings": "taken_at",
+    "proposals": "submitted_at",
+}
+
+
+def _read_folder_table(folder, name: str, before=None) -> pd.DataFrame | None:
+    from pathlib import Path
+
+    folder = Path(folder)
+    pq = folder / f"{name}.parquet"
+    col = TIME_COLUMNS.get(name)
+    if pq.is_file():
+        filters = [(col, "<", before)] if (before is not None and col) else None
+        return pd.read_parquet(pq, filters=filters)
+    csv = folder / f"{name}.csv"
+    if csv.is_file():
+        df = pd.read_csv(csv, dtype=str)
+        if before is not None and col:
+            df = df[pd.to_datetime(df[col]) < before]
+        return df
+    return None
+
+
+def targets_from_dataset(data) -> pd.DataFrame:
+    """Targets frame from a :class:`~kpi_lib.data.dataset.Dataset` or a dataset folder (only
+    its ``targets`` file is read); empty when the dataset has no targets table."""
+    from kpi_lib.data.dataset import Dataset
+    from kpi_lib.paths import resolve
+
+    if isinstance(data, Dataset):
+        return targets_from_table(data.tables.get("targets"))
+    return targets_from_table(_read_folder_table(resolve(data), "targets"))
+
+
+def indicators_to_date(
+    data, *, period: str, as_of, indicators: list[str] | None = None, granularity: str = "month"
+) -> pd.DataFrame:
+    """Indicator table of ``period`` computed on the rows dated up to the end of ``as_of``
+    (period-to-date values for the progress board).
+
+    Parameters
+    ----------
+    data : Dataset or dataset folder
+        A folder is read table by table, keeping only rows before the cut (Parquet filters),
+        without loading the whole dataset.
+    """
+    from kpi_lib.data.dataset import DEFAULT_TIMEZONE, Dataset
+    from kpi_lib.indicators.engine import compute_indicators
+    from kpi_lib.paths import resolve
+
+    cut = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+    if isinstance(data, Dataset):
+        tables = {
+            n: (
+                df[df[TIME_COLUMNS[n]] < cut] if n in TIME_COLUMNS and TIME_COLUMNS[n] in df else df
+            )
+            for n, df in data.tables.items()
+        }
+        ds = Dataset(tables=tables, timezone=data.timezone, name=data.name)
+    else:
+        import yaml
+
+        folder = resolve(data)
+        settings = folder / "dataset.yaml"
+        tz = DEFAULT_TIMEZONE
+        if settings.is_file():
+            tz = (yaml.safe_load(settings.read_text(encoding="utf-8")) or {}).get("timezone", tz)
+        from kpi_lib.data.contract import CONTRACT
+
+        tables = {}
+        for name in CONTRACT:
+            df = _read_folder_table(folder, name, before=cut)
+            if df is not None:
+                tables[name] = df
+        ds = Dataset(tables=tables, timezone=tz, name=folder.name)
+    return compute_indicators(
+        ds, granularity=granularity, periods=[str(period)], indicators=indicators
+    )
