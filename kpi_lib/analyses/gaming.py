@@ -1,0 +1,891 @@
+"""Signals that agents game the indicators rather than improve the work behind them.
+
+* :func:`bunching` -- excess talk times just above the effective-call threshold;
+* :func:`call_padding` -- very short calls or extra dials after a target raise;
+* :func:`need_intent_mismatch` -- "need captured" ticked on calls the customer rated as no
+  interest;
+* :func:`over_promising` -- high sales with many complaints or little repurchase;
+* :func:`selective_surveys` -- satisfaction surveys sent only after good calls.
+
+Each returns one row per agent (or team) with the size of the signal, its uncertainty, a
+Benjamini-Hochberg adjusted p-value over agents, and ``flagged`` only when the evidence holds
+after that correction. Agents with too little data are reported with ``rankable`` False and a
+``reason``, never ranked. A flag is a reason to listen to recordings, not a verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from kpi_lib._util import check_option
+from kpi_lib.analyses.conflicts import bh_adjust, count_kind, evidence_label
+
+__all__ = [
+    "bunching",
+    "bunching_bins",
+    "call_padding",
+    "need_intent_mismatch",
+    "over_promising",
+    "selective_surveys",
+    "select_calls",
+    "target_raise_period",
+]
+
+
+def _need(df: pd.DataFrame, table: str, cols: Sequence[str]) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"`{table}` must be a pandas DataFrame.")
+    missing = [c for c in cols if c not in df]
+    if missing:
+        raise KeyError(f"The `{table}` table lacks column(s) {missing}; needs {list(cols)}.")
+
+
+def _with_team(calls: pd.DataFrame, agents: pd.DataFrame | None) -> pd.DataFrame:
+    if "team_id" in calls:
+        return calls
+    if agents is None:
+        raise KeyError(
+            "The `calls` table has no `team_id`; pass `agents=` (the agents table) so calls can be "
+            "attributed to teams."
+        )
+    _need(agents, "agents", ["agent_id", "team_id"])
+    return calls.merge(agents[["agent_id", "team_id"]], on="agent_id", how="left")
+
+
+def select_calls(
+    calls: pd.DataFrame,
+    *,
+    agents: pd.DataFrame | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    teams: Sequence[str] | str | None = None,
+) -> pd.DataFrame:
+    """Calls within a month range and some teams, with ``team_id`` and ``period`` attached.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        The ``calls`` contract table.
+    agents : DataFrame, optional
+        The ``agents`` table (needed when ``calls`` has no ``team_id``).
+    period_from, period_to : str, optional
+        Inclusive months ``"YYYY-MM"``.
+    teams : str or list of str, optional
+        Teams to keep.
+
+    Returns
+    -------
+    DataFrame
+        The calls columns plus ``team_id`` and ``period`` (``YYYY-MM`` of ``started_at``).
+    """
+    _need(calls, "calls", ["agent_id", "started_at", "duration_s", "outcome"])
+    out = _with_team(calls, agents)
+    out = out.assign(period=pd.to_datetime(out["started_at"]).dt.strftime("%Y-%m"))
+    if period_from:
+        out = out[out["period"] >= str(period_from)[:7]]
+    if period_to:
+        out = out[out["period"] <= str(period_to)[:7]]
+    if teams not in (None, "", []):
+        teams = [teams] if isinstance(teams, str) else list(teams)
+        out = out[out["team_id"].isin(teams)]
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- bunching
+
+
+class _BunchingDesign:
+    """Bins and the linear functionals of bin counts that give the bunching estimates."""
+
+    def __init__(self, threshold, bin_width, window, fit_range, degree):
+        lo, hi = fit_range
+        if not (lo <= window[0] < threshold < window[1] <= hi):
+            raise ValueError(
+                f"Need fit_range[0] <= window[0] < threshold < window[1] <= fit_range[1]; got "
+                f"fit_range={fit_range}, window={window}, threshold={threshold}."
+            )
+        for name, v in (
+            ("window[0]", window[0]),
+            ("window[1]", window[1]),
+            ("threshold", threshold),
+        ):
+            if (v - lo) % bin_width:
+                raise ValueError(
+                    f"`{name}`={v} must lie on a bin edge: fit_range[0] + k * bin_width "
+                    f"(bin_width={bin_width})."
+                )
+        self.edges = np.arange(lo, hi + bin_width, bin_width, dtype=float)
+        self.edges = self.edges[self.edges <= hi]
+        left = self.edges[:-1]
+        self.left = left
+        mid = left + bin_width / 2
+        self.inside = (left >= window[0]) & (left < window[1])
+        self.above = (left >= threshold) & (left < window[1])
+        self.below = (left >= window[0]) & (left < threshold)
+        n_out = int((~self.inside).sum())
+        if n_out <= degree + 1:
+            raise ValueError(
+                f"Only {n_out} bins outside the excluded window for a degree-{degree} polynomial; "
+                "widen `fit_range` or reduce `degree`."
+            )
+        u = (mid - mid.mean()) / (mid.max() - mid.mean())
+        X = np.vander(u, degree + 1, increasing=True)
+        # counterfactual counts = H @ counts (fit outside the window, predict everywhere)
+        H = np.zeros((len(mid), len(mid)))
+        H[:, ~self.inside] = X @ np.linalg.pinv(X[~self.inside])
+        self.H = H
+        self.w_cf_above = H[self.above].sum(axis=0)
+        self.w_obs_above = self.above.astype(float)
+        self.w_cf_below = H[self.below].sum(axis=0)
+        self.w_obs_below = self.below.astype(float)
+
+    def counts(self, durations: np.ndarray) -> np.ndarray:
+        return np.histogram(durations, bins=self.edges)[0].astype(float)
+
+    def estimate(self, counts: np.ndarray) -> dict:
+        """counts: (..., n_bins) -> excess above threshold and its ratio to the counterfactual."""
+        cf_above = counts @ self.w_cf_above
+        obs_above = counts @ self.w_obs_above
+        excess = obs_above - cf_above
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(cf_above > 0, excess / cf_above, np.nan)
+        return {
+            "observed_above": obs_above,
+            "counterfactual_above": cf_above,
+            "excess_calls": excess,
+            "excess_ratio": ratio,
+            "missing_below": counts @ self.w_obs_below - counts @ self.w_cf_below,
+        }
+
+
+def _connected(calls: pd.DataFrame) -> pd.DataFrame:
+    return calls[(calls["outcome"] == "connected") & calls["duration_s"].notna()]
+
+
+def bunching_bins(
+    calls: pd.DataFrame,
+    *,
+    threshold: float = 180,
+    bin_width: float = 5,
+    window: tuple[float, float] = (165, 210),
+    fit_range: tuple[float, float] = (60, 420),
+    degree: int = 7,
+    agent_id: str | None = None,
+) -> pd.DataFrame:
+    """Observed and counterfactual counts per talk-time bin (the data behind the bunching plot).
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Calls table; connected calls are used.
+    threshold, bin_width, window, fit_range, degree
+        As in :func:`bunching`.
+    agent_id : str, optional
+        Restrict to one agent.
+
+    Returns
+    -------
+    DataFrame
+        One row per bin: ``bin_start``, ``bin_end``, ``observed``, ``counterfactual``,
+        ``excluded`` (bin inside the window), ``above_threshold`` (bin in [threshold,
+        window[1])).
+    """
+    _need(calls, "calls", ["agent_id", "duration_s", "outcome"])
+    design = _BunchingDesign(threshold, bin_width, tuple(window), tuple(fit_range), degree)
+    c = _connected(calls)
+    if agent_id is not None:
+        c = c[c["agent_id"] == agent_id]
+    counts = design.counts(c["duration_s"].to_numpy(float))
+    return pd.DataFrame(
+        {
+            "bin_start": design.left,
+            "bin_end": design.left + bin_width,
+            "observed": counts,
+            "counterfactual": design.H @ counts,
+            "excluded": design.inside,
+            "above_threshold": design.above,
+        }
+    )
+
+
+def bunching(
+    calls: pd.DataFrame,
+    *,
+    by: str | None = "agent_id",
+    agents: pd.DataFrame | None = None,
+    threshold: float = 180,
+    bin_width: float = 5,
+    window: tuple[float, float] = (165, 210),
+    fit_range: tuple[float, float] = (60, 420),
+    degree: int = 7,
+    n_boot: int = 500,
+    resample: str = "auto",
+    min_calls: int = 400,
+    alpha: float = 0.05,
+    seed: int | None = 0,
+) -> pd.DataFrame:
+    """Excess mass of talk times just above the effective-call threshold (threshold bunching).
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Calls table (``agent_id``, ``duration_s``, ``outcome``; ``team_id`` or ``agents`` when
+        ``by="team_id"``). Only connected calls within ``fit_range`` are used.
+    by : {"agent_id", "team_id", None}
+        Estimate per agent, per team, or once for all calls.
+    agents : DataFrame, optional
+        The agents table, to attach teams.
+    threshold : float
+        Effective-call threshold in seconds (180 = 3 minutes, the sources' definition).
+    bin_width : float
+        Bin width in seconds.
+    window : (float, float)
+        Excluded window ``[low, high)`` around the threshold: bins in it are not used to fit the
+        counterfactual; the excess is measured in ``[threshold, high)``.
+    fit_range : (float, float)
+        Talk times used for the fit.
+    degree : int
+        Degree of the counterfactual polynomial.
+    n_boot : int
+        Bootstrap replicates.
+    resample : {"auto", "calls", "agents"}
+        What the bootstrap resamples. ``calls``: calls with replacement (multinomial bin
+        counts); right for one agent, whose calls are the sampling units. ``agents``: whole
+        agents with replacement; right for a pooled team estimate, because an agent's calls
+        are not independent of each other and a few agents can drive the pooled excess.
+        ``auto`` uses agents for a group with at least 10 agents, calls otherwise.
+    min_calls : int
+        Groups with fewer connected calls in ``fit_range`` are reported but not ranked or
+        flagged.
+    alpha : float
+        1 - confidence level, and false-discovery rate for ``flagged``.
+    seed : int, optional
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    DataFrame
+        One row per group, largest evidence first: the ``by`` column (and ``team_id`` when
+        ``by="agent_id"``), ``n_calls``, ``observed_above``, ``counterfactual_above``,
+        ``excess_calls``, ``excess_ratio`` (excess relative to the counterfactual in
+        ``[threshold, window[1])``: 0.5 = 50 % more calls than expected there), ``ci_low``,
+        ``ci_high`` (percentile bootstrap), ``se``, ``missing_below`` (observed minus
+        counterfactual in ``[window[0], threshold)``; negative = a hole below the threshold),
+        ``p_value`` (one-sided, excess > 0, normal approximation with the bootstrap SE),
+        ``p_adj`` (Benjamini-Hochberg over rankable groups), ``evidence``, ``rankable``,
+        ``flagged`` (rankable, ``p_adj < alpha`` and ``ci_low > 0``), ``rank`` (1 = largest
+        lower bound, rankable groups only), ``rank_ci_low``, ``rank_ci_high`` (bootstrap
+        interval of the rank), ``reason``, ``resample``.
+
+    Notes
+    -----
+    Bin counts ``c_j`` are fitted outside the window by ``c_j = sum_k beta_k u_j^k`` (``u`` the
+    rescaled bin mid-point); the counterfactual ``c^_j`` inside the window is the prediction.
+    Excess ``B = sum_{j in [t, high)} (c_j - c^_j)``; ``b = B / sum c^_j``. Both are linear in
+    the counts, so the bootstrap only re-weights counts. No integration constraint is imposed:
+    the missing mass below the threshold is reported separately. When padding draws calls
+    from far below the window, the fit is pulled down and ``b`` is overstated; the ranking is
+    unaffected.
+
+    References
+    ----------
+    Chetty R, Friedman JN, Olsen T, Pistaferri L (2011). Adjustment costs, firm responses, and
+    micro vs. macro labor supply elasticities. QJE 126(2):749-804.
+    Kleven HJ (2016). Bunching. Annual Review of Economics 8:435-464.
+    """
+    check_option("by", by, ["agent_id", "team_id", None])
+    check_option("resample", resample, ["auto", "calls", "agents"])
+    _need(calls, "calls", ["agent_id", "duration_s", "outcome"])
+    design = _BunchingDesign(threshold, bin_width, tuple(window), tuple(fit_range), degree)
+    c = _connected(calls)
+    if by == "team_id" or (by == "agent_id" and ("team_id" in c or agents is not None)):
+        c = _with_team(c, agents)
+    c = c[(c["duration_s"] >= fit_range[0]) & (c["duration_s"] < fit_range[1])]
+    rng = np.random.default_rng(seed)
+    bin_idx = np.searchsorted(design.edges, c["duration_s"].to_numpy(float), side="right") - 1
+    n_bins = len(design.left)
+    groups = [("all", c, bin_idx)] if by is None else []
+    if by is not None:
+        codes, uniq = pd.factorize(c[by])
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
+        for k, g in enumerate(uniq):
+            sel = order[bounds[k] : bounds[k + 1]]
+            groups.append((g, c.iloc[sel], bin_idx[sel]))
+    rows, boot_ratios = [], []
+    for g, gc, gb in groups:
+        counts = np.bincount(gb, minlength=n_bins).astype(float)
+        est = design.estimate(counts)
+        n_agents = gc["agent_id"].nunique()
+        mode = resample if resample != "auto" else ("agents" if n_agents >= 10 else "calls")
+        n = int(counts.sum())
+        if n == 0:
+            boot = np.full(n_boot, np.nan)
+        elif mode == "calls":
+            boot = design.estimate(rng.multinomial(n, counts / n, size=n_boot))["excess_ratio"]
+        else:
+            a_codes, a_uniq = pd.factorize(gc["agent_id"])
+            per_agent = np.zeros((len(a_uniq), n_bins))
+            np.add.at(per_agent, (a_codes, gb), 1.0)
+            w = rng.multinomial(len(a_uniq), np.full(len(a_uniq), 1 / len(a_uniq)), size=n_boot)
+            boot = design.estimate(w @ per_agent)["excess_ratio"]
+        se = float(np.nanstd(boot, ddof=1)) if np.isfinite(boot).sum() > 1 else np.nan
+        lo, hi = (
+            np.nanpercentile(boot, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+            if np.isfinite(boot).any()
+            else (np.nan, np.nan)
+        )
+        ratio = float(est["excess_ratio"])
+        rankable = n >= min_calls and np.isfinite(ratio) and np.isfinite(se)
+        row = {
+            **({by: g} if by else {}),
+            "n_calls": n,
+            **{k: float(v) for k, v in est.items()},
+            "ci_low": float(lo),
+            "ci_high": float(hi),
+            "se": se,
+            "p_value": float(stats.norm.sf(ratio / se)) if rankable and se > 0 else np.nan,
+            "rankable": bool(rankable),
+            "reason": "" if rankable else f"fewer than {min_calls} connected calls",
+            "resample": mode,
+        }
+        if by == "agent_id" and "team_id" in gc:
+            row["team_id"] = gc["team_id"].iloc[0] if len(gc) else ""
+        rows.append(row)
+        boot_ratios.append(boot)
+    out = pd.DataFrame(rows)
+    out["p_adj"] = bh_adjust(out["p_value"].where(out["rankable"]))
+    out["evidence"] = evidence_label(out["p_adj"])
+    out["flagged"] = out["rankable"] & (out["p_adj"] < alpha) & (out["ci_low"] > 0)
+    # ranks by the conservative end of the interval, and how much they could move
+    out["rank"] = out["ci_low"].where(out["rankable"]).rank(ascending=False, method="min")
+    boots = np.vstack(boot_ratios) if boot_ratios else np.empty((0, n_boot))
+    ok = out["rankable"].to_numpy()
+    out["rank_ci_low"] = np.nan
+    out["rank_ci_high"] = np.nan
+    if ok.sum() > 1:
+        rb = pd.DataFrame(boots[ok]).rank(ascending=False, axis=0).to_numpy()
+        out.loc[ok, "rank_ci_low"] = np.nanpercentile(rb, 100 * alpha / 2, axis=1)
+        out.loc[ok, "rank_ci_high"] = np.nanpercentile(rb, 100 * (1 - alpha / 2), axis=1)
+    lead = [by] if by else []
+    if by == "agent_id" and "team_id" in out:
+        lead.append("team_id")
+    cols = lead + [
+        "n_calls", "observed_above", "counterfactual_above", "excess_calls", "excess_ratio",
+        "ci_low", "ci_high", "se", "missing_below", "p_value", "p_adj", "evidence", "rankable",
+        "flagged", "rank", "rank_ci_low", "rank_ci_high", "reason", "resample",
+    ]  # fmt: skip
+    out = out.sort_values(["rank", "n_calls"], ascending=[True, False], na_position="last")
+    return out[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- call padding
+
+
+def target_raise_period(
+    targets: pd.DataFrame,
+    *,
+    indicators: Sequence[str] = ("dials", "connects", "effective_calls"),
+    min_raise: float = 0.10,
+) -> pd.DataFrame:
+    """Periods in which a volume target rose by at least ``min_raise`` over the previous period.
+
+    Returns
+    -------
+    DataFrame
+        ``scope``, ``scope_id``, ``indicator``, ``period`` (first period with the raised target),
+        ``previous_target``, ``target``, ``raise`` (relative).
+    """
+    _need(targets, "targets", ["period", "scope", "scope_id", "indicator", "target"])
+    t = targets[targets["indicator"].isin(indicators)].sort_values("period")
+    t = t.assign(previous_target=t.groupby(["scope", "scope_id", "indicator"])["target"].shift())
+    t = t.assign(**{"raise": t["target"] / t["previous_target"] - 1})
+    out = t[t["raise"] >= min_raise]
+    return out[
+        ["scope", "scope_id", "indicator", "period", "previous_target", "target", "raise"]
+    ].reset_index(drop=True)
+
+
+def _event_by_team(targets, event_period, teams, agent_team) -> dict:
+    if event_period:
+        return dict.fromkeys(teams, str(event_period))
+    if targets is None:
+        raise ValueError(
+            "call_padding needs either `event_period` (the period of a target raise) or the "
+            "`targets` table to find it."
+        )
+    raises = target_raise_period(targets)
+    ev = {}
+    team_r = raises[raises["scope"] == "team"]
+    for team, g in team_r.groupby("scope_id"):
+        ev[team] = g["period"].min()
+    agent_r = raises[raises["scope"] == "agent"].assign(
+        team_id=lambda d: d["scope_id"].map(agent_team)
+    )
+    for team, g in agent_r.groupby("team_id"):
+        # the team's raise = the period in which most of its agents' targets were raised
+        p = g.groupby("period")["scope_id"].nunique().idxmax()
+        ev.setdefault(team, p)
+    return ev
+
+
+def call_padding(
+    calls: pd.DataFrame,
+    *,
+    agents: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
+    event_period: str | None = None,
+    months: int = 3,
+    short_s: float = 20,
+    min_increase: float = 0.05,
+    min_calls: int = 200,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Short-call and dial inflation after a volume-target raise, per agent.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Calls table.
+    agents : DataFrame, optional
+        Agents table (for ``team_id``).
+    targets : DataFrame, optional
+        Targets table; the first period in which a team's (or most of its agents') dials,
+        connects or effective-calls target rose by >= 10 % is that team's event.
+    event_period : str, optional
+        ``YYYY-MM`` of the raise for every team (overrides ``targets``).
+    months : int
+        Months compared on each side of the event (the event month counts as after).
+    short_s : float
+        Connected calls shorter than this many seconds count as short (near-empty) calls.
+    min_increase : float
+        Minimum rise of the short-call share (absolute, 0.05 = 5 points) to flag.
+    min_calls : int
+        Minimum connected calls on each side to be rankable.
+    alpha : float
+        False-discovery rate.
+
+    Returns
+    -------
+    DataFrame
+        One row per agent with an event: ``agent_id``, ``team_id``, ``event_period``,
+        ``dials_per_day_before``, ``dials_per_day_after``, ``dials_change`` (relative),
+        ``short_share_before``, ``short_share_after`` (short calls / connected calls),
+        ``short_share_change`` (points), ``team_short_share_change`` (median over the team's
+        agents), ``connect_rate_before``, ``connect_rate_after``, ``p_value`` (one-sided
+        two-proportion z-test of the rise in the short-call share), ``p_adj``
+        (Benjamini-Hochberg over rankable agents), ``evidence``, ``rankable``, ``flagged``
+        (``p_adj < alpha`` and the rise exceeds both ``min_increase`` and twice the team's
+        median rise), ``reason``.
+    """
+    c = select_calls(calls, agents=agents)
+    agent_team = c.groupby("agent_id")["team_id"].first()
+    events = _event_by_team(targets, event_period, c["team_id"].unique(), agent_team)
+    periods = sorted(c["period"].unique())
+    c = c.assign(
+        event=c["team_id"].map(events), day=pd.to_datetime(c["started_at"]).dt.normalize()
+    ).dropna(subset=["event"])
+    rows = []
+    for (aid, team, ev), g in c.groupby(["agent_id", "team_id", "event"]):
+        if ev not in periods:
+            continue
+        i = periods.index(ev)
+        before = g[g["period"].isin(periods[max(0, i - months) : i])]
+        after = g[g["period"].isin(periods[i : i + months])]
+        sides = {}
+        for name, s in (("before", before), ("after", after)):
+            conn = s["outcome"] == "connected"
+            days = s["day"].nunique()
+            sides[name] = {
+                "dials": len(s),
+                "days": days,
+                "connects": int(conn.sum()),
+                "short": int((conn & (s["duration_s"] < short_s)).sum()),
+            }
+        b, a = sides["before"], sides["after"]
+        share = {
+            k: v["short"] / v["connects"] if v["connects"] else np.nan for k, v in sides.items()
+        }
+        p = np.nan
+        if b["connects"] and a["connects"]:
+            pool = (b["short"] + a["short"]) / (b["connects"] + a["connects"])
+            se = np.sqrt(pool * (1 - pool) * (1 / b["connects"] + 1 / a["connects"]))
+            p = float(stats.norm.sf((share["after"] - share["before"]) / se)) if se > 0 else 1.0
+        dpd = {k: v["dials"] / v["days"] if v["days"] else np.nan for k, v in sides.items()}
+        rankable = min(b["connects"], a["connects"]) >= min_calls
+        rows.append(
+            {
+                "agent_id": aid, "team_id": team, "event_period": ev,
+                "dials_per_day_before": dpd["before"], "dials_per_day_after": dpd["after"],
+                "dials_change": dpd["after"] / dpd["before"] - 1 if dpd["before"] else np.nan,
+                "short_share_before": share["before"], "short_share_after": share["after"],
+                "short_share_change": share["after"] - share["before"],
+                "connect_rate_before": b["connects"] / b["dials"] if b["dials"] else np.nan,
+                "connect_rate_after": a["connects"] / a["dials"] if a["dials"] else np.nan,
+                "p_value": p if rankable else np.nan, "rankable": rankable,
+                "reason": "" if rankable else f"fewer than {min_calls} connected calls on a side",
+            }
+        )  # fmt: skip
+    cols = [
+        "agent_id", "team_id", "event_period", "dials_per_day_before", "dials_per_day_after",
+        "dials_change", "short_share_before", "short_share_after", "short_share_change",
+        "team_short_share_change", "connect_rate_before", "connect_rate_after", "p_value",
+        "p_adj", "evidence", "rankable", "flagged", "reason",
+    ]  # fmt: skip
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    out["team_short_share_change"] = out.groupby("team_id")["short_share_change"].transform(
+        "median"
+    )
+    out["p_adj"] = bh_adjust(out["p_value"])
+    out["evidence"] = evidence_label(out["p_adj"])
+    big = out["short_share_change"] >= np.maximum(
+        min_increase, 2 * out["team_short_share_change"].clip(lower=0)
+    )
+    out["flagged"] = out["rankable"] & (out["p_adj"] < alpha) & big
+    return out.sort_values(["flagged", "short_share_change"], ascending=False)[cols].reset_index(
+        drop=True
+    )
+
+
+# --------------------------------------------------------------------------- need vs intent
+
+
+def _robust_dispersion(obs: np.ndarray, expected: np.ndarray, var_unit: np.ndarray) -> float:
+    """Overdispersion factor from the median squared Pearson residual (>= 1).
+
+    The median of a chi-square(1) is 0.455, so ``median(r^2) / 0.455`` estimates the
+    dispersion without being inflated by the few agents a gaming check looks for.
+    """
+    ok = var_unit > 0
+    if ok.sum() < 5:
+        return 1.0
+    r2 = (obs[ok] - expected[ok]) ** 2 / var_unit[ok]
+    return float(max(1.0, np.median(r2) / stats.chi2.median(1)))
+
+
+def need_intent_mismatch(
+    calls: pd.DataFrame,
+    *,
+    agents: pd.DataFrame | None = None,
+    threshold: float = 180,
+    low_intent: int = 0,
+    min_calls: int = 100,
+    min_ratio: float = 1.3,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Agents whose effective calls the customers rated as no interest.
+
+    An effective call is at least ``threshold`` seconds long with the need captured (the
+    sources' definition); the sources pair it with the customer's intent rating after the call
+    precisely so that a ticked box on an empty call shows up.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Calls table with ``need_captured`` and ``intent_rating``.
+    agents : DataFrame, optional
+        Agents table (for ``team_id``).
+    threshold : float
+        Effective-call threshold in seconds.
+    low_intent : int
+        Intent ratings at or below this count as "no interest" (0 = none, 1 = low).
+    min_calls : int
+        Minimum effective calls to be rankable.
+    min_ratio : float
+        Minimum ratio of the agent's mismatch share to the team's to flag.
+    alpha : float
+        False-discovery rate.
+
+    Returns
+    -------
+    DataFrame
+        One row per agent: ``agent_id``, ``team_id``, ``effective_calls``,
+        ``mismatched`` (effective but intent <= ``low_intent``), ``mismatch_share``,
+        ``team_share`` (the team's other agents pooled), ``ratio``, ``dispersion``,
+        ``p_value`` (one-sided, binomial with a robust overdispersion factor), ``p_adj``
+        (Benjamini-Hochberg), ``evidence``, ``rankable``, ``flagged``, ``reason``.
+    """
+    _need(calls, "calls", ["agent_id", "duration_s", "outcome", "need_captured", "intent_rating"])
+    c = _with_team(calls, agents)
+    c = c[
+        (c["outcome"] == "connected")
+        & c["need_captured"].fillna(False).astype(bool)
+        & (c["duration_s"] >= threshold)
+    ]
+    c = c.dropna(subset=["intent_rating"])
+    g = (
+        c.assign(mis=c["intent_rating"].astype(float) <= low_intent)
+        .groupby(["agent_id", "team_id"])["mis"]
+        .agg(["size", "sum"])
+        .reset_index()
+        .rename(columns={"size": "effective_calls", "sum": "mismatched"})
+    )
+    team = g.groupby("team_id")[["effective_calls", "mismatched"]].transform("sum")
+    rest_n = team["effective_calls"] - g["effective_calls"]
+    rest_m = team["mismatched"] - g["mismatched"]
+    g["mismatch_share"] = g["mismatched"] / g["effective_calls"]
+    g["team_share"] = (rest_m / rest_n).where(rest_n > 0)
+    g["ratio"] = g["mismatch_share"] / g["team_share"]
+    n = g["effective_calls"].to_numpy(float)
+    p0 = g["team_share"].to_numpy(float)
+    exp = n * p0
+    var = n * p0 * (1 - p0)
+    rankable = (n >= min_calls) & np.isfinite(p0)
+    disp = _robust_dispersion(
+        g["mismatched"].to_numpy(float)[rankable], exp[rankable], var[rankable]
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (g["mismatched"].to_numpy(float) - exp) / np.sqrt(disp * var)
+    g["dispersion"] = disp
+    g["p_value"] = np.where(rankable, stats.norm.sf(z), np.nan)
+    g["p_adj"] = bh_adjust(g["p_value"])
+    g["evidence"] = evidence_label(g["p_adj"])
+    g["rankable"] = rankable
+    g["flagged"] = rankable & (g["p_adj"] < alpha) & (g["ratio"] >= min_ratio)
+    g["reason"] = np.where(rankable, "", f"fewer than {min_calls} effective calls")
+    return g.sort_values(["flagged", "ratio"], ascending=False).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- over-promising
+
+
+def _agent_totals(indicators: pd.DataFrame, ind: str) -> pd.DataFrame:
+    """Per agent over the periods given: summed numerator / denominator, value and event count."""
+    d = indicators[indicators["indicator"] == ind]
+    if d.empty:
+        raise KeyError(f"Indicator {ind!r} is not in the indicator table.")
+    _, scale = count_kind(ind)
+    if {"numerator", "denominator"} <= set(d.columns):
+        t = d.groupby(["agent_id", "team_id"])[["numerator", "denominator"]].sum(min_count=1)
+        t["value"] = t["numerator"] / t["denominator"].where(t["denominator"] > 0)
+        t["count"] = t["numerator"] / scale
+    else:
+        t = d.groupby(["agent_id", "team_id"])[["value"]].mean()
+        t["denominator"] = np.nan
+        t["count"] = np.nan
+    t["scale"] = scale
+    return t.reset_index()
+
+
+def _excess_test(count, exposure, team, *, kind: str, upper: bool):
+    """One-sided test of an agent's rate against the team's other agents, robust dispersion."""
+    df = pd.DataFrame({"count": count, "exposure": exposure, "team": team})
+    tot = df.groupby("team")[["count", "exposure"]].transform("sum")
+    rate = (tot["count"] - df["count"]) / (tot["exposure"] - df["exposure"])
+    exp = df["exposure"] * rate
+    var = exp if kind == "poisson" else exp * (1 - rate)
+    ok = (df["exposure"] > 0) & np.isfinite(var) & (var > 0)
+    disp = _robust_dispersion(df["count"][ok].to_numpy(), exp[ok].to_numpy(), var[ok].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (df["count"] - exp) / np.sqrt(disp * var)
+    p = stats.norm.sf(z) if upper else stats.norm.cdf(z)
+    return np.where(ok, p, np.nan), rate.to_numpy()
+
+
+def over_promising(
+    indicators: pd.DataFrame,
+    *,
+    selling: Sequence[str] = ("sales_amount", "conversion_rate"),
+    complaints: str = "complaints_per_100",
+    repurchase: str = "repurchase_rate",
+    selling_quantile: float = 0.5,
+    min_customers: int = 30,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Agents who sell a lot while their customers complain more or come back less.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Agent-level indicator table (numerators and denominators are summed over the periods
+        passed, so select the range first).
+    selling : list of str
+        Indicators of selling success; an agent is a high seller when at or above
+        ``selling_quantile`` of the team on any of them.
+    complaints : str
+        Complaint-rate indicator (count numerator over customers served).
+    repurchase : str
+        Repurchase-rate indicator (repurchasing customers over the cohort).
+    selling_quantile : float
+        Within-team percentile from which an agent counts as a high seller (0.5: sells at
+        least as well as the team's median agent on one selling indicator).
+    min_customers : int
+        Minimum complaint denominator (customers) to be rankable.
+    alpha : float
+        False-discovery rate.
+
+    Returns
+    -------
+    DataFrame
+        One row per agent: ``agent_id``, ``team_id``, one ``<selling>`` value and
+        ``<selling>_pct`` (within-team percentile) per selling indicator, ``high_seller``,
+        ``complaints_value``, ``team_complaints_value``, ``complaints_p``, ``repurchase_value``,
+        ``team_repurchase_value``, ``repurchase_p``, ``p_value`` (the smaller of the two,
+        Bonferroni-doubled), ``p_adj`` (Benjamini-Hochberg over rankable agents), ``evidence``,
+        ``rankable``, ``flagged`` (high seller and ``p_adj < alpha``), ``reason``.
+
+    Notes
+    -----
+    Complaints are compared with the team's other agents as Poisson counts with the customers
+    served as exposure, repurchase as binomial; both use a robust overdispersion factor (median
+    squared Pearson residual / 0.455) so that ordinary agent-to-agent variation is not read as
+    evidence.
+    """
+    out = None
+    for s in selling:
+        t = _agent_totals(indicators, s)[["agent_id", "team_id", "value"]].rename(
+            columns={"value": s}
+        )
+        t[f"{s}_pct"] = t.groupby("team_id")[s].rank(pct=True)
+        out = t if out is None else out.merge(t, on=["agent_id", "team_id"], how="outer")
+    out["high_seller"] = (out[[f"{s}_pct" for s in selling]] >= selling_quantile).any(axis=1)
+    comp = _agent_totals(indicators, complaints)
+    comp_p, comp_rate = _excess_test(
+        comp["count"], comp["denominator"], comp["team_id"], kind="poisson", upper=True
+    )
+    comp = comp.assign(
+        complaints_value=comp["value"],
+        team_complaints_value=comp_rate * comp["scale"],
+        complaints_p=comp_p,
+        customers=comp["denominator"],
+    )
+    out = out.merge(
+        comp[
+            ["agent_id", "complaints_value", "team_complaints_value", "complaints_p", "customers"]
+        ],
+        on="agent_id",
+        how="left",
+    )
+    try:
+        rep = _agent_totals(indicators, repurchase)
+        rep_p, rep_rate = _excess_test(
+            rep["count"], rep["denominator"], rep["team_id"], kind="binomial", upper=False
+        )
+        rep = rep.assign(
+            repurchase_value=rep["value"],
+            team_repurchase_value=rep_rate * rep["scale"],
+            repurchase_p=rep_p,
+        )
+        out = out.merge(
+            rep[["agent_id", "repurchase_value", "team_repurchase_value", "repurchase_p"]],
+            on="agent_id",
+            how="left",
+        )
+    except KeyError:
+        out = out.assign(repurchase_value=np.nan, team_repurchase_value=np.nan, repurchase_p=np.nan)
+    p = np.fmin(out["complaints_p"], out["repurchase_p"])
+    both = out["complaints_p"].notna() & out["repurchase_p"].notna()
+    p = np.where(both, np.minimum(1.0, 2 * p), p)
+    rankable = out["customers"].fillna(0) >= min_customers
+    out["p_value"] = np.where(rankable, p, np.nan)
+    out["p_adj"] = bh_adjust(out["p_value"])
+    out["evidence"] = evidence_label(out["p_adj"])
+    out["rankable"] = rankable
+    out["flagged"] = rankable & out["high_seller"] & (out["p_adj"] < alpha)
+    out["reason"] = np.where(rankable, "", f"fewer than {min_customers} customers served")
+    out = out.drop(columns=["customers"])
+    return out.sort_values(["flagged", "p_value"], ascending=[False, True]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- selective surveys
+
+
+def selective_surveys(
+    calls: pd.DataFrame,
+    surveys: pd.DataFrame,
+    *,
+    agents: pd.DataFrame | None = None,
+    good_intent: int = 2,
+    min_surveys: int = 10,
+    min_gap: float = 0.15,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Agents whose surveyed calls are better than their calls in general.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Calls table with ``call_id`` and ``intent_rating``.
+    surveys : DataFrame
+        Surveys table with ``call_id`` (the call each survey followed) and ``score``.
+    agents : DataFrame, optional
+        Agents table (for ``team_id``).
+    good_intent : int
+        Intent rating from which a call counts as good.
+    min_surveys : int
+        Minimum answered surveys to be rankable.
+    min_gap : float
+        Minimum gap (share of good calls among surveyed minus among unsurveyed) to flag.
+    alpha : float
+        False-discovery rate.
+
+    Returns
+    -------
+    DataFrame
+        One row per agent: ``agent_id``, ``team_id``, ``connects``, ``surveys``, ``coverage``
+        (surveys / connects), ``team_coverage`` (median of the team's agents),
+        ``good_share_surveyed``, ``good_share_unsurveyed``, ``gap``, ``satisfaction``
+        (mean score), ``team_satisfaction``, ``p_value`` (one-sided two-proportion z-test of
+        the gap), ``p_adj`` (Benjamini-Hochberg), ``evidence``, ``rankable``, ``flagged``
+        (``p_adj < alpha`` and ``gap >= min_gap``), ``reason``.
+
+    Notes
+    -----
+    If surveys are sent at random, surveyed calls look like the agent's other connected calls
+    (gap near 0). Sending surveys only after good calls opens a gap and inflates
+    satisfaction. Without ``call_id`` in the surveys table this check cannot be made (a
+    ValueError says so).
+    """
+    _need(calls, "calls", ["call_id", "agent_id", "outcome", "intent_rating"])
+    _need(surveys, "surveys", ["agent_id", "score"])
+    if "call_id" not in surveys or surveys["call_id"].isna().all():
+        raise ValueError(
+            "The `surveys` table has no `call_id`, so surveyed calls cannot be compared with the "
+            "agent's other calls; selective surveying cannot be checked from this data."
+        )
+    c = _with_team(calls, agents)
+    c = c[c["outcome"] == "connected"].dropna(subset=["intent_rating"])
+    surveyed_ids = set(surveys["call_id"].dropna())
+    c = c.assign(
+        surveyed=c["call_id"].isin(surveyed_ids),
+        good=c["intent_rating"].astype(float) >= good_intent,
+    )
+    grp = c.groupby(["agent_id", "team_id"])
+    t = pd.DataFrame(
+        {
+            "connects": grp.size(),
+            "surveys": grp["surveyed"].sum(),
+            "good_s": grp.apply(lambda d: d.loc[d["surveyed"], "good"].sum(), include_groups=False),
+            "good_u": grp.apply(
+                lambda d: d.loc[~d["surveyed"], "good"].sum(), include_groups=False
+            ),
+        }
+    ).reset_index()
+    t["coverage"] = t["surveys"] / t["connects"]
+    t["team_coverage"] = t.groupby("team_id")["coverage"].transform("median")
+    n_s, n_u = t["surveys"].astype(float), (t["connects"] - t["surveys"]).astype(float)
+    t["good_share_surveyed"] = (t["good_s"] / n_s).where(n_s > 0)
+    t["good_share_unsurveyed"] = (t["good_u"] / n_u).where(n_u > 0)
+    t["gap"] = t["good_share_surveyed"] - t["good_share_unsurveyed"]
+    pool = (t["good_s"] + t["good_u"]) / t["connects"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(pool * (1 - pool) * (1 / n_s + 1 / n_u))
+        p = stats.norm.sf(t["gap"] / se)
+    sat = surveys.groupby("agent_id")["score"].mean()
+    t["satisfaction"] = t["agent_id"].map(sat)
+    t["team_satisfaction"] = t.groupby("team_id")["satisfaction"].transform("median")
+    rankable = t["surveys"] >= min_surveys
+    t["p_value"] = np.where(rankable & np.isfinite(p), p, np.nan)
+    t["p_adj"] = bh_adjust(t["p_value"])
+    t["evidence"] = evidence_label(t["p_adj"])
+    t["rankable"] = rankable
+    t["flagged"] = rankable & (t["p_adj"] < alpha) & (t["gap"] >= min_gap)
+    t["reason"] = np.where(rankable, "", f"fewer than {min_surveys} answered surveys")
+    t = t.drop(columns=["good_s", "good_u"])
+    return t.sort_values(["flagged", "gap"], ascending=False).reset_index(drop=True)

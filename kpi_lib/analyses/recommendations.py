@@ -1,0 +1,297 @@
+"""One call for the whole indicator-conflict diagnosis, and its findings ranked by evidence.
+
+:func:`diagnose` runs every analysis of :mod:`kpi_lib.analyses.conflicts` and
+:mod:`kpi_lib.analyses.gaming` that the data allows; :func:`top_findings` keeps only the
+findings that hold after multiple-testing correction and maps each to the practice in the
+sources (lower a weight, replace the indicator, add a quality gate, review the agent's
+recordings). Sentences for managers are written by :mod:`kpi_lib.report.conflict_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kpi_lib.analyses import conflicts, gaming
+
+__all__ = ["ACTIONS", "diagnose", "top_findings", "FINDING_COLUMNS"]
+
+#: Action codes and the practice in the sources each one follows (003 = KPI design source).
+ACTIONS = {
+    "replace_indicator": "003 s.4: when two indicators conflict, change the indicator (e.g. "
+    "effective talk time instead of call count, or add 'questions asked by the customer')",
+    "lower_weight": "003 s.4: lower the weight of the indicator that is driving the wrong "
+    "behaviour and add a call-quality score",
+    "merge_indicators": "003: choose 3-5 core indicators; indicators that double-count dilute "
+    "the scheme",
+    "add_quality_gate": "003: pair every volume indicator with a quality indicator; make "
+    "compliance a pass/fail gate once the script is mastered",
+    "add_long_term_indicator": "003: balance short and long term (add repurchase / LTV so that "
+    "agents do not over-promise)",
+    "review_recordings": "003: calibrate automatic judgements with a manual spot check of about "
+    "10 % of recordings; review this agent's calls",
+    "audit_surveys": "003: satisfaction comes from post-call SMS surveys; send them "
+    "automatically, not at the agent's discretion",
+    "check_level": "within-agent and between-agent relations differ: decide which question "
+    "the scheme is answering before changing weights",
+}
+
+_KIND_ORDER = [
+    "conflict", "bunching", "over_promising", "call_padding", "selective_surveys",
+    "need_intent_mismatch", "trend_conflict", "expected_contradicted", "harmful_indicator",
+    "simpson", "redundant",
+]  # fmt: skip
+
+#: Columns of :func:`top_findings`.
+FINDING_COLUMNS = [
+    "rank", "kind", "subject", "agent_id", "team_id", "indicator_a", "indicator_b", "statistic",
+    "effect", "ci_low", "ci_high", "p_adj", "evidence", "action", "practice", "details",
+]  # fmt: skip
+
+
+def diagnose(
+    indicators: pd.DataFrame,
+    calls: pd.DataFrame | None = None,
+    *,
+    agents: pd.DataFrame | None = None,
+    surveys: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    teams: Sequence[str] | str | None = None,
+    alpha: float = 0.05,
+    conflict_below: float = -0.4,
+    redundant_above: float = 0.9,
+    improve_threshold: float = 0.10,
+    deteriorate_threshold: float = 0.05,
+    threshold_s: float = 180,
+    window: tuple[float, float] = (165, 210),
+    n_boot: int = 500,
+    seed: int | None = 0,
+) -> dict[str, pd.DataFrame]:
+    """Run every conflict and gaming analysis the data allows.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Agent-level indicator table (``compute_indicators(dataset, level="agent")``).
+    calls, agents, surveys, targets : DataFrame, optional
+        Contract tables; the gaming checks that need a missing table are skipped.
+    period_from, period_to : str, optional
+        Inclusive period range (indicator periods and call months).
+    teams : str or list of str, optional
+        Teams to include.
+    alpha : float
+        False-discovery rate used by every analysis.
+    conflict_below, redundant_above : float
+        Correlation flags (see :func:`kpi_lib.analyses.conflicts.correlation_map`).
+    improve_threshold, deteriorate_threshold : float
+        Trend-conflict thresholds (relative changes).
+    threshold_s : float
+        Effective-call threshold in seconds.
+    window : (float, float)
+        Bunching window excluded from the counterfactual fit.
+    n_boot : int
+        Bootstrap replicates for bunching.
+    seed : int, optional
+        Bootstrap seed.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``correlations``, ``within_between``, ``expected``, ``trends_team``, ``trends_agent``,
+        ``relevance``, ``relevance_summary``, ``redundant``, ``alpha_by_dimension``,
+        ``components``, ``over_promising``, ``bunching``, ``bunching_team``,
+        ``bunching_bins``, ``call_padding``, ``need_intent``, ``selective_surveys``, and
+        ``skipped`` (``analysis``, ``reason``) for each analysis that could not run. Keys of
+        skipped analyses are absent.
+    """
+    ind = conflicts.select_indicators(
+        indicators, period_from=period_from, period_to=period_to, teams=teams
+    )
+    out: dict[str, pd.DataFrame] = {}
+    skipped = []
+
+    def run(key, fn, *args, **kw):
+        try:
+            out[key] = fn(*args, **kw)
+        except (KeyError, ValueError) as e:
+            skipped.append({"analysis": key, "reason": str(e).strip("'\"")})
+
+    run("correlations", conflicts.correlation_map, ind, alpha=alpha,
+        conflict_below=conflict_below, redundant_above=redundant_above)  # fmt: skip
+    run("within_between", conflicts.within_between, ind, alpha=alpha)
+    run("expected", conflicts.expected_relations, ind, alpha=alpha)
+    trend = dict(improve_threshold=improve_threshold, deteriorate_threshold=deteriorate_threshold,
+                 alpha=alpha)  # fmt: skip
+    run("trends_team", conflicts.trend_conflicts, ind, level="team", **trend)
+    run("trends_agent", conflicts.trend_conflicts, ind, level="agent", **trend)
+    run("relevance", conflicts.outcome_relevance, ind, agents=agents, alpha=alpha)
+    if "relevance" in out:
+        out["relevance_summary"] = conflicts.relevance_summary(out["relevance"])
+    if "correlations" in out:
+        out["redundant"] = conflicts.redundant_pairs(out["correlations"])
+    run("alpha_by_dimension", conflicts.cronbach_alpha_by_dimension, ind)
+    run("components", conflicts.principal_components, ind)
+    run("over_promising", gaming.over_promising, ind, alpha=alpha)
+    if calls is None:
+        skipped.append({"analysis": "gaming (calls)", "reason": "no calls table passed"})
+    else:
+        c = gaming.select_calls(
+            calls, agents=agents, period_from=period_from, period_to=period_to, teams=teams
+        )
+        bun = dict(threshold=threshold_s, window=tuple(window), alpha=alpha, seed=seed)
+        run("bunching", gaming.bunching, c, by="agent_id", n_boot=n_boot, **bun)
+        run("bunching_team", gaming.bunching, c, by="team_id", n_boot=n_boot, **bun)
+        run("bunching_bins", gaming.bunching_bins, c, threshold=threshold_s, window=tuple(window))
+        run("call_padding", gaming.call_padding, c, targets=targets, alpha=alpha)
+        run("need_intent", gaming.need_intent_mismatch, c, threshold=threshold_s, alpha=alpha)
+        if surveys is None:
+            skipped.append({"analysis": "selective_surveys", "reason": "no surveys table passed"})
+        else:
+            run("selective_surveys", gaming.selective_surveys, c, surveys, alpha=alpha)
+    out["skipped"] = pd.DataFrame(skipped, columns=["analysis", "reason"])
+    return out
+
+
+def _row(kind, action, **kw) -> dict:
+    base = dict.fromkeys(FINDING_COLUMNS, np.nan)
+    base.update(subject="", agent_id="", team_id="", indicator_a="", indicator_b="", details="")
+    base.update(kind=kind, action=action, practice=ACTIONS[action], **kw)
+    return base
+
+
+def top_findings(diagnosis: dict[str, pd.DataFrame], *, limit: int | None = None) -> pd.DataFrame:
+    """The confident findings of :func:`diagnose`, strongest evidence first.
+
+    Ordered by evidence class (strong, moderate, weak), then by kind (conflicts and gaming
+    before trend, relevance, Simpson and redundancy findings), then by adjusted p-value.
+
+    Only findings that pass each analysis's own multiple-testing gate are listed (``flag`` /
+    ``verdict`` / ``confident`` / ``flagged``); a dataset with nothing planted should give an
+    empty or near-empty table.
+
+    Parameters
+    ----------
+    diagnosis : dict of DataFrame
+        Output of :func:`diagnose`.
+    limit : int, optional
+        Keep the first ``limit`` findings.
+
+    Returns
+    -------
+    DataFrame
+        ``rank``, ``kind`` (``conflict``, ``redundant``, ``simpson``, ``expected_contradicted``,
+        ``trend_conflict``, ``harmful_indicator``, ``bunching``, ``call_padding``,
+        ``need_intent_mismatch``, ``over_promising``, ``selective_surveys``), ``subject``
+        (``indicators`` or ``agent`` or ``team``), ``agent_id``, ``team_id``, ``indicator_a``,
+        ``indicator_b``, ``statistic`` (what ``effect`` is), ``effect``, ``ci_low``,
+        ``ci_high``, ``p_adj``, ``evidence``, ``action`` (a key of :data:`ACTIONS`),
+        ``practice`` (the rule in the sources), ``details`` (supporting numbers, ``key=value``
+        separated by ``; ``).
+    """
+    rows = []
+    d = diagnosis
+    if "correlations" in d:
+        cm = d["correlations"]
+        cm = cm[cm["method"] == "spearman"]
+        for r in cm[cm["flag"] == "conflict"].to_dict("records"):
+            rows.append(_row("conflict", "replace_indicator", subject="indicators",
+                indicator_a=r["indicator_a"], indicator_b=r["indicator_b"], statistic="spearman r",
+                effect=r["r"], ci_low=r["ci_low"], ci_high=r["ci_high"], p_adj=r["p_adj"],
+                details=f"n={r['n']}; agents={r['n_agents']}"))  # fmt: skip
+        for r in cm[cm["flag"] == "redundant"].to_dict("records"):
+            rows.append(_row("redundant", "merge_indicators", subject="indicators",
+                indicator_a=r["indicator_a"], indicator_b=r["indicator_b"], statistic="spearman r",
+                effect=r["r"], ci_low=r["ci_low"], ci_high=r["ci_high"], p_adj=r["p_adj"],
+                details=f"n={r['n']}"))  # fmt: skip
+    if "within_between" in d and not d["within_between"].empty:
+        wb = d["within_between"]
+        for r in wb[wb["simpson_warning"]].to_dict("records"):
+            rows.append(_row("simpson", "check_level", subject="indicators",
+                indicator_a=r["indicator_a"], indicator_b=r["indicator_b"],
+                statistic="within-agent r", effect=r["within_r"], ci_low=r["within_ci_low"],
+                ci_high=r["within_ci_high"], p_adj=max(r["within_p_adj"], r["between_p_adj"]),
+                details=f"between_r={r['between_r']:.2f}; agents={r['n_agents']}"))  # fmt: skip
+        conflict_within = wb[wb["within_significant"] & (wb["within_oriented"] < -0.4)
+                             & ~wb["simpson_warning"]]  # fmt: skip
+        for r in conflict_within.to_dict("records"):
+            rows.append(_row("conflict", "replace_indicator", subject="indicators",
+                indicator_a=r["indicator_a"], indicator_b=r["indicator_b"],
+                statistic="within-agent r", effect=r["within_r"], ci_low=r["within_ci_low"],
+                ci_high=r["within_ci_high"], p_adj=r["within_p_adj"],
+                details=f"between_r={r['between_r']:.2f}"))  # fmt: skip
+    if "expected" in d:
+        ex = d["expected"]
+        for r in ex[ex["verdict"] == "contradicted"].to_dict("records"):
+            rows.append(_row("expected_contradicted", "add_quality_gate", subject="indicators",
+                indicator_a=r["indicator_a"], indicator_b=r["indicator_b"],
+                statistic="spearman r", effect=r["r"], ci_low=r["ci_low"], ci_high=r["ci_high"],
+                p_adj=r["p_adj"], details=f"expected_sign={r['expected_sign']:+d}"))  # fmt: skip
+    # agent-level trend conflicts stay in their own table: month-to-month changes of one agent
+    # are noisy and overdispersed, so only team-level ones are headline findings
+    for key in ("trends_team",):
+        if key in d:
+            t = d[key]
+            for r in t[t["confident"]].to_dict("records"):
+                rows.append(_row("trend_conflict", "lower_weight",
+                    subject="team" if r["level"] == "team" else "agent",
+                    agent_id=r["agent_id"] or "", team_id=r["team_id"],
+                    indicator_a=r["improved"], indicator_b=r["deteriorated"],
+                    statistic="relative change of B", effect=r["deteriorated_change"],
+                    p_adj=r["p_adj"],
+                    details=f"{r['period_from']}->{r['period_to']}; "
+                            f"A_change={r['improved_change']:+.3f}"))  # fmt: skip
+    if "relevance" in d:
+        rel = d["relevance"]
+        for r in rel[rel["relation"] == "harmful"].to_dict("records"):
+            rows.append(_row("harmful_indicator", "lower_weight", subject="indicators",
+                indicator_a=r["indicator"], indicator_b=r["outcome"],
+                statistic="standardised beta", effect=r["beta"], ci_low=r["ci_low"],
+                ci_high=r["ci_high"], p_adj=r["p_adj"], details=f"controls={r['controls']}"))  # fmt: skip
+    gaming_specs = [
+        ("bunching", "bunching", "review_recordings", "excess ratio", "excess_ratio",
+         lambda r: f"excess_calls={r['excess_calls']:.0f}; n_calls={r['n_calls']}"),
+        ("call_padding", "call_padding", "review_recordings", "short-call share change",
+         "short_share_change",
+         lambda r: f"event={r['event_period']}; dials_change={r['dials_change']:+.2f}"),
+        ("need_intent", "need_intent_mismatch", "review_recordings", "ratio to team", "ratio",
+         lambda r: f"share={r['mismatch_share']:.2f}; team={r['team_share']:.2f}"),
+        ("over_promising", "over_promising", "add_long_term_indicator",
+         "complaints (value)", "complaints_value",
+         lambda r: f"team_complaints={r['team_complaints_value']:.2f}; "
+                   f"repurchase={r['repurchase_value']:.3f}; "
+                   f"team_repurchase={r['team_repurchase_value']:.3f}"),
+        ("selective_surveys", "selective_surveys", "audit_surveys", "good-call gap", "gap",
+         lambda r: f"coverage={r['coverage']:.3f}; team_coverage={r['team_coverage']:.3f}"),
+    ]  # fmt: skip
+    for key, kind, action, stat, col, det in gaming_specs:
+        if key not in d or d[key].empty:
+            continue
+        t = d[key]
+        for r in t[t["flagged"]].to_dict("records"):
+            rows.append(_row(kind, action, subject="agent", agent_id=r["agent_id"],
+                team_id=r.get("team_id", ""), statistic=stat, effect=r[col],
+                ci_low=r.get("ci_low", np.nan), ci_high=r.get("ci_high", np.nan),
+                p_adj=r["p_adj"], details=det(r)))  # fmt: skip
+    if "bunching_team" in d:
+        t = d["bunching_team"]
+        for r in t[t["flagged"]].to_dict("records"):
+            rows.append(_row("bunching", "add_quality_gate", subject="team",
+                team_id=r["team_id"], statistic="excess ratio", effect=r["excess_ratio"],
+                ci_low=r["ci_low"], ci_high=r["ci_high"], p_adj=r["p_adj"],
+                details=f"n_calls={r['n_calls']}"))  # fmt: skip
+    out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    if out.empty:
+        return out
+    out["evidence"] = conflicts.evidence_label(out["p_adj"])
+    # strongest evidence class first; within a class, behaviour findings before bookkeeping
+    # ones (redundancy), then by adjusted p
+    level = out["evidence"].map({"strong": 0, "moderate": 1, "weak": 2, "none": 3})
+    prio = out["kind"].map({k: i for i, k in enumerate(_KIND_ORDER)})
+    out = out.assign(_l=level, _k=prio).sort_values(["_l", "_k", "p_adj"])
+    out = out.drop(columns=["_l", "_k"]).reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out.head(limit) if limit else out

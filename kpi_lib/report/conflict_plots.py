@@ -1,0 +1,105 @@
+"""Charts of the indicator-conflict diagnosis (``ax=None`` in, Axes out)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+__all__ = ["correlation_heatmap", "within_between_plot", "bunching_plot", "bunching_ranking_plot"]
+
+
+def _ax(ax, size=(7, 6)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def correlation_heatmap(
+    correlations: pd.DataFrame, *, method: str = "spearman", value: str = "r_oriented", ax=None
+):
+    """Heatmap of pairwise correlations; flagged pairs are marked (x = conflict, = = redundant).
+
+    ``value="r_oriented"`` colours red where doing well on one indicator goes with doing badly
+    on the other; ``value="r"`` shows the raw coefficient.
+    """
+    d = correlations[correlations["method"] == method]
+    ids = list(dict.fromkeys(list(d["indicator_a"]) + list(d["indicator_b"])))
+    m = pd.DataFrame(np.nan, index=ids, columns=ids)
+    marks = {}
+    for r in d.to_dict("records"):
+        m.loc[r["indicator_a"], r["indicator_b"]] = r[value]
+        m.loc[r["indicator_b"], r["indicator_a"]] = r[value]
+        if r["flag"]:
+            marks[(r["indicator_a"], r["indicator_b"])] = "x" if r["flag"] == "conflict" else "="
+    ax = _ax(ax, (0.32 * len(ids) + 3, 0.3 * len(ids) + 2))
+    im = ax.imshow(m.to_numpy(float), cmap="RdBu", vmin=-1, vmax=1)
+    ax.set_xticks(range(len(ids)), ids, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(ids)), ids, fontsize=7)
+    pos = {k: i for i, k in enumerate(ids)}
+    for (a, b), s in marks.items():
+        for i, j in ((pos[a], pos[b]), (pos[b], pos[a])):
+            ax.text(j, i, s, ha="center", va="center", fontsize=8, color="black")
+    ax.figure.colorbar(im, ax=ax, shrink=0.7, label=f"{method} {value}")
+    ax.set_title(f"Indicator correlations across agent-months ({method})")
+    return ax
+
+
+def within_between_plot(within_between: pd.DataFrame, *, label_top: int = 8, ax=None):
+    """Within-agent r against between-agent r per pair; opposite-sign pairs lie in the
+    top-left and bottom-right quadrants, significant disagreements are red."""
+    ax = _ax(ax, (6, 6))
+    d = within_between.dropna(subset=["within_r", "between_r"])
+    colour = np.where(d["simpson_warning"], "tab:red", "tab:grey")
+    ax.scatter(d["within_r"], d["between_r"], c=colour, s=14, alpha=0.7)
+    ax.axhline(0, color="black", lw=0.6)
+    ax.axvline(0, color="black", lw=0.6)
+    ax.plot([-1, 1], [-1, 1], ls=":", color="grey", lw=0.8)
+    top = d.assign(gap=(d["within_r"] - d["between_r"]).abs()).nlargest(label_top, "gap")
+    for r in top.to_dict("records"):
+        ax.annotate(f"{r['indicator_a']} / {r['indicator_b']}", (r["within_r"], r["between_r"]),
+                    fontsize=6)  # fmt: skip
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    ax.set_xlabel("within-agent r (repeated-measures)")
+    ax.set_ylabel("between-agent r (agent means)")
+    ax.set_title("Within-agent vs between-agent relations")
+    return ax
+
+
+def bunching_plot(bins: pd.DataFrame, *, threshold: float = 180, title: str = "", ax=None):
+    """Observed talk-time counts (bars) against the counterfactual fitted outside the
+    excluded window (line); the window is shaded, the threshold a dashed line."""
+    ax = _ax(ax, (8, 4))
+    width = float((bins["bin_end"] - bins["bin_start"]).iloc[0])
+    colour = np.where(bins["above_threshold"], "tab:red", "tab:blue")
+    ax.bar(bins["bin_start"], bins["observed"], width=width, align="edge", color=colour,
+           alpha=0.6, label="observed calls")  # fmt: skip
+    mid = bins["bin_start"] + width / 2
+    ax.plot(mid, bins["counterfactual"], color="black", lw=1.5, label="counterfactual")
+    win = bins[bins["excluded"]]
+    if len(win):
+        ax.axvspan(win["bin_start"].min(), win["bin_end"].max(), color="grey", alpha=0.15,
+                   label="excluded window")  # fmt: skip
+    ax.axvline(threshold, ls="--", color="tab:red", lw=1, label=f"threshold {threshold:g} s")
+    ax.set_xlabel("talk time of connected calls (s)")
+    ax.set_ylabel("calls per bin")
+    ax.set_title(title or "Talk times around the effective-call threshold")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def bunching_ranking_plot(bunching: pd.DataFrame, *, top: int = 20, ax=None):
+    """Excess ratio with its bootstrap interval for the ``top`` rankable agents (flagged red)."""
+    d = bunching[bunching["rankable"]].sort_values("rank").head(top).iloc[::-1]
+    ax = _ax(ax, (6, 0.25 * len(d) + 1.5))
+    y = np.arange(len(d))
+    colour = np.where(d["flagged"], "tab:red", "tab:grey")
+    ax.errorbar(d["excess_ratio"], y, xerr=[d["excess_ratio"] - d["ci_low"],
+                d["ci_high"] - d["excess_ratio"]], fmt="none", ecolor=colour, lw=1)  # fmt: skip
+    ax.scatter(d["excess_ratio"], y, c=colour, s=16, zorder=3)
+    ax.axvline(0, color="black", lw=0.6)
+    ax.set_yticks(y, d["agent_id"], fontsize=7)
+    ax.set_xlabel("excess calls just above threshold / counterfactual (95 % interval)")
+    ax.set_title("Bunching watch-list (ranked by lower bound)")
+    return ax

@@ -1,0 +1,202 @@
+"""Tests of kpi_lib.analyses.conflicts against statsmodels / pingouin / scipy references."""
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from kpi_lib.analyses import conflicts as c
+
+
+def make_table(n_agents=40, n_periods=8, within=0.0, between=0.0, seed=0, extra=0):
+    """Agent-month indicator table; effective_calls vs satisfaction_score with a chosen
+    within-agent and between-agent relation, plus independent noise indicators."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for a in range(n_agents):
+        level = rng.normal()
+        for t in range(n_periods):
+            w = rng.normal()
+            vals = {
+                "effective_calls": 100 + 10 * level + 8 * w,
+                "satisfaction_score": 4 + between * level + within * w + 0.3 * rng.normal(),
+                "conversion_rate": 0.1 + 0.01 * rng.normal(),
+                "complaints_per_100": 1 + 0.2 * rng.normal(),
+                "sales_amount": 1000 + 100 * rng.normal(),
+                "repurchase_rate": 0.1 + 0.02 * rng.normal(),
+            }
+            for k in range(extra):
+                vals[f"x{k}"] = rng.normal()
+            for k, v in vals.items():
+                rows.append(
+                    {
+                        "agent_id": f"A{a:03d}", "team_id": f"T{a % 3}",
+                        "period": f"2026-{t + 1:02d}", "granularity": "month",
+                        "period_start": pd.Timestamp(2026, t + 1, 1), "indicator": k,
+                        "value": v, "numerator": v, "denominator": 1.0, "reason": "",
+                    }
+                )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_bh_matches_statsmodels():
+    p = np.random.default_rng(1).uniform(size=50) ** 3
+    p[[3, 7]] = np.nan
+    ok = ~np.isnan(p)
+    # reference: multipletests(p, method="fdr_bh")[1]
+    np.testing.assert_allclose(c.bh_adjust(p)[ok], multipletests(p[ok], method="fdr_bh")[1])
+    assert np.isnan(c.bh_adjust(p)[[3, 7]]).all()
+
+
+def test_rm_corr_matches_pingouin():
+    df = pg.read_dataset("rm_corr")
+    ours = c.rm_corr(df, x="pH", y="PacO2", subject="Subject").iloc[0]
+    ref = pg.rm_corr(data=df, x="pH", y="PacO2", subject="Subject")  # pg.rm_corr reference
+    assert ours["r"] == pytest.approx(ref["r"].iloc[0], abs=1e-10)
+    assert ours["dof"] == ref["dof"].iloc[0]
+    assert ours["p_value"] == pytest.approx(ref["pval"].iloc[0], rel=1e-6)
+    np.testing.assert_allclose([ours["ci_low"], ours["ci_high"]], ref["CI95"].iloc[0], atol=5e-3)
+    # published rmcorr example (Bakdash & Marusich 2017): r = -0.507, df = 38
+    assert ours["r"] == pytest.approx(-0.507, abs=1e-3) and ours["dof"] == 38
+
+
+def test_cluster_corr_matches_statsmodels():
+    ind = make_table(n_agents=25, n_periods=6, within=-0.2, between=0.3, seed=3)
+    cm = c.correlation_map(ind, methods=["pearson"])
+    row = cm[(cm.indicator_a == "effective_calls") & (cm.indicator_b == "satisfaction_score")]
+    if row.empty:
+        row = cm[(cm.indicator_b == "effective_calls") & (cm.indicator_a == "satisfaction_score")]
+    w = c.wide_indicators(ind)
+    x, y = w["effective_calls"], w["satisfaction_score"]
+    z = lambda v: (v - v.mean()) / v.std(ddof=0)  # noqa: E731
+    fit = sm.OLS(z(y).to_numpy(), sm.add_constant(z(x).to_numpy())).fit(
+        cov_type="cluster",
+        cov_kwds={"groups": pd.factorize(w.index.get_level_values("agent_id"))[0]},
+        use_t=True,
+    )  # reference: statsmodels OLS, agent-clustered, t with G-1 df
+    assert row["r"].iloc[0] == pytest.approx(fit.params[1], abs=1e-10)
+    assert row["r"].iloc[0] == pytest.approx(stats.pearsonr(x, y)[0], abs=1e-10)
+    assert row["p_value"].iloc[0] == pytest.approx(fit.pvalues[1], rel=1e-6)
+
+
+def test_within_between_detects_simpson():
+    ind = make_table(within=-0.3, between=0.4, seed=4)
+    wb = c.within_between(ind, pairs=[("effective_calls", "satisfaction_score")])
+    r = wb.iloc[0]
+    assert r["within_r"] < 0 < r["between_r"]
+    assert r["simpson_warning"] and r["agreement"] == "opposite sign"
+    # within part equals pingouin's rm_corr on the same data
+    w = c.wide_indicators(ind).reset_index()
+    ref = pg.rm_corr(data=w, x="effective_calls", y="satisfaction_score", subject="agent_id")
+    assert r["within_r"] == pytest.approx(ref["r"].iloc[0], abs=1e-10)
+
+
+def test_expected_relation_contradicted():
+    ind = make_table(within=-0.3, between=-0.3, seed=5)
+    exp = pd.DataFrame(
+        {"indicator_a": ["effective_calls"], "indicator_b": ["satisfaction_score"],
+         "expected_sign": [1], "rationale": ["volume should not hurt service"]}
+    )  # fmt: skip
+    out = c.expected_relations(ind, expected=exp)
+    assert out["verdict"].iloc[0] == "contradicted"
+    assert out["p_adj"].iloc[0] < 0.001
+
+
+def test_trend_conflicts_source_example():
+    # team: effective calls +10 %, conversion 10 % -> 8 % on large counts (the source's example)
+    rows = []
+    for period, calls, deals, connects in (
+        ("2026-01", 1000, 300, 3000),
+        ("2026-02", 1120, 240, 3000),
+    ):
+        rows += [
+            {"agent_id": "A1", "team_id": "T1", "period": period, "indicator": "effective_calls",
+             "value": calls, "numerator": calls, "denominator": 1.0},
+            {"agent_id": "A1", "team_id": "T1", "period": period, "indicator": "conversion_rate",
+             "value": deals / connects, "numerator": deals, "denominator": connects},
+        ]  # fmt: skip
+    ind = pd.DataFrame(rows)
+    out = c.trend_conflicts(ind, pairs=[("effective_calls", "conversion_rate")])
+    assert len(out) == 1
+    r = out.iloc[0]
+    assert r["improved"] == "effective_calls" and r["deteriorated"] == "conversion_rate"
+    assert r["improved_change"] == pytest.approx(0.12)
+    assert r["deteriorated_change"] == pytest.approx(-0.2)
+    # p = max of the two change tests; conversion: two-proportion z-test
+    pool = 540 / 6000
+    z = (0.08 - 0.10) / np.sqrt(pool * (1 - pool) * (2 / 3000))
+    p_conv = 2 * stats.norm.sf(abs(z))
+    # Poisson rates, equal exposure: exact conditional test, twice the smaller binomial tail
+    p_calls = 2 * min(stats.binom.cdf(1120, 2120, 0.5), stats.binom.sf(1119, 2120, 0.5))
+    assert r["p_value"] == pytest.approx(max(p_conv, p_calls))
+    assert bool(r["confident"])
+
+
+def test_outcome_relevance_matches_statsmodels():
+    ind = make_table(n_agents=30, n_periods=6, seed=6)
+    rel = c.outcome_relevance(ind, outcomes=["sales_amount"], ids=["effective_calls"])
+    w = c.wide_indicators(ind)
+    z = lambda v: (v - v.mean()) / v.std()  # noqa: E731
+    X = pd.concat(
+        [z(w["effective_calls"]).rename("x"),
+         pd.get_dummies(w.index.get_level_values("team_id"), drop_first=True, dtype=float)
+         .set_index(w.index),
+         pd.get_dummies(w.index.get_level_values("period"), drop_first=True, dtype=float)
+         .set_index(w.index)], axis=1,
+    )  # fmt: skip
+    fit = sm.OLS(z(w["sales_amount"]), sm.add_constant(X)).fit(
+        cov_type="cluster",
+        cov_kwds={"groups": pd.factorize(w.index.get_level_values("agent_id"))[0]},
+        use_t=True,
+    )  # reference: statsmodels OLS with team + period dummies, agent-clustered
+    assert rel["beta"].iloc[0] == pytest.approx(fit.params["x"], abs=1e-10)
+    assert rel["p_value"].iloc[0] == pytest.approx(fit.pvalues["x"], rel=1e-6)
+    assert rel["se"].iloc[0] == pytest.approx(fit.bse["x"], rel=1e-8)
+    assert rel["ci_low"].iloc[0] == pytest.approx(fit.conf_int().loc["x", 0], rel=1e-8)
+
+
+def test_cronbach_alpha_matches_pingouin():
+    df = pg.read_dataset("cronbach_wide_missing")
+    a, lo, hi = c.cronbach_alpha(df)
+    ref, _ = pg.cronbach_alpha(data=df, nan_policy="listwise")  # reference
+    assert a == pytest.approx(ref)
+    # pingouin takes n for the Feldt interval before listwise deletion, so compare the
+    # interval on complete data: pg.cronbach_alpha(data=df.dropna())
+    ref, ci = pg.cronbach_alpha(data=df.dropna())
+    a, lo, hi = c.cronbach_alpha(df.dropna())
+    assert a == pytest.approx(ref)
+    np.testing.assert_allclose([lo, hi], ci, atol=1e-3)
+
+
+def test_principal_components_explained_variance():
+    ind = make_table(seed=7)
+    pc = c.principal_components(ind, n_components=2)
+    w = c._standardised(c.wide_indicators(ind, min_coverage=0.9), None).dropna()
+    ev = np.sort(np.linalg.eigvalsh(np.corrcoef(w.to_numpy(), rowvar=False)))[::-1]
+    first = pc[pc.component == 1]["explained_variance_ratio"].iloc[0]
+    assert first == pytest.approx(ev[0] / ev.sum())
+    # loadings of component 1 squared sum to its eigenvalue
+    assert (pc[pc.component == 1]["loading"] ** 2).sum() == pytest.approx(ev[0])
+
+
+def test_null_control_no_confident_correlations():
+    ind = make_table(n_agents=40, n_periods=6, seed=8, extra=6)
+    cm = c.correlation_map(ind)
+    # independent indicators: after BH no pair should be flagged as conflict or redundant
+    assert (cm["flag"] == "").all()
+    assert (cm["p_adj"] >= 0.05).mean() > 0.9
+
+
+def test_errors_name_the_problem():
+    ind = make_table(n_agents=5, n_periods=3)
+    with pytest.raises(ValueError, match="`methods` must be one of"):
+        c.correlation_map(ind, methods=["kendall"])
+    with pytest.raises(KeyError, match="lacks column"):
+        c.correlation_map(ind.drop(columns="value"))
+    with pytest.raises(ValueError, match="is not a period"):
+        c.select_indicators(ind, period_from="2030-01")
+    with pytest.raises(KeyError, match="Outcome"):
+        c.outcome_relevance(ind, outcomes=["nope"])

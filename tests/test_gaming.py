@@ -1,0 +1,130 @@
+"""Tests of kpi_lib.analyses.gaming: bunching on simulated data with known excess, null
+controls, and the planted behaviours of data/sample."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from kpi_lib.analyses import gaming as g
+from kpi_lib.paths import resolve
+
+SAMPLE = resolve("data/sample")
+
+
+def lognormal_calls(n, median=118.0, sigma=0.85, agent="A1", team="T1", rng=None):
+    rng = rng or np.random.default_rng(0)
+    d = np.exp(np.log(median) + sigma * rng.normal(size=n))
+    return pd.DataFrame(
+        {"agent_id": agent, "team_id": team, "duration_s": d, "outcome": "connected"}
+    )
+
+
+def test_bunching_recovers_known_excess():
+    rng = np.random.default_rng(11)
+    n, extra = 200_000, 3_000
+    calls = lognormal_calls(n, rng=rng)
+    bump = pd.DataFrame({"agent_id": "A1", "team_id": "T1", "outcome": "connected",
+                         "duration_s": rng.uniform(180, 200, extra)})  # fmt: skip
+    calls = pd.concat([calls, bump], ignore_index=True)
+    # true counterfactual mass in [180, 210): n * (F(210) - F(180)) for the lognormal
+    dist = stats.lognorm(s=0.85, scale=118.0)
+    truth = extra / (n * (dist.cdf(210) - dist.cdf(180)))
+    out = g.bunching(calls, by=None, n_boot=400, seed=1).iloc[0]
+    assert out["ci_low"] <= truth <= out["ci_high"]
+    assert out["flagged"]
+    assert out["excess_calls"] == pytest.approx(extra, rel=0.25)
+
+
+def test_bunching_null_ci_covers_zero():
+    calls = lognormal_calls(150_000, rng=np.random.default_rng(12))
+    out = g.bunching(calls, by=None, n_boot=400, seed=2).iloc[0]
+    assert out["ci_low"] <= 0 <= out["ci_high"]
+    assert not out["flagged"]
+
+
+def test_bunching_null_agents_false_positive_rate():
+    rng = np.random.default_rng(13)
+    calls = pd.concat(
+        [lognormal_calls(1500, median=rng.uniform(90, 150), agent=f"A{i:02d}",
+                         team=f"T{i % 4}", rng=rng) for i in range(60)]
+    )  # fmt: skip
+    out = g.bunching(calls, n_boot=300, seed=3)
+    # BH at 5 %: under the null, any flag at all happens in about 5 % of datasets
+    assert out["flagged"].sum() <= 1
+    assert (out["ci_low"] > 0).mean() <= 0.1  # per-agent 95 % intervals: ~2.5 % one-sided
+    assert out["rankable"].all() and out["rank"].notna().all()
+
+
+def test_bunching_small_agents_not_ranked():
+    rng = np.random.default_rng(14)
+    calls = pd.concat([lognormal_calls(2000, agent="big", rng=rng),
+                       lognormal_calls(100, agent="new", rng=rng)])  # fmt: skip
+    out = g.bunching(calls, n_boot=100).set_index("agent_id")
+    assert not out.loc["new", "rankable"] and np.isnan(out.loc["new", "rank"])
+    assert "fewer than" in out.loc["new", "reason"]
+
+
+def test_bunching_bins_counterfactual_is_polynomial_fit():
+    calls = lognormal_calls(50_000, rng=np.random.default_rng(15))
+    b = g.bunching_bins(calls, degree=5)
+    out = b[~b["excluded"]]
+    mid = (out["bin_start"] + 2.5).to_numpy()
+    # reference: numpy.polyfit on the bins outside the window, degree 5
+    coef = np.polyfit(mid, out["observed"], 5)
+    np.testing.assert_allclose(out["counterfactual"], np.polyval(coef, mid), rtol=1e-6)
+
+
+def test_bunching_bad_options():
+    calls = lognormal_calls(100)
+    with pytest.raises(ValueError, match="`by` must be one of"):
+        g.bunching(calls, by="customer")
+    with pytest.raises(ValueError, match="bin edge"):
+        g.bunching(calls, window=(163, 210))
+
+
+def test_pwc_null_control():
+    path = resolve(
+        "../shared/realdata/synthetic_controls/pwc_call_center/pwc_call_center_2021Q1.csv"
+    )
+    if not path.is_file():
+        pytest.skip(f"PwC null-control file absent: {path}")
+    d = pd.read_csv(path).dropna(subset=["avg_talk_duration_s"])
+    calls = pd.DataFrame({"agent_id": d["agent"], "team_id": "pwc",
+                          "duration_s": d["avg_talk_duration_s"], "outcome": "connected"})  # fmt: skip
+    out = g.bunching(calls, fit_range=(30, 420), min_calls=300, n_boot=300)
+    assert not out["flagged"].any()
+
+
+@pytest.fixture(scope="module")
+def sample():
+    if not (SAMPLE / "PLANTED.json").is_file():
+        pytest.skip("data/sample is absent (generate it with kpi_lib.data.synth)")
+    read = lambda t: pd.read_parquet(SAMPLE / f"{t}.parquet")  # noqa: E731
+    return {
+        "planted": json.loads((SAMPLE / "PLANTED.json").read_text()),
+        "calls": read("calls"), "agents": read("agents"), "targets": read("targets"),
+        "surveys": read("surveys"),
+    }  # fmt: skip
+
+
+def test_sample_padders_top_the_watch_list(sample):
+    pad = set(sample["planted"]["threshold_padders"]["agents"])
+    out = g.bunching(sample["calls"], agents=sample["agents"], n_boot=200)
+    top = out[out["rankable"]].sort_values("rank").head(len(pad))
+    assert set(top["agent_id"]) == pad
+    assert set(out.loc[out["flagged"], "agent_id"]) == pad
+    small = set(sample["planted"]["small_sample_agents"]["agents"])
+    assert not out[out["agent_id"].isin(small)]["rankable"].any()
+
+
+def test_sample_call_padders_and_selective_surveys(sample):
+    cp = g.call_padding(sample["calls"], agents=sample["agents"], targets=sample["targets"])
+    planted = set(sample["planted"]["call_padding_after_target_raise"]["agents"])
+    assert set(cp.loc[cp["flagged"], "agent_id"]) == planted
+    ss = g.selective_surveys(sample["calls"], sample["surveys"], agents=sample["agents"])
+    assert set(ss.loc[ss["flagged"], "agent_id"]) == set(
+        sample["planted"]["selective_surveys"]["agents"]
+    )
