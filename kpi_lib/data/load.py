@@ -345,6 +345,20 @@ def _validate_one(
     return df, pieces
 
 
+def _isin(series: pd.Series, values) -> pd.Series:
+    """``series.isin(values)``, vectorised for Arrow-backed strings (pandas' own is a Python loop)."""
+    try:
+        import pyarrow as pyarrow_
+        import pyarrow.compute as pc
+
+        arr = pyarrow_.array(series.astype("string[pyarrow]"))
+        value_set = pyarrow_.array(pd.Series(values, dtype="string").dropna().tolist(), type=pyarrow_.string())
+        mask = pc.fill_null(pc.is_in(arr, value_set=value_set), False)
+        return pd.Series(mask.to_numpy(zero_copy_only=False), index=series.index)
+    except (ImportError, TypeError, ValueError):
+        return series.isin(values)
+
+
 def _foreign_key_pieces(
     spec: TableSpec, df: pd.DataFrame, valid: dict[str, pd.DataFrame]
 ) -> list[pd.DataFrame]:
@@ -356,7 +370,7 @@ def _foreign_key_pieces(
         if ref_table not in valid:
             continue
         known = valid[ref_table][ref_col].dropna().unique()
-        bad = df[c.name].notna() & ~df[c.name].isin(known)
+        bad = df[c.name].notna() & ~_isin(df[c.name], known)
         if bad.any():
             pieces.append(
                 pd.DataFrame(
