@@ -23,7 +23,7 @@ def make_table(
     seed=0,
     teams=("T1", "T2"),
     n_agents=20,
-    months=pd.date_range("2026-01-01", "2026-08-01", freq="MS"),
+    months=None,
     rate_before=0.30,
     rate_effect=None,
     count_effect=None,
@@ -38,6 +38,8 @@ def make_table(
     month (all months). ``disjoint_after``: after the switch every team has new agents.
     """
     rng = np.random.default_rng(seed)
+    if months is None:
+        months = pd.date_range("2026-01-01", "2026-08-01", freq="MS")
     rate_effect, count_effect, pre_slope = rate_effect or {}, count_effect or {}, pre_slope or {}
     rows = []
     for team in teams:
@@ -48,16 +50,40 @@ def make_table(
             for i in range(n_agents):
                 a = i + (n_agents if (post and disjoint_after) else 0)
                 agent = f"{team}-{a:03d}"
-                p = base[a] + pre_slope.get(team, 0.0) * k + (rate_effect.get(team, 0.0) if post else 0)
+                p = (
+                    base[a]
+                    + pre_slope.get(team, 0.0) * k
+                    + (rate_effect.get(team, 0.0) if post else 0)
+                )
                 den = rng.poisson(120)
                 num = rng.binomial(den, float(np.clip(p, 0.01, 0.99)))
                 dials = rng.poisson(mu[a] * (1 + (count_effect.get(team, 0.0) if post else 0)))
-                common = {"agent_id": agent, "team_id": team, "period": m.strftime("%Y-%m"),
-                          "granularity": "month", "period_start": m, "reason": ""}
-                rows.append({**common, "indicator": "effective_call_rate", "value": num / den,
-                             "numerator": float(num), "denominator": float(den)})
-                rows.append({**common, "indicator": "dials", "value": float(dials),
-                             "numerator": float(dials), "denominator": 1.0})
+                common = {
+                    "agent_id": agent,
+                    "team_id": team,
+                    "period": m.strftime("%Y-%m"),
+                    "granularity": "month",
+                    "period_start": m,
+                    "reason": "",
+                }
+                rows.append(
+                    {
+                        **common,
+                        "indicator": "effective_call_rate",
+                        "value": num / den,
+                        "numerator": float(num),
+                        "denominator": float(den),
+                    }
+                )
+                rows.append(
+                    {
+                        **common,
+                        "indicator": "dials",
+                        "value": float(dials),
+                        "numerator": float(dials),
+                        "denominator": 1.0,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -96,7 +122,9 @@ def test_period_comparison_levels_are_ratio_of_sums_and_tests_match_references()
     vb = b.groupby("agent_id")[["numerator", "denominator"]].sum()
     va = a.groupby("agent_id")[["numerator", "denominator"]].sum()
     xb, xa = (vb["numerator"] / vb["denominator"]), (va["numerator"] / va["denominator"])
-    ref = stats.wilcoxon(xa.to_numpy(), xb.loc[xa.index].to_numpy())  # scipy.stats.wilcoxon(after, before)
+    ref = stats.wilcoxon(
+        xa.to_numpy(), xb.loc[xa.index].to_numpy()
+    )  # scipy.stats.wilcoxon(after, before)
     assert row["test"] == "wilcoxon" and row["n_paired"] == 20
     assert row["statistic"] == pytest.approx(ref.statistic)
     assert row["p_value"] == pytest.approx(ref.pvalue)
@@ -110,13 +138,21 @@ def test_period_comparison_levels_are_ratio_of_sums_and_tests_match_references()
 
 def test_period_comparison_unpaired_uses_mann_whitney_and_rank_biserial():
     t = make_table(seed=2, teams=("T1",), disjoint_after=True, rate_effect={"T1": 0.06})
-    res = ba.period_comparison(t, before=BEFORE, after=AFTER, indicators="effective_call_rate", n_boot=200)
+    res = ba.period_comparison(
+        t, before=BEFORE, after=AFTER, indicators="effective_call_rate", n_boot=200
+    )
     row = res.iloc[0]
     assert row["test"] == "mann-whitney" and row["n_paired"] == 0
     assert (row["n_before"], row["n_after"]) == (20, 20)
     sub = t[t["indicator"] == "effective_call_rate"]
-    w = lambda lo, hi: sub[sub["period_start"].between(pd.Timestamp(lo), pd.Timestamp(hi))]  # noqa: E731
-    g = lambda d: d.groupby("agent_id")["numerator"].sum() / d.groupby("agent_id")["denominator"].sum()  # noqa: E731
+
+    def w(lo, hi):
+        return sub[sub["period_start"].between(pd.Timestamp(lo), pd.Timestamp(hi))]
+
+    def g(d):
+        by = d.groupby("agent_id")
+        return by["numerator"].sum() / by["denominator"].sum()
+
     xa, xb = g(w(*AFTER)).to_numpy(), g(w(*BEFORE)).to_numpy()
     ref = pg.mwu(xa, xb)  # pingouin.mwu(after, before): U_val, p_val, RBC
     assert row["statistic"] == pytest.approx(ref["U_val"].iloc[0])
@@ -173,10 +209,12 @@ def test_no_change_reports_nothing_significant():
     # Binomial(20, 0.05) gives P(X >= 4) ~ 1.6 %.
     flagged = {"comparison": 0, "did": 0, "its": 0}
     for seed in range(20):
-        t = make_table(seed=500 + seed, teams=("T1", "T2", "T3"), n_agents=12)
+        t = make_table(seed=500 + seed, teams=("T1", "T2", "T3"), n_agents=15)
         res = ba.period_comparison(t, before=BEFORE, after=AFTER, n_boot=200, seed=seed)
         flagged["comparison"] += res["significant"].any()
-        assert set(res["verdict"]) <= {"no clear change"} | ({"improved", "worsened"} if res["significant"].any() else set())
+        assert set(res["verdict"]) <= {"no clear change"} | (
+            {"improved", "worsened"} if res["significant"].any() else set()
+        )
         did = ba.difference_in_differences(t, treated=["T1", "T2"], comparison="T3", switch=SWITCH)
         flagged["did"] += did["significant"].any()
         # ITS on a weekly year of white noise (Newey-West needs a long series: see its Notes)
@@ -190,7 +228,9 @@ def test_no_change_reports_nothing_significant():
 
 def test_did_matches_direct_statsmodels_fit():
     t = make_table(seed=21, rate_effect={"T1": 0.06}, count_effect={"T1": -0.10, "T2": 0.02})
-    res = ba.difference_in_differences(t, treated="T1", comparison="T2", switch=SWITCH).set_index("indicator")
+    res = ba.difference_in_differences(t, treated="T1", comparison="T2", switch=SWITCH).set_index(
+        "indicator"
+    )
     for ind in ("effective_call_rate", "dials"):
         d = t[t["indicator"] == ind].copy()
         d["value"] = d["numerator"] / d["denominator"]
@@ -205,10 +245,14 @@ def test_did_matches_direct_statsmodels_fit():
         assert res.loc[ind, "p_value"] == pytest.approx(ref.pvalues["treated:post"], rel=1e-8)
         # saturated model: estimate = difference of differences of ratio-of-sums cell means
         r = res.loc[ind]
-        dd = (r["treated_after"] - r["treated_before"]) - (r["comparison_after"] - r["comparison_before"])
+        dd = (r["treated_after"] - r["treated_before"]) - (
+            r["comparison_after"] - r["comparison_before"]
+        )
         assert r["estimate"] == pytest.approx(dd)
         assert r["treated_after"] - r["counterfactual_after"] == pytest.approx(r["estimate"])
-    assert res.loc["effective_call_rate", "ci_low"] < 0.06 < res.loc["effective_call_rate", "ci_high"]
+    assert (
+        res.loc["effective_call_rate", "ci_low"] < 0.06 < res.loc["effective_call_rate", "ci_high"]
+    )
     assert res.loc["effective_call_rate", "significant"]
     assert res.loc["effective_call_rate", "parallel_trends"] == "plausible"
 
@@ -248,7 +292,9 @@ def test_did_trends_and_panel_validation():
 # --------------------------------------------------------------------------- ITS
 
 
-def weekly_series(*, seed=0, n=40, switch_at=20, level=5.0, slope=0.05, jump=2.0, slope_change=0.1, ar=0.5):
+def weekly_series(
+    *, seed=0, n=40, switch_at=20, level=5.0, slope=0.05, jump=2.0, slope_change=0.1, ar=0.5
+):
     rng = np.random.default_rng(seed)
     starts = pd.date_range("2026-01-05", periods=n, freq="7D")
     time = np.arange(n)
@@ -257,9 +303,19 @@ def weekly_series(*, seed=0, n=40, switch_at=20, level=5.0, slope=0.05, jump=2.0
     for i in range(1, n):  # AR(1) noise
         e[i] = ar * e[i - 1] + rng.normal(0, 0.5)
     y = level + slope * time + jump * post + slope_change * (time - switch_at) * post + e
-    return pd.DataFrame({"team_id": "T1", "period": [f"W{i}" for i in time], "granularity": "week",
-                         "period_start": starts, "indicator": "dials", "value": y, "numerator": y,
-                         "denominator": 1.0, "reason": ""}), starts[switch_at]
+    return pd.DataFrame(
+        {
+            "team_id": "T1",
+            "period": [f"W{i}" for i in time],
+            "granularity": "week",
+            "period_start": starts,
+            "indicator": "dials",
+            "value": y,
+            "numerator": y,
+            "denominator": 1.0,
+            "reason": "",
+        }
+    ), starts[switch_at]
 
 
 def test_its_matches_hand_built_segmented_regression():
@@ -270,7 +326,9 @@ def test_its_matches_hand_built_segmented_regression():
     post = (t >= 20).astype(float)
     X = np.column_stack([np.ones_like(t), t, post, (t - 20) * post])
     # sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": 3, "use_correction": True}, use_t=True)
-    ref = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": 3, "use_correction": True}, use_t=True)
+    ref = sm.OLS(y, X).fit(
+        cov_type="HAC", cov_kwds={"maxlags": 3, "use_correction": True}, use_t=True
+    )
     assert res["level_change"] == pytest.approx(ref.params[2])
     assert res["level_change_se"] == pytest.approx(ref.bse[2])
     assert res["slope_change"] == pytest.approx(ref.params[3])
@@ -303,7 +361,12 @@ def test_case_study_table_checks_figures_against_intervals():
     comp = pd.DataFrame(
         {
             "group": "all",
-            "indicator": ["complaints_per_100", "repurchase_rate", "dials", "effective_call_rate"],
+            "indicator": [
+                "complaints_per_100_orders",
+                "repurchase_rate",
+                "dials",
+                "effective_call_rate",
+            ],
             "value_before": [14.0, 0.04, 400.0, 0.30],
             "value_before_ci_low": [12.0, 0.03, 380.0, 0.28],
             "value_before_ci_high": [16.0, 0.05, 420.0, 0.32],
@@ -335,3 +398,188 @@ def test_multiplicity_adjustment_matches_statsmodels(method):
     # statsmodels.stats.multitest.multipletests(p, method=method)[1]
     assert np.allclose(got[ok], multipletests(p[ok], method=method)[1])
     assert got.isna().tolist() == p.isna().tolist()
+
+
+# --------------------------------------------------------------------------- set-up helpers
+
+
+def test_add_derived_indicator_is_ratio_of_source_numerators():
+    t = make_table(seed=30, teams=("T1",), n_agents=3)
+    comp = t[t["indicator"] == "dials"].assign(
+        indicator="complaints_per_100", numerator=300.0, value=np.nan
+    )
+    deals = t[t["indicator"] == "dials"].assign(indicator="deals", numerator=20.0, value=20.0)
+    deals.loc[deals.index[0], "numerator"] = 0.0
+    out = ba.add_derived_indicator(pd.concat([t, comp, deals], ignore_index=True))
+    d = out[out["indicator"] == "complaints_per_100_orders"]
+    assert len(d) == len(deals)
+    assert (d["denominator"].iloc[1:] == 20.0).all() and np.allclose(d["value"].iloc[1:], 15.0)
+    assert np.isnan(d["value"].iloc[0]) and d["reason"].iloc[0] == "no deals"
+    with pytest.raises(KeyError, match="needs rows of `complaints_per_100`"):
+        ba.add_derived_indicator(t)
+
+
+def test_study_setup_fills_from_planted_json(tmp_path):
+    (tmp_path / "PLANTED.json").write_text(
+        '{"scheme_change": {"date": "2026-04-01", "phase_in_days": 30, '
+        '"treated_teams": ["T01", "T02"], "comparison_teams": ["T03"]}}',
+        encoding="utf-8",
+    )
+    s = ba.study_setup(tmp_path, switch="", treated=[], before=("", ""), its_window=("", ""))
+    assert s["switch"] == pd.Timestamp("2026-04-01") and s["treated"] == ["T01", "T02"]
+    assert s["comparison"] == ["T03"] and s["its_window"] is None
+    assert s["before"] == (pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-31"))
+    assert s["after"] == (pd.Timestamp("2026-05-01"), pd.Timestamp("2026-07-31"))  # 1 month skipped
+    assert (s["before_last"], s["after_last"]) == ("2026-03", "2026-07")
+    given = ba.study_setup(
+        tmp_path / "nowhere", switch="2026-06-01", treated=["A"], comparison=["B"]
+    )
+    assert given["source"] == "given" and given["treated"] == ["A"]
+    with pytest.raises(FileNotFoundError, match="PLANTED.json"):
+        ba.study_setup(tmp_path / "nowhere")
+    with pytest.raises(FileNotFoundError, match="pass a synthetic preset"):
+        ba.ensure_case_study_dataset(tmp_path / "nowhere", preset="")
+
+
+def test_did_cannot_judge_parallel_trends_with_two_pre_periods():
+    months = pd.date_range("2026-03-01", "2026-06-01", freq="MS")
+    t = make_table(seed=31, months=months, n_agents=8)
+    res = ba.difference_in_differences(t, treated="T1", comparison="T2", switch=SWITCH)
+    assert set(res["parallel_trends"]) == {"cannot judge"}
+    assert res["pre_trend_p"].isna().all() and (res["n_pre_periods"] == 2).all()
+
+
+# --------------------------------------------------------------------------- re-scoring
+
+
+def scoring_table(seed=40, n_agents=12):
+    months = pd.date_range("2026-01-01", "2026-06-01", freq="MS")
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k, m in enumerate(months):
+        for i in range(n_agents):
+            common = {
+                "agent_id": f"A{i:02d}",
+                "team_id": "T1" if i < n_agents // 2 else "T2",
+                "period": m.strftime("%Y-%m"),
+                "granularity": "month",
+                "period_start": m,
+                "reason": "",
+            }
+            counts = {
+                "sales_amount": rng.gamma(9, 4000),
+                "dials": rng.poisson(450),
+                "effective_calls": rng.poisson(30 + i),
+            }
+            for ind, v in counts.items():
+                rows.append(
+                    {
+                        **common,
+                        "indicator": ind,
+                        "value": float(v),
+                        "numerator": float(v),
+                        "denominator": 1.0,
+                    }
+                )
+            for ind, p in {
+                "satisfaction_rate": 0.85,
+                "compliance_rate": 0.92,
+                "training_pass_rate": 0.8,
+            }.items():
+                den = rng.poisson(40) + 1
+                num = rng.binomial(den, min(0.99, p + 0.01 * (i % 5) - 0.005 * k))
+                rows.append(
+                    {
+                        **common,
+                        "indicator": ind,
+                        "value": num / den,
+                        "numerator": float(num),
+                        "denominator": float(den),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_rescore_under_schemes_matches_direct_scoring_and_decisions():
+    from kpi_lib.scoring import decisions
+    from kpi_lib.scoring.composite import score
+
+    t = scoring_table()
+    r = ba.rescore_under_schemes(t, periods=["2026-03", "2026-06"], bonus_pool=1000.0)
+    assert len(r) == 24 and set(r["period"]) == {"2026-03", "2026-06"}
+    assert (r["old_scheme"] == "case_before").all() and (r["new_scheme"] == "case_after").all()
+    # reference: kpi_lib.scoring.composite.score(t, "case_before") and decisions on it
+    for scheme, sfx in (("case_before", "old"), ("case_after", "new")):
+        card = score(t, scheme)
+        ref = card.agents[card.agents["period"] == "2026-06"].set_index("agent_id")
+        got = r[r["period"] == "2026-06"].set_index("agent_id")
+        assert np.allclose(got[f"composite_{sfx}"], ref.loc[got.index, "composite"], equal_nan=True)
+        bonus = decisions.bonus_allocation(card, pool=1000.0, period="2026-06").set_index(
+            "agent_id"
+        )
+        assert np.allclose(got[f"bonus_{sfx}"], bonus.loc[got.index, "bonus"])
+        pip = decisions.pip_candidates(card, as_of="2026-06")
+        assert set(got.index[got[f"pip_{sfx}"]]) == set(pip["agent_id"])
+    assert (r["rank_change"] == r["rank_old"] - r["rank_new"]).all()
+    changed = ba.rescore_under_schemes(t, periods="2026-06", changed_only=True)
+    assert (changed["decision_change"] != "").all()
+    both = r[r["period"] == "2026-06"]
+    assert set(changed["agent_id"]) == set(both.loc[both["decision_change"] != "", "agent_id"])
+    with pytest.raises(KeyError, match="period"):
+        ba.rescore_under_schemes(t, periods="2027-01")
+
+
+# --------------------------------------------------------------------------- report smoke
+
+
+def test_text_and_plots_render_from_the_tables():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kpi_lib.report import before_after_plots as bp
+    from kpi_lib.report import before_after_text as bt
+
+    t = make_table(seed=50, rate_effect={"T1": 0.06}, n_agents=10)
+    comp = ba.period_comparison(
+        t, before=BEFORE, after=AFTER, teams="T1", level="pooled", n_boot=200
+    )
+    text = bt.comparison_text(comp)
+    row = comp.set_index("indicator")
+    assert ("rose" in text) == (row.loc["effective_call_rate", "verdict"] == "improved")
+    if row.loc["dials", "verdict"] == "no clear change":
+        assert "cannot rule out no change" in text
+    assert bt.format_value(0.2234, "share") == "22.3 %"
+    assert list(bt.comparison_table(comp).columns) == [
+        "group",
+        "indicator",
+        "before",
+        "after",
+        "change",
+        "test",
+        "effect size",
+        "verdict",
+    ]
+    did = ba.difference_in_differences(t, treated="T1", comparison="T2", switch=SWITCH)
+    assert "Effective-call rate" in bt.did_text(did)
+    trends = ba.did_trends(t, treated="T1", comparison="T2", switch=SWITCH)
+    d, sw = weekly_series(seed=5)
+    series = ba.its_series(d, switch=sw)
+    its = ba.interrupted_time_series(d, switch=sw)
+    assert "break at the switch" in bt.its_text(its)
+    case = ba.case_study_table(comp)
+    md = bt.case_study_text(
+        comparison=comp, case_table=case, old="case_before", new="case_after", did=did
+    )
+    for section in ("### Background", "### The change", "### Results", "### How sure we are"):
+        assert section in md
+    assert "Sales amount 70 %" in md and "| indicator | before | after |" in md
+    assert bp.change_plot(comp) is not None
+    assert bp.levels_grid(comp).size >= 2
+    assert bp.did_trends_grid(trends, switch=SWITCH).size >= 2
+    ax = bp.its_plot(series, indicator="dials", switch=sw)
+    assert len(ax.lines) >= 4
+    with pytest.raises(KeyError, match="no rows for indicator"):
+        bp.its_plot(series, indicator="sales_amount")
+    plt.close("all")

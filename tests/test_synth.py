@@ -360,9 +360,22 @@ def test_bad_options_are_rejected(tmp_path):
 def test_committed_dataset_is_reproduced_byte_for_byte(folder, tmp_path):
     if not (folder / "dataset.yaml").is_file():
         pytest.skip(f"{folder} not generated")
+    import pyarrow
+    import pyarrow.parquet as pq
+
     meta = yaml.safe_load((folder / "dataset.yaml").read_text())
     generate(tmp_path, **meta["parameters"])
-    assert _sha(tmp_path) == _sha(folder)
+    # the same content whatever the pyarrow version...
+    for committed in sorted(folder.glob("*.parquet")):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / committed.name), pd.read_parquet(committed)
+        )
+    # ...and the same bytes with the pyarrow version that wrote the committed files
+    writer = pq.ParquetFile(folder / "calls.parquet").metadata.created_by
+    if f"version {pyarrow.__version__}" in writer:
+        assert _sha(tmp_path) == _sha(folder)
+    else:
+        pytest.skip(f"byte comparison needs the writer's pyarrow ({writer}); content matched")
 
 
 @pytest.mark.skipif(not (SAMPLE / "dataset.yaml").is_file(), reason="data/sample not generated")

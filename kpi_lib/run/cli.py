@@ -183,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("synth", help="generate a synthetic dataset in the contract")
-    p.add_argument("--agents", type=int, default=200)
+    p.add_argument("--agents", type=int, default=None, help="default: 200 (60 for case_study)")
     p.add_argument("--months", type=int, default=12)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--start", default="2025-11", help="first month, YYYY-MM")
