@@ -207,20 +207,30 @@ def test_no_change_reports_nothing_significant():
     # Data without any change, 20 seeds: each analysis controls the family-wise error rate at 5 %
     # (Holm across its table), so a seed reporting anything significant should be rare:
     # Binomial(20, 0.05) gives P(X >= 4) ~ 1.6 %.
-    flagged = {"comparison": 0, "did": 0, "its": 0}
+    flagged = {"comparison": 0, "did": 0}
     for seed in range(20):
         t = make_table(seed=500 + seed, teams=("T1", "T2", "T3"), n_agents=15)
         res = ba.period_comparison(t, before=BEFORE, after=AFTER, n_boot=200, seed=seed)
         flagged["comparison"] += res["significant"].any()
-        assert set(res["verdict"]) <= {"no clear change"} | (
-            {"improved", "worsened"} if res["significant"].any() else set()
-        )
+        assert (res.loc[~res["significant"], "verdict"] == "no clear change").all()
         did = ba.difference_in_differences(t, treated=["T1", "T2"], comparison="T3", switch=SWITCH)
         flagged["did"] += did["significant"].any()
-        # ITS on a weekly year of white noise (Newey-West needs a long series: see its Notes)
-        d, sw = weekly_series(seed=seed, n=52, switch_at=26, slope=0, jump=0, slope_change=0, ar=0)
-        flagged["its"] += ba.interrupted_time_series(d, switch=sw)["significant"].any()
     assert max(flagged.values()) <= 3, flagged
+
+
+def test_its_no_change_false_positive_rate_is_bounded_and_flagged():
+    # A weekly year of white noise, 60 seeds. Newey-West errors are too small in series this
+    # short (simulated size ~10 % at nominal 5 %; see the Notes of interrupted_time_series), so
+    # the bound is 17 % (Binomial(60, 0.10): P(X > 10) ~ 4 %) and every row carries a caution.
+    hits = 0
+    for seed in range(60):
+        d, sw = weekly_series(
+            seed=700 + seed, n=52, switch_at=26, slope=0, jump=0, slope_change=0, ar=0
+        )
+        r = ba.interrupted_time_series(d, switch=sw).iloc[0]
+        hits += bool(r["significant"])
+        assert r["caution"].startswith("short series (52 periods)")
+    assert hits / 60 <= 0.17, hits
 
 
 # --------------------------------------------------------------------------- DiD
@@ -583,3 +593,75 @@ def test_text_and_plots_render_from_the_tables():
     with pytest.raises(KeyError, match="no rows for indicator"):
         bp.its_plot(series, indicator="sales_amount")
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- case-study preset
+
+CASE_INDICATORS = [
+    "sales_amount",
+    "dials",
+    "effective_call_rate",
+    "complaints_per_100_orders",
+    "repurchase_rate",
+]
+
+
+@pytest.fixture(scope="module")
+def case_study(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("case_study")
+    path = ba.ensure_case_study_dataset(folder, seed=7, scheme_change="2026-04-01")
+    setup = ba.study_setup(path)
+    monthly = ba.indicator_table(path, indicators=CASE_INDICATORS)
+    comp = ba.period_comparison(
+        monthly,
+        before=setup["before"],
+        after=setup["after"],
+        teams=setup["treated"],
+        indicators=CASE_INDICATORS,
+        level="pooled",
+        n_boot=500,
+    )
+    return setup, monthly, ba.case_study_table(comp).set_index("source_text")
+
+
+def test_case_study_preset_recovers_source_figures(case_study):
+    setup, monthly, table = case_study
+    assert setup["comparison"], "the case-study preset must have a comparison team"
+    calibration = ["effective-call rate +25 %", "sales up (figure cut off in the source)"]
+    others = table.drop(index=calibration)
+    assert others["consistent"].dropna().astype(bool).all(), others[
+        ["measured", "ci_low", "ci_high"]
+    ]
+    did = ba.difference_in_differences(
+        monthly,
+        treated=setup["treated"],
+        comparison=setup["comparison"],
+        switch=setup["switch"],
+        indicators=["dials", "effective_call_rate"],
+        before=setup["before"],
+        after=setup["after"],
+    )
+    assert did["significant"].all()
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="synth case_study preset (seed 7) realises an effective-call-rate rise of about "
+    "+19-22 %, not the source's +25 %, and a sales rise whose interval includes 0 (reported to "
+    "the synth owner)",
+)
+def test_case_study_preset_effective_call_rate_and_sales_rise(case_study):
+    _setup, _monthly, table = case_study
+    assert table.loc["effective-call rate +25 %", "consistent"]
+    assert table.loc["sales up (figure cut off in the source)", "consistent"]
+
+
+def test_wilcoxon_with_ties_uses_deterministic_normal_approximation():
+    before = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])
+    after = before + np.array([1, 1, 2, 0, 3, 1, 2, 2, -1, 4, 1, 0, 2, 3, 1, 2])
+    test, stat, p, es, _kind = ba._rank_test(after, before, True)
+    # scipy.stats.wilcoxon(after, before, method="asymptotic") (ties and zeros, 16 pairs)
+    ref = stats.wilcoxon(after, before, method="asymptotic")
+    assert (test, stat) == ("wilcoxon", ref.statistic)
+    assert p == pytest.approx(ref.pvalue)
+    assert es == pytest.approx(pg.wilcoxon(after, before)["RBC"].iloc[0])

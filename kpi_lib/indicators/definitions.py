@@ -1,0 +1,180 @@
+"""Parameters of the indicator definitions (what counts as an effective call, a satisfied
+customer, a repurchase, ...).
+
+Definitions are parameters, not constants: every indicator that depends on one reads it from
+a :class:`Definitions` object, so changing a value in ``params/definitions.yaml`` changes
+every result that depends on it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_lib._util import check_option, unknown_name_message
+
+__all__ = ["Definitions", "DEFAULT_LEVEL_MAP", "definitions_table"]
+
+DEFAULT_LEVEL_MAP = {"junior": 1, "intermediate": 2, "senior": 3}
+
+REVIEWERS = ("human", "system", "any")
+CENSORING = ("missing", "observed")
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """The tunable parts of the indicator definitions.
+
+    Attributes
+    ----------
+    effective_min_talk_s : float
+        A connected call is *effective* when its talk time is at least this many seconds
+        (default 180 s = 3 minutes, the sources' example).
+    effective_requires_need_captured : bool
+        An effective call must also have ``calls.need_captured`` true (default True).
+    satisfied_cutoff : int
+        A survey answer counts as *satisfied* when ``score >= satisfied_cutoff`` (1-5 scale).
+    repurchase_window_days : int
+        A customer *repurchases* when they order again within this many days after their
+        first order of the period.
+    repurchase_censoring : {"missing", "observed"}
+        What to do with periods whose repurchase window runs past the end of the data:
+        ``missing`` gives a missing value with reason ``window not complete``; ``observed``
+        reports the repurchases seen so far (a lower bound).
+    data_end : str or None
+        End of the observed data (``YYYY-MM-DD``, exclusive), used for the censoring check;
+        None means the latest order timestamp.
+    compliance_reviewer : {"human", "system", "any"}
+        Which QA judgements ``compliance_rate`` uses: human reviewers, the automatic system
+        (reviewer ``system``) or both.
+    intent_interested_min : int
+        A connected call produced an *interested* customer when ``intent_rating >=`` this
+        (0 none, 1 low, 2 interested, 3 strong).
+    lead_utilised_requires_connect : bool
+        A lead counts as *utilised* when it was dialled at least once (False, default) or only
+        when one of its calls connected (True).
+    complaint_resolution_days : int or None
+        A complaint counts as resolved only if resolved within this many days of opening;
+        None means resolved at any time before the end of the data.
+    sales_net_of_refunds : bool
+        Subtract ``orders.refunded_amount`` from sales amounts.
+    level_map : dict
+        ``agents.level`` text to certification level number.
+    """
+
+    effective_min_talk_s: float = 180.0
+    effective_requires_need_captured: bool = True
+    satisfied_cutoff: int = 4
+    repurchase_window_days: int = 90
+    repurchase_censoring: str = "missing"
+    data_end: str | None = None
+    compliance_reviewer: str = "human"
+    intent_interested_min: int = 2
+    lead_utilised_requires_connect: bool = False
+    complaint_resolution_days: int | None = None
+    sales_net_of_refunds: bool = False
+    level_map: dict = field(default_factory=lambda: dict(DEFAULT_LEVEL_MAP))
+
+    def __post_init__(self):
+        check_option("compliance_reviewer", self.compliance_reviewer, REVIEWERS)
+        check_option("repurchase_censoring", self.repurchase_censoring, CENSORING)
+        for name in ("effective_min_talk_s", "repurchase_window_days"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ValueError(f"Definition `{name}` must be a number >= 0, got {value!r}.")
+        if not 1 <= self.satisfied_cutoff <= 5:
+            raise ValueError(
+                f"Definition `satisfied_cutoff` must be a survey score from 1 to 5, got "
+                f"{self.satisfied_cutoff!r}."
+            )
+        if not 0 <= self.intent_interested_min <= 3:
+            raise ValueError(
+                f"Definition `intent_interested_min` must be an intent rating from 0 to 3, got "
+                f"{self.intent_interested_min!r}."
+            )
+        if self.complaint_resolution_days is not None and self.complaint_resolution_days < 0:
+            raise ValueError(
+                "Definition `complaint_resolution_days` must be >= 0 or null, got "
+                f"{self.complaint_resolution_days!r}."
+            )
+        for name in (
+            "effective_requires_need_captured",
+            "lead_utilised_requires_connect",
+            "sales_net_of_refunds",
+        ):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(
+                    f"Definition `{name}` must be true or false, got {getattr(self, name)!r}."
+                )
+        if self.data_end is not None:
+            try:
+                pd.Timestamp(self.data_end)
+            except (ValueError, TypeError):
+                raise ValueError(
+                    f"Definition `data_end` must be a date like 2026-11-01, got {self.data_end!r}."
+                ) from None
+        if not isinstance(self.level_map, dict) or not all(
+            isinstance(v, int | float) for v in self.level_map.values()
+        ):
+            raise ValueError(
+                f"Definition `level_map` must map level names to numbers, got {self.level_map!r}."
+            )
+
+    @classmethod
+    def from_yaml(cls, source: str | Path | dict | None) -> Definitions:
+        """Build definitions from a YAML file or a dict; omitted keys keep their defaults.
+
+        A top-level ``definitions:`` key is accepted (so the block can live in a larger
+        parameter file). Unknown keys raise a KeyError naming the nearest valid key.
+        """
+        if source is None:
+            return cls()
+        if isinstance(source, Definitions):
+            return source
+        if isinstance(source, str | Path):
+            import yaml
+
+            path = Path(source)
+            if not path.is_file():
+                raise FileNotFoundError(f"Definitions file {str(path)!r} does not exist.")
+            with path.open(encoding="utf-8") as fh:
+                source = yaml.safe_load(fh) or {}
+        if not isinstance(source, dict):
+            raise ValueError(
+                f"Definitions must be a mapping of name: value, got {type(source).__name__}."
+            )
+        if set(source) == {"definitions"} and isinstance(source["definitions"], dict):
+            source = source["definitions"]
+        valid = [f.name for f in dataclasses.fields(cls)]
+        for key in source:
+            if key not in valid:
+                raise KeyError(unknown_name_message("definition", key, valid))
+        return cls(**source)
+
+    def to_dict(self) -> dict:
+        """The definitions as a plain dict (YAML-ready)."""
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes) -> Definitions:
+        """A copy with some definitions changed (unknown names raise a KeyError)."""
+        return Definitions.from_yaml({**self.to_dict(), **changes})
+
+
+def definitions_table(definitions: Definitions | None = None) -> pd.DataFrame:
+    """The definitions in force, with their defaults, as a table for reports.
+
+    Returns
+    -------
+    DataFrame
+        ``name``, ``value``, ``default``, ``changed`` (bool).
+    """
+    definitions = definitions or Definitions()
+    default = Definitions()
+    rows = []
+    for f in dataclasses.fields(Definitions):
+        value, dflt = getattr(definitions, f.name), getattr(default, f.name)
+        rows.append({"name": f.name, "value": value, "default": dflt, "changed": value != dflt})
+    return pd.DataFrame(rows)

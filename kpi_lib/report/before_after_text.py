@@ -1,0 +1,466 @@
+"""Plain-language findings of the before/after analyses, for managers.
+
+Each function takes the tidy table(s) of :mod:`kpi_lib.analyses.before_after` and returns
+Markdown (bullets, a table, or the full case-study write-up) that a notebook shows with
+``IPython.display.Markdown``; :func:`comparison_table` returns a DataFrame of display strings.
+Wording rule: a change is called a rise or fall only when the test (after the multiplicity
+correction) and the interval agree; otherwise the text says the data cannot tell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "format_value",
+    "comparison_table",
+    "comparison_text",
+    "did_text",
+    "its_text",
+    "rescoring_text",
+    "scheme_weights_text",
+    "case_study_text",
+]
+
+
+def _finite(x) -> bool:
+    try:
+        return bool(np.isfinite(float(x)))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_value(value, unit: str = "") -> str:
+    """A level in its unit: shares as percentages, amounts with thousands separators.
+
+    Examples
+    --------
+    >>> format_value(0.2234, "share")
+    '22.3 %'
+    >>> format_value(38961.3, "currency")
+    '38,961'
+    """
+    if not _finite(value):
+        return "n/a"
+    v = float(value)
+    if unit == "share":
+        return f"{100 * v:.1f} %"
+    if unit == "currency" or abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if unit.startswith("score"):
+        return f"{v:.2f}"
+    return f"{v:.1f}"
+
+
+def _pct(x, signed: bool = True) -> str:
+    if not _finite(x):
+        return "n/a"
+    return f"{100 * float(x):+.0f} %" if signed else f"{100 * float(x):.0f} %"
+
+
+def _delta(x, unit: str) -> str:
+    """An absolute change: percentage points for shares."""
+    if not _finite(x):
+        return "n/a"
+    if unit == "share":
+        return f"{100 * float(x):+.1f} points"
+    return ("+" if float(x) > 0 else "") + format_value(x, unit)
+
+
+def _p(p) -> str:
+    if not _finite(p):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    cols = [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for row in df.astype(str).itertuples(index=False):
+        lines.append("| " + " | ".join(v.replace("|", "/") for v in row) + " |")
+    return "\n".join(lines)
+
+
+def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Display table of :func:`~kpi_lib.analyses.before_after.period_comparison`.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and indicator with text columns ``group``, ``indicator`` (label),
+        ``before`` and ``after`` (level [95 % interval]), ``change`` (relative change [interval]),
+        ``test`` (name, adjusted p), ``effect size`` and ``verdict``.
+    """
+    rows = []
+    for r in comparison.itertuples(index=False):
+        u = r.unit
+        rows.append(
+            {
+                "group": r.group,
+                "indicator": r.label,
+                "before": f"{format_value(r.value_before, u)} [{format_value(r.value_before_ci_low, u)}, "
+                f"{format_value(r.value_before_ci_high, u)}]",
+                "after": f"{format_value(r.value_after, u)} [{format_value(r.value_after_ci_low, u)}, "
+                f"{format_value(r.value_after_ci_high, u)}]",
+                "change": f"{_pct(r.rel_change)} [{_pct(r.rel_change_ci_low)}, {_pct(r.rel_change_ci_high)}]",
+                "test": f"{r.test}, p_adj {_p(r.p_adj)}",
+                "effect size": f"{r.effect_size:+.2f}" if _finite(r.effect_size) else "n/a",
+                "verdict": r.verdict,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _change_sentence(r) -> str:
+    u = r.unit
+    levels = f"from {format_value(r.value_before, u)} to {format_value(r.value_after, u)}"
+    interval = f"{_pct(r.rel_change_ci_low)} to {_pct(r.rel_change_ci_high)}"
+    if r.verdict in ("improved", "worsened", "increased", "decreased"):
+        verb = "rose" if r.change > 0 else "fell"
+        tail = {"improved": " - an improvement", "worsened": " - a deterioration"}.get(
+            r.verdict, ""
+        )
+        return (
+            f"**{r.label}** {verb} {levels} ({_pct(r.rel_change)}, 95 % interval {interval}){tail}."
+        )
+    return (
+        f"**{r.label}** moved {levels} ({_pct(r.rel_change)}), but the interval ({interval}) "
+        "or the test cannot rule out no change."
+    )
+
+
+def comparison_text(comparison: pd.DataFrame) -> str:
+    """One bullet per indicator (and group): what changed, by how much, how sure.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        Output of :func:`~kpi_lib.analyses.before_after.period_comparison`.
+    """
+    multi = comparison["group"].nunique() > 1
+    lines = []
+    for r in comparison.itertuples(index=False):
+        s = _change_sentence(r)
+        lines.append(f"{r.group}: {s}" if multi else s)
+    corr = comparison["correction"].iloc[0] if len(comparison) else "none"
+    note = (
+        f"\n\n*Intervals: cluster bootstrap over agents. Tests: {', '.join(sorted(comparison['test'].unique()))} "
+        f"on per-agent values, p-values adjusted ({corr}) across the {comparison['p_value'].notna().sum()} "
+        "tests of this table. A change counts only when test and interval agree.*"
+    )
+    return "\n".join(f"- {line}" for line in lines) + note
+
+
+def did_text(
+    did: pd.DataFrame,
+    *,
+    treated: str = "the treated teams",
+    comparison: str = "the comparison team",
+) -> str:
+    """Difference-in-differences findings with the parallel-trends verdict, one bullet each.
+
+    Parameters
+    ----------
+    did : DataFrame
+        Output of :func:`~kpi_lib.analyses.before_after.difference_in_differences`.
+    treated, comparison : str
+        How to name the two groups in the text (e.g. ``"teams T01 and T02"``).
+    """
+    lines = []
+    units = {r.indicator: _unit(r.indicator) for r in did.itertuples(index=False)}
+    for r in did.itertuples(index=False):
+        u = units[r.indicator]
+        ci = f"95 % interval {_delta(r.ci_low, u)} to {_delta(r.ci_high, u)}"
+        if r.significant:
+            head = (
+                f"**{r.label}**: relative to {comparison}, {treated} moved by an extra "
+                f"{_delta(r.estimate, u)} ({_pct(r.rel_effect)} against where they would otherwise "
+                f"be; {ci})."
+            )
+        elif _finite(r.ci_low) and (r.ci_low > 0 or r.ci_high < 0):
+            head = (
+                f"**{r.label}**: {_delta(r.estimate, u)} relative to {comparison} ({ci}), but not "
+                f"significant once all {len(did)} indicators tested are taken into account "
+                f"(adjusted p {_p(r.p_adj)})."
+            )
+        else:
+            head = (
+                f"**{r.label}**: no change attributable to the scheme can be shown "
+                f"({_delta(r.estimate, u)}, {ci})."
+            )
+        if r.parallel_trends == "doubtful":
+            drift = (
+                f" Caution: before the switch the two groups already drifted apart "
+                f"({_delta(r.pre_trend_diff, u)} per period, p {_p(r.pre_trend_p)}), so the "
+                "parallel-trends assumption looks violated."
+            )
+            if _finite(r.trend_bias) and np.sign(r.trend_bias) == np.sign(r.estimate):
+                trend = drift + (
+                    f" If that drift went on, about {_delta(r.trend_bias, u)} of the estimate is "
+                    "drift, not scheme."
+                )
+            else:
+                trend = drift + (
+                    " The drift ran against the change seen, so the effect is not overstated by "
+                    "it, but its size is uncertain."
+                )
+        elif r.parallel_trends == "cannot judge":
+            trend = " Too few periods before the switch to check that the groups moved in parallel."
+        else:
+            trend = (
+                " Before the switch the groups moved in parallel (no significant trend difference)."
+            )
+        lines.append(head + trend)
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _unit(indicator: str) -> str:
+    from kpi_lib.analyses.before_after import indicator_meta
+
+    return indicator_meta(indicator)[2]
+
+
+def its_text(its: pd.DataFrame) -> str:
+    """Interrupted-time-series findings: jump at the switch, change of trend, effect at the end.
+
+    Parameters
+    ----------
+    its : DataFrame
+        Output of :func:`~kpi_lib.analyses.before_after.interrupted_time_series`.
+    """
+    lines = []
+    for r in its.itertuples(index=False):
+        u = _unit(r.indicator)
+        effect = (
+            f"by the last {r.granularity} it stands {_delta(r.effect_end, u)} "
+            f"({_pct(r.rel_effect_end)}) away from where the earlier trend pointed "
+            f"(95 % interval {_delta(r.effect_end_ci_low, u)} to {_delta(r.effect_end_ci_high, u)})"
+        )
+        verdict = "a clear break" if r.significant else "no clear break"
+        line = (
+            f"**{r.label}**: {verdict} at the switch - jump {_delta(r.level_change, u)} "
+            f"(p {_p(r.level_change_p)}), trend change {_delta(r.slope_change, u)} per {r.granularity}; "
+            f"{effect}."
+        )
+        if r.caution:
+            line += f" *{r.caution[0].upper() + r.caution[1:]}.*"
+        lines.append(line)
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8) -> str:
+    """Who would be rewarded or put on a PIP under one scheme but not the other.
+
+    Parameters
+    ----------
+    rescored : DataFrame
+        Output of :func:`~kpi_lib.analyses.before_after.rescore_under_schemes`.
+    max_agents : int
+        Agents named per category at most.
+    """
+    lines = []
+    old, new = rescored["old_scheme"].iloc[0], rescored["new_scheme"].iloc[0]
+    for period, d in rescored.groupby("period", sort=True):
+        n = len(d)
+        ranks = d[["rank_old", "rank_new"]].dropna()
+        rho = ranks.corr(method="spearman").iloc[0, 1] if len(ranks) > 2 else np.nan
+        parts = [
+            f"**{period}** ({n} agents): rank agreement between {old} and {new} "
+            f"(Spearman) {rho:.2f}"
+            if _finite(rho)
+            else f"**{period}** ({n} agents)"
+        ]
+        for label in (
+            "rewarded only under new",
+            "rewarded only under old",
+            "PIP only under new",
+            "PIP only under old",
+        ):
+            who = d.loc[d["decision_change"].str.contains(label, regex=False), "agent_id"].tolist()
+            if who:
+                names = ", ".join(who[:max_agents]) + (
+                    f" and {len(who) - max_agents} more" if len(who) > max_agents else ""
+                )
+                parts.append(f"{label}: {len(who)} ({names})")
+        if len(parts) == 1:
+            parts.append("no agent's reward or PIP status depends on the scheme")
+        lines.append("; ".join(parts) + ".")
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def scheme_weights_text(scheme) -> str:
+    """A scheme's weights in one line, e.g. ``Sales amount 70 %, Dials 30 %``.
+
+    Parameters
+    ----------
+    scheme : Scheme or str
+        A :class:`~kpi_lib.scoring.schemes.Scheme` or its name.
+    """
+    from kpi_lib.analyses.before_after import indicator_meta
+    from kpi_lib.scoring.schemes import load_scheme
+
+    w = load_scheme(scheme).overall_weights().sort_values(ascending=False)
+    return ", ".join(f"{indicator_meta(i)[0]} {100 * v:.0f} %" for i, v in w.items())
+
+
+def case_study_text(
+    *,
+    comparison: pd.DataFrame,
+    case_table: pd.DataFrame,
+    old,
+    new,
+    did: pd.DataFrame | None = None,
+    group: str | None = None,
+    team_name: str = "the treated teams",
+    comparison_name: str = "the comparison team",
+) -> str:
+    """The case-study write-up: background, the change, results before -> after, in plain words.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        :func:`~kpi_lib.analyses.before_after.period_comparison` of the treated group.
+    case_table : DataFrame
+        :func:`~kpi_lib.analyses.before_after.case_study_table` of that comparison.
+    old, new : Scheme or str
+        The schemes before and after the switch.
+    did : DataFrame, optional
+        :func:`~kpi_lib.analyses.before_after.difference_in_differences`; adds how much of the
+        change the comparison team confirms.
+    group : str, optional
+        Group of ``comparison`` to describe (required when it holds several).
+    team_name, comparison_name : str
+        How the text names the treated teams and the comparison team.
+
+    Returns
+    -------
+    str
+        Markdown with the sections Background, The change, Results (a before -> after table
+        with intervals and the source's figures), In one paragraph, and How sure we are.
+    """
+    groups = list(pd.unique(comparison["group"]))
+    if group is None:
+        if len(groups) != 1:
+            raise ValueError(f"`comparison` holds several groups {groups}; pass `group=`.")
+        group = groups[0]
+    c = comparison[comparison["group"] == group].set_index("indicator")
+    bw = (c["before_start"].iloc[0], c["before_end"].iloc[0])
+    aw = (c["after_start"].iloc[0], c["after_end"].iloc[0])
+    period = lambda w: f"{pd.Timestamp(w[0]):%b %Y} - {pd.Timestamp(w[1]):%b %Y}"  # noqa: E731
+
+    def level(ind, side):
+        return (
+            format_value(c.loc[ind, f"value_{side}"], c.loc[ind, "unit"])
+            if ind in c.index
+            else "n/a"
+        )
+
+    symptoms = []
+    for ind in ("complaints_per_100_orders", "repurchase_rate", "dials"):
+        if ind in c.index:
+            symptoms.append(f"{c.loc[ind, 'label'].lower()} {level(ind, 'before')}")
+    out = [
+        "### Background",
+        (
+            f"Under the old scheme ({scheme_weights_text(old)}) {team_name} were paid for sales and "
+            f"call volume. In {period(bw)}: "
+            + (", ".join(symptoms) if symptoms else "see the table below")
+            + "."
+        ),
+    ]
+    out += [
+        "### The change",
+        f"New scheme: {scheme_weights_text(new)}. Results below compare {period(aw)} (after) with "
+        f"{period(bw)} (before).",
+    ]
+
+    rows = []
+    for r in c.reset_index().itertuples(index=False):
+        u = r.unit
+        rows.append(
+            {
+                "indicator": r.label,
+                "before": f"{format_value(r.value_before, u)} [{format_value(r.value_before_ci_low, u)} - {format_value(r.value_before_ci_high, u)}]",
+                "after": f"{format_value(r.value_after, u)} [{format_value(r.value_after_ci_low, u)} - {format_value(r.value_after_ci_high, u)}]",
+                "change": f"{_pct(r.rel_change)} [{_pct(r.rel_change_ci_low)} - {_pct(r.rel_change_ci_high)}]",
+                "verdict": r.verdict,
+            }
+        )
+    out += [
+        "### Results",
+        "Before -> after with 95 % intervals:\n\n" + _md_table(pd.DataFrame(rows)),
+    ]
+    checks = []
+    for r in case_table.itertuples(index=False):
+        if pd.isna(r.consistent):
+            checks.append(f"{r.source_text}: not measured here")
+            continue
+        unit = "share" if r.check == "rel_change" else _unit(r.indicator)
+        measured = _pct(r.measured) if r.check == "rel_change" else format_value(r.measured, unit)
+        lo = _pct(r.ci_low) if r.check == "rel_change" else format_value(r.ci_low, unit)
+        hi = _pct(r.ci_high) if r.check == "rel_change" else format_value(r.ci_high, unit)
+        agree = "consistent with" if r.consistent else "differs from"
+        checks.append(
+            f"source: {r.source_text} - measured {measured} [{lo} - {hi}], {agree} the source"
+        )
+    out += ["Against the figures the source reports:\n\n" + "\n".join(f"- {x}" for x in checks)]
+
+    better = [r for r in c.reset_index().itertuples(index=False) if r.verdict == "improved"]
+    worse = [r for r in c.reset_index().itertuples(index=False) if r.verdict == "worsened"]
+    para = []
+    if better:
+        para.append(
+            "After the switch "
+            + "; ".join(
+                f"{r.label.lower()} went from {format_value(r.value_before, r.unit)} to {format_value(r.value_after, r.unit)}"
+                for r in better
+            )
+            + "."
+        )
+    if worse:
+        para.append(
+            "The price: "
+            + "; ".join(
+                f"{r.label.lower()} {'fell' if r.change < 0 else 'rose'} {_pct(abs(r.rel_change), False)}"
+                for r in worse
+            )
+            + " - the new scheme no longer pays for this."
+        )
+    unclear = [
+        r.label.lower()
+        for r in c.reset_index().itertuples(index=False)
+        if r.verdict == "no clear change"
+    ]
+    if unclear:
+        para.append("No clear change in " + ", ".join(unclear) + ".")
+    out += ["### In one paragraph", " ".join(para) if para else "No indicator changed clearly."]
+
+    sure = [
+        "Intervals come from resampling agents (a cluster bootstrap), so they reflect how much the "
+        "result depends on which agents happened to be in the team; a change is reported only when "
+        "the interval and the rank test agree, after correcting for the number of indicators tested."
+    ]
+    if did is not None and len(did):
+        confirmed = did[did["significant"]]
+        doubtful = did[did["parallel_trends"] == "doubtful"]
+        sure.append(
+            f"{comparison_name.capitalize()} kept the old scheme: against it, {len(confirmed)} of "
+            f"{len(did)} indicators show a change attributable to the scheme"
+            + (f" ({', '.join(confirmed['label'].str.lower())})" if len(confirmed) else "")
+            + "."
+        )
+        if len(doubtful):
+            sure.append(
+                "For "
+                + ", ".join(doubtful["label"].str.lower())
+                + " the groups already drifted apart "
+                "before the switch, so that comparison is less trustworthy."
+            )
+    else:
+        sure.append(
+            "Without a comparison team, other things that changed at the same time (season, "
+            "products, leads) cannot be separated from the effect of the scheme."
+        )
+    out += ["### How sure we are", " ".join(sure)]
+    return "\n\n".join(out)

@@ -1,0 +1,388 @@
+"""Tests of the indicator engine: hand-checked values on a tiny dataset, the pandas
+reference on the sample dataset, pre-aggregated input."""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi_lib.data.dataset import Dataset
+from kpi_lib.indicators.catalogue import CATALOGUE
+from kpi_lib.indicators.engine import OUTPUT_COLUMNS, compute_indicators, unavailable_indicators
+from kpi_lib.indicators.preaggregated import read_preaggregated
+from kpi_lib.indicators.reference import compute_indicators_pandas
+from kpi_lib.paths import project_root
+
+T = pd.Timestamp
+
+
+def tiny_tables():
+    agents = pd.DataFrame(
+        {
+            "agent_id": ["A1", "A2", "B1"],
+            "agent_name": ["Ann", "Bo", "Cy"],
+            "team_id": ["T1", "T1", "T2"],
+            "level": ["senior", "junior", "expert"],
+        }
+    )
+    calls = pd.DataFrame(
+        [
+            ("c1", "A1", "2026-01-05 10:00", 200, "connected", True, 3, "L1", "K1"),
+            ("c2", "A1", "2026-01-06 10:00", 100, "connected", True, 1, "L2", "K2"),
+            ("c3", "A1", "2026-01-07 10:00", 300, "connected", False, 2, "L1", "K1"),
+            ("c4", "A1", "2026-01-08 10:00", 0, "no_answer", None, None, "L3", None),
+            ("c5", "A1", "2026-02-02 10:00", 180, "connected", True, 2, None, "K3"),
+            ("c6", "A1", "2026-02-03 10:00", 0, "busy", None, None, None, None),
+            ("c7", "A2", "2026-01-09 10:00", 0, "rejected", None, None, None, None),
+            ("c8", "A2", "2026-01-10 10:00", 0, "invalid_number", None, None, None, None),
+            ("c9", "B1", "2026-01-11 10:00", 240, "connected", True, 0, None, "K4"),
+        ],
+        columns=[
+            "call_id", "agent_id", "started_at", "duration_s", "outcome", "need_captured",
+            "intent_rating", "lead_id", "customer_id",
+        ],
+    )  # fmt: skip
+    calls["started_at"] = pd.to_datetime(calls["started_at"])
+    calls["need_captured"] = calls["need_captured"].astype("boolean")
+    calls["intent_rating"] = calls["intent_rating"].astype("Int64")
+    orders = pd.DataFrame(
+        [
+            ("o1", "A1", "K1", "2026-01-10 09:00", 1000.0, 800.0, "L1"),
+            ("o2", "A1", "K1", "2026-02-05 09:00", 500.0, 500.0, None),
+            ("o3", "A2", "K5", "2026-01-20 09:00", 300.0, 0.0, None),
+            ("o4", "A1", "K2", "2026-01-25 09:00", 200.0, 200.0, None),
+        ],
+        columns=[
+            "order_id", "agent_id", "customer_id", "ordered_at", "amount", "collected_amount",
+            "lead_id",
+        ],
+    )  # fmt: skip
+    orders["ordered_at"] = pd.to_datetime(orders["ordered_at"])
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3", "L4"],
+            "agent_id": ["A1"] * 4,
+            "assigned_at": pd.to_datetime(["2026-01-02", "2026-01-03", "2026-01-04", "2026-01-05"]),
+        }
+    )
+    surveys = pd.DataFrame(
+        {
+            "survey_id": ["s1", "s2", "s3"],
+            "agent_id": ["A1"] * 3,
+            "answered_at": pd.to_datetime(
+                ["2026-01-05 12:00", "2026-01-06 12:00", "2026-01-07 12:00"]
+            ),
+            "score": pd.array([5, 4, 2], dtype="Int64"),
+        }
+    )
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": ["p1", "p2"],
+            "agent_id": ["A1", "A1"],
+            "opened_at": pd.to_datetime(["2026-01-15", "2026-01-28"]),
+            "resolved_at": pd.to_datetime(["2026-01-20", None]),
+        }
+    )
+    qa = pd.DataFrame(
+        {
+            "review_id": ["r1", "r2", "r3", "r4"],
+            "call_id": ["c1", "c2", "c3", "c1"],
+            "agent_id": ["A1"] * 4,
+            "reviewed_at": pd.to_datetime(["2026-01-20"] * 4),
+            "reviewer": ["qa_li", "qa_li", "system", "system"],
+            "compliant": pd.array([True, False, True, True], dtype="boolean"),
+        }
+    )
+    trainings = pd.DataFrame(
+        {
+            "agent_id": ["A1", "A1"],
+            "course": ["script", "product"],
+            "taken_at": pd.to_datetime(["2026-01-12", "2026-01-13"]),
+            "passed": pd.array([True, False], dtype="boolean"),
+        }
+    )
+    proposals = pd.DataFrame(
+        {
+            "proposal_id": ["x1", "x2"],
+            "agent_id": ["A1", "A1"],
+            "submitted_at": pd.to_datetime(["2026-01-14", "2026-01-16"]),
+            "accepted": pd.array([True, None], dtype="boolean"),
+        }
+    )
+    targets = pd.DataFrame(
+        {
+            "period": ["2026-01"],
+            "scope": ["team"],
+            "scope_id": ["T1"],
+            "indicator": ["sales_amount"],
+            "target": [3000.0],
+        }
+    )
+    return {
+        "agents": agents, "calls": calls, "orders": orders, "leads": leads,
+        "surveys": surveys, "complaints": complaints, "qa_reviews": qa,
+        "trainings": trainings, "proposals": proposals, "targets": targets,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def tiny():
+    return Dataset(tables=tiny_tables(), timezone="UTC", name="tiny")
+
+
+def value(df, indicator, agent="A1", period="2026-01", col="value"):
+    key = "agent_id" if "agent_id" in df else "team_id"
+    row = df[(df[key] == agent) & (df.period == period) & (df.indicator == indicator)]
+    assert len(row) == 1, (indicator, agent, period, len(row))
+    return row[col].item()
+
+
+# A1, January 2026, computed by hand from tiny_tables()
+HAND_A1_JAN = {
+    "dials": 4, "connects": 3, "connect_rate": 3 / 4,
+    "effective_calls": 1,  # c1 only: c2 too short, c3 need not captured
+    "effective_call_rate": 1 / 3, "talk_time_min": 600 / 60, "avg_talk_time_s": 600 / 3,
+    "effective_talk_time_min": 200 / 60, "intent_rate": 2 / 3,  # c1 (3), c3 (2)
+    "lead_utilisation": 3 / 4,  # L1, L2, L3 dialled; L4 not
+    "lead_conversion_rate": 1 / 4,  # L1 -> o1
+    "sales_amount": 1200, "new_customer_sales": 1200, "repeat_sales": 0,
+    "collected_amount": 1000, "collection_rate": 1000 / 1200, "deals": 2, "new_customers": 2,
+    "average_order_value": 600, "conversion_rate": 2 / 3,
+    "satisfaction_score": 11 / 3, "satisfaction_rate": 2 / 3, "survey_coverage": 3 / 3,
+    "complaints_per_100": 100 * 2 / 2,  # 2 complaints, customers served K1, K2
+    "complaint_resolution_rate": 1 / 2,
+    "compliance_rate": 1 / 2, "compliance_rate_human": 1 / 2, "compliance_rate_system": 2 / 2,
+    "training_pass_rate": 1 / 2, "certification_level": 3,
+    "proposals_submitted": 2, "proposals_accepted": 1,
+    "team_target_attainment": (1200 + 300) / 3000,
+}  # fmt: skip
+
+
+def test_hand_checked_values(tiny):
+    out = compute_indicators(tiny, definitions={"data_end": "2026-06-01"})
+    assert list(out.columns) == OUTPUT_COLUMNS
+    for ind, expected in HAND_A1_JAN.items():
+        assert value(out, ind) == pytest.approx(expected), ind
+    # repurchase: K1 ordered again on 5 Feb (within 90 days), K2 did not
+    assert value(out, "repurchase_rate") == pytest.approx(1 / 2)
+    # February: only the repeat order of K1
+    assert value(out, "repeat_sales", period="2026-02") == 500
+    assert value(out, "new_customers", period="2026-02") == 0
+    assert value(out, "conversion_rate", period="2026-02") == 1
+    # the team target is shared by the team's agents
+    assert value(out, "team_target_attainment", agent="A2") == pytest.approx(0.5)
+    assert value(out, "certification_level", agent="A2") == 1
+    assert set(CATALOGUE) == set(out.indicator)
+
+
+def test_zero_denominators_give_missing_with_reason(tiny):
+    out = compute_indicators(tiny)
+    assert np.isfinite(out["value"].dropna()).all()
+    # A2 dialled twice, never connected
+    assert value(out, "connect_rate", agent="A2") == 0
+    assert math.isnan(value(out, "conversion_rate", agent="A2"))
+    assert value(out, "conversion_rate", agent="A2", col="reason") == "no connected calls"
+    assert math.isnan(value(out, "satisfaction_score", agent="A2"))
+    assert value(out, "satisfaction_score", agent="A2", col="reason") == "no surveys answered"
+    # B1's level is not in the level map; T2 has no target
+    assert value(out, "certification_level", agent="B1", col="reason") == "level not in level_map"
+    assert "no team sales target" in value(out, "team_target_attainment", agent="B1", col="reason")
+    # present values have an empty reason
+    assert (out.loc[out.value.notna(), "reason"] == "").all()
+
+
+def test_repurchase_window_censoring(tiny):
+    out = compute_indicators(tiny, indicators=["repurchase_rate"])
+    # data ends on 5 Feb: January's 90-day window is not complete
+    assert math.isnan(value(out, "repurchase_rate"))
+    assert value(out, "repurchase_rate", col="reason") == "window not complete"
+    observed = compute_indicators(
+        tiny, indicators=["repurchase_rate"], definitions={"repurchase_censoring": "observed"}
+    )
+    assert value(observed, "repurchase_rate") == pytest.approx(1 / 2)
+    short = compute_indicators(
+        tiny,
+        indicators=["repurchase_rate"],
+        definitions={"repurchase_window_days": 20, "data_end": "2026-06-01"},
+    )
+    assert value(short, "repurchase_rate") == 0  # 10 Jan -> 5 Feb is 26 days
+
+
+def test_definitions_change_results(tiny):
+    d = {
+        "effective_requires_need_captured": False,
+        "effective_min_talk_s": 150,
+        "satisfied_cutoff": 5,
+        "compliance_reviewer": "any",
+        "intent_interested_min": 3,
+        "lead_utilised_requires_connect": True,
+        "complaint_resolution_days": 3,
+    }
+    out = compute_indicators(tiny, definitions=d)
+    assert value(out, "effective_calls") == 2  # c1 and c3 (need no longer required)
+    assert value(out, "effective_talk_time_min") == pytest.approx(500 / 60)
+    assert value(out, "satisfaction_rate") == pytest.approx(1 / 3)
+    assert value(out, "compliance_rate") == pytest.approx(3 / 4)
+    assert value(out, "intent_rate") == pytest.approx(1 / 3)
+    assert value(out, "lead_utilisation") == pytest.approx(2 / 4)
+    assert value(out, "complaint_resolution_rate") == 0  # resolved after 5 days
+    net = compute_indicators(
+        Dataset(
+            tables={
+                **tiny.tables,
+                "orders": tiny["orders"].assign(refunded_amount=[100.0, 0, 0, 0]),
+            },
+            timezone="UTC",
+        ),
+        indicators=["sales_amount"],
+        definitions={"sales_net_of_refunds": True},
+    )
+    assert value(net, "sales_amount") == 1100
+
+
+def test_rates_aggregate_as_ratio_of_sums(tiny):
+    q = compute_indicators(tiny, granularity="quarter")
+    # (3 + 1) connects over (4 + 2) dials, not the mean of 0.75 and 0.5
+    assert value(q, "connect_rate", period="2026-Q1") == pytest.approx(4 / 6)
+    team = compute_indicators(tiny, level="team")
+    assert "agent_id" not in team
+    assert value(team, "connect_rate", agent="T1") == pytest.approx(3 / 6)
+    assert value(team, "certification_level", agent="T1") == pytest.approx((3 + 1) / 2)
+    assert value(team, "team_target_attainment", agent="T1") == pytest.approx(0.5)
+    assert value(team, "sales_amount", agent="T1") == 1500
+    weeks = compute_indicators(tiny, granularity="week", indicators=["dials"])
+    assert set(weeks.period) >= {"2026-W02", "2026-W06"}
+
+
+def test_quarter_target_sums_monthly_targets(tiny):
+    targets = pd.DataFrame(
+        {
+            "period": ["2026-01", "2026-02", "2026-03"],
+            "scope": "team",
+            "scope_id": "T1",
+            "indicator": "sales_amount",
+            "target": [1000.0, 1000.0, 1000.0],
+        }
+    )
+    ds = Dataset(tables={**tiny.tables, "targets": targets}, timezone="UTC")
+    q = compute_indicators(
+        ds, granularity="quarter", level="team", indicators=["team_target_attainment"]
+    )
+    assert value(q, "team_target_attainment", agent="T1", period="2026-Q1") == pytest.approx(
+        2000 / 3000
+    )
+
+
+def test_missing_tables_make_indicators_unavailable(tiny):
+    tables = {k: v for k, v in tiny.tables.items() if k not in ("surveys", "targets")}
+    tables["calls"] = tables["calls"].drop(columns=["need_captured"])
+    ds = Dataset(tables=tables, timezone="UTC")
+    un = unavailable_indicators(ds)
+    assert {"satisfaction_score", "satisfaction_rate", "survey_coverage",
+            "team_target_attainment", "effective_calls"} <= set(un.indicator)  # fmt: skip
+    msg = un.set_index("indicator").loc["effective_calls", "message"]
+    assert "need_captured" in msg and "effective_requires_need_captured" in msg
+    with pytest.warns(UserWarning, match="satisfaction_score is unavailable"):
+        out = compute_indicators(ds)
+    assert "satisfaction_score" not in set(out.indicator)
+    explicit = compute_indicators(ds, indicators=["satisfaction_rate", "dials"])
+    sat = explicit[explicit.indicator == "satisfaction_rate"]
+    assert sat["value"].isna().all() and sat["reason"].str.contains("`surveys`").all()
+    # relaxing the definition makes effective calls available again
+    assert "effective_calls" not in set(
+        unavailable_indicators(
+            ds, definitions={"effective_requires_need_captured": False}
+        ).indicator
+    )
+
+
+def test_folder_of_csv_matches_dataset(tiny, tmp_path):
+    for name, df in tiny.tables.items():
+        df.to_csv(tmp_path / f"{name}.csv", index=False)
+    (tmp_path / "dataset.yaml").write_text("timezone: UTC\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = compute_indicators(tmp_path, definitions={"data_end": "2026-06-01"})
+        b = compute_indicators(tiny, definitions={"data_end": "2026-06-01"})
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_options_are_checked(tiny):
+    with pytest.raises(ValueError, match="`granularity` must be one of"):
+        compute_indicators(tiny, granularity="day")
+    with pytest.raises(KeyError, match="Did you mean 'connect_rate'"):
+        compute_indicators(tiny, indicators=["conect_rate"])
+    with pytest.raises(ValueError, match="must be month labels"):
+        compute_indicators(tiny, periods=["2026-Q1"])
+    only = compute_indicators(tiny, periods=["2026-02"], indicators=["dials"])
+    assert set(only.period) == {"2026-02"}
+
+
+def test_preaggregated_export_flows_into_tidy_table():
+    export = pd.DataFrame(
+        {
+            "agent_id": ["A1", "A1", "A1", "A2"],
+            "team_id": ["T1", "T1", "T1", "T1"],
+            "period": ["2026-01", "2026-02", "2026-03", "2026-01"],
+            "呼出次数": [100, 50, 50, 40],  # dials, by its Chinese name
+            "Connected calls": [30, 10, 20, 4],
+            "connect_rate": [0.30, 0.20, 0.40, 0.10],
+            "满意率": [0.9, 0.8, 1.0, 0.5],  # satisfaction_rate, no denominator
+        }
+    )
+    pre = read_preaggregated(export)
+    monthly = compute_indicators(pre)
+    assert value(monthly, "dials") == 100
+    assert value(monthly, "satisfaction_rate") == pytest.approx(0.9)
+    q = compute_indicators(pre, granularity="quarter")
+    assert value(q, "connect_rate", period="2026-Q1") == pytest.approx(60 / 200)
+    assert math.isnan(value(q, "satisfaction_rate", period="2026-Q1"))
+    assert "satisfaction_rate_denominator" in value(
+        q, "satisfaction_rate", period="2026-Q1", col="reason"
+    )
+    team = compute_indicators(pre, level="team")
+    assert value(team, "connect_rate", agent="T1") == pytest.approx(34 / 140)
+    with pytest.raises(ValueError, match="cannot give week"):
+        compute_indicators(pre, granularity="week")
+
+
+# ------------------------------------------------------------------ sample dataset vs pandas
+
+SAMPLE = project_root() / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    if not (SAMPLE / "calls.parquet").is_file():
+        pytest.skip("data/sample has not been generated")
+    tables = {p.stem: pd.read_parquet(p) for p in SAMPLE.glob("*.parquet")}
+    return Dataset(tables=tables, timezone="Asia/Shanghai", name="sample", source=SAMPLE)
+
+
+def _compare(a, b):
+    assert a.shape == b.shape
+    keys = [c for c in ("agent_id", "team_id", "period", "indicator") if c in a]
+    m = a.merge(b, on=keys, suffixes=("", "_ref"), validate="one_to_one")
+    assert len(m) == len(a)
+    for col in ("value", "numerator", "denominator"):
+        np.testing.assert_allclose(m[col], m[col + "_ref"], rtol=1e-9, equal_nan=True, err_msg=col)
+    assert (m["reason"] == m["reason_ref"]).all()
+
+
+def test_engine_matches_pandas_reference_on_sample(sample):
+    engine = compute_indicators(sample, granularity="month")
+    reference = compute_indicators_pandas(sample, granularity="month")
+    _compare(engine, reference)
+    # the out-of-core path over the files gives the same table
+    _compare(compute_indicators(SAMPLE, granularity="month"), reference)
+
+
+def test_engine_matches_pandas_reference_team_quarter(sample):
+    d = {"compliance_reviewer": "system", "satisfied_cutoff": 5}
+    engine = compute_indicators(sample, granularity="quarter", level="team", definitions=d)
+    reference = compute_indicators_pandas(
+        sample, granularity="quarter", level="team", definitions=d
+    )
+    _compare(engine, reference)
