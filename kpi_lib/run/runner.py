@@ -122,10 +122,14 @@ def _coerce_override(value, declared: dict | None):
 # ------------------------------------------------------------------------------ periods
 
 
-def last_complete_period(dataset_path: str | Path, cycle: str = "monthly") -> str:
+def last_complete_period(
+    dataset_path: str | Path, cycle: str = "monthly", *, grace_days: int = 3
+) -> str:
     """The latest period of ``cycle`` that the dataset covers completely.
 
-    A period is complete when the dataset's last call falls on or after its last day.
+    A period is complete when the dataset's last call falls within its last ``grace_days``
+    days (default 3, so that a month ending on a weekend or holiday still counts as complete
+    when the last working day is in the data).
     """
     import duckdb
 
@@ -150,8 +154,8 @@ def last_complete_period(dataset_path: str | Path, cycle: str = "monthly") -> st
     latest = pd.Timestamp(latest)
     label = period_label(latest, GRANULARITY[cycle])
     _, end, _ = period_bounds(label)
-    # `end` is exclusive: the period is complete when the data reaches its last day
-    if latest.normalize() + pd.Timedelta(days=1) < pd.Timestamp(end):
+    # `end` is exclusive: the period is complete when the data reaches its last days
+    if latest.normalize() + pd.Timedelta(days=grace_days) < pd.Timestamp(end):
         label = previous_period(label)
     return label
 
@@ -163,9 +167,15 @@ def render_html(notebook_path: str | Path, html_path: str | Path) -> None:
     """Render an executed notebook to a self-contained HTML file without code cells."""
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(notebook_path), as_version=4)
     exporter = HTMLExporter(template_name="lab")
+    # analyst-only notes and papermill's injected-parameters cell stay out of the report
+    remover = TagRemovePreprocessor(
+        remove_cell_tags={"notebook-only", "injected-parameters"}, enabled=True
+    )
+    exporter.register_preprocessor(remover, enabled=True)
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

@@ -468,8 +468,8 @@ def score(
     normed["dimension"] = normed["indicator"].map(dim_of).fillna("").astype(str)
     normed["weight"] = normed["indicator"].map(w_all).fillna(0.0).astype(float)
     normed["cycle"] = normed["indicator"].map(scheme.cycles).fillna("monthly")
-    cap = np.where(np.isfinite(normed["attainment"]), normed["attainment"], np.nan)
-    normed["light"] = lights(cap, **scheme.lights)
+    # infinite attainment (0 complaints against a positive target) is the best result: green
+    normed["light"] = lights(normed["attainment"].to_numpy(dtype=float), **scheme.lights)
 
     keys = ["agent_id", "period"]
     scored = normed[normed["weight"] > 0]
