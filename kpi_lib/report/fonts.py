@@ -76,3 +76,57 @@ def setup_fonts(language: str = "en") -> str:
     mpl.rcParams["font.sans-serif"] = [family] + [f for f in current if f != family]
     mpl.rcParams["font.family"] = "sans-serif"
     return language
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x3000 <= o <= 0x303F  # CJK punctuation
+        or 0x3400 <= o <= 0x4DBF
+        or 0x4E00 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms
+    )
+
+
+def cjk_font_face_css(text: str, *, family: str = "KPI CJK") -> str:
+    """An ``@font-face`` rule embedding just the CJK glyphs ``text`` uses (base64 OpenType).
+
+    A rendered report must read on a machine without Chinese system fonts; embedding the
+    whole Noto Sans CJK font would add ~16 MB, a subset of the characters actually used adds
+    tens of kilobytes. Returns an empty string when ``text`` has no CJK characters or no
+    font is available.
+    """
+    import base64
+    import io
+
+    chars = sorted({ch for ch in text if _is_cjk(ch)})
+    if not chars or cjk_font_name() is None:
+        return ""
+    import mplfonts
+    from fontTools import subset
+
+    path = Path(mplfonts.__file__).parent / "fonts" / _PREFERRED[0]
+    if not path.is_file():
+        return ""
+    options = subset.Options()
+    options.flavor = None
+    options.layout_features = ["*"]
+    font = subset.load_font(str(path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(chars))
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, options)
+    data = base64.b64encode(buf.getvalue()).decode()
+    # the subset holds only CJK glyphs, so putting it first leaves Latin text to the others
+    stack = (
+        f"'{family}', system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
+        "sans-serif"
+    )
+    return (
+        f"@font-face {{ font-family: '{family}'; "
+        f"src: url(data:font/otf;base64,{data}) format('opentype'); }}\n"
+        f":root {{ --jp-content-font-family: {stack}; --jp-ui-font-family: {stack}; }}\n"
+        f"body, body *:not(code):not(pre):not(kbd) {{ font-family: {stack}; }}"
+    )

@@ -26,9 +26,9 @@ from kpi_lib.data.load import load_dataset
 from kpi_lib.indicators.catalogue import CATALOGUE, dimension_label, label
 from kpi_lib.indicators.definitions import Definitions
 from kpi_lib.indicators.engine import compute_indicators
-from kpi_lib.indicators.periods import parse_period, period_bounds, previous_period
+from kpi_lib.indicators.periods import parse_period, period_bounds
 from kpi_lib.paths import resolve
-from kpi_lib.report.review_text import LANGUAGES, text  # noqa: F401 - re-exported for notebooks
+from kpi_lib.report.review_text import LANGUAGES, TEXTS, text
 from kpi_lib.scoring.composite import Scorecard, score
 from kpi_lib.scoring.decisions import (
     SENIOR_RULE,
@@ -63,7 +63,12 @@ __all__ = [
 
 CYCLES = ("weekly", "monthly", "quarterly", "annual")
 _GRANULARITY = {"weekly": "month", "monthly": "month", "quarterly": "quarter", "annual": "year"}
-_SCORING_CYCLE = {"weekly": "monthly", "monthly": "monthly", "quarterly": "quarterly", "annual": "annual"}
+_SCORING_CYCLE = {
+    "weekly": "monthly",
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "annual": "annual",
+}
 _LIGHT_COLOURS = {"green": "#2da44e", "yellow": "#e3b341", "red": "#cf222e", "": "#d0d7de"}
 
 
@@ -145,6 +150,15 @@ def _html_table(df: pd.DataFrame, *, cell_styles: pd.DataFrame | None = None) ->
         '<table class="kpi-table" style="border-collapse:collapse;font-size:0.9em">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _headers(review: PeriodReview, df: pd.DataFrame) -> pd.DataFrame:
+    """Column headers in the review's language (keys ``col.<name>`` of the review texts)."""
+    return df.rename(columns={c: review.t(f"col.{c}") for c in df.columns if f"col.{c}" in TEXTS})
+
+
+def _table(review: PeriodReview, df: pd.DataFrame) -> str:
+    return _html_table(_headers(review, df))
 
 
 def _p(textvalue: str) -> str:
@@ -239,7 +253,9 @@ def build_review(
     notes: list[str] = []
 
     indicators = compute_indicators(ds, granularity=granularity, definitions=defs)
-    team_indicators = compute_indicators(ds, granularity=granularity, level="team", definitions=defs)
+    team_indicators = compute_indicators(
+        ds, granularity=granularity, level="team", definitions=defs
+    )
     teams = [t.strip() for t in team.split(",") if t.strip()] if team else []
     if teams:
         known = sorted(ds.agents["team_id"].unique())
@@ -287,9 +303,7 @@ def build_review(
         scored_input = pd.concat(
             [indicators[indicators["period"] != scored_period], to_date], ignore_index=True
         )
-    scorecard = score(
-        scored_input, scheme, targets=targets, cycle=_SCORING_CYCLE[cycle]
-    )
+    scorecard = score(scored_input, scheme, targets=targets, cycle=_SCORING_CYCLE[cycle])
     current = scorecard.for_period(scored_period)
     idx = order.index(scored_period) if scored_period in order else len(order)
     previous = order[idx - 1] if idx > 0 else None
@@ -298,12 +312,20 @@ def build_review(
     # red / yellow / green board
     if cycle == "weekly":
         board = progress_board(
-            to_date, targets if targets is not None else pd.DataFrame(), period=scored_period,
-            as_of=as_of, indicators=scheme.indicator_ids,
+            to_date,
+            targets if targets is not None else pd.DataFrame(),
+            period=scored_period,
+            as_of=as_of,
+            indicators=scheme.indicator_ids,
         )
         elapsed = (as_of.normalize() - pd.Timestamp(period_bounds(scored_period)[0])).days + 1
-        total = (pd.Timestamp(period_bounds(scored_period)[1]) - pd.Timestamp(period_bounds(scored_period)[0])).days
-        notes.append(text("board.weekly", language, elapsed=elapsed, total=total, period=scored_period))
+        total = (
+            pd.Timestamp(period_bounds(scored_period)[1])
+            - pd.Timestamp(period_bounds(scored_period)[0])
+        ).days
+        notes.append(
+            text("board.weekly", language, elapsed=elapsed, total=total, period=scored_period)
+        )
     else:
         rows = current.indicators
         board = rows[rows["weight"] > 0][
@@ -321,13 +343,23 @@ def build_review(
     names = _agent_names(ds)
     agents.insert(1, "agent_name", agents["agent_id"].map(names))
     if mc is not None:
-        cols = ["agent_id", "rank_low", "rank_high", "rank_median", "p_top_k", "p_bottom_k", "any_flip"]
+        cols = [
+            "agent_id",
+            "rank_low",
+            "rank_high",
+            "rank_median",
+            "p_top_k",
+            "p_bottom_k",
+            "any_flip",
+        ]
         agents = agents.merge(mc.agents[cols], on="agent_id", how="left")
     else:
         for c in ("rank_low", "rank_high", "rank_median", "p_top_k", "p_bottom_k"):
             agents[c] = np.nan
         agents["any_flip"] = False
-    leaderboard = agents.sort_values(["rank", "agent_id"], na_position="last").reset_index(drop=True)
+    leaderboard = agents.sort_values(["rank", "agent_id"], na_position="last").reset_index(
+        drop=True
+    )
 
     # decisions
     history = scorecard
@@ -521,7 +553,7 @@ def board_html(review: PeriodReview, *, max_agents: int = 40) -> str:
     total = review.board["agent_id"].nunique()
     if total > max_agents:
         parts.append(_p(review.t("board.truncated", shown=max_agents, total=total)))
-    parts.append(_html_table(values, cell_styles=styles))
+    parts.append(_html_table(_headers(review, values), cell_styles=styles))
     return "\n".join(parts)
 
 
@@ -535,13 +567,17 @@ def leaderboard_table(review: PeriodReview, *, top: int = 25) -> pd.DataFrame:
             "team": lb["team_id"],
             "composite": lb["composite"].map(lambda v: f"{v:.1f}" if pd.notna(v) else "–"),
             "tier": lb["tier"],
-            "rank range 5–95 %": [
+            "range": [
                 f"{lo:.0f}–{hi:.0f}" if pd.notna(lo) else "–"
                 for lo, hi in zip(lb["rank_low"], lb["rank_high"], strict=False)
             ],
-            "P(top k)": lb["p_top_k"].map(lambda p: f"{p:.0%}" if pd.notna(p) else "–"),
+            "p_top": lb["p_top_k"].map(lambda p: f"{p:.0%}" if pd.notna(p) else "–"),
             "note": [
-                ("not rankable" if not r else ("uncertain" if f else ""))
+                (
+                    review.t("col.not_rankable")
+                    if not r
+                    else (review.t("col.uncertain") if f else "")
+                )
                 for r, f in zip(lb["rankable"], lb["any_flip"].fillna(False), strict=False)
             ],
         }
@@ -567,7 +603,7 @@ def leaderboard_html(review: PeriodReview, *, top: int = 25) -> str:
     styles = pd.DataFrame(
         {"note": table["note"].map(lambda n: "color:#cf222e;font-weight:bold" if n else "")}
     )
-    parts.append(_html_table(table, cell_styles=styles))
+    parts.append(_html_table(_headers(review, table), cell_styles=_headers(review, styles)))
     return "\n".join(parts)
 
 
@@ -581,10 +617,13 @@ def decisions_html(review: PeriodReview, *, max_rows: int = 25) -> str:
     parts = [_h(2, review.t("h.decisions")), _h(3, review.t("h.bonus"))]
     gates = [g.text() for g in review.scheme.gates] if review.scheme.gates else []
     gate_text = f" ({'; '.join(gates)})" if gates else ""
-    parts.append(_p(review.t("bonus.explain", pool=review.settings["bonus_pool"], gate_text=gate_text)))
+    parts.append(
+        _p(review.t("bonus.explain", pool=review.settings["bonus_pool"], gate_text=gate_text))
+    )
     bonus = review.bonus.sort_values("bonus", ascending=False).head(max_rows)
     parts.append(
-        _html_table(
+        _table(
+            review,
             pd.DataFrame(
                 {
                     "agent": agent(bonus["agent_id"]),
@@ -592,16 +631,24 @@ def decisions_html(review: PeriodReview, *, max_rows: int = 25) -> str:
                     "composite": bonus["composite"].round(1),
                     "tier": bonus["tier"],
                     "bonus": bonus["bonus"].map(lambda b: f"{b:,.0f}"),
-                    "not eligible because": bonus["reason"],
+                    "reason": bonus["reason"],
                 }
-            )
+            ),
         )
     )
     parts.append(_h(3, review.t("h.certification")))
-    parts.append(_p(review.t("cert.explain", rule="two consecutive months with satisfaction >= 95 % and the sales target met")))
+    parts.append(
+        _p(
+            review.t(
+                "cert.explain",
+                rule="two consecutive months with satisfaction >= 95 % and the sales target met",
+            )
+        )
+    )
     cert = review.certification.head(max_rows)
     parts.append(
-        _html_table(
+        _table(
+            review,
             pd.DataFrame(
                 {
                     "agent": agent(cert["agent_id"]),
@@ -609,7 +656,7 @@ def decisions_html(review: PeriodReview, *, max_rows: int = 25) -> str:
                     "periods": cert["periods"].astype(str),
                     "evidence": cert["evidence"].astype(str),
                 }
-            )
+            ),
         )
         if len(cert)
         else _p(review.t("none"))
@@ -618,10 +665,15 @@ def decisions_html(review: PeriodReview, *, max_rows: int = 25) -> str:
     parts.append(_p(review.t("pip.explain", k=2, n=3)))
     pip = review.pip.head(max_rows)
     parts.append(
-        _html_table(
+        _table(
+            review,
             pd.DataFrame(
-                {"agent": agent(pip["agent_id"]), "team": pip["team_id"], "evidence": pip["evidence"]}
-            )
+                {
+                    "agent": agent(pip["agent_id"]),
+                    "team": pip["team_id"],
+                    "evidence": pip["evidence"],
+                }
+            ),
         )
         if len(pip)
         else _p(review.t("none"))
@@ -629,14 +681,18 @@ def decisions_html(review: PeriodReview, *, max_rows: int = 25) -> str:
     parts.append(_h(3, review.t("h.coaching")))
     parts.append(_p(review.t("coaching.explain")))
     focus = (
-        review.coaching.assign(dimension=review.coaching["dimension"].map(lambda d: dimension_label(d, review.language)))
+        review.coaching.assign(
+            dimension=review.coaching["dimension"].map(
+                lambda d: dimension_label(d, review.language)
+            )
+        )
         .groupby("dimension")
         .size()
         .sort_values(ascending=False)
         .rename("agents")
         .reset_index()
     )
-    parts.append(_html_table(focus))
+    parts.append(_table(review, focus))
     return "\n".join(parts)
 
 
@@ -648,14 +704,41 @@ def health_html(review: PeriodReview) -> str:
     if review.findings.empty:
         parts.append(_p(review.t("health.none")))
         return "\n".join(parts)
-    words = findings_text(review.findings, language="en")
-    items = "".join(
-        f"<li><b>{html.escape(str(r.finding))}</b> ({html.escape(str(r.evidence))})<br/>"
-        f"{html.escape(str(r.recommendation))} <i>[{html.escape(str(r.practice))}]</i></li>"
-        for r in words.itertuples()
-    )
+    if review.language == "en":
+        words = findings_text(review.findings, language="en")
+        items = "".join(
+            f"<li><b>{html.escape(str(r.finding))}</b> ({html.escape(str(r.evidence))})<br/>"
+            f"{html.escape(str(r.recommendation))} <i>[{html.escape(str(r.practice))}]</i></li>"
+            for r in words.itertuples()
+        )
+    else:
+        items = "".join(f"<li><b>{html.escape(s)}</b></li>" for s in finding_sentences(review))
     parts.append(f"<ol>{items}</ol>")
     return "\n".join(parts)
+
+
+def finding_sentences(review: PeriodReview) -> list[str]:
+    """One sentence per indicator-health finding in the review's language (with the action)."""
+    out = []
+    for r in review.findings.itertuples():
+        effect = float(r.effect) if pd.notna(r.effect) else float("nan")
+        what = text(
+            f"finding.{r.kind}",
+            review.language,
+            a=review.label(r.indicator_a)
+            if r.indicator_a in CATALOGUE
+            else str(r.indicator_a or ""),
+            b=review.label(r.indicator_b)
+            if r.indicator_b in CATALOGUE
+            else str(r.indicator_b or ""),
+            agent=r.agent_id or "",
+            team=r.team_id or "",
+            effect=effect,
+        )
+        evidence = text(f"evidence.{r.evidence}", review.language)
+        action = text(f"action.{r.action}", review.language) if r.action else ""
+        out.append(f"{what}（{evidence}）{action}" if review.language != "en" else what)
+    return out
 
 
 def scheme_html(review: PeriodReview) -> str:
@@ -665,7 +748,7 @@ def scheme_html(review: PeriodReview) -> str:
     parts = [_h(2, review.t("h.scheme")), _p(review.t("scheme.explain"))]
     findings = review.scheme_findings
     parts.append(
-        _html_table(findings[["severity", "code", "indicator", "message"]])
+        _table(review, findings[["severity", "code", "indicator", "message"]])
         if len(findings)
         else _p(review.t("none"))
     )
@@ -673,15 +756,16 @@ def scheme_html(review: PeriodReview) -> str:
         parts.append(_p(review.t("sensitivity.explain")))
         eff = review.effective
         parts.append(
-            _html_table(
+            _table(
+                review,
                 pd.DataFrame(
                     {
                         "indicator": [review.label(i) for i in eff["indicator"]],
                         "weight": eff["weight"].map(lambda w: f"{w:.0%}"),
-                        "effective share": eff["variance_share"].map(lambda w: f"{w:.0%}"),
+                        "effective": eff["variance_share"].map(lambda w: f"{w:.0%}"),
                         "influence": eff["influence"],
                     }
-                )
+                ),
             )
         )
     return "\n".join(parts)
@@ -745,7 +829,10 @@ def agent_page_data(review: PeriodReview, agent_id: str, *, history_periods: int
     trend = (
         hist[hist["agent_id"] == agent_id][["period", "composite"]]
         .merge(
-            hist[hist["team_id"] == team_id].groupby("period")["composite"].median().rename("team_median"),
+            hist[hist["team_id"] == team_id]
+            .groupby("period")["composite"]
+            .median()
+            .rename("team_median"),
             on="period",
             how="left",
         )
@@ -761,7 +848,7 @@ def agent_page_data(review: PeriodReview, agent_id: str, *, history_periods: int
                 "talk.praise",
                 indicator=review.label(r.indicator),
                 value=format_value(r.indicator, r.value),
-                gap=review.t("above") if r.gap >= 0 else review.t("below"),
+                gap=review.t("better") if r.gap >= 0 else review.t("worse"),
                 team=format_value(r.indicator, r.team_value),
             )
         )
@@ -791,7 +878,9 @@ def agent_page_data(review: PeriodReview, agent_id: str, *, history_periods: int
     if len(trend) >= 2 and trend["composite"].notna().sum() >= 2 and len(talking) < 3:
         delta = trend["composite"].dropna().iloc[-1] - trend["composite"].dropna().iloc[0]
         talking.append(
-            review.t("talk.trend_up" if delta >= 0 else "talk.trend_down", delta=delta, n=len(trend))
+            review.t(
+                "talk.trend_up" if delta >= 0 else "talk.trend_down", delta=delta, n=len(trend)
+            )
         )
     return {
         "agent_id": agent_id,
@@ -833,14 +922,30 @@ def agent_pages_html(review: PeriodReview, *, max_pages: int = 12, history_perio
         fig = agent_trend_plot(page["trend"], language=review.language).figure
         block = [
             '<section style="page-break-before:always;border-top:2px solid #d0d7de;margin-top:1.5em">',
-            _h(3, review.t("agent.title", name=names.get(agent_id, agent_id), agent_id=agent_id, team=page["team_id"])),
+            _h(
+                3,
+                review.t(
+                    "agent.title",
+                    name=names.get(agent_id, agent_id),
+                    agent_id=agent_id,
+                    team=page["team_id"],
+                ),
+            ),
             _p(page["summary"]),
             _h(4, review.t("agent.strengths")),
-            "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in page["strengths"] or [review.t("none")]) + "</ul>",
+            "<ul>"
+            + "".join(f"<li>{html.escape(s)}</li>" for s in page["strengths"] or [review.t("none")])
+            + "</ul>",
             _h(4, review.t("agent.weaknesses")),
-            "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in page["weaknesses"] or [review.t("none")]) + "</ul>",
+            "<ul>"
+            + "".join(
+                f"<li>{html.escape(s)}</li>" for s in page["weaknesses"] or [review.t("none")]
+            )
+            + "</ul>",
             _h(4, review.t("agent.talking")),
-            "<ol>" + "".join(f"<li>{html.escape(s)}</li>" for s in page["talking_points"]) + "</ol>",
+            "<ol>"
+            + "".join(f"<li>{html.escape(s)}</li>" for s in page["talking_points"])
+            + "</ol>",
             _h(4, review.t("agent.trend")),
             _png(fig),
             "</section>",
@@ -852,8 +957,12 @@ def agent_pages_html(review: PeriodReview, *, max_pages: int = 12, history_perio
 def data_html(review: PeriodReview) -> str:
     """Rows read, used and set aside per table."""
     report = review.dataset.load_report
-    summary = report[report["reason"] == ""][["table", "rows_read", "rows_used", "rows_quarantined"]]
-    return "\n".join([_h(2, review.t("h.data")), _p(review.t("data.explain")), _html_table(summary)])
+    summary = report[report["reason"] == ""][
+        ["table", "rows_read", "rows_used", "rows_quarantined"]
+    ]
+    return "\n".join(
+        [_h(2, review.t("h.data")), _p(review.t("data.explain")), _table(review, summary)]
+    )
 
 
 def notes_html(review: PeriodReview) -> str:

@@ -19,7 +19,11 @@ _WORDS = {
     "agent": ("agent", "坐席", "坐席"),
     "team_median": ("team median", "团队中位数", "團隊中位數"),
     "nominal": ("nominal rank", "名义排名", "名義排名"),
-    "range": ("5–95 % range under weight noise", "权重扰动下 5–95 % 区间", "權重擾動下 5–95 % 區間"),
+    "range": (
+        "5–95 % range under weight noise",
+        "权重扰动下 5–95 % 区间",
+        "權重擾動下 5–95 % 區間",
+    ),
 }
 _LANG = {"en": 0, "zh-Hans": 1, "zh-Hant": 2}
 
@@ -34,7 +38,9 @@ def _ax(ax, size):
     return ax
 
 
-def composite_distribution_plot(agents: pd.DataFrame, *, tiers: dict | None = None, language: str = "en", ax=None):
+def composite_distribution_plot(
+    agents: pd.DataFrame, *, tiers: dict | None = None, language: str = "en", ax=None
+):
     """Histogram of composite scores with the tier cut-offs as dashed lines."""
     language = setup_fonts(language)
     ax = _ax(ax, (8, 3.2))
@@ -43,7 +49,9 @@ def composite_distribution_plot(agents: pd.DataFrame, *, tiers: dict | None = No
     for name, cut in (tiers or {}).items():
         if cut is not None and np.isfinite(cut):
             ax.axvline(cut, color="#6e7781", ls="--", lw=1)
-            ax.text(cut + 0.5, ax.get_ylim()[1] * 0.9, f"{name} ≥ {cut:g}", color="#6e7781", fontsize=8)
+            ax.text(
+                cut + 0.5, ax.get_ylim()[1] * 0.9, f"{name} ≥ {cut:g}", color="#6e7781", fontsize=8
+            )
     ax.set(xlabel=_w("composite", language), ylabel=_w("agents", language), xlim=(0, 100))
     return ax
 
@@ -55,7 +63,9 @@ def rank_interval_plot(leaderboard: pd.DataFrame, *, top: int = 30, language: st
     ax = _ax(ax, (8, max(3, 0.22 * len(lb) + 1)))
     y = np.arange(len(lb))
     labels = [f"{n} ({a})" for n, a in zip(lb["agent_name"], lb["agent_id"], strict=False)]
-    ax.hlines(y, lb["rank_low"], lb["rank_high"], color="#8c959f", lw=3, label=_w("range", language))
+    ax.hlines(
+        y, lb["rank_low"], lb["rank_high"], color="#8c959f", lw=3, label=_w("range", language)
+    )
     ax.plot(lb["rank"], y, "o", color="#0969da", ms=4, label=_w("nominal", language))
     ax.set_yticks(y, labels, fontsize=7)
     ax.invert_yaxis()
@@ -69,7 +79,13 @@ def agent_trend_plot(trend: pd.DataFrame, *, language: str = "en", ax=None):
     language = setup_fonts(language)
     ax = _ax(ax, (5.5, 2.2))
     ax.plot(trend["period"], trend["composite"], "o-", color="#0969da", label=_w("agent", language))
-    ax.plot(trend["period"], trend["team_median"], "--", color="#8c959f", label=_w("team_median", language))
+    ax.plot(
+        trend["period"],
+        trend["team_median"],
+        "--",
+        color="#8c959f",
+        label=_w("team_median", language),
+    )
     ax.set_ylim(0, 100)
     ax.set_ylabel(_w("composite", language))
     ax.tick_params(axis="x", labelsize=7)

@@ -32,6 +32,7 @@ import yaml
 from kpi_lib import __version__
 from kpi_lib._util import check_option
 from kpi_lib.paths import project_root, resolve
+from kpi_lib.report.fonts import cjk_font_face_css
 
 __all__ = [
     "CYCLES",
@@ -181,6 +182,10 @@ def render_html(notebook_path: str | Path, html_path: str | Path) -> None:
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
     body, _ = exporter.from_notebook_node(nb)
+    css = cjk_font_face_css(body)
+    if css:
+        # Chinese reports carry the glyphs they use, so they read without system CJK fonts
+        body = body.replace("</head>", f"<style>{css}</style>\n</head>", 1)
     Path(html_path).write_text(body, encoding="utf-8")
 
 
