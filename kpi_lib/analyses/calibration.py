@@ -34,6 +34,7 @@ from scipy import stats
 from kpi_lib._util import check_option
 from kpi_lib.analyses.coverage import GRANULARITIES, granularity_of, period_labels
 from kpi_lib.data.dataset import Dataset
+from kpi_lib.scoring.smallsample import wilson_interval
 
 __all__ = [
     "JUDGEMENTS",
@@ -83,43 +84,6 @@ _FALSE = {"false", "f", "0", "no", "n", "0.0", "否", "不合规", "无效", "�
 
 
 # ------------------------------------------------------------------------------ statistics
-
-
-def wilson_interval(successes, n, *, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a binomial proportion (vectorised).
-
-    Parameters
-    ----------
-    successes, n : array-like
-        Counts (non-integer counts from weighted data are accepted). ``n == 0`` gives NaN.
-    confidence : float, default 0.95
-
-    Returns
-    -------
-    (low, high) : tuple of ndarray
-
-    Notes
-    -----
-    With :math:`\\hat p = x/n` and :math:`z` the normal quantile,
-
-    .. math:: \\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n}
-
-    References
-    ----------
-    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
-    inference. JASA 22, 209-212.
-    """
-    x = np.asarray(successes, dtype=float)
-    n = np.asarray(n, dtype=float)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = x / n
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-        low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
-        high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
-    return low, high
 
 
 def cohens_kappa_2x2(tp, fp, fn, tn) -> tuple[np.ndarray, np.ndarray]:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib._util import check_option
-from kpi_lib.data.contract import CONTRACT
+from kpi_lib.data.contract import CONTRACT, TIME_COLUMNS
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.indicators import periods
 
@@ -43,17 +43,6 @@ __all__ = [
 
 GRANULARITIES = periods.GRANULARITIES
 
-#: The timestamp that places a row of each agent-level table in a period.
-TIME_COLUMNS = {
-    "calls": "started_at",
-    "orders": "ordered_at",
-    "leads": "assigned_at",
-    "qa_reviews": "reviewed_at",
-    "surveys": "answered_at",
-    "complaints": "opened_at",
-    "trainings": "taken_at",
-    "proposals": "submitted_at",
-}
 
 COVERAGE_STATUSES = ("ok", "thin", "missing", "not_employed")
 #: Tables where every employed agent is expected to have rows every period. Complaints,

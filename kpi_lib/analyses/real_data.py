@@ -37,6 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from kpi_lib.data.dataset import Dataset
+from kpi_lib.scoring.smallsample import wilson_interval
 
 __all__ = [
     "REALDATA",
@@ -103,32 +104,6 @@ DEAL_COLUMNS = [
     "mean_amount",
     "small_sample",
 ]
-
-
-def wilson_interval(successes, n, *, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a proportion (vectorised; NaN where ``n == 0``).
-
-    Notes
-    -----
-    With :math:`\\hat p = x/n` and :math:`z = \\Phi^{-1}(1 - \\alpha/2)`:
-    :math:`(\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}) / (1 + z^2/n)`.
-
-    References
-    ----------
-    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
-    inference. JASA 22(158), 209-212.
-    """
-    x = np.asarray(successes, dtype=float)
-    n = np.asarray(n, dtype=float)
-    z = stats.norm.ppf(1 - (1 - confidence) / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = x / n
-        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    low, high = centre - half, centre + half
-    low = np.where(n > 0, np.clip(low, 0, 1), np.nan)
-    high = np.where(n > 0, np.clip(high, 0, 1), np.nan)
-    return low, high
 
 
 def _median_ci(values: np.ndarray, confidence: float) -> tuple[float, float]:

@@ -1829,9 +1829,14 @@ def scorecard_inputs(scorecard, *, period: str | None = None) -> dict:
         .first()
     )
     w.index = [str(i) for i in w.index]
+    # an indicator nobody has a score on this period (e.g. repurchase whose follow-up window
+    # is not complete yet) carries no information: leave it out and rescale the rest, as the
+    # scorecard's coverage rule does for each agent
+    scores = scores.loc[:, scores.notna().any(axis=0)]
     out = scheme_inputs(scorecard.scheme)
-    out["weights"] = w.reindex(scores.columns).dropna()
-    out["scores"] = scores
+    w = w.reindex(scores.columns).dropna()
+    out["weights"] = w / w.sum() if w.sum() > 0 else w
+    out["scores"] = scores[w.index]
     return out
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "TableSpec",
     "CONTRACT",
     "CALL_OUTCOMES",
+    "TIME_COLUMNS",
     "table_spec",
     "contract_markdown",
 ]
@@ -300,6 +301,18 @@ CONTRACT: dict[str, TableSpec] = {
 
 #: Tables in the order they are loaded and checked (referenced tables first).
 TABLE_ORDER = list(CONTRACT)
+
+#: The timestamp that places each agent-level table's rows in a period.
+TIME_COLUMNS = {
+    "calls": "started_at",
+    "orders": "ordered_at",
+    "leads": "assigned_at",
+    "qa_reviews": "reviewed_at",
+    "surveys": "answered_at",
+    "complaints": "opened_at",
+    "trainings": "taken_at",
+    "proposals": "submitted_at",
+}
 
 
 def table_spec(name: str) -> TableSpec:

@@ -87,6 +87,16 @@ class _Preset:
     selective_surveys: int = 2
     call_padders: float = 0.06
     stretch_teams: tuple[int, ...] = ()
+    attrition: float = 0.06  # share of agents leaving in the second half of the range
+    # (name, value) pairs replacing entries of SCHEME for this preset
+    scheme: tuple[tuple[str, float], ...] = ()
+
+    def scheme_parameters(self) -> dict:
+        """:data:`SCHEME` with this preset's overrides applied."""
+        unknown = [k for k, _ in self.scheme if k not in SCHEME]
+        if unknown:
+            raise KeyError(f"Unknown scheme parameter(s) {unknown}; known: {list(SCHEME)}.")
+        return {**SCHEME, **dict(self.scheme)}
 
 
 PRESETS: dict[str, _Preset] = {
@@ -115,6 +125,20 @@ PRESETS: dict[str, _Preset] = {
         lucky_small_sample=0,
         selective_surveys=0,
         call_padders=0.0,
+        # the same agents before and after, so the switch is not blurred by partial months
+        attrition=0.0,
+        # calibrated so that the before/after analysis (3 months before the switch, 3 months
+        # after a settling-in month) recovers the DOMAIN.md figures: complaints per 100 orders
+        # 15 -> 5, repurchase < 5 % -> 12 %, dials per agent-month -10 %, effective-call rate
+        # +25 %, sales up (about +19 %)
+        scheme=(
+            ("dials_factor_after", 0.902),
+            ("need_logit_shift_after", 0.44),
+            ("complaint_prob_before", 0.147),
+            ("complaint_prob_after", 0.049),
+            ("repurchase_prob_after", 0.125),
+            ("amount_factor_after", 1.08),
+        ),
     ),
 }
 
@@ -391,7 +415,7 @@ def _make_agents(rng, preset: _Preset, n_agents: int, first_day, end_day):
     flags["selective_survey"][take(min(preset.selective_surveys, n_agents // 10))] = True
     # attrition: a few agents leave in the second half (never the planted ones)
     rest = order[pos:]
-    n_leave = int(round(0.06 * n_agents))
+    n_leave = int(round(preset.attrition * n_agents))
     leavers = rest[:n_leave]
     mid = first + span // 2
     leave[leavers] = rng.integers(mid, end - 10, n_leave) if n_leave else leave[leavers]
@@ -483,6 +507,7 @@ def generate(
     """
     check_option("preset", preset, list(PRESETS))
     cfg = PRESETS[preset]
+    sc = cfg.scheme_parameters()
     n_agents = cfg.agents if agents is None else int(agents)
     if n_agents < 8:
         raise ValueError(f"`agents` must be at least 8, but {n_agents} was passed.")
@@ -562,6 +587,7 @@ def generate(
                 change_day,
                 raise_month,
                 cfg,
+                sc,
                 counters,
                 acc,
             )
@@ -572,9 +598,7 @@ def generate(
 
     rng_end = np.random.default_rng([seed, 0, 1])
     end_s = (end_excl - _DAY0).astype("int64") * 86400
-    orders, complaints, cust_stats = _orders_and_complaints(
-        rng_end, order_parts, ag, agent_treated, change_day, end_s
-    )
+    orders, complaints, cust_stats = _orders_and_complaints(rng_end, order_parts, ag, sc, end_s)
     agents_table = _agents_table(ag, agent_ids, team_ids, end_day)
     trainings = _trainings(rng_end, ag, agent_ids, month_starts, agent_treated, change_day)
     proposals = _proposals(rng_end, ag, agent_ids, month_starts)
@@ -586,6 +610,7 @@ def generate(
         orders,
         acc,
         cfg,
+        sc,
         raise_month,
         agent_treated,
         change_day,
@@ -641,6 +666,7 @@ def generate(
         complaints,
         cust_stats,
         params,
+        sc,
     )
     (out / "PLANTED.json").write_text(
         json.dumps(planted, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -673,11 +699,11 @@ def generate(
 # ----------------------------------------------------------------------------- one chunk
 
 
-def _scheme_weight(day: np.ndarray, treated: np.ndarray, change_day) -> np.ndarray:
+def _scheme_weight(day: np.ndarray, treated: np.ndarray, change_day, phase_in_days) -> np.ndarray:
     """0 before the change, rising linearly to 1 over the phase-in, only in treated teams."""
     if change_day is None:
         return np.zeros(len(day))
-    w = np.clip((day - change_day) / SCHEME["phase_in_days"], 0.0, 1.0)
+    w = np.clip((day - change_day) / phase_in_days, 0.0, 1.0)
     return np.where(treated, w, 0.0)
 
 
@@ -692,6 +718,7 @@ def _chunk(
     change_day,
     raise_month,
     cfg,
+    sc,
     counters,
     acc,
 ):
@@ -704,11 +731,11 @@ def _chunk(
     present = employed & (rng.random(A * D) > 0.03)
     tenure = (grid_d - ag["hire"][grid_a]) / 30.0
     ramp = np.clip(0.55 + 0.45 * tenure / 3.0, 0.55, 1.0)
-    w = _scheme_weight(grid_d, agent_treated[grid_a], change_day)
+    w = _scheme_weight(grid_d, agent_treated[grid_a], change_day, sc["phase_in_days"])
     weekday = ((grid_d + 3) % 7).astype(int)  # 1970-01-01 was a Thursday
     peak = 1.15 if calendar_month == _PEAK_MONTH else 1.0
     lam = cfg.base_dials * eff["effort"][grid_a] * _WEEKDAY_FACTOR[weekday] * peak * ramp
-    lam *= 1.0 - (1.0 - SCHEME["dials_factor_after"]) * w
+    lam *= 1.0 - (1.0 - sc["dials_factor_after"]) * w
     small = fl["small_sample"][grid_a]
     if small.any():
         # spread the small-sample agents' target number of connects over their working days
@@ -771,9 +798,7 @@ def _chunk(
 
     # talk time, intent, need captured (connected calls)
     talk_med = (
-        118.0
-        * np.exp(eff["talk"][call_a])
-        * (1 + (SCHEME["talk_median_factor_after"] - 1) * call_w)
+        118.0 * np.exp(eff["talk"][call_a]) * (1 + (sc["talk_median_factor_after"] - 1) * call_w)
     )
     dur = np.exp(np.log(talk_med) + 0.85 * rng.normal(0, 1, N))
     dur = np.clip(np.round(dur), 8, 3600)
@@ -791,7 +816,7 @@ def _chunk(
         + 1.1 * np.log(dur / 120.0)
         + 0.9 * (intent >= 2)
         + eff["need"][call_a]
-        + SCHEME["need_logit_shift_after"] * call_w
+        + sc["need_logit_shift_after"] * call_w
     )
     need = rng.random(N) < need_p
     # threshold padding: stretch a share of 90-180 s calls to just past 180 s
@@ -822,7 +847,7 @@ def _chunk(
         + eff["conversion"][call_a]
         + peak_shift
         + OVER_PROMISE["conversion_logit_shift"] * fl["over_promiser"][call_a]
-        + SCHEME["conversion_logit_shift_after"] * call_w
+        + sc["conversion_logit_shift_after"] * call_w
         - 0.4 * np.clip(1 - tenure_c / 4.0, 0, 1)
     )
     deal = conn & ~padded_dials & ~stretch & (rng.random(N) < _logistic(deal_logit))
@@ -849,9 +874,9 @@ def _chunk(
     # true compliance (recording QA ground truth) and true effectiveness
     nc_factor = np.where(
         call_w > 0,
-        SCHEME["noncompliance_factor_before"]
-        + (SCHEME["noncompliance_factor_after"] - SCHEME["noncompliance_factor_before"]) * call_w,
-        SCHEME["noncompliance_factor_before"],
+        sc["noncompliance_factor_before"]
+        + (sc["noncompliance_factor_after"] - sc["noncompliance_factor_before"]) * call_w,
+        sc["noncompliance_factor_before"],
     )
     nc_p = np.where(
         fl["over_promiser"][call_a],
@@ -873,7 +898,7 @@ def _chunk(
         - 0.9 * stretch
         - 0.35 * padder
         - 0.5 * ~compliant_true
-        + SCHEME["satisfaction_shift_after"] * call_w
+        + sc["satisfaction_shift_after"] * call_w
         + 0.7 * selective
         - 1.3 * np.log(eff["effort"][call_a])
         + rng.normal(0, 0.75, N)
@@ -947,7 +972,7 @@ def _chunk(
     d = deal_idx
     amount_med = (
         2800
-        * (1 + (SCHEME["amount_factor_after"] - 1) * call_w[d])
+        * (1 + (sc["amount_factor_after"] - 1) * call_w[d])
         * (0.95 if calendar_month == _PEAK_MONTH else 1.0)
     )
     orders = {
@@ -1049,7 +1074,7 @@ def _write_chunk(streams, p, agent_ids, counters):
 # ----------------------------------------------------------------------------- orders etc.
 
 
-def _orders_and_complaints(rng, order_parts, ag, agent_treated, change_day, end_s):
+def _orders_and_complaints(rng, order_parts, ag, sc, end_s):
     fl = ag["flags"]
     o = {k: np.concatenate([p[k] for p in order_parts]) for k in order_parts[0]}
     n = len(o["agent"])
@@ -1058,8 +1083,8 @@ def _orders_and_complaints(rng, order_parts, ag, agent_treated, change_day, end_
     w = o["w"]
     # repurchase within 90 days (a repeat order by the same customer, credited to the agent)
     p_rep = (
-        SCHEME["repurchase_prob_before"]
-        + (SCHEME["repurchase_prob_after"] - SCHEME["repurchase_prob_before"]) * w
+        sc["repurchase_prob_before"]
+        + (sc["repurchase_prob_after"] - sc["repurchase_prob_before"]) * w
     )
     p_rep = (
         p_rep
@@ -1081,8 +1106,7 @@ def _orders_and_complaints(rng, order_parts, ag, agent_treated, change_day, end_
     N = len(all_agent)
     # complaints: mostly over-promise complaints from new customers
     p_c = (
-        SCHEME["complaint_prob_before"]
-        + (SCHEME["complaint_prob_after"] - SCHEME["complaint_prob_before"]) * w
+        sc["complaint_prob_before"] + (sc["complaint_prob_after"] - sc["complaint_prob_before"]) * w
     )
     p_c = (
         p_c
@@ -1270,7 +1294,17 @@ def _proposals(rng, ag, agent_ids, month_starts) -> pa.Table:
 
 
 def _targets(
-    ag, agent_ids, team_ids, month_starts, orders, acc, cfg, raise_month, agent_treated, change_day
+    ag,
+    agent_ids,
+    team_ids,
+    month_starts,
+    orders,
+    acc,
+    cfg,
+    sc,
+    raise_month,
+    agent_treated,
+    change_day,
 ) -> pa.Table:
     """Monthly agent and team targets set from each team's typical (median) agent-month."""
     months = len(month_starts) - 1
@@ -1328,7 +1362,7 @@ def _targets(
                 if ind == "dials" and raise_month is not None and m >= raise_month and not switched:
                     factor *= CALL_PADDING["dials_target_raise"]
                 if ind == "dials" and switched:
-                    factor *= SCHEME["dials_factor_after"]
+                    factor *= sc["dials_factor_after"]
                 if ind == "effective_calls" and switched:
                     factor *= 1.25
                 target = np.round(typical * factor, -1 if ind == "sales_amount" else 0)
@@ -1386,6 +1420,7 @@ def _planted(
     complaints,
     cust,
     params,
+    sc,
 ):
     fl = ag["flags"]
     months = len(month_starts) - 1
@@ -1442,7 +1477,7 @@ def _planted(
         planted["scheme_change"] = None
         return planted
     change_s = change_day * 86400
-    phase_end = change_s + SCHEME["phase_in_days"] * 86400
+    phase_end = change_s + sc["phase_in_days"] * 86400
     before_m = np.array([starts_s[m + 1] <= change_s for m in range(months)])
     after_m = np.array([starts_s[m] >= phase_end for m in range(months)])
     skip = (
@@ -1531,10 +1566,10 @@ def _planted(
 
     planted["scheme_change"] = {
         "date": str(np.datetime64(int(change_day), "D")),
-        "phase_in_days": SCHEME["phase_in_days"],
+        "phase_in_days": sc["phase_in_days"],
         "treated_teams": [str(t) for t in team_ids[treated_team]],
         "comparison_teams": [str(t) for t in team_ids[~treated_team]],
-        "parameters": SCHEME,
+        "parameters": sc,
         "intended_effects": {
             "dials": -0.10,
             "effective_call_rate": 0.25,

@@ -521,10 +521,12 @@ _INDICATORS = [
         "count(distinct customers served)",
         "quality",
         long_term=True,
+        params=("complaints_per",),
         missing_reason="no customers served",
-        definition="Complaints opened in the period per 100 customers served; customers "
-        "served are the distinct customer_id of connected calls (of orders when calls have "
-        "no customer_id).",
+        definition="Complaints opened in the period per 100 customers: by default customers "
+        "served, the distinct customer_id of connected calls (of orders when calls have no "
+        "customer_id); with complaints_per = paying_customers, the distinct customers with "
+        "an order in the period (missing then with reason 'no paying customers').",
     ),
     _ind(
         "complaint_resolution_rate",
@@ -958,7 +960,7 @@ def catalogue_markdown() -> str:
     lines += [
         "## Definitions (parameters)",
         "",
-        "Set in `params/definitions.yaml` (or pass `definitions=` to `compute_indicators`); "
+        "Set in `params/definitions/default.yaml` (or pass `definitions=` to `compute_indicators`); "
         "changing one changes every indicator that lists it.",
         "",
         "| definition | default |",

@@ -2,7 +2,7 @@
 customer, a repurchase, ...).
 
 Definitions are parameters, not constants: every indicator that depends on one reads it from
-a :class:`Definitions` object, so changing a value in ``params/definitions.yaml`` changes
+a :class:`Definitions` object, so changing a value in ``params/definitions/default.yaml`` changes
 every result that depends on it.
 """
 
@@ -22,6 +22,8 @@ DEFAULT_LEVEL_MAP = {"junior": 1, "intermediate": 2, "senior": 3}
 
 REVIEWERS = ("human", "system", "any")
 CENSORING = ("missing", "observed")
+COMPLAINT_BASES = ("customers_served", "paying_customers")
+OUTSIDE_EMPLOYMENT = ("drop", "flag")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,18 @@ class Definitions:
     complaint_resolution_days : int or None
         A complaint counts as resolved only if resolved within this many days of opening;
         None means resolved at any time before the end of the data.
+    complaints_per : {"customers_served", "paying_customers"}
+        Denominator of ``complaints_per_100``: the distinct customers of the agent's connected
+        calls in the period (default) or the distinct customers with an order credited to the
+        agent in the period (*paying customers*, the base of a "complaint rate" quoted per
+        buying customer).
+    outside_employment : {"drop", "flag"}
+        Agent-periods in which the agent was not employed: periods that end before the
+        agent's ``hire_date`` and, for agents with ``active`` false, periods after the period
+        of their last call. ``drop`` (default) leaves them out of agent-level results;
+        ``flag`` keeps their rows with missing values and reason ``not employed in period``.
+        Their activity (e.g. a lead assigned before the start date) always counts in team
+        results.
     sales_net_of_refunds : bool
         Subtract ``orders.refunded_amount`` from sales amounts.
     level_map : dict
@@ -75,12 +89,16 @@ class Definitions:
     intent_interested_min: int = 2
     lead_utilised_requires_connect: bool = False
     complaint_resolution_days: int | None = None
+    complaints_per: str = "customers_served"
+    outside_employment: str = "drop"
     sales_net_of_refunds: bool = False
     level_map: dict = field(default_factory=lambda: dict(DEFAULT_LEVEL_MAP))
 
     def __post_init__(self):
         check_option("compliance_reviewer", self.compliance_reviewer, REVIEWERS)
         check_option("repurchase_censoring", self.repurchase_censoring, CENSORING)
+        check_option("complaints_per", self.complaints_per, COMPLAINT_BASES)
+        check_option("outside_employment", self.outside_employment, OUTSIDE_EMPLOYMENT)
         for name in ("effective_min_talk_s", "repurchase_window_days"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:

@@ -72,7 +72,7 @@ FORMULAS: dict[str, tuple] = {
     "intent_rate": ("interested", "connects"),
     "satisfaction_score": ("score_sum", "surveys"),
     "satisfaction_rate": ("satisfied", "surveys"),
-    "complaints_per_100": ("complaints_x100", "customers_served"),
+    "complaints_per_100": ("complaints_x100", "complaint_base"),
     "complaint_resolution_rate": ("resolved", "complaints"),
     "compliance_rate": ("qa_ok", "qa_n"),
     "compliance_rate_human": ("qa_human_ok", "qa_human_n"),
@@ -335,7 +335,8 @@ def requirements(indicator_id: str, definitions: Definitions | None = None) -> l
     if indicator_id in ("collection_rate",) and d.sales_net_of_refunds:
         cols.append("orders.refunded_amount")
     if indicator_id == "complaints_per_100":
-        need = ["complaints", "orders"]  # customers served: calls.customer_id, else orders
+        # customers served: calls.customer_id, else orders; paying customers: orders
+        need = ["complaints", "orders"]
     return need + cols
 
 
@@ -545,10 +546,19 @@ def _complaints_components(src, g, d, bounds):
 
 
 def _qa_components(src, g, d, bounds):
-    q = _window(src.tables["qa_reviews"], "reviewed_at", bounds)
+    """QA reviews dated by the reviewed call (compliance of the calls made in the period);
+    a review whose call is not in ``calls`` is dated by ``reviewed_at``."""
+    q = src.tables["qa_reviews"]
+    if src.has("qa_reviews", "call_id") and src.has("calls", "call_id"):
+        c = src.tables["calls"].select(_cid="call_id", _call_at="started_at")
+        q = q.left_join(c, q.call_id == c._cid)
+        q = q.mutate(_at=q._call_at.fill_null(q.reviewed_at))
+    else:
+        q = q.mutate(_at=q.reviewed_at)
+    q = _window(q, "_at", bounds)
     system = q.reviewer == "system"
     ok = _bool(q.compliant)
-    q = q.mutate(period_start=_period(q.reviewed_at, g), _sys=_bool(system), _ok=ok)
+    q = q.mutate(period_start=_period(q._at, g), _sys=_bool(system), _ok=ok)
     return q.group_by(["agent_id", "period_start"]).aggregate(
         qa_system_n=q._sys.sum(),
         qa_system_ok=(q._sys * q._ok).sum(),
@@ -578,7 +588,7 @@ _TABLE_COMPONENTS = {
     "calls": ("dials", "connects", "effective", "talk_min", "connected_talk_s",
               "effective_talk_min", "interested", "customers_served"),
     "orders": ("sales", "deals", "new_sales", "repeat_sales", "new_customers", "collected",
-               "order_customers"),
+               "order_customers", "team_sales"),
     "repurchase": ("repurchase_base", "repurchased"),
     "leads": ("leads", "leads_worked", "leads_converted"),
     "surveys": ("surveys", "score_sum", "satisfied"),
@@ -596,12 +606,17 @@ def _execute(con, expr) -> pd.DataFrame:
     return df
 
 
-def _needed_components(ids) -> set:
-    need = set()
+def _needed_components(ids, d: Definitions) -> set:
+    # calls always: they define the periods covered and the agents' last calls
+    need = {"dials"}
     for i in ids:
         for part in FORMULAS[i]:
             if isinstance(part, str):
                 need.add(part)
+    if "complaint_base" in need:
+        need.add(
+            "order_customers" if d.complaints_per == "paying_customers" else "customers_served"
+        )
     if "team_sales" in need:
         need.add("sales")
     if "repeat_sales" in need:
@@ -612,8 +627,10 @@ def _needed_components(ids) -> set:
 
 
 def _ibis_components(src: _Source, g: str, d: Definitions, ids, bounds):
-    """Run the Ibis expressions and return the per-agent, per-period component frame."""
-    need = _needed_components(ids)
+    """Run the Ibis expressions; return the per-agent, per-period component frame, the end
+    of the data for repurchase censoring and, when ``bounds`` cut the calls, each agent's
+    last call (else None: the components' own ``dials`` tell)."""
+    need = _needed_components(ids, d)
     frames = []
     uses = {name: bool(need & set(comps)) for name, comps in _TABLE_COMPONENTS.items()}
     if "customers_served" in need:
@@ -647,7 +664,12 @@ def _ibis_components(src: _Source, g: str, d: Definitions, ids, bounds):
         else:
             o = src.tables["orders"]
             data_end = pd.Timestamp(src.con.execute(o.ordered_at.max()))
-    return comp, data_end
+    last_call = None
+    if bounds is not None:
+        c = src.tables["calls"]
+        last = c.group_by("agent_id").aggregate(period_start=_period(c.started_at.max(), g))
+        last_call = _execute(src.con, last).set_index("agent_id")["period_start"]
+    return comp, data_end, last_call
 
 
 def _merge_frames(frames) -> pd.DataFrame:
@@ -662,12 +684,60 @@ def _merge_frames(frames) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- assembly
 
+NOT_EMPLOYED = "not employed in period"
 
-def _finish_components(comp: pd.DataFrame, agents: pd.DataFrame | None, d: Definitions):
-    """Derived components, zeros for absent activity, team and level columns."""
+
+def _outside_employment(comp, agents, granularity, last_call=None) -> pd.Series:
+    """True for agent-periods before the period of the agent's ``hire_date`` and, for
+    agents with ``active`` false, after the period of their last call."""
+    from kpi_lib.indicators.periods import period_start
+
+    outside = pd.Series(False, index=comp.index)
+    if agents is None or comp.empty:
+        return outside
+    a = agents.drop_duplicates("agent_id")
+    a.index = a["agent_id"].astype(object)
+    agent = comp["agent_id"].astype(object)
+    if "hire_date" in a.columns:
+        hired = pd.to_datetime(a["hire_date"], errors="coerce")
+        hired_start = period_start(hired.astype("datetime64[us]"), granularity)
+        first = agent.map(hired_start.astype("datetime64[us]"))
+        outside |= (comp["period_start"] < first).fillna(False).astype(bool)
+    if "active" in a.columns:
+        gone = a.index[a["active"].astype("boolean").eq(False).fillna(False).to_numpy()]
+        if last_call is None and "dials" in comp.columns:
+            with_calls = comp[comp["dials"] > 0]
+            last_call = with_calls.groupby("agent_id")["period_start"].max()
+        if last_call is not None and len(gone):
+            last = agent.map(last_call[last_call.index.isin(gone)])
+            outside |= (comp["period_start"] > last).fillna(False).astype(bool)
+    return outside
+
+
+def _finish_components(
+    comp: pd.DataFrame,
+    agents: pd.DataFrame | None,
+    d: Definitions,
+    *,
+    granularity: str | None = None,
+    last_call: pd.Series | None = None,
+):
+    """Derived components, zeros for absent activity, team and level columns.
+
+    With ``granularity``, also keep only the periods from the first to the last period
+    with calls (events dated after the last call, such as late reviews or complaints, do
+    not create a nearly empty period of their own) and mark agent-periods outside the
+    agent's employment in a boolean ``_outside`` column.
+    """
     comp = comp.copy()
     count_like = [c for c in comp.columns if c not in ("agent_id", "period_start")]
     comp[count_like] = comp[count_like].astype("float64").fillna(0.0)
+    if granularity is not None and "dials" in comp.columns:
+        called = comp.loc[comp["dials"] > 0, "period_start"]
+        if len(called):
+            comp = comp[comp["period_start"].between(called.min(), called.max())]
+        comp = comp.reset_index(drop=True)
+        comp["_outside"] = _outside_employment(comp, agents, granularity, last_call).to_numpy()
     if "talk_s" in comp:
         comp["talk_min"] = comp["talk_s"] / 60.0
         comp["effective_talk_min"] = comp["effective_talk_s"] / 60.0
@@ -677,6 +747,9 @@ def _finish_components(comp: pd.DataFrame, agents: pd.DataFrame | None, d: Defin
         comp["complaints_x100"] = 100.0 * comp["complaints"]
     if "order_customers" in comp and "customers_served" not in comp:
         comp["customers_served"] = comp["order_customers"]
+    base = "order_customers" if d.complaints_per == "paying_customers" else "customers_served"
+    if base in comp:
+        comp["complaint_base"] = comp[base]
     if "qa_all_n" in comp:
         comp["qa_human_n"] = comp["qa_all_n"] - comp["qa_system_n"]
         comp["qa_human_ok"] = comp["qa_all_ok"] - comp["qa_system_ok"]
@@ -737,6 +810,19 @@ def _label_starts(starts: pd.Series, granularity: str) -> pd.Series:
     return starts.map(mapping)
 
 
+def _strings(values) -> pd.Series:
+    """A ``string`` Series built through Arrow (a dictionary cast, no Python objects per
+    row); ``values`` is ``(codes, categories)`` with code -1 for missing."""
+    import pyarrow as pa
+
+    codes, categories = values
+    codes = np.asarray(codes, dtype=np.int32)
+    idx = pa.array(codes, mask=codes < 0)
+    dictionary = pa.array([str(c) for c in categories], type=pa.large_string())
+    arr = pa.DictionaryArray.from_arrays(idx, dictionary).cast(pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(arr), copy=False)
+
+
 def indicators_from_components(
     comp: pd.DataFrame,
     *,
@@ -749,10 +835,19 @@ def indicators_from_components(
     data_end=None,
 ) -> pd.DataFrame:
     """Assemble the tidy indicator table from per-agent components (shared by the Ibis
-    engine and the pandas reference)."""
+    engine and the pandas reference).
+
+    A boolean ``_outside`` column in ``comp`` marks agent-periods outside the agent's
+    employment: dropped or flagged at agent level (``definitions.outside_employment``),
+    counted like any other activity at team level.
+    """
     d = definitions or Definitions()
     ids = list(indicators) if indicators is not None else list(CATALOGUE)
     comp = comp.copy()
+    if "_outside" in comp:
+        outside = comp.pop("_outside").fillna(False).astype(bool)
+    else:
+        outside = pd.Series(False, index=comp.index)
     comp["period"] = _label_starts(comp["period_start"], granularity)
     keys = ["agent_id", "team_id", "period", "period_start"]
     # team sales for team_target_attainment
@@ -764,6 +859,7 @@ def indicators_from_components(
         tt = _team_targets(targets, granularity, comp["period"].unique())
         team_sales = team_sales.merge(tt, on=["team_id", "period"], how="left")
         comp = comp.merge(team_sales, on=["team_id", "period"], how="left")
+        outside.index = comp.index
     if level == "team":
         num_cols = [
             c for c in comp.columns if c not in keys and c not in ("team_sales", "team_target")
@@ -775,70 +871,93 @@ def indicators_from_components(
             team = team.merge(first, on=["team_id", "period", "period_start"], how="left")
         comp = team
         keys = ["team_id", "period", "period_start"]
+        outside = pd.Series(False, index=comp.index)
+    elif d.outside_employment == "drop":
+        comp, outside = comp[~outside], outside[~outside]
+    sort_keys = (["agent_id"] if level == "agent" else ["team_id"]) + ["period_start"]
+    comp = comp.assign(_outside=outside.to_numpy()).sort_values(sort_keys, kind="stable")
+    comp = comp.reset_index(drop=True)
+    outside = comp.pop("_outside").to_numpy(dtype=bool)
+    n, k = len(comp), len(ids)
+
     unavailable_ids = set() if unavailable is None else set(unavailable["indicator"])
     messages = (
         {}
         if unavailable is None
         else dict(zip(unavailable.indicator, unavailable.message, strict=True))
     )
-    censored = pd.Series(False, index=comp.index)
-    if data_end is not None and d.repurchase_censoring == "missing":
-        from kpi_lib.indicators.periods import parse_period as _pp
+    censored = np.zeros(n, dtype=bool)
+    if data_end is not None and d.repurchase_censoring == "missing" and n:
+        ends = comp["period"].map(
+            {p: parse_period(p).end for p in comp["period"].dropna().unique()}
+        )
+        censored = (
+            (pd.to_datetime(ends) + pd.Timedelta(days=d.repurchase_window_days)) > data_end
+        ).to_numpy(dtype=bool)
+    reasons: dict[str, int] = {"": 0}
 
-        ends = comp["period"].map({p: _pp(p).end for p in comp["period"].dropna().unique()})
-        censored = (pd.to_datetime(ends) + pd.Timedelta(days=d.repurchase_window_days)) > data_end
-    pieces = []
+    def code(text: str) -> int:
+        return reasons.setdefault(text, len(reasons))
+
+    nan = np.full(n, np.nan)
+    nums, dens, vals, why = [], [], [], []
     for i in ids:
         ind = CATALOGUE[i]
         num_part, den_part = FORMULAS[i]
-        base = comp[keys].copy()
-        base["indicator"] = i
+        r = np.zeros(n, dtype=np.int32)
         if i in unavailable_ids:
-            base["numerator"] = np.nan
-            base["denominator"] = np.nan
-            base["value"] = np.nan
-            base["reason"] = messages[i]
-            pieces.append(base)
+            nums.append(nan)
+            dens.append(nan)
+            vals.append(nan)
+            why.append(r + code(messages[i]))
             continue
-        num = comp[num_part] if num_part in comp else pd.Series(np.nan, index=comp.index)
-        den = (
-            pd.Series(float(den_part), index=comp.index)
-            if not isinstance(den_part, str)
-            else (comp[den_part] if den_part in comp else pd.Series(np.nan, index=comp.index))
-        )
-        num = num.astype("float64")
-        den = den.astype("float64")
-        ok = den.notna() & (den != 0) & num.notna()
-        value = (num / den.where(den != 0)).where(ok)
-        reason = pd.Series("", index=comp.index, dtype=object)
-        reason[~ok] = ind.missing_reason or "not computable"
+        num = comp[num_part].to_numpy(dtype="float64") if num_part in comp else nan
+        if isinstance(den_part, str):
+            den = comp[den_part].to_numpy(dtype="float64") if den_part in comp else nan
+        else:
+            den = np.full(n, float(den_part))
+        ok = ~np.isnan(den) & (den != 0) & ~np.isnan(num)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(ok, num / np.where(ok, den, 1.0), np.nan)
+        missing = ind.missing_reason or "not computable"
+        if i == "complaints_per_100" and d.complaints_per == "paying_customers":
+            missing = "no paying customers"
+        r[~ok] = code(missing)
         if i == "team_target_attainment":
-            reason[den.isna()] = ind.missing_reason
-            reason[den.notna() & (den == 0)] = "team sales target is 0"
+            r[np.isnan(den)] = code(ind.missing_reason)
+            r[~np.isnan(den) & (den == 0)] = code("team sales target is 0")
         if i == "repurchase_rate" and censored.any():
-            value = value.mask(censored)
-            reason[censored & ok] = "window not complete"
-            num = num.mask(censored)
-            den = den.mask(censored)
-        base["numerator"] = num.values
-        base["denominator"] = den.values
-        base["value"] = value.values
-        base["reason"] = reason.values
-        pieces.append(base)
-    out = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=OUTPUT_COLUMNS)
-    out["granularity"] = granularity
-    cols = [c for c in OUTPUT_COLUMNS if c in out.columns]
-    order = {i: n for n, i in enumerate(ids)}
-    sort_keys = (["agent_id"] if level == "agent" else ["team_id"]) + ["period_start"]
-    out = out.assign(_o=out["indicator"].map(order)).sort_values(sort_keys + ["_o"], kind="stable")
-    out = out[cols].reset_index(drop=True)
-    for c in ("agent_id", "team_id", "period", "granularity", "indicator", "reason"):
-        if c in out:
-            out[c] = out[c].astype("string")
-    out["period_start"] = pd.to_datetime(out["period_start"]).astype("datetime64[us]")
-    for c in ("value", "numerator", "denominator"):
-        out[c] = out[c].astype("float64")
-    return out
+            value = np.where(censored, np.nan, value)
+            r[censored & ok] = code("window not complete")
+            num = np.where(censored, np.nan, num)
+            den = np.where(censored, np.nan, den)
+        nums.append(num)
+        dens.append(den)
+        vals.append(value)
+        why.append(r)
+
+    def stack(cols, fill):
+        m = np.column_stack(cols) if cols else np.empty((n, 0))
+        m[outside] = fill
+        return m.ravel()
+
+    out = {}
+    for c in keys:
+        if c == "period_start":
+            continue
+        codes, uniques = pd.factorize(comp[c].astype(object), use_na_sentinel=True)
+        out[c] = _strings((np.repeat(codes, k), uniques))
+    out["granularity"] = _strings((np.zeros(n * k), [granularity]))
+    out["period_start"] = pd.Series(
+        np.repeat(pd.to_datetime(comp["period_start"]).to_numpy("datetime64[us]"), k)
+    )
+    out["indicator"] = _strings((np.tile(np.arange(k), n), ids))
+    out["value"] = pd.Series(stack(vals, np.nan))
+    out["numerator"] = pd.Series(stack(nums, np.nan))
+    out["denominator"] = pd.Series(stack(dens, np.nan))
+    out["reason"] = _strings((stack(why, code(NOT_EMPLOYED)), list(reasons)))
+    cols = [c for c in OUTPUT_COLUMNS if c in out]
+    return pd.DataFrame({c: out[c] for c in cols})
 
 
 # --------------------------------------------------------------------------- public API
@@ -926,7 +1045,14 @@ def compute_indicators(
     -----
     Rows exist for every agent and period with any activity in any table; an agent with
     calls but no orders has ``sales_amount = 0``, and ``average_order_value`` missing with
-    reason ``no deals``. Formulas: see ``docs/indicators.md``.
+    reason ``no deals``. Periods run from the first to the last period with calls: events
+    dated after the last call (a late complaint, a review) make no period of their own.
+    QA reviews count in the period of the reviewed call (the compliance of the calls made
+    in the period), other events by their own timestamp. Agent-periods outside the agent's
+    employment (before the period of ``agents.hire_date``; for agents with ``active``
+    false, after the period of their last call) are left out, or kept with missing values
+    and reason ``not employed in period`` when ``outside_employment: flag``; team rows
+    count all activity. Formulas: see ``docs/indicators.md``.
     """
     from kpi_lib.indicators.preaggregated import PreAggregated, preaggregated_indicators
 
@@ -949,11 +1075,11 @@ def compute_indicators(
             )
         ids = [i for i in CATALOGUE if i not in set(unavailable["indicator"])]
     computable = [i for i in ids if i not in set(unavailable["indicator"])]
-    comp, data_end = _ibis_components(src, granularity, d, computable, bounds)
+    comp, data_end, last_call = _ibis_components(src, granularity, d, computable, bounds)
     agents = src.tables.get("agents")
     if agents is not None and not isinstance(agents, pd.DataFrame):
         agents = src.con.execute(agents)
-    comp = _finish_components(comp, agents, d)
+    comp = _finish_components(comp, agents, d, granularity=granularity, last_call=last_call)
     if labels:
         starts = {parse_period(p).start for p in labels}
         comp = comp[comp["period_start"].isin(starts)]

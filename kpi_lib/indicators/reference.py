@@ -168,7 +168,12 @@ def components_pandas(ds, granularity: str, definitions: Definitions | None = No
 
     if ds.has("qa_reviews"):
         q = t["qa_reviews"].copy()
-        q["period_start"] = _ps(q["reviewed_at"], granularity)
+        at = q["reviewed_at"]
+        if "call_id" in q and "call_id" in calls:
+            # the period of the reviewed call; reviews of unknown calls by reviewed_at
+            call_at = calls.drop_duplicates("call_id").set_index("call_id")["started_at"]
+            at = q["call_id"].map(call_at).fillna(at)
+        q["period_start"] = _ps(at, granularity)
         q["sys"] = (q["reviewer"] == "system").astype("int64")
         q["ok"] = _flag(q["compliant"])
         q["sys_ok"] = q["sys"] * q["ok"]
@@ -246,7 +251,7 @@ def compute_indicators_pandas(
     if ids is None:
         ids = [i for i in CATALOGUE if i not in set(unavailable["indicator"])]
     comp, data_end = components_pandas(ds, granularity, d)
-    comp = _finish_components(comp, ds.tables.get("agents"), d)
+    comp = _finish_components(comp, ds.tables.get("agents"), d, granularity=granularity)
     if periods is not None:
         periods = [periods] if isinstance(periods, str) else periods
         comp = comp[comp["period_start"].isin({parse_period(p).start for p in periods})]

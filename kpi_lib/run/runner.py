@@ -33,6 +33,7 @@ from kpi_lib import __version__
 from kpi_lib._util import check_option
 from kpi_lib.paths import project_root, resolve
 from kpi_lib.report.fonts import cjk_font_face_css
+from kpi_lib.report.review import CYCLES
 
 __all__ = [
     "CYCLES",
@@ -45,7 +46,7 @@ __all__ = [
     "run_review",
 ]
 
-CYCLES = ("weekly", "monthly", "quarterly", "annual")
+#: Granularity of each cycle's period label (the weekly review is labelled by ISO week).
 GRANULARITY = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "annual": "year"}
 DEFAULT_NOTEBOOKS = ("period_review",)
 

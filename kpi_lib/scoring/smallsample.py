@@ -23,8 +23,13 @@ __all__ = [
 ]
 
 
-def wilson_interval(successes, trials, *, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(
+    successes, trials, *, alpha: float = 0.05, confidence: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for binomial proportions (NaN where ``trials`` is 0 or missing).
+
+    The one implementation every layer uses. ``confidence`` (e.g. 0.95), when given, sets
+    ``alpha = 1 - confidence``; non-integer counts from weighted data are accepted.
 
     Notes
     -----
@@ -37,6 +42,8 @@ def wilson_interval(successes, trials, *, alpha: float = 0.05) -> tuple[np.ndarr
     inference. JASA 22, 209-212. Same as ``statsmodels.stats.proportion.proportion_confint(
     k, n, method="wilson")``.
     """
+    if confidence is not None:
+        alpha = 1 - confidence
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     z = stats.norm.ppf(1 - alpha / 2)

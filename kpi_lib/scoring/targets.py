@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib._util import check_option
+from kpi_lib.data.contract import TIME_COLUMNS
 from kpi_lib.scoring.schemes import Scheme, catalogue_info, load_scheme
 
 __all__ = [
@@ -448,6 +449,15 @@ def _is_additive(ids) -> pd.Series:
     return out
 
 
+def resolve_as_of(period: str, as_of) -> pd.Timestamp:
+    """The board date: ``as_of`` (a date inside ``period``), or the period's last day when
+    ``as_of`` is empty or None."""
+    start, end = period_bounds(period)
+    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
+        return end - pd.Timedelta(days=1)
+    return pd.Timestamp(as_of).normalize()
+
+
 def prorate(
     targets: pd.DataFrame, *, period: str, as_of, additive: dict | None = None
 ) -> pd.DataFrame:
@@ -464,7 +474,7 @@ def prorate(
         (days elapsed / days in period) and ``additive``.
     """
     start, end = period_bounds(period)
-    as_of = pd.Timestamp(as_of).normalize()
+    as_of = resolve_as_of(period, as_of)
     days = (end - start).days
     elapsed = min(max((as_of - start).days + 1, 0), days)
     share = elapsed / days
@@ -554,19 +564,6 @@ def progress_board(
     return m[cols].reset_index(drop=True)
 
 
-#: The column that dates each contract table's rows (for period-to-date cuts).
-TIME_COLUMNS = {
-    "calls": "started_at",
-    "orders": "ordered_at",
-    "leads": "assigned_at",
-    "qa_reviews": "reviewed_at",
-    "surveys": "answered_at",
-    "complaints": "opened_at",
-    "trainings": "taken_at",
-    "proposals": "submitted_at",
-}
-
-
 def _read_folder_table(folder, name: str, before=None) -> pd.DataFrame | None:
     from pathlib import Path
 
@@ -597,7 +594,7 @@ def targets_from_dataset(data) -> pd.DataFrame:
 
 
 def indicators_to_date(
-    data, *, period: str, as_of, indicators: list[str] | None = None, granularity: str = "month"
+    data, *, period: str, as_of, indicators: list[str] | None = None, granularity: str | None = None
 ) -> pd.DataFrame:
     """Indicator table of ``period`` computed on the rows dated up to the end of ``as_of``
     (period-to-date values for the progress board).
@@ -607,12 +604,17 @@ def indicators_to_date(
     data : Dataset or dataset folder
         A folder is read table by table, keeping only rows before the cut (Parquet filters),
         without loading the whole dataset.
+    granularity : str, optional
+        Granularity of ``period`` (default: read from its label).
     """
     from kpi_lib.data.dataset import DEFAULT_TIMEZONE, Dataset
+    from kpi_lib.indicators.periods import parse_period
+
+    granularity = granularity or parse_period(period).granularity
     from kpi_lib.indicators.engine import compute_indicators
     from kpi_lib.paths import resolve
 
-    cut = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+    cut = resolve_as_of(period, as_of) + pd.Timedelta(days=1)
     if isinstance(data, Dataset):
         tables = {
             n: (

@@ -1,0 +1,156 @@
+"""The period review: wording in three languages, section content, and the end-to-end run."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+
+import pandas as pd
+import pytest
+
+from kpi_lib.report.fonts import cjk_font_face_css, setup_fonts
+from kpi_lib.report.review_text import LANGUAGES, TEXTS, text
+
+
+def _fields(s: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(s) if f}
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_every_text_has_the_same_fields_in_every_language(key):
+    forms = [f for f in TEXTS[key] if f]  # English is empty only where conflict_text words it
+    assert forms, key
+    fields = [_fields(f) for f in forms]
+    assert all(f == fields[0] for f in fields), (key, fields)
+
+
+def test_text_fills_values_and_checks_language():
+    assert text("headline.attainment", "zh-Hans", value="94%") == "团队目标达成率：94%。"
+    assert text("h.board", "zh-Hant") == "紅黃綠看板"
+    with pytest.raises(ValueError, match="`language` must be one of"):
+        text("h.board", "fr")
+    with pytest.raises(KeyError, match="No review text"):
+        text("no.such.key")
+
+
+def test_cjk_font_is_available_and_embedded_as_a_subset():
+    assert setup_fonts("zh-Hans") == "zh-Hans"
+    css = cjk_font_face_css("<p>銷售額 sales</p>")
+    assert css.startswith("@font-face") and "base64," in css
+    # a subset of three characters is small; the full font is ~16 MB
+    assert len(css) < 200_000
+    assert cjk_font_face_css("only latin text") == ""
+
+
+# ----------------------------------------------------------------------------- on sample data
+
+
+@pytest.fixture(scope="module")
+def small_dataset(tmp_path_factory):
+    from kpi_lib.data.synth import generate
+
+    folder = tmp_path_factory.mktemp("small")
+    generate(folder, agents=40, months=4, seed=3, start="2026-07")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def review(small_dataset):
+    from kpi_lib.report.review import build_review
+
+    return build_review(str(small_dataset), period="2026-10", draws=200, n_boot=50)
+
+
+def test_review_sections_are_computed_from_the_data(review):
+    from kpi_lib.report import review as rv
+
+    agents = review.current.agents
+    assert set(agents["period"]) == {"2026-10"}
+    assert review.previous == "2026-09"
+    # the leaderboard carries rank intervals from the sensitivity analysis
+    lb = review.leaderboard.dropna(subset=["rank"])
+    assert (lb["rank_low"] <= lb["rank_high"]).all()
+    assert lb["p_top_k"].between(0, 1).all()
+    # bonuses add up to the pool (the decision is taken from the scoring layer)
+    assert review.bonus["bonus"].sum() == pytest.approx(review.settings["bonus_pool"])
+    head = rv.headline_html(review)
+    median = agents["composite"].median()
+    assert f"Median composite score {median:.1f}" in head
+    board_values, board_lights = rv.board_table(review, max_agents=5)
+    assert len(board_values) == 5 and set(board_lights.stack()) <= {"green", "yellow", "red", ""}
+
+
+def test_agent_page_has_three_talking_points_from_the_numbers(review):
+    from kpi_lib.report.review import agent_page_data
+
+    agent = review.current.agents.dropna(subset=["composite"])["agent_id"].iloc[0]
+    page = agent_page_data(review, agent)
+    assert len(page["talking_points"]) == 3
+    assert page["talking_points"][0].startswith("Praise:")
+    assert page["trend"]["period"].is_monotonic_increasing
+    with pytest.raises(KeyError, match="has no scored indicators"):
+        agent_page_data(review, "NOBODY")
+
+
+def test_team_filter_names_unknown_teams(small_dataset):
+    from kpi_lib.report.review import build_review
+
+    with pytest.raises(ValueError, match="unknown team"):
+        build_review(str(small_dataset), period="2026-10", team="T99", draws=50, n_boot=20)
+
+
+def test_kpi_review_end_to_end(small_dataset, tmp_path):
+    """`kpi review` on a small dataset: exit code, manifest, HTML without code, images, sections."""
+    from kpi_lib.run.cli import main
+
+    out = tmp_path / "reports"
+    code = main(
+        [
+            "review", "--params", "params/monthly.yaml", "--dataset", str(small_dataset),
+            "--out", str(out), "--quiet", "--notebooks", "period_review",
+            "--set", "draws=100", "--set", "max_agent_pages=2",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    folder = out / "monthly" / "2026-10"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "ok" and manifest["period"] == "2026-10"
+    assert manifest["notebooks"][0]["parameters"]["draws"] == 100
+    calls = manifest["load_report"]["calls"]
+    assert calls["rows_read"] == calls["rows_used"] + calls["rows_quarantined"]
+    for key in ("code_version", "dataset_fingerprint", "started_at", "finished_at", "duration_s"):
+        assert manifest[key]
+    page = (folder / "period_review.html").read_text()
+    assert "jp-InputArea" not in page and "build_review(" not in page  # no code cells
+    assert "analyst notes" not in page  # notebook-only cells are removed
+    assert len(re.findall(r"data:image/png;base64", page)) >= 3  # charts embedded
+    for key in ("h.headline", "h.board", "h.leaderboard", "h.decisions", "h.bonus",
+                "h.certification", "h.pip", "h.coaching", "h.health", "h.agents", "h.data"):
+        assert text(key) in page, key
+    index = (folder / "index.html").read_text()
+    assert 'href="period_review.html"' in index
+
+
+def test_kpi_review_in_chinese_embeds_the_font(small_dataset, tmp_path):
+    from kpi_lib.run.runner import run_review
+
+    result = run_review(
+        params_files=["params/monthly.yaml"], dataset=str(small_dataset), period="2026-10",
+        overrides={"language": "zh-Hant", "draws": 50, "max_agent_pages": 1},
+        output_root=tmp_path / "r", notebooks=["period_review"], progress=False,
+    )  # fmt: skip
+    page = (result.folder / "period_review.html").read_text()
+    assert text("h.board", "zh-Hant") in page
+    assert "@font-face" in page and "KPI CJK" in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_headline_in_every_language(review, language):
+    from dataclasses import replace
+
+    from kpi_lib.report.review import headline_html
+
+    html = headline_html(replace(review, language=language))
+    assert text("h.headline", language) in html
+    assert pd.notna(review.current.agents["composite"]).any()
