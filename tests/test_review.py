@@ -125,8 +125,19 @@ def test_kpi_review_end_to_end(small_dataset, tmp_path):
     assert "jp-InputArea" not in page and "build_review(" not in page  # no code cells
     assert "analyst notes" not in page  # notebook-only cells are removed
     assert len(re.findall(r"data:image/png;base64", page)) >= 3  # charts embedded
-    for key in ("h.headline", "h.board", "h.leaderboard", "h.decisions", "h.bonus",
-                "h.certification", "h.pip", "h.coaching", "h.health", "h.agents", "h.data"):
+    for key in (
+        "h.headline",
+        "h.board",
+        "h.leaderboard",
+        "h.decisions",
+        "h.bonus",
+        "h.certification",
+        "h.pip",
+        "h.coaching",
+        "h.health",
+        "h.agents",
+        "h.data",
+    ):
         assert text(key) in page, key
     index = (folder / "index.html").read_text()
     assert 'href="period_review.html"' in index

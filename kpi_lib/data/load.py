@@ -352,7 +352,9 @@ def _isin(series: pd.Series, values) -> pd.Series:
         import pyarrow.compute as pc
 
         arr = pyarrow_.array(series.astype("string[pyarrow]"))
-        value_set = pyarrow_.array(pd.Series(values, dtype="string").dropna().tolist(), type=pyarrow_.string())
+        value_set = pyarrow_.array(
+            pd.Series(values, dtype="string").dropna().tolist(), type=pyarrow_.string()
+        )
         mask = pc.fill_null(pc.is_in(arr, value_set=value_set), False)
         return pd.Series(mask.to_numpy(zero_copy_only=False), index=series.index)
     except (ImportError, TypeError, ValueError):
