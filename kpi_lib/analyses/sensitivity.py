@@ -70,6 +70,8 @@ import pandas as pd
 from scipy import stats
 
 from kpi_lib._util import check_option
+from kpi_lib.scoring.composite import TIE_TOLERANCE
+from kpi_lib.scoring.composite import rank_rows as _rank_desc
 
 __all__ = [
     "AGGREGATIONS",
@@ -107,8 +109,6 @@ OUTPUTS = (
     "bottom_k_changes",
     "tier_changes",
 )
-#: Composites closer than this (in points on the 0-100 scale) are ties.
-TIE_TOLERANCE = 1e-9
 _MISSING = ("renormalise", "drop", "raise")
 _TIER_BASES = ("score", "share")
 _NOMINAL = "nominal"
@@ -333,25 +333,6 @@ def _make_tiers(tiers, bottom_tier: str, basis: str, n: int) -> _Tiers | None:
 # --------------------------------------------------------------------------------------------
 # Vectorised ranking
 # --------------------------------------------------------------------------------------------
-def _rank_desc(C: np.ndarray, tol: float = TIE_TOLERANCE) -> np.ndarray:
-    """'min' ranks (1 = highest) along the last axis of a draws x agents array."""
-    if np.isnan(C).any():
-        C = np.where(np.isnan(C), -np.inf, C)
-    d, a = C.shape
-    # ascending sort read backwards = descending; tie order inside a group does not matter
-    order = np.argsort(C, axis=1)[:, ::-1]
-    sv = np.take_along_axis(C, order, axis=1)
-    pos = np.arange(1, a + 1, dtype=np.int32)
-    start = np.empty((d, a), dtype=np.int32)
-    start[:, 0] = 1
-    # a new tie group starts where the sorted composite drops by more than the tolerance
-    np.multiply(sv[:, 1:] < sv[:, :-1] - tol, pos[1:], out=start[:, 1:], casting="unsafe")
-    np.maximum.accumulate(start, axis=1, out=start)
-    ranks = np.empty((d, a), dtype=np.int32)
-    np.put_along_axis(ranks, order, start, axis=1)
-    return ranks
-
-
 def rank_composites(composites: pd.DataFrame | np.ndarray) -> pd.DataFrame | np.ndarray:
     """Rank composite scores along the agent axis, vectorised over rows.
 

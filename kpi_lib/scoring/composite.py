@@ -27,8 +27,19 @@ from kpi_lib.scoring.targets import (
     targets_from_scheme,
 )
 
-__all__ = ["Scorecard", "aggregate", "assign_tiers", "granularity_for", "rank_scores", "score"]
+__all__ = [
+    "TIE_TOLERANCE",
+    "Scorecard",
+    "aggregate",
+    "assign_tiers",
+    "granularity_for",
+    "rank_rows",
+    "rank_scores",
+    "score",
+]
 
+#: Composites closer than this (in points on the 0-100 scale) are ties.
+TIE_TOLERANCE = 1e-9
 CYCLE_GRANULARITY = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 INDICATOR_COLUMNS = [
     "agent_id",
@@ -134,21 +145,39 @@ def aggregate(
     return (comp, coverage) if return_coverage else comp
 
 
+def rank_rows(C: np.ndarray, tol: float = TIE_TOLERANCE) -> np.ndarray:
+    """'min' ranks (1 = highest) along the last axis of a 2-D (draws x agents) array.
+
+    Vectorised over rows (no Python loop per draw); composites within ``tol`` are ties, so
+    floating-point noise does not split them; NaN ranks last.
+    """
+    if np.isnan(C).any():
+        C = np.where(np.isnan(C), -np.inf, C)
+    d, a = C.shape
+    # ascending sort read backwards = descending; tie order inside a group does not matter
+    order = np.argsort(C, axis=1)[:, ::-1]
+    sv = np.take_along_axis(C, order, axis=1)
+    pos = np.arange(1, a + 1, dtype=np.int32)
+    start = np.empty((d, a), dtype=np.int32)
+    start[:, 0] = 1
+    # a new tie group starts where the sorted composite drops by more than the tolerance
+    np.multiply(sv[:, 1:] < sv[:, :-1] - tol, pos[1:], out=start[:, 1:], casting="unsafe")
+    np.maximum.accumulate(start, axis=1, out=start)
+    ranks = np.empty((d, a), dtype=np.int32)
+    np.put_along_axis(ranks, order, start, axis=1)
+    return ranks
+
+
 def rank_scores(composite) -> np.ndarray:
     """Rank composites: 1 = best, ties share the best rank ('min'), NaN stays NaN.
 
-    Works along the last axis, so ``[draws, agents]`` gives per-draw ranks.
+    Works along the last axis, so ``[draws, agents]`` gives per-draw ranks; composites within
+    :data:`TIE_TOLERANCE` points are ties.
     """
     c = np.asarray(composite, dtype=float)
     if c.ndim == 0:
         return np.where(np.isnan(c), np.nan, 1.0)
-    key = np.where(np.isnan(c), np.inf, -c)
-    flat_k = key.reshape(-1, c.shape[-1])
-    flat_s = np.sort(flat_k, axis=-1)
-    ranks = np.empty_like(flat_k)
-    for r in range(len(flat_k)):
-        ranks[r] = np.searchsorted(flat_s[r], flat_k[r], side="left") + 1.0
-    ranks = ranks.reshape(c.shape)
+    ranks = rank_rows(c.reshape(-1, c.shape[-1])).astype(float).reshape(c.shape)
     return np.where(np.isnan(c), np.nan, ranks)
 
 
