@@ -17,7 +17,8 @@ implementation runs in its own subprocess so that its peak resident memory (getr
 - ``pandas``: the idiomatic pandas reference (``kpi_lib.indicators.reference``), reading the
   same files with ``pandas.read_parquet`` then grouping.
 
-Times include reading the files. ``--skip-pandas`` leaves the baseline out (it needs about
+Times include reading the files; each line also prints the 1-minute load average before and
+after the run (the machine may be shared). ``--skip-pandas`` leaves the baseline out (it needs about
 10 GB at 100M calls).
 """
 
@@ -115,11 +116,14 @@ def main() -> None:
     for calls in args.calls:
         folder = _dataset(calls, args.months)
         for kind in kinds:
+            load_before = os.getloadavg()[0]
             r = _run(kind, folder)
             r["calls"] = calls
+            r["load"] = (load_before, os.getloadavg()[0])
             results.append(r)
             print(
                 f"{calls:>12,} calls  {kind:<10} {r['seconds']:8.1f} s  {r['peak_mb']:8.0f} MB peak"
+                f"  (load average {r['load'][0]:.1f} -> {r['load'][1]:.1f})"
                 + (f"  ERROR {r['error']}" if "error" in r else ""),
                 flush=True,
             )

@@ -119,7 +119,7 @@ def test_definitions_defaults_and_yaml(tmp_path):
     assert (d.effective_min_talk_s, d.satisfied_cutoff, d.repurchase_window_days) == (180, 4, 90)
     assert d.compliance_reviewer == "human" and d.effective_requires_need_captured
     # the shipped params file holds exactly the defaults
-    shipped = Definitions.from_yaml(project_root() / "params" / "definitions.yaml")
+    shipped = Definitions.from_yaml(project_root() / "params" / "definitions" / "default.yaml")
     assert shipped == d
     f = tmp_path / "d.yaml"
     f.write_text("definitions:\n  satisfied_cutoff: 5\n  compliance_reviewer: system\n")

@@ -318,6 +318,9 @@ def test_options_are_checked(tiny):
         compute_indicators(tiny, periods=["2026-Q1"])
     only = compute_indicators(tiny, periods=["2026-02"], indicators=["dials"])
     assert set(only.period) == {"2026-02"}
+    # a period without data gives an empty table of the usual shape
+    none = compute_indicators(tiny, periods=["2026-05"])
+    assert none.empty and list(none.columns) == OUTPUT_COLUMNS
 
 
 def test_preaggregated_export_flows_into_tidy_table():
@@ -380,9 +383,175 @@ def test_engine_matches_pandas_reference_on_sample(sample):
 
 
 def test_engine_matches_pandas_reference_team_quarter(sample):
-    d = {"compliance_reviewer": "system", "satisfied_cutoff": 5}
+    d = {"compliance_reviewer": "system", "satisfied_cutoff": 5, "qa_period": "review"}
     engine = compute_indicators(sample, granularity="quarter", level="team", definitions=d)
     reference = compute_indicators_pandas(
         sample, granularity="quarter", level="team", definitions=d
     )
     _compare(engine, reference)
+
+
+# ------------------------------------------------------------------ periods and employment
+
+
+def test_reviews_count_in_the_period_of_the_reviewed_call(tiny):
+    qa = tiny["qa_reviews"].copy()
+    # r2 reviews c2 (6 Jan) in February; r4 reviews c1 in March, after the last call (3 Feb)
+    qa["reviewed_at"] = pd.to_datetime(["2026-01-20", "2026-02-02", "2026-01-20", "2026-03-04"])
+    complaints = pd.concat(
+        [
+            tiny["complaints"],
+            pd.DataFrame(
+                {
+                    "complaint_id": ["p3"],
+                    "agent_id": ["A1"],
+                    "opened_at": [T("2026-03-10")],
+                    "resolved_at": [pd.NaT],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    ds = Dataset(tables={**tiny.tables, "qa_reviews": qa, "complaints": complaints}, timezone="UTC")
+    out = compute_indicators(ds)
+    # January: r1 (c1, compliant) and r2 (c2, not) by qa_li; r3 (c3) and r4 (c1) by system
+    assert value(out, "compliance_rate_human") == pytest.approx(1 / 2)
+    assert value(out, "compliance_rate_system") == pytest.approx(2 / 2)
+    assert math.isnan(value(out, "compliance_rate", period="2026-02"))
+    by_review = compute_indicators(ds, definitions={"qa_period": "review"})
+    assert value(by_review, "compliance_rate_human") == 1  # r1 only; r2 counts in February
+    assert value(by_review, "compliance_rate_human", period="2026-02") == 0
+    # the March review and complaint make no period after the last call's (February)
+    assert set(out.period) == {"2026-01", "2026-02"}
+    assert set(compute_indicators_pandas(ds).period) == {"2026-01", "2026-02"}
+
+
+def employment_dataset(tiny):
+    """A3 is hired on 1 Feb but gets a lead on 30 Jan; B1 (inactive) makes its last call on
+    11 Jan and gets a complaint on 3 Feb."""
+    t = dict(tiny.tables)
+    t["agents"] = pd.concat(
+        [
+            t["agents"],
+            pd.DataFrame(
+                {"agent_id": ["A3"], "agent_name": ["Di"], "team_id": ["T1"], "level": ["junior"]}
+            ),
+        ],
+        ignore_index=True,
+    ).assign(
+        hire_date=pd.to_datetime(["2020-01-01", "2025-06-01", "2021-03-01", "2026-02-01"]),
+        active=[True, True, False, True],
+    )
+    t["calls"] = pd.concat(
+        [
+            t["calls"],
+            pd.DataFrame(
+                {
+                    "call_id": ["c10"],
+                    "agent_id": ["A3"],
+                    "started_at": [T("2026-02-04 10:00")],
+                    "duration_s": [60],
+                    "outcome": ["connected"],
+                    "lead_id": ["L5"],
+                    "customer_id": ["K6"],
+                }
+            ).astype({"duration_s": "int64"}),
+        ],
+        ignore_index=True,
+    )
+    t["leads"] = pd.concat(
+        [
+            t["leads"],
+            pd.DataFrame({"lead_id": ["L5"], "agent_id": ["A3"], "assigned_at": [T("2026-01-30")]}),
+        ],
+        ignore_index=True,
+    )
+    t["complaints"] = pd.concat(
+        [
+            t["complaints"],
+            pd.DataFrame(
+                {
+                    "complaint_id": ["p3"],
+                    "agent_id": ["B1"],
+                    "opened_at": [T("2026-02-03")],
+                    "resolved_at": [pd.NaT],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    return Dataset(tables=t, timezone="UTC")
+
+
+def test_agent_periods_outside_employment(tiny):
+    ds = employment_dataset(tiny)
+    out = compute_indicators(ds)
+    units = set(zip(out.agent_id, out.period, strict=True))
+    # left out: A3 before the month of hire, B1 after its last call (inactive)
+    assert ("A3", "2026-01") not in units and ("B1", "2026-02") not in units
+    assert {("A3", "2026-02"), ("B1", "2026-01")} <= units
+    assert value(out, "dials", agent="A3", period="2026-02") == 1
+    flagged = compute_indicators(ds, definitions={"outside_employment": "flag"})
+    for agent, period in (("A3", "2026-01"), ("B1", "2026-02")):
+        rows = flagged[(flagged.agent_id == agent) & (flagged.period == period)]
+        assert len(rows) == len(set(flagged.indicator))
+        assert (rows["reason"] == "not employed in period").all()
+        assert rows[["value", "numerator", "denominator"]].isna().all().all()
+    # employed rows are the same either way
+    kept = flagged[flagged.reason != "not employed in period"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, out)
+    # teams count all activity: T1 January has A1's 4 leads and A3's lead; T2 February B1's
+    # complaint
+    team = compute_indicators(ds, level="team", indicators=["lead_utilisation", "dials"])
+    assert value(team, "lead_utilisation", agent="T1", col="denominator") == 5
+    team_q = compute_indicators(ds, level="team", indicators=["complaint_resolution_rate"])
+    assert value(team_q, "complaint_resolution_rate", agent="T2", period="2026-02") == 0
+    for d in ({}, {"outside_employment": "flag"}):
+        _compare(
+            compute_indicators(ds, definitions=d), compute_indicators_pandas(ds, definitions=d)
+        )
+
+
+def test_complaints_per_paying_customers(tiny):
+    extra = pd.DataFrame(
+        {
+            "order_id": ["o5"],
+            "agent_id": ["A1"],
+            "customer_id": ["K6"],
+            "ordered_at": [T("2026-01-26 09:00")],
+            "amount": [100.0],
+            "collected_amount": [100.0],
+            "lead_id": [None],
+        }
+    )
+    orders = pd.concat([tiny["orders"], extra], ignore_index=True)
+    ds = Dataset(tables={**tiny.tables, "orders": orders}, timezone="UTC")
+    ids = ["complaints_per_100"]
+    served = compute_indicators(ds, indicators=ids)
+    # 2 complaints; customers served by A1 in January: K1, K2 (connected calls c1-c3)
+    assert value(served, "complaints_per_100") == pytest.approx(100 * 2 / 2)
+    assert value(served, "complaints_per_100", agent="A2", col="reason") == "no customers served"
+    paying = compute_indicators(
+        ds, indicators=ids, definitions={"complaints_per": "paying_customers"}
+    )
+    # paying customers of A1 in January: K1 (o1), K2 (o4), K6 (o5)
+    assert value(paying, "complaints_per_100") == pytest.approx(100 * 2 / 3)
+    assert value(paying, "complaints_per_100", col="denominator") == 3
+    # A2 has a paying customer (K5, o3) and no complaint; B1 no order
+    assert value(paying, "complaints_per_100", agent="A2") == 0
+    assert value(paying, "complaints_per_100", agent="B1", col="reason") == "no paying customers"
+    _compare(
+        paying,
+        compute_indicators_pandas(
+            ds, indicators=ids, definitions={"complaints_per": "paying_customers"}
+        ),
+    )
+
+
+def test_engine_matches_reference_with_options_and_periods(sample):
+    d = {"complaints_per": "paying_customers", "outside_employment": "flag"}
+    periods = ["2026-08", "2026-09", "2026-10"]
+    engine = compute_indicators(sample, definitions=d, periods=periods)
+    assert set(engine.period) == set(periods)
+    assert (engine.reason == "not employed in period").any()
+    _compare(engine, compute_indicators_pandas(sample, definitions=d, periods=periods))

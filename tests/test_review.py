@@ -122,7 +122,7 @@ def test_kpi_review_end_to_end(small_dataset, tmp_path):
     for key in ("code_version", "dataset_fingerprint", "started_at", "finished_at", "duration_s"):
         assert manifest[key]
     page = (folder / "period_review.html").read_text()
-    assert "jp-InputArea" not in page and "build_review(" not in page  # no code cells
+    assert 'class="jp-InputArea' not in page and "build_review(" not in page  # no code cells
     assert "analyst notes" not in page  # notebook-only cells are removed
     assert len(re.findall(r"data:image/png;base64", page)) >= 3  # charts embedded
     for key in (

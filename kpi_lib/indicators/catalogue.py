@@ -559,10 +559,11 @@ _INDICATORS = [
         "count(compliant reviews)",
         "count(reviews)",
         "quality",
-        params=("compliance_reviewer",),
+        params=("compliance_reviewer", "qa_period"),
         missing_reason="no QA reviews",
         definition="Share of QA-reviewed calls judged compliant, by the reviewers chosen in "
-        "compliance_reviewer (human by default).",
+        "compliance_reviewer (human by default); reviews count in the period of the "
+        "reviewed call (qa_period).",
     ),
     _ind(
         "compliance_rate_human",
@@ -576,6 +577,7 @@ _INDICATORS = [
         "count(compliant human reviews)",
         "count(human reviews)",
         "quality",
+        params=("qa_period",),
         missing_reason="no human QA reviews",
         definition="Compliance share among reviews by human reviewers (reviewer != 'system').",
     ),
@@ -591,6 +593,7 @@ _INDICATORS = [
         "count(compliant system reviews)",
         "count(system reviews)",
         "quality",
+        params=("qa_period",),
         missing_reason="no system QA reviews",
         definition="Compliance share among automatic recording-QA judgements "
         "(reviewer = 'system').",

@@ -24,6 +24,7 @@ REVIEWERS = ("human", "system", "any")
 CENSORING = ("missing", "observed")
 COMPLAINT_BASES = ("customers_served", "paying_customers")
 OUTSIDE_EMPLOYMENT = ("drop", "flag")
+QA_PERIODS = ("call", "review")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class Definitions:
     compliance_reviewer : {"human", "system", "any"}
         Which QA judgements ``compliance_rate`` uses: human reviewers, the automatic system
         (reviewer ``system``) or both.
+    qa_period : {"call", "review"}
+        Which period a QA review counts in: that of the reviewed call (default: the
+        compliance of the calls made in the period; reviews of calls missing from ``calls``
+        fall back to ``reviewed_at``) or that of ``reviewed_at`` (no join of the reviews
+        with the calls: cheaper on very large data).
     intent_interested_min : int
         A connected call produced an *interested* customer when ``intent_rating >=`` this
         (0 none, 1 low, 2 interested, 3 strong).
@@ -86,6 +92,7 @@ class Definitions:
     repurchase_censoring: str = "missing"
     data_end: str | None = None
     compliance_reviewer: str = "human"
+    qa_period: str = "call"
     intent_interested_min: int = 2
     lead_utilised_requires_connect: bool = False
     complaint_resolution_days: int | None = None
@@ -98,6 +105,7 @@ class Definitions:
         check_option("compliance_reviewer", self.compliance_reviewer, REVIEWERS)
         check_option("repurchase_censoring", self.repurchase_censoring, CENSORING)
         check_option("complaints_per", self.complaints_per, COMPLAINT_BASES)
+        check_option("qa_period", self.qa_period, QA_PERIODS)
         check_option("outside_employment", self.outside_employment, OUTSIDE_EMPLOYMENT)
         for name in ("effective_min_talk_s", "repurchase_window_days"):
             value = getattr(self, name)

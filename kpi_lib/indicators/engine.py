@@ -549,7 +549,7 @@ def _qa_components(src, g, d, bounds):
     """QA reviews dated by the reviewed call (compliance of the calls made in the period);
     a review whose call is not in ``calls`` is dated by ``reviewed_at``."""
     q = src.tables["qa_reviews"]
-    if src.has("qa_reviews", "call_id") and src.has("calls", "call_id"):
+    if d.qa_period == "call" and src.has("qa_reviews", "call_id") and src.has("calls", "call_id"):
         c = src.tables["calls"].select(_cid="call_id", _call_at="started_at")
         q = q.left_join(c, q.call_id == c._cid)
         q = q.mutate(_at=q._call_at.fill_null(q.reviewed_at))
@@ -807,7 +807,7 @@ def _label_starts(starts: pd.Series, granularity: str) -> pd.Series:
     from kpi_lib.indicators.periods import _label_of_start
 
     mapping = {s: _label_of_start(pd.Timestamp(s), granularity) for s in starts.dropna().unique()}
-    return starts.map(mapping)
+    return starts.map(mapping).astype(object)
 
 
 def _strings(values) -> pd.Series:

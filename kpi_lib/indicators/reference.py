@@ -169,7 +169,7 @@ def components_pandas(ds, granularity: str, definitions: Definitions | None = No
     if ds.has("qa_reviews"):
         q = t["qa_reviews"].copy()
         at = q["reviewed_at"]
-        if "call_id" in q and "call_id" in calls:
+        if d.qa_period == "call" and "call_id" in q and "call_id" in calls:
             # the period of the reviewed call; reviews of unknown calls by reviewed_at
             call_at = calls.drop_duplicates("call_id").set_index("call_id")["started_at"]
             at = q["call_id"].map(call_at).fillna(at)
