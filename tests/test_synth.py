@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from kpi_lib.data.contract import CALL_OUTCOMES, CONTRACT
-from kpi_lib.data.synth import generate
+from kpi_lib.data.synth import PRESETS, SCHEME, generate
 from kpi_lib.paths import project_root
 
 SAMPLE = project_root(Path(__file__).parent) / "data" / "sample"
@@ -319,6 +320,40 @@ def test_case_study_preset_has_one_comparison_team(tmp_path):
     assert len(agents) == 24
     meta = yaml.safe_load((tmp_path / "dataset.yaml").read_text())
     assert meta["preset"] == "case_study" and meta["parameters"]["agents"] == 24
+
+
+def test_presets_override_only_their_own_scheme_parameters():
+    default, case = PRESETS["default"], PRESETS["case_study"]
+    assert default.scheme_parameters() == SCHEME
+    params = case.scheme_parameters()
+    assert set(params) == set(SCHEME)
+    assert {k for k in SCHEME if params[k] != SCHEME[k]} == {k for k, _ in case.scheme}
+    with pytest.raises(KeyError, match="Unknown scheme parameter"):
+        dataclasses.replace(case, scheme=(("dial_factor", 0.9),)).scheme_parameters()
+
+
+@pytest.mark.skipif(
+    not (CASE_STUDY / "dataset.yaml").is_file(), reason="data/case_study not generated"
+)
+def test_committed_case_study_records_its_calibration():
+    planted = json.loads((CASE_STUDY / "PLANTED.json").read_text())
+    sc = planted["scheme_change"]
+    assert sc["date"] == "2026-04-01"
+    assert (sc["treated_teams"], sc["comparison_teams"]) == (["T01", "T02"], ["T03"])
+    assert sc["parameters"] == PRESETS["case_study"].scheme_parameters()
+    # no attrition: the same agents are compared before and after
+    assert pd.read_parquet(CASE_STUDY / "agents.parquet")["active"].all()
+    realised = sc["realised_excluding_planted_agents"]
+    treated, comparison = realised["treated"], realised["comparison"]
+    assert -0.16 < treated["relative_change"]["dials_per_agent_day"] < -0.06
+    assert 0.18 < treated["relative_change"]["effective_call_rate"] < 0.35
+    assert abs(comparison["relative_change"]["effective_call_rate"]) < 0.1
+    assert treated["relative_change"]["sales_per_agent_day"] > 0.03
+    assert 11 < treated["before"]["complaints_per_100_paying"] < 19
+    assert treated["after"]["complaints_per_100_paying"] < 7
+    assert comparison["after"]["complaints_per_100_paying"] > 10
+    assert treated["before"]["repurchase_rate"] < 0.06
+    assert 0.09 < treated["after"]["repurchase_rate"] < 0.15
 
 
 # ----------------------------------------------------------------------------- determinism
