@@ -192,3 +192,24 @@ def test_lights_and_board():
     assert b.loc[("A", "effective_calls"), "light"] == "yellow"
     assert b.loc[("B", "effective_calls"), "light"] == "red"
     assert b.loc[("A", "complaints_per_100"), "attainment"] == pytest.approx(2 / 3)
+
+
+def test_monthly_targets_roll_up_to_quarters_and_years():
+    from kpi_lib.scoring.targets import roll_up_targets, targets_from_table
+
+    months = ["2026-07", "2026-08", "2026-09"]
+    table = pd.DataFrame(
+        {
+            "period": months * 2 + ["2026-10"],
+            "scope": "agent",
+            "scope_id": "A1",
+            "indicator": ["sales_amount"] * 3 + ["satisfaction_rate"] * 3 + ["sales_amount"],
+            "target": [100.0, 200.0, 300.0, 0.8, 0.9, 1.0, 50.0],
+        }
+    )
+    rolled = roll_up_targets(targets_from_table(table), "quarter").set_index("indicator")
+    # hand computation: amounts add up over the quarter, rates average
+    assert rolled.loc["sales_amount", "target"] == 600.0
+    assert rolled.loc["satisfaction_rate", "target"] == pytest.approx(0.9)
+    assert set(rolled["period"]) == {"2026-Q3"}  # Q4 has one month only: no target
+    assert roll_up_targets(targets_from_table(table), "year").empty  # no complete year

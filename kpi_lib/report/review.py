@@ -308,6 +308,7 @@ def build_review(
     idx = order.index(scored_period) if scored_period in order else len(order)
     previous = order[idx - 1] if idx > 0 else None
     notes += list(scorecard.notes)
+    notes += _partial_period_notes(ds, [p for p in (previous, scored_period) if p], language)
 
     # red / yellow / green board
     if cycle == "weekly":
@@ -430,6 +431,23 @@ def build_review(
         },
         notes=notes,
     )
+
+
+def _partial_period_notes(ds: Dataset, periods: list[str], language: str) -> list[str]:
+    """Warn when a compared period is only partly covered by the data (e.g. a first year
+    that starts in November), since its scores and targets rest on fewer months."""
+    started = ds["calls"]["started_at"]
+    first, last = started.min(), started.max()
+    notes = []
+    for period in periods:
+        start, end, _ = period_bounds(period)
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        covered_from = max(start, first.normalize())
+        covered_to = min(end, last.normalize() + pd.Timedelta(days=1))
+        share = max((covered_to - covered_from).days, 0) / max((end - start).days, 1)
+        if share < 0.9:
+            notes.append(text("partial_period", language, period=period, share=share))
+    return notes
 
 
 def _diverse(findings: pd.DataFrame, *, limit: int, per_kind: int) -> pd.DataFrame:

@@ -246,6 +246,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "各表讀取、使用與隔離的行數。隔離行不會被悄悄丟棄：數據質量報告逐條列出原因。",
     ),
     "notes": ("Notes on method", "方法说明", "方法說明"),
+    "partial_period": (
+        "The data covers only {share:.0%} of {period}: its scores and any comparison with it rest on part of the period.",
+        "数据仅覆盖 {period} 的 {share:.0%}：该期得分及与之的比较只基于部分时间。",
+        "數據僅覆蓋 {period} 的 {share:.0%}：該期得分及與之的比較只基於部分時間。",
+    ),
     "col.agent": ("agent", "坐席", "坐席"),
     "col.team": ("team", "团队", "團隊"),
     "col.rank": ("rank", "排名", "排名"),

@@ -221,6 +221,79 @@ def combine_targets(*frames: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
+def roll_up_targets(targets: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """Quarter or year targets built from complete sets of monthly targets.
+
+    A quarterly or annual scorecard needs targets for ``2026-Q3`` or ``2026``; most teams set
+    them per month. Counts and amounts add up (the quarter's sales target is the sum of its
+    months'); rates and averages take the mean of the months. A coarse period gets a
+    rolled-up target only when every one of its months has one, and never where the targets
+    already name that period.
+
+    Returns
+    -------
+    DataFrame
+        The rolled-up rows (same columns as ``targets``, ``source`` suffixed ``(rolled up)``).
+    """
+    from kpi_lib.indicators.periods import parse_period, period_label
+
+    if granularity not in ("quarter", "year") or targets is None or not len(targets):
+        return targets.iloc[0:0] if targets is not None else _empty_targets()
+    t = targets[targets["period"].fillna("").astype(str) != ""].copy()
+    grans = t["period"].astype(str).map(lambda x: parse_period(x).granularity)
+    t = t[grans == "month"]
+    if not len(t):
+        return targets.iloc[0:0]
+    starts = pd.to_datetime(t["period"].astype(str) + "-01")
+    t["coarse"] = [period_label(ts, granularity) for ts in starts]
+    months = 3 if granularity == "quarter" else 12
+    keys = ["scope", "scope_id", "indicator", "coarse"]
+    additive = _is_additive(t["indicator"].unique())
+    agg = t.groupby(keys, dropna=False).agg(
+        n=("period", "nunique"),
+        target_sum=("target", "sum"),
+        target_mean=("target", "mean"),
+        threshold_sum=("threshold", lambda x: x.sum(min_count=len(x))),
+        threshold_mean=("threshold", "mean"),
+        stretch_sum=("stretch", lambda x: x.sum(min_count=len(x))),
+        stretch_mean=("stretch", "mean"),
+        source=("source", "first"),
+    )
+    agg = agg[agg["n"] == months].reset_index()
+    add = agg["indicator"].map(additive).fillna(False).astype(bool).to_numpy()
+    out = pd.DataFrame(
+        {
+            "scope": agg["scope"],
+            "scope_id": agg["scope_id"],
+            "period": agg["coarse"],
+            "indicator": agg["indicator"],
+            "target": np.where(add, agg["target_sum"], agg["target_mean"]),
+            "threshold": np.where(add, agg["threshold_sum"], agg["threshold_mean"]),
+            "stretch": np.where(add, agg["stretch_sum"], agg["stretch_mean"]),
+            "source": agg["source"].astype(str) + " (rolled up)",
+        }
+    )
+    named = set(
+        zip(
+            targets["scope"],
+            targets["scope_id"],
+            targets["indicator"],
+            targets["period"].astype(str),
+            strict=False,
+        )
+    )
+    keep = [
+        (s, i, ind, per) not in named
+        for s, i, ind, per in zip(
+            out["scope"], out["scope_id"], out["indicator"], out["period"], strict=False
+        )
+    ]
+    extra = [c for c in targets.columns if c not in out.columns]
+    for c in extra:
+        out[c] = targets[c].iloc[0] if c == "_frame" and len(targets) else np.nan
+    return out.loc[np.asarray(keep, dtype=bool), list(targets.columns)].reset_index(drop=True)
+
+
 def attach_targets(indicators: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
     """Add ``target``, ``threshold``, ``stretch`` and ``target_source`` to each indicator row.
 
@@ -258,6 +331,9 @@ def attach_targets(indicators: pd.DataFrame, targets: pd.DataFrame | None) -> pd
     bad = set(t["scope"]) - {"agent", "team", "all"}
     if bad:
         raise ValueError(f"targets: `scope` must be agent, team or all; got {sorted(bad)}.")
+    if "granularity" in out:
+        for gran in sorted(set(out["granularity"].astype(str)) & {"quarter", "year"}):
+            t = pd.concat([t, roll_up_targets(t, gran)], ignore_index=True)
     cand = []
     base = out[["_row", "indicator", "period"] + [c for c in ("agent_id", "team_id") if c in out]]
     base = base.assign(period=base["period"].astype(str))
