@@ -659,7 +659,7 @@ def decisions_html(review: PeriodReview, *, max_rows: int = 25) -> str:
         _p(
             review.t(
                 "cert.explain",
-                rule="two consecutive months with satisfaction >= 95 % and the sales target met",
+                rule=review.t("cert.rule"),
             )
         )
     )
@@ -672,7 +672,12 @@ def decisions_html(review: PeriodReview, *, max_rows: int = 25) -> str:
                     "agent": agent(cert["agent_id"]),
                     "team": cert["team_id"],
                     "periods": cert["periods"].astype(str),
-                    "evidence": cert["evidence"].astype(str),
+                    "evidence": [
+                        review.t("cert.evidence", streak=int(n), last=last)
+                        for n, last in zip(
+                            cert["current_streak"], cert["last_period"], strict=False
+                        )
+                    ],
                 }
             ),
         )

@@ -246,6 +246,21 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "各表讀取、使用與隔離的行數。隔離行不會被悄悄丟棄：數據質量報告逐條列出原因。",
     ),
     "notes": ("Notes on method", "方法说明", "方法說明"),
+    "pip.evidence": (
+        "In a bottom tier in {low} of the last {window} periods ({periods}); composites {composites}.",
+        "最近 {window} 期中有 {low} 期处于最低等级（{periods}）；综合得分 {composites}。",
+        "最近 {window} 期中有 {low} 期處於最低等級（{periods}）；綜合得分 {composites}。",
+    ),
+    "cert.evidence": (
+        "{streak} consecutive qualifying periods, the latest {last}.",
+        "连续 {streak} 期达标，最近一期 {last}。",
+        "連續 {streak} 期達標，最近一期 {last}。",
+    ),
+    "cert.rule": (
+        "two consecutive months with satisfaction >= 95 % and the sales target met",
+        "连续两个月满意度 >= 95 % 且完成销售目标",
+        "連續兩個月滿意度 >= 95 % 且完成銷售目標",
+    ),
     "partial_period": (
         "The data covers only {share:.0%} of {period}: its scores and any comparison with it rest on part of the period.",
         "数据仅覆盖 {period} 的 {share:.0%}：该期得分及与之的比较只基于部分时间。",
