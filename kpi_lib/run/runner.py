@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -320,6 +321,27 @@ def _failed_cell(nb_path: Path) -> str:
 # ------------------------------------------------------------------------------ the run
 
 
+@contextmanager
+def _period_lock(out_root: Path, cycle: str, period: str):
+    """Hold the lock of one period's review, or fail at once if another run holds it."""
+    from filelock import FileLock, Timeout
+
+    lock_dir = out_root / ".locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_dir / f"{cycle}-{period}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise ReviewFailed(
+            f"Another review of {cycle} {period} is running (lock {lock.lock_file}); "
+            "try again when it has finished."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def run_review(
     *,
     params_files: list[str | Path] = (),
@@ -372,7 +394,6 @@ def run_review(
         run of the same period holds the lock.
     """
     import papermill as pm
-    from filelock import FileLock, Timeout
 
     settings = merge_parameters(list(params_files), overrides)
     params = settings["parameters"]
@@ -393,137 +414,97 @@ def run_review(
     out_root = resolve(output_root)
     target = out_root / cycle / period
     target.parent.mkdir(parents=True, exist_ok=True)
-    lock_dir = out_root / ".locks"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_dir / f"{cycle}-{period}.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise ReviewFailed(
-            f"Another review of {cycle} {period} is running (lock {lock.lock_file}); "
-            "try again when it has finished."
-        ) from None
-    try:
-        return _run_locked(
-            pm,
-            names,
-            nb_dir,
-            settings,
-            params,
-            cycle,
-            period,
-            dataset,
-            out_root,
-            target,
-            progress,
-            kernel_name,
-        )
-    finally:
-        lock.release()
-
-
-def _run_locked(
-    pm,
-    names,
-    nb_dir,
-    settings,
-    params,
-    cycle,
-    period,
-    dataset,
-    out_root,
-    target,
-    progress,
-    kernel_name,
-) -> ReviewResult:
-    started = dt.datetime.now(dt.UTC)
-    stamp = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-    staging = out_root / ".staging" / f"{cycle}-{period}-{stamp}"
-    staging.mkdir(parents=True)
-    bar = _Progress(len(names), progress)
-    records = []
-    try:
-        for i, name in enumerate(names, start=1):
-            source = nb_dir / f"{name}.ipynb"
-            declared = notebook_parameters(source)
-            wanted = dict(params)
-            wanted.update(settings["notebook_parameters"].get(name, {}))
-            values = {
-                k: _coerce_override(v, declared.get(k)) for k, v in wanted.items() if k in declared
-            }
-            out_nb = staging / f"{name}.ipynb"
-            out_html = staging / f"{name}.html"
-            bar.start(i, name)
-            t0 = time.perf_counter()
-            record = {
-                "name": name,
-                "title": name.replace("_", " ").capitalize(),
-                "notebook": out_nb.name,
-                "html": out_html.name,
-                "parameters": values,
-            }
-            try:
-                pm.execute_notebook(
-                    str(source),
-                    str(out_nb),
-                    parameters=values,
-                    cwd=str(nb_dir),
-                    progress_bar=False,
-                    kernel_name=kernel_name,
-                    log_output=False,
-                )
-            except Exception as exc:  # noqa: BLE001 - any failure of the notebook fails the run
+    with _period_lock(out_root, cycle, period):
+        started = dt.datetime.now(dt.UTC)
+        stamp = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+        staging = out_root / ".staging" / f"{cycle}-{period}-{stamp}"
+        staging.mkdir(parents=True)
+        bar = _Progress(len(names), progress)
+        records = []
+        try:
+            for i, name in enumerate(names, start=1):
+                source = nb_dir / f"{name}.ipynb"
+                declared = notebook_parameters(source)
+                wanted = dict(params)
+                wanted.update(settings["notebook_parameters"].get(name, {}))
+                values = {
+                    k: _coerce_override(v, declared.get(k))
+                    for k, v in wanted.items()
+                    if k in declared
+                }
+                out_nb = staging / f"{name}.ipynb"
+                out_html = staging / f"{name}.html"
+                bar.start(i, name)
+                t0 = time.perf_counter()
+                record = {
+                    "name": name,
+                    "title": name.replace("_", " ").capitalize(),
+                    "notebook": out_nb.name,
+                    "html": out_html.name,
+                    "parameters": values,
+                }
+                try:
+                    pm.execute_notebook(
+                        str(source),
+                        str(out_nb),
+                        parameters=values,
+                        cwd=str(nb_dir),
+                        progress_bar=False,
+                        kernel_name=kernel_name,
+                        log_output=False,
+                    )
+                except Exception as exc:  # noqa: BLE001 - any failure of the notebook fails the run
+                    seconds = time.perf_counter() - t0
+                    bar.done(i, name, "FAILED", seconds)
+                    failed_dir = out_root / "failed" / cycle / period / stamp
+                    failed_dir.mkdir(parents=True, exist_ok=True)
+                    cell = _failed_cell(out_nb) if out_nb.exists() else "before execution"
+                    if out_nb.exists():
+                        shutil.copy2(out_nb, failed_dir / out_nb.name)
+                        try:
+                            render_html(out_nb, failed_dir / out_html.name)
+                        except Exception:  # noqa: BLE001 - the error notebook itself is what matters
+                            pass
+                    (failed_dir / "error.txt").write_text(
+                        f"{name}: {cell}\n\n{type(exc).__name__}: {exc}\n", encoding="utf-8"
+                    )
+                    raise ReviewFailed(
+                        f"Notebook `{name}` failed at {cell}. The last good report in {target} is "
+                        f"unchanged; the failed notebook is kept in {failed_dir}.",
+                        failed_dir,
+                    ) from None
+                render_html(out_nb, out_html)
                 seconds = time.perf_counter() - t0
-                bar.done(i, name, "FAILED", seconds)
-                failed_dir = out_root / "failed" / cycle / period / stamp
-                failed_dir.mkdir(parents=True, exist_ok=True)
-                cell = _failed_cell(out_nb) if out_nb.exists() else "before execution"
-                if out_nb.exists():
-                    shutil.copy2(out_nb, failed_dir / out_nb.name)
-                    try:
-                        render_html(out_nb, failed_dir / out_html.name)
-                    except Exception:  # noqa: BLE001 - the error notebook itself is what matters
-                        pass
-                (failed_dir / "error.txt").write_text(
-                    f"{name}: {cell}\n\n{type(exc).__name__}: {exc}\n", encoding="utf-8"
-                )
-                raise ReviewFailed(
-                    f"Notebook `{name}` failed at {cell}. The last good report in {target} is "
-                    f"unchanged; the failed notebook is kept in {failed_dir}.",
-                    failed_dir,
-                ) from None
-            render_html(out_nb, out_html)
-            seconds = time.perf_counter() - t0
-            record.update({"status": "ok", "duration_s": round(seconds, 2)})
-            records.append(record)
-            bar.done(i, name, "ok", seconds)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        bar.close()
+                record.update({"status": "ok", "duration_s": round(seconds, 2)})
+                records.append(record)
+                bar.done(i, name, "ok", seconds)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            bar.close()
 
-    finished = dt.datetime.now(dt.UTC)
-    manifest = {
-        "cycle": cycle,
-        "period": period,
-        "dataset": str(dataset),
-        "dataset_fingerprint": _fingerprint(dataset),
-        "code_version": f"{__version__}+{_git_version()}",
-        "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": finished.isoformat(timespec="seconds"),
-        "duration_s": round((finished - started).total_seconds(), 2),
-        "parameters": params,
-        "notebooks": records,
-        "load_report": _load_counts(dataset),
-        "status": "ok",
-    }
-    (staging / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, default=str, ensure_ascii=False), encoding="utf-8"
-    )
-    (staging / "index.html").write_text(_index_html(manifest), encoding="utf-8")
-    _publish(staging, target)
-    return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
+        finished = dt.datetime.now(dt.UTC)
+        manifest = {
+            "cycle": cycle,
+            "period": period,
+            "dataset": str(dataset),
+            "dataset_fingerprint": _fingerprint(dataset),
+            "code_version": f"{__version__}+{_git_version()}",
+            "started_at": started.isoformat(timespec="seconds"),
+            "finished_at": finished.isoformat(timespec="seconds"),
+            "duration_s": round((finished - started).total_seconds(), 2),
+            "parameters": params,
+            "notebooks": records,
+            "load_report": _load_counts(dataset),
+            "status": "ok",
+        }
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, default=str, ensure_ascii=False), encoding="utf-8"
+        )
+        (staging / "index.html").write_text(_index_html(manifest), encoding="utf-8")
+        _publish(staging, target)
+        return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
 
 
 def _fingerprint(dataset) -> str:
