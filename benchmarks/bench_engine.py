@@ -18,8 +18,7 @@ implementation runs in its own subprocess so that its peak resident memory (getr
   same files with ``pandas.read_parquet`` then grouping.
 
 Times include reading the files; each line also prints the 1-minute load average before and
-after the run (the machine may be shared). ``--skip-pandas`` leaves the baseline out (it needs about
-10 GB at 100M calls).
+after the run (the machine may be shared). ``--skip-pandas`` leaves the baseline out.
 """
 
 from __future__ import annotations
@@ -93,10 +92,18 @@ def _worker(kind: str, folder: Path) -> dict:
 
 def _run(kind: str, folder: Path) -> dict:
     cmd = [sys.executable, __file__, "--worker", kind, "--folder", str(folder)]
+    t0 = time.perf_counter()
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=os.environ.copy())
     if res.returncode != 0:
+        if res.returncode < 0:
+            # SIGKILL without a traceback is almost always the kernel's out-of-memory killer
+            error = f"killed by signal {-res.returncode} after {time.perf_counter() - t0:.0f} s"
+            if res.returncode == -9:
+                error += " (out of memory?)"
+        else:
+            error = res.stderr.strip().splitlines()[-1] if res.stderr else "failed"
         return {"kind": kind, "seconds": float("nan"), "peak_mb": float("nan"), "rows": 0,
-                "error": res.stderr.strip().splitlines()[-1] if res.stderr else "failed"}  # fmt: skip
+                "error": error}  # fmt: skip
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -128,7 +135,7 @@ def main() -> None:
                 flush=True,
             )
         by = {r["kind"]: r for r in results if r["calls"] == calls}
-        if "pandas" in by and by["engine"]["seconds"] > 0:
+        if "pandas" in by and "error" not in by["pandas"] and by["engine"]["seconds"] > 0:
             e, p = by["engine"], by["pandas"]
             print(
                 f"{'':>12}        engine vs pandas: {p['seconds'] / e['seconds']:.1f}x faster, "

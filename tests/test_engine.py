@@ -555,3 +555,17 @@ def test_engine_matches_reference_with_options_and_periods(sample):
     assert set(engine.period) == set(periods)
     assert (engine.reason == "not employed in period").any()
     _compare(engine, compute_indicators_pandas(sample, definitions=d, periods=periods))
+
+
+def test_agent_hash_collision_falls_back_to_agent_ids(tiny, monkeypatch):
+    # Two agents sharing a hash make the integer agent key ambiguous: the engine must then
+    # key the leads and QA lookups by agent_id itself, with the same results.
+    from kpi_lib.indicators import engine
+
+    ids = ["lead_utilisation", "compliance_rate_human", "compliance_rate_system"]
+    keyed = compute_indicators(tiny, indicators=ids)
+    monkeypatch.setattr(engine, "_agent_keyed", lambda src, t: None)
+    plain = compute_indicators(tiny, indicators=ids)
+    pd.testing.assert_frame_equal(keyed, plain)
+    # and both agree with the hand count: L1, L2, L3 of A1's four January leads dialled
+    assert value(keyed, "lead_utilisation") == pytest.approx(3 / 4)
