@@ -287,6 +287,19 @@ def _empty_quarantine() -> pd.DataFrame:
     return pd.DataFrame(columns=QUARANTINE_COLUMNS)
 
 
+def _piece(table: str, rows, column: str, reason: str, values) -> pd.DataFrame:
+    """Quarantine rows: one per offending source row, with the reason and the raw value."""
+    return pd.DataFrame(
+        {
+            "table": table,
+            "row": np.asarray(rows, dtype="int64"),
+            "column": column,
+            "reason": reason,
+            "value": np.asarray(values).astype(str),
+        }
+    )
+
+
 def _validate_one(
     spec: TableSpec, raw: pd.DataFrame, timezone: str
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
@@ -301,19 +314,15 @@ def _validate_one(
         coerced = _coerce(raw[c.name], c, timezone)
         if c.kind not in ("id", "text"):
             failed = raw[c.name].notna() & coerced.isna()
-            if c.kind in ("id", "text"):
-                failed &= False
             if failed.any():
                 coerce_failed[c.name] = failed
                 pieces.append(
-                    pd.DataFrame(
-                        {
-                            "table": spec.name,
-                            "row": np.flatnonzero(failed.to_numpy()),
-                            "column": c.name,
-                            "reason": f"{c.name}: not {_EXPECTED.get(c.kind, c.kind)}",
-                            "value": raw.loc[failed, c.name].astype(str).to_numpy(),
-                        }
+                    _piece(
+                        spec.name,
+                        np.flatnonzero(failed.to_numpy()),
+                        c.name,
+                        f"{c.name}: not {_EXPECTED.get(c.kind, c.kind)}",
+                        raw.loc[failed, c.name],
                     )
                 )
         df[c.name] = coerced
@@ -332,15 +341,7 @@ def _validate_one(
             if len(rows) == 0:
                 continue
             pieces.append(
-                pd.DataFrame(
-                    {
-                        "table": spec.name,
-                        "row": rows,
-                        "column": column,
-                        "reason": f"{column}: {reason_text}",
-                        "value": raw.loc[rows, column].astype(str).to_numpy(),
-                    }
-                )
+                _piece(spec.name, rows, column, f"{column}: {reason_text}", raw.loc[rows, column])
             )
     return df, pieces
 
@@ -375,14 +376,12 @@ def _foreign_key_pieces(
         bad = df[c.name].notna() & ~_isin(df[c.name], known)
         if bad.any():
             pieces.append(
-                pd.DataFrame(
-                    {
-                        "table": spec.name,
-                        "row": np.flatnonzero(bad.to_numpy()),
-                        "column": c.name,
-                        "reason": f"{c.name}: unknown {ref_table[:-1]} (not in {c.references})",
-                        "value": df.loc[bad, c.name].astype(str).to_numpy(),
-                    }
+                _piece(
+                    spec.name,
+                    np.flatnonzero(bad.to_numpy()),
+                    c.name,
+                    f"{c.name}: unknown {ref_table[:-1]} (not in {c.references})",
+                    df.loc[bad, c.name],
                 )
             )
     return pieces
@@ -396,15 +395,7 @@ def _table_rule_pieces(name: str, df: pd.DataFrame, valid: dict) -> list[pd.Data
         mask = mask.fillna(False).astype(bool)
         if mask.any():
             pieces.append(
-                pd.DataFrame(
-                    {
-                        "table": name,
-                        "row": np.flatnonzero(mask.to_numpy()),
-                        "column": column,
-                        "reason": reason,
-                        "value": df.loc[mask, column].astype(str).to_numpy(),
-                    }
-                )
+                _piece(name, np.flatnonzero(mask.to_numpy()), column, reason, df.loc[mask, column])
             )
 
     if name == "complaints" and "resolved_at" in df.columns:
