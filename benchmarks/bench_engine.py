@@ -1,9 +1,19 @@
 """Monthly agent indicators at 10M and 100M calls: the engine against a pandas baseline.
 
+Two tiers, reported separately:
+
+- **full catalogue**: every indicator the dataset provides (calls, orders, leads, QA
+  reviews, surveys, ...), engine against the pandas reference;
+- **call-log indicators**: only the catalogue indicators whose ``tables`` are ``calls``
+  alone (dials, connects, connect rate, effective calls, talk time, intent rate, ...; the
+  list is read from the catalogue), engine against an idiomatic pandas groupby over the
+  needed columns of ``calls.parquet``. This is the workload of issue 3's targets.
+
 Run (from the repository root)::
 
     .venv/bin/python benchmarks/bench_engine.py --calls 10000000            # 10M only
-    .venv/bin/python benchmarks/bench_engine.py --calls 10000000 100000000  # the full run
+    .venv/bin/python benchmarks/bench_engine.py --calls 10000000 100000000 \
+        --skip-pandas-full-at 100000000                                     # the full run
 
 Datasets are generated once into ``benchmarks/data/calls_<N>/`` with
 ``kpi_lib.data.synth.generate`` (reused on later runs; the folder is gitignored). Each
@@ -12,13 +22,25 @@ implementation runs in its own subprocess so that its peak resident memory (getr
 
 - ``engine``: ``compute_indicators(folder, granularity="month")``, every available indicator,
   DuckDB reading the Parquet files out of core;
+- ``engine_calls``: the same with ``indicators=`` the call-log indicators;
 - ``duckdb_sql``: one plain DuckDB query (dials, connects, talk time per agent and month) over
   ``calls.parquet``, the floor for any engine;
 - ``pandas``: the idiomatic pandas reference (``kpi_lib.indicators.reference``), reading the
-  same files with ``pandas.read_parquet`` then grouping.
+  same files with ``pandas.read_parquet`` then grouping;
+- ``pandas_calls``: ``pandas.read_parquet`` of only the calls columns the call-log
+  indicators need, one ``groupby(["agent_id", month]).agg(...)`` for their components, and
+  the engine's shared assembly (``indicators_from_components``, as the pandas reference
+  uses) so that the output has the same rows (employment rule included).
+
+On the dataset of ``--check-at`` calls (default 10M) each tier's engine output is
+compared with its pandas output (same rows; ``value``, ``numerator``, ``denominator``
+within 1e-9 relative, ``reason`` equal) and ``match`` or ``MISMATCH`` is printed; saving
+the outputs for that check happens after the timer and the memory reading stop.
 
 Times include reading the files; each line also prints the 1-minute load average before and
-after the run (the machine may be shared). ``--skip-pandas`` leaves the baseline out.
+after the run (the machine may be shared). ``--skip-pandas`` leaves both pandas baselines
+out; ``--skip-pandas-full-at 100000000`` leaves out only the full-catalogue pandas reference
+at that size (it needs more than 24 GB at 100M calls and is killed).
 """
 
 from __future__ import annotations
@@ -51,9 +73,84 @@ def _dataset(calls: int, months: int) -> Path:
     return folder
 
 
-def _worker(kind: str, folder: Path) -> dict:
+TIERS = {
+    "full catalogue": ("engine", "pandas"),
+    "call-log indicators": ("engine_calls", "pandas_calls"),
+}
+
+
+def call_log_indicators() -> list[str]:
+    """Catalogue ids whose ``tables`` are the calls table alone."""
+    from kpi_lib.indicators.catalogue import CATALOGUE
+
+    return [i for i, ind in CATALOGUE.items() if set(ind.tables) == {"calls"}]
+
+
+def _pandas_calls(folder: Path):
+    """Idiomatic pandas: read the needed calls columns, one groupby, then the shared
+    assembly of the tidy indicator table."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from kpi_lib.indicators.definitions import Definitions
+    from kpi_lib.indicators.engine import _finish_components, indicators_from_components
+
+    d = Definitions()
+    ids = call_log_indicators()
+    available = set(pq.read_schema(folder / "calls.parquet").names)
+    cols = ["agent_id", "started_at", "duration_s", "outcome"]
+    cols += [c for c in ("need_captured", "intent_rating") if c in available]
+    calls = pd.read_parquet(folder / "calls.parquet", columns=cols)
+    connected = calls["outcome"].eq("connected").to_numpy(dtype=bool, na_value=False)
+    dur = calls["duration_s"].astype("float64").fillna(0.0).to_numpy()
+    eff = connected & (dur >= d.effective_min_talk_s)
+    if d.effective_requires_need_captured and "need_captured" in calls:
+        eff &= calls["need_captured"].to_numpy(dtype=bool, na_value=False)
+    frame = pd.DataFrame(
+        {
+            "agent_id": calls["agent_id"],
+            "period_start": calls["started_at"].to_numpy().astype("datetime64[M]"),
+            "conn": connected,
+            "eff": eff,
+            "dur": dur,
+            "conn_dur": np.where(connected, dur, 0.0),
+            "eff_dur": np.where(eff, dur, 0.0),
+        }
+    )
+    aggs = {
+        "dials": ("conn", "size"),
+        "connects": ("conn", "sum"),
+        "effective": ("eff", "sum"),
+        "talk_s": ("dur", "sum"),
+        "connected_talk_s": ("conn_dur", "sum"),
+        "effective_talk_s": ("eff_dur", "sum"),
+    }
+    if "intent_rating" in calls:
+        rating = calls["intent_rating"].astype("float64").to_numpy(na_value=np.nan)
+        frame["int"] = connected & (rating >= d.intent_interested_min)
+        aggs["interested"] = ("int", "sum")
+    del calls
+    comp = frame.groupby(["agent_id", "period_start"], sort=False).agg(**aggs).reset_index()
+    del frame
+    comp["agent_id"] = comp["agent_id"].astype(object)
+    comp["period_start"] = comp["period_start"].astype("datetime64[us]")
+    agents = pd.read_parquet(folder / "agents.parquet")
+    comp = _finish_components(comp, agents, d, granularity="month")
+    return indicators_from_components(comp, granularity="month", indicators=ids, definitions=d)
+
+
+def _worker(kind: str, folder: Path, save: str | None = None) -> dict:
     t0 = time.perf_counter()
-    if kind == "engine":
+    if kind == "engine_calls":
+        from kpi_lib.indicators.engine import compute_indicators
+
+        out = compute_indicators(folder, granularity="month", indicators=call_log_indicators())
+        rows = len(out)
+    elif kind == "pandas_calls":
+        out = _pandas_calls(folder)
+        rows = len(out)
+    elif kind == "engine":
         import warnings
 
         from kpi_lib.indicators.engine import compute_indicators
@@ -87,11 +184,43 @@ def _worker(kind: str, folder: Path) -> dict:
         raise ValueError(f"unknown worker {kind!r}")
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if save:
+        # after the timer and the memory reading: only for the output check
+        out.reset_index(drop=True).to_parquet(save)
     return {"kind": kind, "seconds": seconds, "peak_mb": peak_mb, "rows": rows}
 
 
-def _run(kind: str, folder: Path) -> dict:
+def _compare(engine_file: Path, pandas_file: Path) -> str:
+    """ "match" when both outputs have the same rows and values, else "MISMATCH: why"."""
+    import numpy as np
+    import pandas as pd
+
+    keys = ["agent_id", "period", "indicator"]
+    e, p = pd.read_parquet(engine_file), pd.read_parquet(pandas_file)
+    if len(e) != len(p):
+        return f"MISMATCH: {len(e):,} engine rows, {len(p):,} pandas rows"
+    m = e.merge(p, on=keys, how="outer", suffixes=("_e", "_p"), indicator=True)
+    unmatched = int((m["_merge"] != "both").sum())
+    if unmatched:
+        return f"MISMATCH: {unmatched:,} rows only on one side"
+    bad = []
+    for c in ("value", "numerator", "denominator"):
+        a, b = m[f"{c}_e"].to_numpy("float64"), m[f"{c}_p"].to_numpy("float64")
+        n = int((~np.isclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True)).sum())
+        if n:
+            bad.append(f"{n:,} {c}")
+    n = int((m["reason_e"].astype(str) != m["reason_p"].astype(str)).sum())
+    if n:
+        bad.append(f"{n:,} reason")
+    if bad:
+        return "MISMATCH: differing " + ", ".join(bad)
+    return f"match ({len(e):,} rows, {e['indicator'].nunique()} indicators)"
+
+
+def _run(kind: str, folder: Path, save: Path | None = None) -> dict:
     cmd = [sys.executable, __file__, "--worker", kind, "--folder", str(folder)]
+    if save is not None:
+        cmd += ["--save", str(save)]
     t0 = time.perf_counter()
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=os.environ.copy())
     if res.returncode != 0:
@@ -108,40 +237,78 @@ def _run(kind: str, folder: Path) -> dict:
 
 
 def main() -> None:
+    import tempfile
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, nargs="+", default=[10_000_000, 100_000_000])
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--skip-pandas-full-at",
+        type=int,
+        nargs="*",
+        default=[],
+        help="dataset sizes at which to leave out only the full-catalogue pandas reference",
+    )
+    parser.add_argument(
+        "--check-at",
+        type=int,
+        default=10_000_000,
+        help="dataset size at which engine and pandas outputs are compared (0: never)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--save", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(_worker(args.worker, Path(args.folder))))
+        print(json.dumps(_worker(args.worker, Path(args.folder), args.save)))
         return
-    kinds = ["engine", "duckdb_sql"] + ([] if args.skip_pandas else ["pandas"])
-    results = []
+    print("call-log indicators (catalogue tables == calls): " + ", ".join(call_log_indicators()))
+    tmp = Path(tempfile.mkdtemp(prefix="bench_engine_"))
     for calls in args.calls:
         folder = _dataset(calls, args.months)
-        for kind in kinds:
-            load_before = os.getloadavg()[0]
-            r = _run(kind, folder)
-            r["calls"] = calls
-            r["load"] = (load_before, os.getloadavg()[0])
-            results.append(r)
-            print(
-                f"{calls:>12,} calls  {kind:<10} {r['seconds']:8.1f} s  {r['peak_mb']:8.0f} MB peak"
-                f"  (load average {r['load'][0]:.1f} -> {r['load'][1]:.1f})"
-                + (f"  ERROR {r['error']}" if "error" in r else ""),
-                flush=True,
-            )
-        by = {r["kind"]: r for r in results if r["calls"] == calls}
-        if "pandas" in by and "error" not in by["pandas"] and by["engine"]["seconds"] > 0:
-            e, p = by["engine"], by["pandas"]
-            print(
-                f"{'':>12}        engine vs pandas: {p['seconds'] / e['seconds']:.1f}x faster, "
-                f"{p['peak_mb'] / e['peak_mb']:.1f}x less peak memory",
-                flush=True,
-            )
+        check = calls == args.check_at
+        by = {}
+        for tier, (engine_kind, pandas_kind) in TIERS.items():
+            print(f"--- {calls:,} calls, tier: {tier} ---", flush=True)
+            kinds = [engine_kind, "duckdb_sql"]
+            if not args.skip_pandas and not (
+                pandas_kind == "pandas" and calls in args.skip_pandas_full_at
+            ):
+                kinds.append(pandas_kind)
+            for kind in kinds:
+                if kind in by:  # the plain query is the same floor for both tiers
+                    r = by[kind]
+                else:
+                    load_before = os.getloadavg()[0]
+                    save = tmp / f"{kind}.parquet" if check and kind != "duckdb_sql" else None
+                    r = _run(kind, folder, save)
+                    r["calls"] = calls
+                    r["load"] = (load_before, os.getloadavg()[0])
+                    by[kind] = r
+                print(
+                    f"{calls:>12,} calls  {kind:<13} {r['seconds']:8.1f} s  "
+                    f"{r['peak_mb']:8.0f} MB peak"
+                    f"  (load average {r['load'][0]:.1f} -> {r['load'][1]:.1f})"
+                    + (f"  ERROR {r['error']}" if "error" in r else ""),
+                    flush=True,
+                )
+            if pandas_kind not in kinds:
+                print(f"{'':>12}        {pandas_kind}: skipped", flush=True)
+            e, p = by.get(engine_kind), by.get(pandas_kind)
+            if e and p and "error" not in e and "error" not in p and e["seconds"] > 0:
+                print(
+                    f"{'':>12}        [{tier}] engine vs pandas: "
+                    f"{p['seconds'] / e['seconds']:.1f}x faster, "
+                    f"{p['peak_mb'] / e['peak_mb']:.1f}x less peak memory",
+                    flush=True,
+                )
+            if check and e and p and "error" not in e and "error" not in p:
+                verdict = _compare(tmp / f"{engine_kind}.parquet", tmp / f"{pandas_kind}.parquet")
+                print(f"{'':>12}        [{tier}] engine output vs pandas: {verdict}", flush=True)
+    for f in tmp.glob("*.parquet"):
+        f.unlink()
+    tmp.rmdir()
 
 
 if __name__ == "__main__":
