@@ -90,6 +90,8 @@ class _Preset:
     attrition: float = 0.06  # share of agents leaving in the second half of the range
     # (name, value) pairs replacing entries of SCHEME for this preset
     scheme: tuple[tuple[str, float], ...] = ()
+    # the switch date used when the caller does not name one
+    scheme_change: str = "2026-06-01"
 
     def scheme_parameters(self) -> dict:
         """:data:`SCHEME` with this preset's overrides applied."""
@@ -128,6 +130,8 @@ PRESETS: dict[str, _Preset] = {
         base_dials=23.0,
         # the same agents before and after, so the switch is not blurred by partial months
         attrition=0.0,
+        # four months before the switch (the November peak aside) and six after
+        scheme_change="2026-04-01",
         # calibrated (30 seeds) so that the before/after analysis with the switch on 2026-04-01
         # (before: Jan-Mar; after: May-Jul, after a settling-in month) recovers the DOMAIN.md
         # figures: complaints per 100 orders 15 -> 5, repurchase < 5 % -> 12 %, dials per
@@ -463,7 +467,7 @@ def generate(
     start: str = "2025-11",
     preset: str = "default",
     chunk_calls: int = 2_000_000,
-    scheme_change: str | None = "2026-06-01",
+    scheme_change: str | None = "preset",
     timezone: str = "Asia/Shanghai",
 ) -> pd.DataFrame:
     """Generate a synthetic telesales dataset with planted behaviours.
@@ -488,7 +492,9 @@ def generate(
         Upper bound on the calls generated in memory at once.
     scheme_change : str or None
         Date (``YYYY-MM-DD``) the treated teams switch from the volume-push scheme to the
-        balanced scheme; ``None`` for no change.
+        balanced scheme; ``None`` for no change; ``"preset"`` (default) for the preset's own
+        date (2026-06-01 for ``default``, 2026-04-01 for ``case_study``, which is how
+        ``data/case_study`` was made).
     timezone : str
         IANA timezone recorded in ``dataset.yaml``; timestamps are naive wall-clock times there.
 
@@ -508,6 +514,8 @@ def generate(
     check_option("preset", preset, list(PRESETS))
     cfg = PRESETS[preset]
     sc = cfg.scheme_parameters()
+    if scheme_change == "preset":
+        scheme_change = cfg.scheme_change
     n_agents = cfg.agents if agents is None else int(agents)
     if n_agents < 8:
         raise ValueError(f"`agents` must be at least 8, but {n_agents} was passed.")
