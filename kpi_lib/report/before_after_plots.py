@@ -42,7 +42,10 @@ def _ax(ax, size=(7, 4)):
     return ax
 
 
-def _grid(n: int, ncols: int, size=(4.2, 3.0)):
+def _per_indicator(plot, table: pd.DataFrame, *, ncols: int, size=(4.2, 3.0), **kwargs):
+    """Draw ``plot`` once per indicator of ``table`` on a grid; returns the array of Axes."""
+    inds = list(pd.unique(table["indicator"]))
+    n = len(inds)
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(
@@ -50,7 +53,10 @@ def _grid(n: int, ncols: int, size=(4.2, 3.0)):
     )
     for ax in axes.flat[n:]:
         ax.set_visible(False)
-    return fig, axes
+    for ind, ax in zip(inds, axes.flat, strict=False):
+        plot(table, indicator=ind, ax=ax, **kwargs)
+    fig.tight_layout()
+    return axes
 
 
 def _switch_line(ax, switch):
@@ -150,12 +156,7 @@ def levels_plot(comparison: pd.DataFrame, *, indicator: str, ax=None):
 
 def levels_grid(comparison: pd.DataFrame, *, ncols: int = 3):
     """:func:`levels_plot` for every indicator of ``comparison``; returns the array of Axes."""
-    inds = list(pd.unique(comparison["indicator"]))
-    _fig, axes = _grid(len(inds), ncols)
-    for ind, ax in zip(inds, axes.flat, strict=False):
-        levels_plot(comparison, indicator=ind, ax=ax)
-    axes.flat[0].figure.tight_layout()
-    return axes
+    return _per_indicator(levels_plot, comparison, ncols=ncols)
 
 
 def did_trends_plot(trends: pd.DataFrame, *, indicator: str, switch=None, ax=None):
@@ -199,12 +200,7 @@ def did_trends_plot(trends: pd.DataFrame, *, indicator: str, switch=None, ax=Non
 
 def did_trends_grid(trends: pd.DataFrame, *, switch=None, ncols: int = 3):
     """:func:`did_trends_plot` for every indicator of ``trends``; returns the array of Axes."""
-    inds = list(pd.unique(trends["indicator"]))
-    _fig, axes = _grid(len(inds), ncols)
-    for ind, ax in zip(inds, axes.flat, strict=False):
-        did_trends_plot(trends, indicator=ind, switch=switch, ax=ax)
-    axes.flat[0].figure.tight_layout()
-    return axes
+    return _per_indicator(did_trends_plot, trends, ncols=ncols, switch=switch)
 
 
 def its_plot(series: pd.DataFrame, *, indicator: str, switch=None, ax=None):
@@ -256,12 +252,7 @@ def its_plot(series: pd.DataFrame, *, indicator: str, switch=None, ax=None):
 
 def its_grid(series: pd.DataFrame, *, switch=None, ncols: int = 2):
     """:func:`its_plot` for every indicator of ``series``; returns the array of Axes."""
-    inds = list(pd.unique(series["indicator"]))
-    _fig, axes = _grid(len(inds), ncols, size=(5.5, 3.2))
-    for ind, ax in zip(inds, axes.flat, strict=False):
-        its_plot(series, indicator=ind, switch=switch, ax=ax)
-    axes.flat[0].figure.tight_layout()
-    return axes
+    return _per_indicator(its_plot, series, ncols=ncols, size=(5.5, 3.2), switch=switch)
 
 
 def rescoring_plot(rescored: pd.DataFrame, *, period: str | None = None, ax=None):
