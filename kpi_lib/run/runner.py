@@ -452,6 +452,8 @@ def run_review(
                         progress_bar=False,
                         kernel_name=kernel_name,
                         log_output=False,
+                        # keep the kernel's own start-up warnings out of terminals and cron logs
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
                     )
                 except Exception as exc:  # noqa: BLE001 - any failure of the notebook fails the run
                     seconds = time.perf_counter() - t0
