@@ -86,16 +86,6 @@ FORMULAS: dict[str, tuple] = {
 }
 assert set(FORMULAS) == set(CATALOGUE)  # internal consistency, not user input
 
-_TIME_COLUMN = {
-    "calls": "started_at",
-    "orders": "ordered_at",
-    "leads": "assigned_at",
-    "qa_reviews": "reviewed_at",
-    "surveys": "answered_at",
-    "complaints": "opened_at",
-    "trainings": "taken_at",
-    "proposals": "submitted_at",
-}
 _TRUNC = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 
 
