@@ -145,8 +145,8 @@ HAND_A1_JAN = {
     "effective_calls": 1,  # c1 only: c2 too short, c3 need not captured
     "effective_call_rate": 1 / 3, "talk_time_min": 600 / 60, "avg_talk_time_s": 600 / 3,
     "effective_talk_time_min": 200 / 60, "intent_rate": 2 / 3,  # c1 (3), c3 (2)
-    "lead_utilisation": 3 / 4,  # L1, L2, L3 dialled; L4 not
-    "lead_conversion_rate": 1 / 4,  # L1 -> o1
+    "lead_utilisation": 1 / 4,  # L1 -> o1: 1 of 4 assigned leads converted
+    "lead_conversion_rate": 1 / 1,  # intent shown by L1 only (c1, c3); L1 -> o1
     "sales_amount": 1200, "new_customer_sales": 1200, "repeat_sales": 0,
     "collected_amount": 1000, "collection_rate": 1000 / 1200, "deals": 2, "new_customers": 2,
     "average_order_value": 600, "conversion_rate": 2 / 3,
@@ -217,7 +217,7 @@ def test_definitions_change_results(tiny):
         "satisfied_cutoff": 5,
         "compliance_reviewer": "any",
         "intent_interested_min": 3,
-        "lead_utilised_requires_connect": True,
+        "lead_utilisation_basis": "connected",
         "complaint_resolution_days": 3,
     }
     out = compute_indicators(tiny, definitions=d)
@@ -557,15 +557,49 @@ def test_engine_matches_reference_with_options_and_periods(sample):
     _compare(engine, compute_indicators_pandas(sample, definitions=d, periods=periods))
 
 
+def test_lead_definitions_follow_the_sources(tiny):
+    # A1's January leads L1-L4: L1 called (c1 rating 3, c3 rating 2) and ordered (o1); L2
+    # connected once (c2, rating 1); L3 dialled without connecting (c4); L4 never called.
+    ids = ["lead_utilisation", "lead_conversion_rate"]
+    out = compute_indicators(tiny, indicators=ids)
+    # 线索利用率 = share of the assigned leads converted: L1 of four
+    assert value(out, "lead_utilisation") == pytest.approx(1 / 4)
+    # 线索转化率 = intent to deal: L1 is the only lead rated >= 2, and it ordered
+    assert value(out, "lead_conversion_rate") == pytest.approx(1 / 1)
+    assert value(out, "lead_conversion_rate", col="denominator") == 1
+    for basis, expected in (("dialled", 3 / 4), ("connected", 2 / 4), ("converted", 1 / 4)):
+        d = {"lead_utilisation_basis": basis}
+        got = compute_indicators(tiny, indicators=ids, definitions=d)
+        assert value(got, "lead_utilisation") == pytest.approx(expected), basis
+        _compare(got, compute_indicators_pandas(tiny, indicators=ids, definitions=d))
+    # rating 1 counts as intent too: L1 and L2 showed intent, only L1 ordered
+    low = compute_indicators(tiny, indicators=ids, definitions={"intent_interested_min": 1})
+    assert value(low, "lead_conversion_rate") == pytest.approx(1 / 2)
+    # no lead of A2 showed intent: missing with the catalogue's reason
+    assert value(out, "lead_conversion_rate", agent="A2", col="reason") in (
+        "no leads with intent",
+        "no leads assigned",
+    )
+    # without intent ratings the intent-to-deal conversion cannot be computed
+    calls = tiny["calls"].drop(columns=["intent_rating"])
+    no_rating = Dataset(tables={**tiny.tables, "calls": calls}, timezone="UTC")
+    missing = unavailable_indicators(no_rating)
+    assert "lead_conversion_rate" in set(missing.indicator)
+    assert "lead_utilisation" not in set(missing.indicator)
+    with pytest.raises(ValueError, match="lead_utilisation_basis"):
+        compute_indicators(tiny, definitions={"lead_utilisation_basis": "called"})
+
+
 def test_agent_hash_collision_falls_back_to_agent_ids(tiny, monkeypatch):
     # Two agents sharing a hash make the integer agent key ambiguous: the engine must then
     # key the leads and QA lookups by agent_id itself, with the same results.
     from kpi_lib.indicators import engine
 
     ids = ["lead_utilisation", "compliance_rate_human", "compliance_rate_system"]
-    keyed = compute_indicators(tiny, indicators=ids)
+    dialled = {"lead_utilisation_basis": "dialled"}
+    keyed = compute_indicators(tiny, indicators=ids, definitions=dialled)
     monkeypatch.setattr(engine, "_agent_keyed", lambda src, t: None)
-    plain = compute_indicators(tiny, indicators=ids)
+    plain = compute_indicators(tiny, indicators=ids, definitions=dialled)
     pd.testing.assert_frame_equal(keyed, plain)
     # and both agree with the hand count: L1, L2, L3 of A1's four January leads dialled
     assert value(keyed, "lead_utilisation") == pytest.approx(3 / 4)

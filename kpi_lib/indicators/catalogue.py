@@ -269,24 +269,28 @@ _INDICATORS = [
         "count(calls where outcome = connected)",
         "rate",
         missing_reason="no connected calls",
-        definition="Deals per connected call.",
+        definition="Deals per connected call (the call-level funnel). The sources' conversion "
+        "from intent to deal (意向客户→成交客户) is lead_conversion_rate.",
     ),
     _ind(
         "lead_conversion_rate",
-        "Lead conversion rate",
+        "Lead conversion rate (intent to deal)",
         "线索转化率",
         "線索轉化率",
         "performance",
         "share",
         "higher",
-        ["leads", "orders"],
-        "count(leads assigned in the period with an order)",
-        "count(leads assigned in the period)",
+        ["leads", "calls", "orders"],
+        "count(leads assigned in the period that showed intent and led to an order)",
+        "count(leads assigned in the period that showed intent)",
         "rate",
-        columns=("orders.lead_id",),
-        missing_reason="no leads assigned",
-        definition="Share of the leads assigned in the period that led to an order (at any "
-        "time up to the end of the data; recent leads have had less time to convert).",
+        columns=("calls.lead_id", "calls.intent_rating", "orders.lead_id"),
+        params=("intent_interested_min",),
+        missing_reason="no leads with intent",
+        definition="The sources' conversion from intent to deal (线索转化率 = 从意向到成交的比例): "
+        "of the leads assigned in the period that showed intent (a connected call rated "
+        "intent_rating >= intent_interested_min, at any time), the share that led to an "
+        "order (at any time up to the end of the data; recent leads have had less time).",
     ),
     _ind(
         "repurchase_rate",
@@ -445,16 +449,18 @@ _INDICATORS = [
         "efficiency",
         "share",
         "higher",
-        ["leads", "calls"],
-        "count(leads assigned in the period that were worked)",
+        ["leads", "orders"],
+        "count(leads assigned in the period that were utilised)",
         "count(leads assigned in the period)",
         "rate",
-        columns=("calls.lead_id",),
-        params=("lead_utilised_requires_connect",),
+        columns=("orders.lead_id",),
+        params=("lead_utilisation_basis",),
         missing_reason="no leads assigned",
-        definition="Share of the leads assigned in the period that were dialled at least once "
-        "(or connected, when lead_utilised_requires_connect). Conversion of leads is "
-        "lead_conversion_rate.",
+        definition="The sources' share of the assigned leads converted (线索利用率 = 分配线索的"
+        "转化比例): leads assigned in the period that led to an order, at any time up to the "
+        "end of the data, over the leads assigned. lead_utilisation_basis 'dialled' or "
+        "'connected' counts leads with at least one (connected) call instead: coverage of "
+        "the lead pool.",
     ),
     _ind(
         "intent_rate",

@@ -25,6 +25,7 @@ CENSORING = ("missing", "observed")
 COMPLAINT_BASES = ("customers_served", "paying_customers")
 OUTSIDE_EMPLOYMENT = ("drop", "flag")
 QA_PERIODS = ("call", "review")
+LEAD_BASES = ("converted", "dialled", "connected")
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,11 @@ class Definitions:
     intent_interested_min : int
         A connected call produced an *interested* customer when ``intent_rating >=`` this
         (0 none, 1 low, 2 interested, 3 strong).
-    lead_utilised_requires_connect : bool
-        A lead counts as *utilised* when it was dialled at least once (False, default) or only
-        when one of its calls connected (True).
+    lead_utilisation_basis : {"converted", "dialled", "connected"}
+        What makes an assigned lead count as *utilised* in ``lead_utilisation``: an order
+        credited to it (``converted``, default: the sources' "share of assigned leads
+        converted", 线索利用率 = 分配线索的转化比例), at least one call to it (``dialled``:
+        coverage of the lead pool) or at least one connected call (``connected``).
     complaint_resolution_days : int or None
         A complaint counts as resolved only if resolved within this many days of opening;
         None means resolved at any time before the end of the data.
@@ -94,7 +97,7 @@ class Definitions:
     compliance_reviewer: str = "human"
     qa_period: str = "call"
     intent_interested_min: int = 2
-    lead_utilised_requires_connect: bool = False
+    lead_utilisation_basis: str = "converted"
     complaint_resolution_days: int | None = None
     complaints_per: str = "customers_served"
     outside_employment: str = "drop"
@@ -106,6 +109,7 @@ class Definitions:
         check_option("repurchase_censoring", self.repurchase_censoring, CENSORING)
         check_option("complaints_per", self.complaints_per, COMPLAINT_BASES)
         check_option("qa_period", self.qa_period, QA_PERIODS)
+        check_option("lead_utilisation_basis", self.lead_utilisation_basis, LEAD_BASES)
         check_option("outside_employment", self.outside_employment, OUTSIDE_EMPLOYMENT)
         for name in ("effective_min_talk_s", "repurchase_window_days"):
             value = getattr(self, name)
@@ -128,7 +132,6 @@ class Definitions:
             )
         for name in (
             "effective_requires_need_captured",
-            "lead_utilised_requires_connect",
             "sales_net_of_refunds",
         ):
             if not isinstance(getattr(self, name), bool):

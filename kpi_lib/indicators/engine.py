@@ -58,7 +58,7 @@ FORMULAS: dict[str, tuple] = {
     "new_customers": ("new_customers", 1),
     "average_order_value": ("sales", "deals"),
     "conversion_rate": ("deals", "connects"),
-    "lead_conversion_rate": ("leads_converted", "leads"),
+    "lead_conversion_rate": ("leads_intent_converted", "leads_intent"),
     "repurchase_rate": ("repurchased", "repurchase_base"),
     "dials": ("dials", 1),
     "connects": ("connects", 1),
@@ -68,7 +68,7 @@ FORMULAS: dict[str, tuple] = {
     "talk_time_min": ("talk_min", 1),
     "avg_talk_time_s": ("connected_talk_s", "connects"),
     "effective_talk_time_min": ("effective_talk_min", 1),
-    "lead_utilisation": ("leads_worked", "leads"),
+    "lead_utilisation": ("leads_utilised", "leads"),
     "intent_rate": ("interested", "connects"),
     "satisfaction_score": ("score_sum", "surveys"),
     "satisfaction_rate": ("satisfied", "surveys"),
@@ -332,6 +332,8 @@ def requirements(indicator_id: str, definitions: Definitions | None = None) -> l
         cols.append("orders.refunded_amount")
     if indicator_id in ("collection_rate",) and d.sales_net_of_refunds:
         cols.append("orders.refunded_amount")
+    if indicator_id == "lead_utilisation" and d.lead_utilisation_basis != "converted":
+        need, cols = ["leads", "calls"], ["calls.lead_id"]
     if indicator_id == "complaints_per_100":
         # customers served: calls.customer_id, else orders; paying customers: orders
         need = ["complaints", "orders"]
@@ -525,16 +527,17 @@ def _agent_restored(agg, keys):
     return j.select(j._akid.name("agent_id"), *[c for c in agg.columns if c != "_ak"])
 
 
-def _leads_components(src, g, d, bounds):
-    """Leads assigned, worked and converted per agent and period (a list of expressions:
-    semi-joins against the calls and orders, cheaper than a distinct over all calls)."""
+def _leads_components(src, g, d, need, bounds):
+    """Leads assigned, utilised, converted and showing intent per agent and period (a list
+    of expressions: semi-joins against the calls and orders, cheaper than a distinct over
+    all calls)."""
     leads = _window(src.tables["leads"], "assigned_at", bounds)
     leads = leads.mutate(period_start=_period(leads.assigned_at, g))
     keys = ["agent_id", "period_start"]
     exprs = [leads.group_by(keys).aggregate(leads=leads.count())]
-    if src.has("calls", "lead_id"):
+    if "leads_worked" in need and src.has("calls", "lead_id"):
         c = src.tables["calls"]
-        if d.lead_utilised_requires_connect:
+        if d.lead_utilisation_basis == "connected":
             c = c.filter(c.outcome == "connected")
         # calls without a lead cannot match: leave them out of the probe side
         ids = c.filter(c.lead_id.notnull()).select(_wid="lead_id")
@@ -549,10 +552,34 @@ def _leads_components(src, g, d, bounds):
             worked = narrow.semi_join(ids, narrow.lead_id == ids._wid)
             worked = worked.group_by(["_ak", "period_start"]).aggregate(leads_worked=worked.count())
             exprs.append(_agent_restored(worked, agent_keys))
-    if src.has("orders", "lead_id"):
+    if "leads_converted" in need and src.has("orders", "lead_id"):
         o = src.tables["orders"].select(_cid="lead_id")
         conv = leads.semi_join(o, leads.lead_id == o._cid)
         exprs.append(conv.group_by(keys).aggregate(leads_converted=conv.count()))
+    if (
+        "leads_intent" in need
+        and src.has("calls", "lead_id")
+        and src.has("calls", "intent_rating")
+        and src.has("orders", "lead_id")
+    ):
+        c = src.tables["calls"]
+        # interested calls are a small share of all calls: the join's hash table is built
+        # on them, not on the leads
+        c = c.filter(
+            (c.outcome == "connected")
+            & (c.intent_rating >= d.intent_interested_min)
+            & c.lead_id.notnull()
+        ).select(_iid="lead_id")
+        shown = leads.semi_join(c, leads.lead_id == c._iid)
+        ordered = src.tables["orders"]
+        ordered = ordered.filter(ordered.lead_id.notnull()).select(_oid="lead_id").distinct()
+        shown = shown.left_join(ordered, shown.lead_id == ordered._oid)
+        exprs.append(
+            shown.group_by(keys).aggregate(
+                leads_intent=shown.count(),
+                leads_intent_converted=_bool(shown._oid.notnull()).sum(),
+            )
+        )
     return exprs
 
 
@@ -639,7 +666,8 @@ _TABLE_COMPONENTS = {
     "orders": ("sales", "deals", "new_sales", "repeat_sales", "new_customers", "collected",
                "order_customers", "team_sales"),
     "repurchase": ("repurchase_base", "repurchased"),
-    "leads": ("leads", "leads_worked", "leads_converted"),
+    "leads": ("leads", "leads_utilised", "leads_worked", "leads_converted", "leads_intent",
+              "leads_intent_converted"),
     "surveys": ("surveys", "score_sum", "satisfied"),
     "complaints": ("complaints", "complaints_x100", "resolved"),
     "qa_reviews": ("qa_n", "qa_ok", "qa_human_n", "qa_human_ok", "qa_system_n", "qa_system_ok"),
@@ -668,6 +696,10 @@ def _needed_components(ids, d: Definitions) -> set:
         )
     if "team_sales" in need:
         need.add("sales")
+    if "leads_utilised" in need:
+        need.add("leads_converted" if d.lead_utilisation_basis == "converted" else "leads_worked")
+    if "leads_intent_converted" in need:
+        need.add("leads_intent")
     if "repeat_sales" in need:
         need |= {"sales", "new_sales"}
     if "complaints_x100" in need:
@@ -695,7 +727,7 @@ def _ibis_components(src: _Source, g: str, d: Definitions, ids, bounds):
     if uses["repurchase"] and src.has("orders"):
         frames.append(_execute(src.con, _repurchase_components(src, g, d, bounds)))
     if uses["leads"] and src.has("leads"):
-        frames.extend(_execute(src.con, e) for e in _leads_components(src, g, d, bounds))
+        frames.extend(_execute(src.con, e) for e in _leads_components(src, g, d, need, bounds))
     for name, fn in (
         ("surveys", _surveys_components),
         ("complaints", _complaints_components),
@@ -792,6 +824,9 @@ def _finish_components(
         comp["effective_talk_min"] = comp["effective_talk_s"] / 60.0
     if "sales" in comp and "new_sales" in comp:
         comp["repeat_sales"] = comp["sales"] - comp["new_sales"]
+    utilised = "leads_converted" if d.lead_utilisation_basis == "converted" else "leads_worked"
+    if utilised in comp:
+        comp["leads_utilised"] = comp[utilised]
     if "complaints" in comp:
         comp["complaints_x100"] = 100.0 * comp["complaints"]
     if "order_customers" in comp and "customers_served" not in comp:

@@ -131,12 +131,22 @@ def components_pandas(ds, granularity: str, definitions: Definitions | None = No
         leads["period_start"] = _ps(leads["assigned_at"], granularity)
         cols = {"leads": ("lead_id", "size")}
         if "lead_id" in calls:
-            worked = calls.loc[connected] if d.lead_utilised_requires_connect else calls
+            connected_only = d.lead_utilisation_basis == "connected"
+            worked = calls.loc[connected] if connected_only else calls
             leads["worked"] = leads["lead_id"].isin(set(worked["lead_id"].dropna())).astype("int64")
             cols["leads_worked"] = ("worked", "sum")
         if "lead_id" in orders:
-            leads["conv"] = leads["lead_id"].isin(set(orders["lead_id"].dropna())).astype("int64")
+            converted = leads["lead_id"].isin(set(orders["lead_id"].dropna()))
+            leads["conv"] = converted.astype("int64")
             cols["leads_converted"] = ("conv", "sum")
+            if "lead_id" in calls and "intent_rating" in calls:
+                rating = calls["intent_rating"].astype("Float64")
+                interested = connected & (rating >= d.intent_interested_min).fillna(False)
+                shown = leads["lead_id"].isin(set(calls.loc[interested, "lead_id"].dropna()))
+                leads["intent"] = shown.astype("int64")
+                leads["intent_conv"] = (shown & converted).astype("int64")
+                cols["leads_intent"] = ("intent", "sum")
+                cols["leads_intent_converted"] = ("intent_conv", "sum")
         frames.append(leads.groupby(KEYS).agg(**cols).reset_index())
 
     if ds.has("surveys"):
