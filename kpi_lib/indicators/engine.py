@@ -528,13 +528,14 @@ def _agent_restored(agg, keys):
 
 
 def _leads_components(src, g, d, need, bounds):
-    """Leads assigned, utilised, converted and showing intent per agent and period (a list
-    of expressions: semi-joins against the calls and orders, cheaper than a distinct over
-    all calls)."""
+    """Leads assigned, worked (dialled), converted and showing intent per agent and period
+    (a list of expressions)."""
+    import ibis
+
     leads = _window(src.tables["leads"], "assigned_at", bounds)
     leads = leads.mutate(period_start=_period(leads.assigned_at, g))
     keys = ["agent_id", "period_start"]
-    exprs = [leads.group_by(keys).aggregate(leads=leads.count())]
+    exprs = []
     if "leads_worked" in need and src.has("calls", "lead_id"):
         c = src.tables["calls"]
         if d.lead_utilisation_basis == "connected":
@@ -552,34 +553,34 @@ def _leads_components(src, g, d, need, bounds):
             worked = narrow.semi_join(ids, narrow.lead_id == ids._wid)
             worked = worked.group_by(["_ak", "period_start"]).aggregate(leads_worked=worked.count())
             exprs.append(_agent_restored(worked, agent_keys))
-    if "leads_converted" in need and src.has("orders", "lead_id"):
-        o = src.tables["orders"].select(_cid="lead_id")
-        conv = leads.semi_join(o, leads.lead_id == o._cid)
-        exprs.append(conv.group_by(keys).aggregate(leads_converted=conv.count()))
+    # converted and intent flags on one scan of the leads: each lookup's hash table holds
+    # only the distinct lead ids of the orders or of the interested calls (a few million),
+    # never the leads themselves
+    flags = {}
+    if {"leads_converted", "leads_intent"} & need and src.has("orders", "lead_id"):
+        o = src.tables["orders"]
+        flags["_conv"] = o.filter(o.lead_id.notnull()).select(_fid="lead_id").distinct()
     if (
         "leads_intent" in need
+        and "_conv" in flags
         and src.has("calls", "lead_id")
         and src.has("calls", "intent_rating")
-        and src.has("orders", "lead_id")
     ):
         c = src.tables["calls"]
-        # interested calls are a small share of all calls: the join's hash table is built
-        # on them, not on the leads
-        c = c.filter(
-            (c.outcome == "connected")
-            & (c.intent_rating >= d.intent_interested_min)
-            & c.lead_id.notnull()
-        ).select(_iid="lead_id")
-        shown = leads.semi_join(c, leads.lead_id == c._iid)
-        ordered = src.tables["orders"]
-        ordered = ordered.filter(ordered.lead_id.notnull()).select(_oid="lead_id").distinct()
-        shown = shown.left_join(ordered, shown.lead_id == ordered._oid)
-        exprs.append(
-            shown.group_by(keys).aggregate(
-                leads_intent=shown.count(),
-                leads_intent_converted=_bool(shown._oid.notnull()).sum(),
-            )
-        )
+        interested = (c.outcome == "connected") & (c.intent_rating >= d.intent_interested_min)
+        flags["_int"] = c.filter(interested & c.lead_id.notnull()).select(_fid="lead_id").distinct()
+    if flags:
+        t = leads.select("agent_id", "period_start", "lead_id")
+        for name, ids in flags.items():
+            j = t.left_join(ids, t.lead_id == ids._fid)
+            t = j.select(*t.columns, **{name: _flag(j._fid.notnull())})
+        aggs = {"leads": t.count(), "leads_converted": t._conv.sum()}
+        if "_int" in flags:
+            aggs["leads_intent"] = t._int.sum()
+            aggs["leads_intent_converted"] = ibis.ifelse(t._int == 1, t._conv, 0).sum()
+        exprs.append(t.group_by(keys).aggregate(**aggs))
+    else:
+        exprs.append(leads.group_by(keys).aggregate(leads=leads.count()))
     return exprs
 
 
