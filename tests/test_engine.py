@@ -595,10 +595,16 @@ def test_agent_hash_collision_falls_back_to_agent_ids(tiny, monkeypatch):
     # key the leads and QA lookups by agent_id itself, with the same results.
     from kpi_lib.indicators import engine
 
-    ids = ["lead_utilisation", "compliance_rate_human", "compliance_rate_system"]
+    ids = [
+        "lead_utilisation", "compliance_rate_human", "compliance_rate_system",
+        "complaints_per_100",
+    ]  # fmt: skip
     dialled = {"lead_utilisation_basis": "dialled"}
     keyed = compute_indicators(tiny, indicators=ids, definitions=dialled)
-    monkeypatch.setattr(engine, "_agent_keyed", lambda src, t: None)
+    keys = engine._agent_keys(engine._source(tiny, None, None))
+    assert keys is not None and sorted(keys.agent_id) == ["A1", "A2", "B1"]  # keyed path
+    # every agent gets the same key: the collision must be detected
+    monkeypatch.setattr(engine, "_agent_key", lambda col, m=0: (col.length() * 0).cast("int32"))
     plain = compute_indicators(tiny, indicators=ids, definitions=dialled)
     pd.testing.assert_frame_equal(keyed, plain)
     # and both agree with the hand count: L1, L2, L3 of A1's four January leads dialled
