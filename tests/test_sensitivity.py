@@ -377,8 +377,10 @@ def test_monte_carlo_paths_agree(data, monkeypatch):
     ref = sens.monte_carlo_ranks(scores, w, **kw)
     threaded = sens.monte_carlo_ranks(scores, w, n_jobs=2, **kw)
     pd.testing.assert_frame_equal(ref.agents, threaded.agents)
-    monkeypatch.setattr(sens, "_STORE_MAX_CELLS", 0)  # histogram quantiles
-    monkeypatch.setattr(sens, "_BLOCK_CELLS", 5000)  # several blocks
+    from kpi_lib.analyses.sensitivity import draws, monte_carlo
+
+    monkeypatch.setattr(monte_carlo, "_STORE_MAX_CELLS", 0)  # histogram quantiles
+    monkeypatch.setattr(draws, "_BLOCK_CELLS", 5000)  # several blocks
     stored = sens.monte_carlo_ranks(scores, w, **kw)
     pd.testing.assert_frame_equal(ref.agents, stored.agents)
     pd.testing.assert_frame_equal(ref.draws, stored.draws)
