@@ -9,9 +9,9 @@ from kpi_lib.scoring.targets import (
     attainability,
     combine_targets,
     lights,
-    period_bounds,
     progress_board,
     prorate,
+    resolve_as_of,
     targets_from_history,
     targets_from_scheme,
     targets_from_table,
@@ -121,13 +121,15 @@ def test_attainability_shares_and_flags():
     assert attainability(df, t).iloc[0]["flag"] == "too easy"
 
 
-def test_period_bounds():
-    assert period_bounds("2026-10") == (pd.Timestamp("2026-10-01"), pd.Timestamp("2026-11-01"))
-    assert period_bounds("2026-Q4") == (pd.Timestamp("2026-10-01"), pd.Timestamp("2027-01-01"))
-    assert period_bounds("2026")[1] == pd.Timestamp("2027-01-01")
-    assert period_bounds("2026-W43")[0] == pd.Timestamp.fromisocalendar(2026, 43, 1)
+def test_board_date_of_every_label_form():
+    # bounds come from kpi_lib.indicators.periods.period_bounds (tested in test_periods.py)
+    assert resolve_as_of("2026-10", None) == pd.Timestamp("2026-10-31")
+    assert resolve_as_of("2026-Q4", "") == pd.Timestamp("2026-12-31")
+    assert resolve_as_of("2026", None) == pd.Timestamp("2026-12-31")
+    assert resolve_as_of("2026-W43", None) == pd.Timestamp.fromisocalendar(2026, 43, 7)
+    assert resolve_as_of("2026-10", "2026-10-10 15:00") == pd.Timestamp("2026-10-10")
     with pytest.raises(ValueError, match="2026-Q4"):
-        period_bounds("Oct 2026")
+        resolve_as_of("Oct 2026", None)
 
 
 def test_prorate_counts_not_rates():

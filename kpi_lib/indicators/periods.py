@@ -1,13 +1,19 @@
-"""Period labels and boundaries: ISO weeks, months, quarters and years.
+"""Period labels, boundaries, time order and review cycles: the one home of period logic.
 
 Labels: ``2026-W43`` (ISO week, Monday to Sunday, in the ISO week-numbering year),
 ``2026-10`` (month), ``2026-Q4`` (quarter), ``2026`` (year). Boundaries are naive wall-clock
 timestamps in the dataset's timezone; ``end`` is exclusive (the start of the next period).
+
+Review cycles (:data:`CYCLES`) are how often a review runs. Each cycle has the granularity of
+its period label (:func:`cycle_label_granularity`: the weekly review is labelled ``2026-W43``)
+and the scheme cycle and granularity it is scored at (:func:`cycle_scoring_cycle`,
+:func:`cycle_scoring_granularity`: the weekly review scores the month to date).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
@@ -16,8 +22,13 @@ import pandas as pd
 from kpi_lib._util import check_option
 
 __all__ = [
+    "CYCLES",
     "GRANULARITIES",
     "Period",
+    "cycle_label_granularity",
+    "cycle_scoring_cycle",
+    "cycle_scoring_granularity",
+    "period_order",
     "parse_period",
     "period_label",
     "period_labels",
@@ -31,6 +42,23 @@ __all__ = [
 
 #: Granularities from finest to coarsest.
 GRANULARITIES = ("week", "month", "quarter", "year")
+
+#: Review cycles from the most to the least frequent.
+CYCLES = ("weekly", "monthly", "quarterly", "annual")
+
+_LABEL_GRANULARITY = {
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "annual": "year",
+}
+# The weekly review has no scheme cycle of its own: it shows month-to-date progress.
+_SCORING_CYCLE = {
+    "weekly": "monthly",
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "annual": "annual",
+}
 
 _PATTERNS = {
     "week": re.compile(r"^(\d{4})-W(\d{2})$"),
@@ -202,3 +230,113 @@ def periods_between(start, end, granularity: str | None = None) -> list[str]:
         labels.append(_label_of_start(cur, granularity))
         cur = parse_period(labels[-1]).end
     return labels
+
+
+def period_order(periods: pd.DataFrame | Iterable[str]) -> list[str]:
+    """Period labels in time order, each once.
+
+    Parameters
+    ----------
+    periods : DataFrame or iterable of str
+        An indicator table with a ``period`` column (ordered by its ``period_start`` column
+        when it has one, else by the labels), or period labels such as ``2026-10``.
+
+    Returns
+    -------
+    list of str
+        Distinct labels, earliest first. Labels with the same start (a month and the quarter it
+        opens) keep label order when ordered by ``period_start``; parsed labels put the shorter
+        period first. Missing labels are left out.
+
+    Raises
+    ------
+    KeyError
+        When the DataFrame has no ``period`` column.
+    ValueError
+        When a label must be parsed and is not a period label (:func:`parse_period`).
+
+    Examples
+    --------
+    >>> period_order(["2026-Q1", "2025-12", "2026-02", "2025-12"])
+    ['2025-12', '2026-Q1', '2026-02']
+    """
+    if isinstance(periods, pd.DataFrame):
+        if "period" not in periods:
+            raise KeyError(
+                f"period_order: the table has no `period` column; columns: {list(periods.columns)}."
+            )
+        if "period_start" in periods:
+            first = (
+                periods[["period", "period_start"]]
+                .dropna(subset=["period"])
+                .assign(period=lambda d: d["period"].astype(str))
+                .groupby("period")["period_start"]
+                .min()
+            )
+            return list(first.sort_values(kind="stable").index)
+        periods = periods["period"]
+    if isinstance(periods, str):
+        periods = [periods]
+    labels = pd.Series(list(periods), dtype="object").dropna().astype(str).unique()
+    parsed = {label: parse_period(label) for label in labels}
+    return sorted(labels, key=lambda label: (parsed[label].start, parsed[label].end))
+
+
+def cycle_label_granularity(cycle: str) -> str:
+    """Granularity of the period label of a review cycle.
+
+    ``weekly`` -> ``week`` (``2026-W43``), ``monthly`` -> ``month`` (``2026-10``),
+    ``quarterly`` -> ``quarter`` (``2026-Q4``), ``annual`` -> ``year`` (``2026``).
+
+    Raises
+    ------
+    ValueError
+        When ``cycle`` is not one of :data:`CYCLES`.
+
+    Examples
+    --------
+    >>> cycle_label_granularity("weekly")
+    'week'
+    """
+    check_option("cycle", cycle, CYCLES)
+    return _LABEL_GRANULARITY[cycle]
+
+
+def cycle_scoring_cycle(cycle: str) -> str:
+    """Scheme cycle a review cycle is scored with (the ``cycle`` of
+    :func:`kpi_lib.scoring.composite.score`).
+
+    ``weekly`` -> ``monthly`` (the weekly review scores the month to date); every other cycle
+    is scored as itself.
+
+    Raises
+    ------
+    ValueError
+        When ``cycle`` is not one of :data:`CYCLES`.
+
+    Examples
+    --------
+    >>> cycle_scoring_cycle("weekly")
+    'monthly'
+    """
+    check_option("cycle", cycle, CYCLES)
+    return _SCORING_CYCLE[cycle]
+
+
+def cycle_scoring_granularity(cycle: str) -> str:
+    """Granularity of the indicator table a review cycle is scored on.
+
+    The label granularity of its scoring cycle: ``weekly`` -> ``month`` (month to date),
+    ``monthly`` -> ``month``, ``quarterly`` -> ``quarter``, ``annual`` -> ``year``.
+
+    Raises
+    ------
+    ValueError
+        When ``cycle`` is not one of :data:`CYCLES`.
+
+    Examples
+    --------
+    >>> cycle_scoring_granularity("weekly")
+    'month'
+    """
+    return cycle_label_granularity(cycle_scoring_cycle(cycle))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib._util import check_option, unknown_name_message
+from kpi_lib.indicators.periods import cycle_scoring_granularity, period_order
 from kpi_lib.scoring.normalise import normalise
 from kpi_lib.scoring.schemes import AGGREGATIONS, CYCLES, Scheme, load_scheme
 from kpi_lib.scoring.smallsample import add_intervals, shrink_rates
@@ -40,7 +41,10 @@ __all__ = [
 
 #: Composites closer than this (in points on the 0-100 scale) are ties.
 TIE_TOLERANCE = 1e-9
-CYCLE_GRANULARITY = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+
+#: Indicator-table granularity of a cycle. Kept for the notebooks that import it from here; the
+#: function lives in :func:`kpi_lib.indicators.periods.cycle_scoring_granularity`.
+granularity_for = cycle_scoring_granularity
 INDICATOR_COLUMNS = [
     "agent_id",
     "team_id",
@@ -272,13 +276,6 @@ class Scorecard:
         )
 
 
-def granularity_for(cycle: str) -> str:
-    """Indicator-table granularity of a scoring cycle: monthly -> month, quarterly -> quarter,
-    annual -> year."""
-    check_option("cycle", cycle, CYCLES)
-    return CYCLE_GRANULARITY[cycle]
-
-
 def _pooled_targets(sub: pd.DataFrame, directions, uplift: float = 0.05) -> pd.DataFrame:
     """Median of every period + uplift, for periods without history of their own."""
     med = sub.groupby("indicator")["value"].median()
@@ -301,7 +298,7 @@ def _pooled_targets(sub: pd.DataFrame, directions, uplift: float = 0.05) -> pd.D
 def _select_granularity(indicators: pd.DataFrame, cycle: str, notes: list[str]) -> pd.DataFrame:
     if "granularity" not in indicators:
         return indicators
-    want = CYCLE_GRANULARITY[cycle]
+    want = cycle_scoring_granularity(cycle)
     present = set(indicators["granularity"].astype(str).unique())
     if want in present:
         return indicators[indicators["granularity"].astype(str) == want]
@@ -317,16 +314,7 @@ def _select_granularity(indicators: pd.DataFrame, cycle: str, notes: list[str]) 
 
 
 def _periods(indicators: pd.DataFrame, period) -> list[str]:
-    if "period_start" in indicators:
-        order = (
-            indicators[["period", "period_start"]]
-            .drop_duplicates("period")
-            .sort_values("period_start")["period"]
-            .astype(str)
-            .tolist()
-        )
-    else:
-        order = sorted(indicators["period"].astype(str).unique())
+    order = period_order(indicators)
     if period is None:
         return order
     if period == "latest":

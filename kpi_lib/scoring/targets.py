@@ -11,13 +11,12 @@ earlier frame passed.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from kpi_lib._util import check_option
 from kpi_lib.data.contract import TIME_COLUMNS
+from kpi_lib.indicators.periods import parse_period, period_bounds, period_label, period_order
 from kpi_lib.scoring.schemes import Scheme, catalogue_info, load_scheme
 
 __all__ = [
@@ -29,7 +28,6 @@ __all__ = [
     "combine_targets",
     "direction_of",
     "lights",
-    "period_bounds",
     "progress_board",
     "prorate",
     "targets_from_history",
@@ -129,17 +127,6 @@ def targets_from_scheme(scheme: Scheme | str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TARGET_COLUMNS) if rows else _empty_targets()
 
 
-def _period_order(indicators: pd.DataFrame) -> list[str]:
-    if "period_start" in indicators:
-        order = (
-            indicators[["period", "period_start"]]
-            .drop_duplicates("period")
-            .sort_values("period_start")["period"]
-        )
-        return list(order.astype(str))
-    return sorted(indicators["period"].astype(str).unique())
-
-
 def targets_from_history(
     indicators: pd.DataFrame,
     *,
@@ -177,7 +164,7 @@ def targets_from_history(
     check_option("by", by, ["all", "team"])
     if lookback < 1:
         raise ValueError(f"`lookback` must be >= 1, got {lookback}.")
-    order = _period_order(indicators)
+    order = period_order(indicators)
     dirs = direction_of(indicators["indicator"].unique(), directions)
     keys = ["indicator"] + (["team_id"] if by == "team" else [])
     rows = []
@@ -235,8 +222,6 @@ def roll_up_targets(targets: pd.DataFrame, granularity: str) -> pd.DataFrame:
     DataFrame
         The rolled-up rows (same columns as ``targets``, ``source`` suffixed ``(rolled up)``).
     """
-    from kpi_lib.indicators.periods import parse_period, period_label
-
     if granularity not in ("quarter", "year") or targets is None or not len(targets):
         return targets.iloc[0:0] if targets is not None else _empty_targets()
     t = targets[targets["period"].fillna("").astype(str) != ""].copy()
@@ -489,32 +474,6 @@ def attainability(
 # ---------------------------------------------------------------------------------------------
 # periods and weekly progress
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
-
-
-def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First day and the day after the last day of a period label (``2026-10``, ``2026-Q4``,
-    ``2026``, ``2026-W43``)."""
-    p = str(period)
-    if m := _MONTH.match(p):
-        start = pd.Timestamp(int(m[1]), int(m[2]), 1)
-        return start, start + pd.DateOffset(months=1)
-    if m := _QUARTER.match(p):
-        start = pd.Timestamp(int(m[1]), 3 * int(m[2]) - 2, 1)
-        return start, start + pd.DateOffset(months=3)
-    if m := _WEEK.match(p):
-        start = pd.Timestamp.fromisocalendar(int(m[1]), int(m[2]), 1)
-        return start, start + pd.Timedelta(days=7)
-    if m := _YEAR.match(p):
-        start = pd.Timestamp(int(m[1]), 1, 1)
-        return start, pd.Timestamp(int(m[1]) + 1, 1, 1)
-    raise ValueError(
-        f"Period label {period!r} is not one of the forms 2026-10, 2026-Q4, 2026, 2026-W43."
-    )
-
 
 def _is_additive(ids) -> pd.Series:
     cat = catalogue_info().set_index("indicator")
@@ -528,7 +487,7 @@ def _is_additive(ids) -> pd.Series:
 def resolve_as_of(period: str, as_of) -> pd.Timestamp:
     """The board date: ``as_of`` (a date inside ``period``), or the period's last day when
     ``as_of`` is empty or None."""
-    start, end = period_bounds(period)
+    _, end, _ = period_bounds(period)
     if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
         return end - pd.Timedelta(days=1)
     return pd.Timestamp(as_of).normalize()
@@ -549,7 +508,7 @@ def prorate(
         ``stretch`` pro-rated, plus ``full_target`` (before pro-rating), ``elapsed_share``
         (days elapsed / days in period) and ``additive``.
     """
-    start, end = period_bounds(period)
+    start, end, _ = period_bounds(period)
     as_of = resolve_as_of(period, as_of)
     days = (end - start).days
     elapsed = min(max((as_of - start).days + 1, 0), days)
@@ -623,7 +582,6 @@ def progress_board(
     full = attach_targets(cur, targets)["target"]
     m["full_target"] = full.to_numpy()
     m = m[m["target"].notna()]
-    start, end = period_bounds(period)
     m["elapsed_share"] = pro["elapsed_share"].iloc[0] if len(pro) else np.nan
     dirs = direction_of(m["indicator"].unique(), directions)
     m["attainment"] = attainment_ratio(m["value"], m["target"], m["indicator"].map(dirs))
@@ -684,7 +642,6 @@ def indicators_to_date(
         Granularity of ``period`` (default: read from its label).
     """
     from kpi_lib.data.dataset import DEFAULT_TIMEZONE, Dataset
-    from kpi_lib.indicators.periods import parse_period
 
     granularity = granularity or parse_period(period).granularity
     from kpi_lib.indicators.engine import compute_indicators
