@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from kpi_lib.analyses import calibration as cal
 from kpi_lib.data.dataset import Dataset
+from kpi_lib.paths import project_root
 
 SE_TRUE, SP_TRUE = 0.9, 0.8  # simulated system sensitivity / specificity for `effective`
 
@@ -508,3 +512,63 @@ def test_additive_leniency_matches_ols_fixed_effects():
     for name in ("qa_b", "qa_lenient"):
         diff = res.loc[name, "leniency"] - res.loc["qa_a", "leniency"]
         assert diff == pytest.approx(fit.params[f"C(reviewer)[T.{name}]"], abs=1e-6)
+
+
+# ------------------------------------------------------------------------ package layout
+
+#: Public names of the former single module kpi_lib/analyses/calibration.py.
+OLD_PUBLIC = {
+    "JUDGEMENTS", "INDICATOR_OF", "REVIEW_COLUMNS", "SPOT_CHECK_COLUMNS", "wilson_interval",
+    "cohens_kappa_2x2", "fleiss_kappa", "rogan_gladen", "spot_check_sample",
+    "write_spot_check", "read_spot_check", "with_reviews", "paired_judgements", "confusion",
+    "agreement", "flag_inflated", "corrected_rates", "apply_correction", "reviewer_agreement",
+    "reviewer_pairs", "reviewer_leniency",
+}  # fmt: skip
+PACKAGE = "kpi_lib.analyses.calibration"
+
+
+def _package_files():
+    root = project_root() / "kpi_lib" / "analyses" / "calibration"
+    return {p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(root.glob("*.py"))}
+
+
+def test_package_reexports_the_old_public_names():
+    assert set(cal.__all__) == OLD_PUBLIC
+    for name in OLD_PUBLIC:
+        assert getattr(cal, name) is not None
+    # each name has one home, and the package exports that very object
+    for stem in _package_files():
+        if stem != "__init__":
+            mod = importlib.import_module(f"{PACKAGE}.{stem}")
+            for name in getattr(mod, "__all__", []):
+                if name in OLD_PUBLIC:
+                    assert getattr(cal, name) is getattr(mod, name), (stem, name)
+
+
+def test_package_files_import_cleanly():
+    """No relative imports, no private names across files, no cycles between the files."""
+    files = _package_files()
+    edges, bad = {}, []
+    for stem, tree in files.items():
+        edges[stem] = set()
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                bad.append(f"{stem}.py line {node.lineno}: relative import")
+                continue
+            if not (node.module or "").startswith(PACKAGE + "."):
+                continue
+            edges[stem].add(node.module.rsplit(".", 1)[1])
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            if private:
+                bad.append(f"{stem}.py line {node.lineno}: imports private {private}")
+    assert not bad, bad
+
+    def visit(stem, path):
+        for nxt in edges.get(stem, ()):
+            assert nxt not in path, f"import cycle: {' -> '.join([*path, nxt])}"
+            visit(nxt, [*path, nxt])
+
+    for stem in files:
+        visit(stem, [stem])

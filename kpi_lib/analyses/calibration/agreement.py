@@ -1,0 +1,264 @@
+"""Agreement of the automatic with the human judgements: the paired judgements of each call,
+the confusion matrix, Cohen's kappa and error rates with intervals.
+
+A false positive is a call the system judged positive that the human reference judged
+negative -- the error that inflates system-measured indicators. The human judgement is
+treated as the truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from kpi_lib._util import check_option
+from kpi_lib.analyses.calibration.common import (
+    JUDGEMENTS,
+    calls_table,
+    check_judgements,
+    in_period,
+    reviews_table,
+    team_map,
+)
+from kpi_lib.analyses.calibration.formulas import cohens_kappa_2x2
+from kpi_lib.analyses.coverage import GRANULARITIES, period_labels
+from kpi_lib.data.dataset import Dataset
+from kpi_lib.scoring.smallsample import wilson_interval
+
+__all__ = ["paired_judgements", "as_pairs", "confusion", "agreement"]
+
+
+def paired_judgements(
+    data: Dataset,
+    *,
+    judgements: Sequence[str] | str = JUDGEMENTS,
+    automatic: str = "system",
+    combine: str = "majority",
+    period: str | None = None,
+    granularity: str = "month",
+) -> pd.DataFrame:
+    """The automatic and the human judgement of each call reviewed by both.
+
+    Parameters
+    ----------
+    data : Dataset
+        Needs ``qa_reviews`` (and ``calls`` for periods, ``agents`` for teams).
+    judgements : str or sequence, default ("compliant", "effective")
+    automatic : str, default "system"
+        Reviewer id of the automatic judgements; every other reviewer is human.
+    combine : {"majority", "first", "last"}, default "majority"
+        How several human judgements of one call become the reference: the majority
+        (calls with a tie are left out), or the earliest / latest review.
+    period : str, optional
+        Keep calls started in this period.
+    granularity : {"week", "month", "quarter", "year"}, default "month"
+        Granularity of the ``period`` column.
+
+    Returns
+    -------
+    DataFrame
+        One row per call and judgement: ``judgement``, ``call_id``, ``agent_id``, ``team_id``,
+        ``period``, ``period_start``, ``system`` (bool), ``human`` (bool, the reference),
+        ``n_human`` (human judgements of the call), ``human_consensus`` (share of those
+        agreeing with the reference).
+    """
+    check_option("combine", combine, ["majority", "first", "last"])
+    check_option("granularity", granularity, GRANULARITIES)
+    reviews = reviews_table(data)
+    judgements = check_judgements(judgements, reviews)
+    calls = calls_table(data, ["call_id", "started_at"])
+    order = "reviewed_at" if "reviewed_at" in reviews.columns else "review_id"
+    reviews = reviews.sort_values([order, "review_id"])
+    out = []
+    for j in judgements:
+        r = reviews[reviews[j].notna()]
+        sysr = r[r["reviewer"] == automatic].drop_duplicates("call_id", keep="last")
+        hum = r[r["reviewer"] != automatic]
+        g = hum.groupby("call_id")[j]
+        agg = pd.DataFrame({"n_human": g.size(), "n_pos": g.sum().astype(float)})
+        if combine == "majority":
+            agg["human"] = np.where(2 * agg["n_pos"] > agg["n_human"], True, False)
+            agg = agg[2 * agg["n_pos"] != agg["n_human"]]
+        else:
+            pick = hum.drop_duplicates("call_id", keep="first" if combine == "first" else "last")
+            agg["human"] = pick.set_index("call_id")[j].astype(bool)
+        agg["human_consensus"] = (
+            np.where(agg["human"], agg["n_pos"], agg["n_human"] - agg["n_pos"]) / agg["n_human"]
+        )
+        pairs = (
+            sysr[["call_id", "agent_id", j]]
+            .rename(columns={j: "system"})
+            .merge(agg.reset_index(), on="call_id", how="inner")
+        )
+        pairs["system"] = pairs["system"].astype(bool)
+        pairs["human"] = pairs["human"].astype(bool)
+        pairs["judgement"] = j
+        out.append(pairs)
+    pairs = pd.concat(out, ignore_index=True)
+    pairs = pairs.merge(calls, on="call_id", how="left")
+    labels = period_labels(pairs["started_at"], granularity)
+    pairs = pd.concat([pairs, labels], axis=1)
+    if period is not None:
+        pairs = pairs[in_period(pairs["started_at"], period)]
+    pairs["team_id"] = pairs["agent_id"].map(team_map(data)).astype("string")
+    pairs["n_human"] = pairs["n_human"].astype(int)
+    cols = [
+        "judgement",
+        "call_id",
+        "agent_id",
+        "team_id",
+        "period",
+        "period_start",
+        "system",
+        "human",
+        "n_human",
+        "human_consensus",
+    ]
+    return pairs[cols].reset_index(drop=True)
+
+
+def as_pairs(data: Dataset | pd.DataFrame) -> pd.DataFrame:
+    """``data`` as paired judgements: :func:`paired_judgements` of a dataset, a table as is."""
+    return paired_judgements(data) if isinstance(data, Dataset) else data
+
+
+def _group_keys(by) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def confusion(
+    data: Dataset | pd.DataFrame, *, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Confusion matrix of automatic vs human judgements, in long form.
+
+    Parameters
+    ----------
+    data : Dataset or DataFrame
+        A dataset, or the output of :func:`paired_judgements`.
+    by : str or sequence of str, optional
+        Extra grouping columns, e.g. ``"agent_id"``.
+
+    Returns
+    -------
+    DataFrame
+        ``judgement``, the ``by`` columns, ``system`` (bool), ``human`` (bool), ``n`` (calls),
+        ``share`` (of the judgement's / group's calls); all four cells present, zeros included.
+    """
+    pairs = as_pairs(data)
+    keys = ["judgement", *_group_keys(by)]
+    cells = pd.MultiIndex.from_product([[True, False], [True, False]], names=["system", "human"])
+    n = pairs.groupby([*keys, "system", "human"]).size()
+    groups = pairs[keys].drop_duplicates()
+    full = groups.merge(cells.to_frame(index=False), how="cross")
+    full = full.merge(n.rename("n").reset_index(), on=[*keys, "system", "human"], how="left")
+    full["n"] = full["n"].fillna(0).astype(int)
+    full["share"] = full["n"] / full.groupby(keys)["n"].transform("sum")
+    return full.reset_index(drop=True)
+
+
+def agreement(
+    data: Dataset | pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+    weights: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Agreement of automatic with human judgements: kappa and error rates with intervals.
+
+    Parameters
+    ----------
+    data : Dataset or DataFrame
+        A dataset, or the output of :func:`paired_judgements`.
+    by : str or sequence of str, optional
+        Extra grouping, e.g. ``"agent_id"`` or ``["agent_id", "period"]``.
+    confidence : float, default 0.95
+    weights : Series, optional
+        Design weights indexed by ``call_id`` (e.g. the spot-check sheet's ``design_weight``).
+        Cell counts are then weighted sums rescaled to Kish's effective sample size, so the
+        intervals reflect the loss of precision from unequal weights.
+
+    Returns
+    -------
+    DataFrame
+        One row per judgement (and group): ``judgement``, the ``by`` columns; ``n`` (calls);
+        ``tp``, ``fp``, ``fn``, ``tn`` (system positive & human positive; system positive &
+        human negative; system negative & human positive; both negative);
+        ``observed_agreement``, ``expected_agreement`` (by chance); ``kappa``, ``kappa_se``
+        (asymptotic), ``kappa_low``, ``kappa_high`` (normal interval, clipped to [-1, 1]);
+        ``sensitivity`` = tp / (tp + fn) and ``specificity`` = tn / (tn + fp), each with
+        Wilson ``_low`` / ``_high``; ``fpr`` = 1 - specificity (the human said no, the system
+        yes: inflates system rates) and ``fnr`` = 1 - sensitivity, each with Wilson
+        ``_low`` / ``_high``; ``system_rate`` and ``human_rate`` (positive shares on these
+        calls) and ``difference`` = system_rate - human_rate; ``mcnemar_p`` (exact two-sided
+        McNemar test of fp vs fn: does the system err in one direction?).
+
+    Notes
+    -----
+    :math:`\\kappa = (p_o - p_e)/(1 - p_e)` with asymptotic SE of Fleiss, Cohen & Everitt
+    (1969) (as ``statsmodels.stats.inter_rater.cohens_kappa``); interval
+    :math:`\\kappa \\pm z\\,SE`. Rates use the Wilson score interval.
+    """
+    pairs = as_pairs(data)
+    keys = ["judgement", *_group_keys(by)]
+    missing = [c for c in [*keys, "system", "human"] if c not in pairs.columns]
+    if missing:
+        raise KeyError(f"The paired judgements lack column(s) {missing}.")
+    p = pairs.copy()
+    if weights is not None:
+        w = p["call_id"].map(weights).astype(float)
+        if w.isna().any():
+            raise KeyError(
+                f"`weights` has no weight for {int(w.isna().sum())} paired call(s), e.g. "
+                f"{p.loc[w.isna(), 'call_id'].head(3).tolist()}."
+            )
+        p["w"] = w
+        grp_w = p.groupby(keys)["w"]
+        n_eff = grp_w.transform("sum") ** 2 / grp_w.transform(lambda s: (s**2).sum())
+        p["w"] = p["w"] / grp_w.transform("sum") * n_eff
+    else:
+        p["w"] = 1.0
+    s, h = p["system"].astype(bool), p["human"].astype(bool)
+    p["tp"] = p["w"] * (s & h)
+    p["fp"] = p["w"] * (s & ~h)
+    p["fn"] = p["w"] * (~s & h)
+    p["tn"] = p["w"] * (~s & ~h)
+    out = p.groupby(keys, sort=True)[["tp", "fp", "fn", "tn"]].sum()
+    out.insert(0, "n", p.groupby(keys, sort=True).size())
+    out = out.reset_index()
+    if weights is None:
+        out[["tp", "fp", "fn", "tn"]] = out[["tp", "fp", "fn", "tn"]].astype(int)
+    tp, fp, fn, tn = (out[c].to_numpy(dtype=float) for c in ("tp", "fp", "fn", "tn"))
+    tot = tp + fp + fn + tn
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    kappa, se = cohens_kappa_2x2(tp, fp, fn, tn)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["observed_agreement"] = (tp + tn) / tot
+        out["expected_agreement"] = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / tot**2
+        out["kappa"] = kappa
+        out["kappa_se"] = se
+        out["kappa_low"] = np.clip(kappa - z * se, -1, 1)
+        out["kappa_high"] = np.clip(kappa + z * se, -1, 1)
+        for name, x, n in (
+            ("sensitivity", tp, tp + fn),
+            ("specificity", tn, tn + fp),
+            ("fpr", fp, tn + fp),
+            ("fnr", fn, tp + fn),
+        ):
+            lo, hi = wilson_interval(x, n, confidence=confidence)
+            out[name] = np.where(n > 0, x / n, np.nan)
+            out[f"{name}_low"], out[f"{name}_high"] = lo, hi
+        out["system_rate"] = (tp + fp) / tot
+        out["human_rate"] = (tp + fn) / tot
+    out["difference"] = out["system_rate"] - out["human_rate"]
+    out["mcnemar_p"] = [
+        stats.binomtest(int(round(b)), int(round(b)) + int(round(c)), 0.5).pvalue
+        if round(b) + round(c) > 0
+        else 1.0
+        for b, c in zip(fp, fn, strict=True)
+    ]
+    return out
