@@ -56,6 +56,7 @@ __all__ = [
     "list_schemes",
     "load_scheme",
     "review_scheme",
+    "scheme_file",
     "scheme_from_dict",
 ]
 
@@ -572,14 +573,73 @@ def scheme_from_dict(data: dict, *, name: str | None = None, path: Path | None =
     )
 
 
+def _scheme_dirs() -> list[Path]:
+    """Folders scheme names are looked up in, in order: the project's ``params/schemes/``
+    (when the project root has one), then the schemes shipped in the package."""
+    from kpi_lib.datasets import DATASETS_DIR
+
+    dirs = []
+    for folder in (resolve(SCHEME_DIR), DATASETS_DIR / "schemes"):
+        if folder.is_dir() and all(folder.resolve() != d.resolve() for d in dirs):
+            dirs.append(folder)
+    return dirs
+
+
 def list_schemes() -> list[str]:
-    """Names of the schemes shipped in ``params/schemes/``."""
-    folder = resolve(SCHEME_DIR)
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    """Names of the available schemes: the project's ``params/schemes/`` and the packaged ones.
+
+    Examples
+    --------
+    >>> "default" in list_schemes()
+    True
+    """
+    return sorted({p.stem for folder in _scheme_dirs() for p in folder.glob("*.yaml")})
+
+
+def scheme_file(path_or_name: str | Path) -> Path:
+    """The YAML file a scheme name or path refers to.
+
+    A value resolves, in order, to:
+
+    1. an existing file at that path (absolute, or relative to the working folder);
+    2. an existing file at that path relative to the project root (``params/schemes/x.yaml``
+       works from any folder of the checkout);
+    3. ``<project root>/params/schemes/<name>.yaml``;
+    4. the scheme of that name shipped in the package (``kpi_lib/datasets/schemes/``).
+
+    Raises
+    ------
+    KeyError
+        For an unknown name; the message lists the available names from every source.
+    FileNotFoundError
+        For a ``.yaml``/``.yml`` path or a path with folders that does not exist.
+
+    Examples
+    --------
+    >>> scheme_file("default").name
+    'default.yaml'
+    """
+    p = Path(path_or_name).expanduser()
+    if p.is_file():
+        return p.resolve()
+    if resolve(p).is_file():
+        return resolve(p)
+    looks_like_path = p.suffix in (".yaml", ".yml") or len(p.parts) != 1
+    if not looks_like_path:
+        for folder in _scheme_dirs():
+            candidate = folder / f"{p.name}.yaml"
+            if candidate.is_file():
+                return candidate
+        where = ", ".join(str(d) for d in _scheme_dirs()) or "no scheme folder found"
+        raise KeyError(
+            unknown_name_message("scheme", str(path_or_name), list_schemes())
+            + f" (looked in: {where})"
+        )
+    raise FileNotFoundError(f"Scheme file {resolve(p)} does not exist.")
 
 
 def load_scheme(path_or_name: str | Path | Scheme) -> Scheme:
-    """Load a scheme from a YAML file, or by name from ``params/schemes/<name>.yaml``.
+    """Load a scheme from a YAML file, or by name (see :func:`scheme_file` for the lookup).
 
     Examples
     --------
@@ -587,15 +647,7 @@ def load_scheme(path_or_name: str | Path | Scheme) -> Scheme:
     """
     if isinstance(path_or_name, Scheme):
         return path_or_name
-    p = Path(path_or_name)
-    if p.suffix not in (".yaml", ".yml"):
-        p = resolve(SCHEME_DIR) / f"{path_or_name}.yaml"
-        if not p.is_file():
-            raise KeyError(unknown_name_message("scheme", str(path_or_name), list_schemes()))
-    else:
-        p = resolve(p)
-        if not p.is_file():
-            raise FileNotFoundError(f"Scheme file {p} does not exist.")
+    p = scheme_file(path_or_name)
     with p.open(encoding="utf-8") as fh:
         try:
             data = yaml.safe_load(fh)
