@@ -9,6 +9,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from kpi_lib.analyses import conflicts as c
+from kpi_lib.analyses.conflicts.redundancy import standardised_indicators
 
 
 def make_table(n_agents=40, n_periods=8, within=0.0, between=0.0, seed=0, extra=0):
@@ -174,7 +175,7 @@ def test_cronbach_alpha_matches_pingouin():
 def test_principal_components_explained_variance():
     ind = make_table(seed=7)
     pc = c.principal_components(ind, n_components=2)
-    w = c._standardised(c.wide_indicators(ind, min_coverage=0.9), None).dropna()
+    w = standardised_indicators(c.wide_indicators(ind, min_coverage=0.9), None).dropna()
     ev = np.sort(np.linalg.eigvalsh(np.corrcoef(w.to_numpy(), rowvar=False)))[::-1]
     first = pc[pc.component == 1]["explained_variance_ratio"].iloc[0]
     assert first == pytest.approx(ev[0] / ev.sum())
