@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from kpi_lib.analyses import gaming as g
+from kpi_lib.indicators.definitions import Definitions
 from kpi_lib.paths import resolve
 
 SAMPLE = resolve("data/sample")
@@ -81,8 +82,11 @@ def test_bunching_bad_options():
     calls = lognormal_calls(100)
     with pytest.raises(ValueError, match="`by` must be one of"):
         g.bunching(calls, by="customer")
-    with pytest.raises(ValueError, match="bin edge"):
-        g.bunching(calls, window=(163, 210))
+    # a window of 163-210 s: its low end is not on a 5 s bin edge
+    with pytest.raises(ValueError, match="bunching window low .* must lie on a bin edge"):
+        g.bunching(calls, definitions=Definitions(bunching_below_s=17))
+    with pytest.raises(ValueError, match="bunching window high <= fit_range"):
+        g.bunching(calls, definitions=Definitions(effective_min_talk_s=400))
 
 
 def test_pwc_null_control():

@@ -23,6 +23,7 @@ from scipy import stats
 
 from kpi_lib._util import check_option
 from kpi_lib.analyses.conflicts import bh_adjust, count_kind, evidence_label
+from kpi_lib.indicators.definitions import Definitions
 
 __all__ = [
     "bunching",
@@ -105,17 +106,19 @@ class _BunchingDesign:
         lo, hi = fit_range
         if not (lo <= window[0] < threshold < window[1] <= hi):
             raise ValueError(
-                f"Need fit_range[0] <= window[0] < threshold < window[1] <= fit_range[1]; got "
-                f"fit_range={fit_range}, window={window}, threshold={threshold}."
+                "Need fit_range[0] <= bunching window low < effective_min_talk_s < bunching "
+                f"window high <= fit_range[1]; got fit_range={fit_range}, bunching window="
+                f"{window} and effective_min_talk_s={threshold} (see the definitions "
+                "`bunching_below_s` and `bunching_above_s`)."
             )
         for name, v in (
-            ("window[0]", window[0]),
-            ("window[1]", window[1]),
-            ("threshold", threshold),
+            ("bunching window low (effective_min_talk_s - bunching_below_s)", window[0]),
+            ("bunching window high (effective_min_talk_s + bunching_above_s)", window[1]),
+            ("effective_min_talk_s", threshold),
         ):
             if (v - lo) % bin_width:
                 raise ValueError(
-                    f"`{name}`={v} must lie on a bin edge: fit_range[0] + k * bin_width "
+                    f"The {name} = {v:g} s must lie on a bin edge: fit_range[0] + k * bin_width "
                     f"(bin_width={bin_width})."
                 )
         self.edges = np.arange(lo, hi + bin_width, bin_width, dtype=float)
@@ -162,6 +165,14 @@ class _BunchingDesign:
         }
 
 
+def _design(definitions, bin_width, fit_range, degree) -> _BunchingDesign:
+    """The bunching design at the threshold and window of ``definitions``."""
+    d = Definitions.from_yaml(definitions)
+    return _BunchingDesign(
+        float(d.effective_min_talk_s), bin_width, d.bunching_window, tuple(fit_range), degree
+    )
+
+
 def _connected(calls: pd.DataFrame) -> pd.DataFrame:
     return calls[(calls["outcome"] == "connected") & calls["duration_s"].notna()]
 
@@ -169,9 +180,8 @@ def _connected(calls: pd.DataFrame) -> pd.DataFrame:
 def bunching_bins(
     calls: pd.DataFrame,
     *,
-    threshold: float = 180,
+    definitions: Definitions | None = None,
     bin_width: float = 5,
-    window: tuple[float, float] = (165, 210),
     fit_range: tuple[float, float] = (60, 420),
     degree: int = 7,
     agent_id: str | None = None,
@@ -182,7 +192,7 @@ def bunching_bins(
     ----------
     calls : DataFrame
         Calls table; connected calls are used.
-    threshold, bin_width, window, fit_range, degree
+    definitions, bin_width, fit_range, degree
         As in :func:`bunching`.
     agent_id : str, optional
         Restrict to one agent.
@@ -191,11 +201,11 @@ def bunching_bins(
     -------
     DataFrame
         One row per bin: ``bin_start``, ``bin_end``, ``observed``, ``counterfactual``,
-        ``excluded`` (bin inside the window), ``above_threshold`` (bin in [threshold,
-        window[1])).
+        ``excluded`` (bin inside the bunching window), ``above_threshold`` (bin in
+        [threshold, window high)).
     """
     _need(calls, "calls", ["agent_id", "duration_s", "outcome"])
-    design = _BunchingDesign(threshold, bin_width, tuple(window), tuple(fit_range), degree)
+    design = _design(definitions, bin_width, fit_range, degree)
     c = _connected(calls)
     if agent_id is not None:
         c = c[c["agent_id"] == agent_id]
@@ -217,9 +227,8 @@ def bunching(
     *,
     by: str | None = "agent_id",
     agents: pd.DataFrame | None = None,
-    threshold: float = 180,
+    definitions: Definitions | None = None,
     bin_width: float = 5,
-    window: tuple[float, float] = (165, 210),
     fit_range: tuple[float, float] = (60, 420),
     degree: int = 7,
     n_boot: int = 500,
@@ -239,13 +248,13 @@ def bunching(
         Estimate per agent, per team, or once for all calls.
     agents : DataFrame, optional
         The agents table, to attach teams.
-    threshold : float
-        Effective-call threshold in seconds (180 = 3 minutes, the sources' definition).
+    definitions : Definitions, optional
+        The effective-call threshold (``effective_min_talk_s``) and the bunching window
+        ``[low, high)`` around it (``bunching_window``): bins in the window are not used to fit
+        the counterfactual; the excess is measured in ``[threshold, high)``. None means
+        :class:`~kpi_lib.indicators.definitions.Definitions()` (180 s, window 165-210 s).
     bin_width : float
-        Bin width in seconds.
-    window : (float, float)
-        Excluded window ``[low, high)`` around the threshold: bins in it are not used to fit the
-        counterfactual; the excess is measured in ``[threshold, high)``.
+        Bin width in seconds; the threshold and both ends of the window must lie on bin edges.
     fit_range : (float, float)
         Talk times used for the fit.
     degree : int
@@ -272,9 +281,9 @@ def bunching(
         One row per group, largest evidence first: the ``by`` column (and ``team_id`` when
         ``by="agent_id"``), ``n_calls``, ``observed_above``, ``counterfactual_above``,
         ``excess_calls``, ``excess_ratio`` (excess relative to the counterfactual in
-        ``[threshold, window[1])``: 0.5 = 50 % more calls than expected there), ``ci_low``,
+        ``[threshold, high)``: 0.5 = 50 % more calls than expected there), ``ci_low``,
         ``ci_high`` (percentile bootstrap), ``se``, ``missing_below`` (observed minus
-        counterfactual in ``[window[0], threshold)``; negative = a hole below the threshold),
+        counterfactual in ``[low, threshold)``; negative = a hole below the threshold),
         ``p_value`` (one-sided, excess > 0, normal approximation with the bootstrap SE),
         ``p_adj`` (Benjamini-Hochberg over rankable groups), ``evidence``, ``rankable``,
         ``flagged`` (rankable, ``p_adj < alpha`` and ``ci_low > 0``), ``rank`` (1 = largest
@@ -300,7 +309,7 @@ def bunching(
     check_option("by", by, ["agent_id", "team_id", None])
     check_option("resample", resample, ["auto", "calls", "agents"])
     _need(calls, "calls", ["agent_id", "duration_s", "outcome"])
-    design = _BunchingDesign(threshold, bin_width, tuple(window), tuple(fit_range), degree)
+    design = _design(definitions, bin_width, fit_range, degree)
     c = _connected(calls)
     if by == "team_id" or (by == "agent_id" and ("team_id" in c or agents is not None)):
         c = _with_team(c, agents)
@@ -573,7 +582,7 @@ def need_intent_mismatch(
     calls: pd.DataFrame,
     *,
     agents: pd.DataFrame | None = None,
-    threshold: float = 180,
+    definitions: Definitions | None = None,
     low_intent: int = 0,
     min_calls: int = 100,
     min_ratio: float = 1.3,
@@ -581,8 +590,8 @@ def need_intent_mismatch(
 ) -> pd.DataFrame:
     """Agents whose effective calls the customers rated as no interest.
 
-    An effective call is at least ``threshold`` seconds long with the need captured (the
-    sources' definition); the sources pair it with the customer's intent rating after the call
+    An effective call is connected, at least ``definitions.effective_min_talk_s`` seconds long
+    and has the need captured (the sources' definition); the sources pair it with the customer's intent rating after the call
     precisely so that a ticked box on an empty call shows up.
 
     Parameters
@@ -591,8 +600,11 @@ def need_intent_mismatch(
         Calls table with ``need_captured`` and ``intent_rating``.
     agents : DataFrame, optional
         Agents table (for ``team_id``).
-    threshold : float
-        Effective-call threshold in seconds.
+    definitions : Definitions, optional
+        The effective-call threshold (``effective_min_talk_s``); None means
+        :class:`~kpi_lib.indicators.definitions.Definitions()`. The need-captured condition
+        always applies here, whatever ``effective_requires_need_captured`` says: the check is
+        about the ticked box.
     low_intent : int
         Intent ratings at or below this count as "no interest" (0 = none, 1 = low).
     min_calls : int
@@ -612,6 +624,7 @@ def need_intent_mismatch(
         (Benjamini-Hochberg), ``evidence``, ``rankable``, ``flagged``, ``reason``.
     """
     _need(calls, "calls", ["agent_id", "duration_s", "outcome", "need_captured", "intent_rating"])
+    threshold = Definitions.from_yaml(definitions).effective_min_talk_s
     c = _with_team(calls, agents)
     c = c[
         (c["outcome"] == "connected")

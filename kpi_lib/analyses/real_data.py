@@ -528,8 +528,11 @@ def deals_per_agent(
 
 _CONTACT_BINS = [1, 2, 3, 4, 5, 6, 11, np.inf]
 _CONTACT_LABELS = ["1", "2", "3", "4", "5", "6-10", "11+"]
-_DURATION_BINS = [0, 60, 180, 360, 600, np.inf]
-_DURATION_LABELS = ["<60 s", "60-179 s", "180-359 s", "360-599 s", ">=600 s"]
+#: Display buckets of call duration for the conversion-by-duration table of the tour (whole
+#: minutes: <1, 1-3, 3-6, 6-10, 10+). They describe the public datasets and are not the
+#: effective-call rule, which lives in ``Definitions.effective_min_talk_s`` only.
+_DISPLAY_DURATION_BUCKETS_S = [0, 60, 180, 360, 600, np.inf]
+_DISPLAY_DURATION_LABELS = ["<60 s", "60-179 s", "180-359 s", "360-599 s", ">=600 s"]
 
 
 @dataclass
@@ -614,7 +617,11 @@ class RealDataTour:
         """Conversion by the last call's duration (post-hoc: see :meth:`uci_predictors`)."""
         calls, orders = self._uci()
         return conversion_by_bins(
-            calls, orders, by="duration_s", bins=_DURATION_BINS, labels=_DURATION_LABELS
+            calls,
+            orders,
+            by="duration_s",
+            bins=_DISPLAY_DURATION_BUCKETS_S,
+            labels=_DISPLAY_DURATION_LABELS,
         )
 
     def uci_predictors(self) -> pd.DataFrame:

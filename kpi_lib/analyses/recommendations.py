@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib.analyses import conflicts, gaming
+from kpi_lib.indicators.definitions import Definitions
 
 __all__ = ["ACTIONS", "diagnose", "top_findings", "FINDING_COLUMNS"]
 
@@ -55,6 +56,7 @@ def diagnose(
     indicators: pd.DataFrame,
     calls: pd.DataFrame | None = None,
     *,
+    definitions: Definitions | None = None,
     agents: pd.DataFrame | None = None,
     surveys: pd.DataFrame | None = None,
     targets: pd.DataFrame | None = None,
@@ -66,8 +68,6 @@ def diagnose(
     redundant_above: float = 0.9,
     improve_threshold: float = 0.10,
     deteriorate_threshold: float = 0.05,
-    threshold_s: float = 180,
-    window: tuple[float, float] = (165, 210),
     n_boot: int = 500,
     seed: int | None = 0,
 ) -> dict[str, pd.DataFrame]:
@@ -77,6 +77,11 @@ def diagnose(
     ----------
     indicators : DataFrame
         Agent-level indicator table (``compute_indicators(dataset, level="agent")``).
+    definitions : Definitions, optional
+        The effective-call rule: its threshold (``effective_min_talk_s``) and bunching window
+        (``bunching_window``) are used by the bunching and need-vs-intent checks. None means
+        :class:`~kpi_lib.indicators.definitions.Definitions()`; pass the definitions the
+        indicators were computed with, so that the report applies one rule throughout.
     calls, agents, surveys, targets : DataFrame, optional
         Contract tables; the gaming checks that need a missing table are skipped.
     period_from, period_to : str, optional
@@ -89,10 +94,6 @@ def diagnose(
         Correlation flags (see :func:`kpi_lib.analyses.conflicts.correlation_map`).
     improve_threshold, deteriorate_threshold : float
         Trend-conflict thresholds (relative changes).
-    threshold_s : float
-        Effective-call threshold in seconds.
-    window : (float, float)
-        Bunching window excluded from the counterfactual fit.
     n_boot : int
         Bootstrap replicates for bunching.
     seed : int, optional
@@ -108,6 +109,7 @@ def diagnose(
         ``skipped`` (``analysis``, ``reason``) for each analysis that could not run. Keys of
         skipped analyses are absent.
     """
+    definitions = Definitions.from_yaml(definitions)
     ind = conflicts.select_indicators(
         indicators, period_from=period_from, period_to=period_to, teams=teams
     )
@@ -142,12 +144,12 @@ def diagnose(
         c = gaming.select_calls(
             calls, agents=agents, period_from=period_from, period_to=period_to, teams=teams
         )
-        bun = dict(threshold=threshold_s, window=tuple(window), alpha=alpha, seed=seed)
+        bun = dict(definitions=definitions, alpha=alpha, seed=seed)
         run("bunching", gaming.bunching, c, by="agent_id", n_boot=n_boot, **bun)
         run("bunching_team", gaming.bunching, c, by="team_id", n_boot=n_boot, **bun)
-        run("bunching_bins", gaming.bunching_bins, c, threshold=threshold_s, window=tuple(window))
+        run("bunching_bins", gaming.bunching_bins, c, definitions=definitions)
         run("call_padding", gaming.call_padding, c, targets=targets, alpha=alpha)
-        run("need_intent", gaming.need_intent_mismatch, c, threshold=threshold_s, alpha=alpha)
+        run("need_intent", gaming.need_intent_mismatch, c, definitions=definitions, alpha=alpha)
         if surveys is None:
             skipped.append({"analysis": "selective_surveys", "reason": "no surveys table passed"})
         else:

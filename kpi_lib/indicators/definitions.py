@@ -36,7 +36,15 @@ class Definitions:
     ----------
     effective_min_talk_s : float
         A connected call is *effective* when its talk time is at least this many seconds
-        (default 180 s = 3 minutes, the sources' example).
+        (default 180 s = 3 minutes, the sources' example). The only home of this threshold:
+        every analysis, chart and sentence about the rule reads it from here.
+    bunching_below_s, bunching_above_s : float
+        Talk-time window around the effective-call threshold in which threshold bunching
+        (calls stretched just past the rule) is measured: the window is
+        ``[effective_min_talk_s - bunching_below_s, effective_min_talk_s + bunching_above_s)``
+        (default 15 s below and 30 s above, i.e. 165-210 s for the 180 s rule). Bins in the
+        window are left out of the counterfactual fit; the excess is measured from the
+        threshold to its upper end. See :attr:`bunching_window`.
     effective_requires_need_captured : bool
         An effective call must also have ``calls.need_captured`` true (default True).
     satisfied_cutoff : int
@@ -89,6 +97,8 @@ class Definitions:
     """
 
     effective_min_talk_s: float = 180.0
+    bunching_below_s: float = 15.0
+    bunching_above_s: float = 30.0
     effective_requires_need_captured: bool = True
     satisfied_cutoff: int = 4
     repurchase_window_days: int = 90
@@ -115,6 +125,12 @@ class Definitions:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise ValueError(f"Definition `{name}` must be a number >= 0, got {value!r}.")
+        for name in ("bunching_below_s", "bunching_above_s"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                raise ValueError(
+                    f"Definition `{name}` must be a number of seconds > 0, got {value!r}."
+                )
         if not 1 <= self.satisfied_cutoff <= 5:
             raise ValueError(
                 f"Definition `satisfied_cutoff` must be a survey score from 1 to 5, got "
@@ -151,6 +167,16 @@ class Definitions:
             raise ValueError(
                 f"Definition `level_map` must map level names to numbers, got {self.level_map!r}."
             )
+
+    @property
+    def bunching_window(self) -> tuple[float, float]:
+        """The bunching window ``(low, high)`` in seconds around the effective-call threshold.
+
+        ``(effective_min_talk_s - bunching_below_s, effective_min_talk_s + bunching_above_s)``;
+        (165.0, 210.0) with the defaults.
+        """
+        t = float(self.effective_min_talk_s)
+        return (t - float(self.bunching_below_s), t + float(self.bunching_above_s))
 
     @classmethod
     def from_yaml(cls, source: str | Path | dict | None) -> Definitions:

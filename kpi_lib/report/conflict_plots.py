@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from kpi_lib.indicators.definitions import Definitions
+
 __all__ = ["correlation_heatmap", "within_between_plot", "bunching_plot", "bunching_ranking_plot"]
 
 
@@ -67,9 +69,17 @@ def within_between_plot(within_between: pd.DataFrame, *, label_top: int = 8, ax=
     return ax
 
 
-def bunching_plot(bins: pd.DataFrame, *, threshold: float = 180, title: str = "", ax=None):
+def bunching_plot(
+    bins: pd.DataFrame, *, definitions: Definitions | None = None, title: str = "", ax=None
+):
     """Observed talk-time counts (bars) against the counterfactual fitted outside the
-    excluded window (line); the window is shaded, the threshold a dashed line."""
+    excluded window (line); the window is shaded, the threshold a dashed line.
+
+    ``bins`` is :func:`kpi_lib.analyses.gaming.bunching_bins`; ``definitions`` gives the
+    effective-call threshold marked (``effective_min_talk_s``; None means ``Definitions()``)
+    and should be the one the bins were computed with.
+    """
+    threshold = Definitions.from_yaml(definitions).effective_min_talk_s
     ax = _ax(ax, (8, 4))
     width = float((bins["bin_end"] - bins["bin_start"]).iloc[0])
     colour = np.where(bins["above_threshold"], "tab:red", "tab:blue")

@@ -8,6 +8,7 @@ import pandas as pd
 import seaborn as sns
 
 from kpi_lib.data.dataset import Dataset
+from kpi_lib.indicators.definitions import Definitions
 
 __all__ = ["plot_talk_time", "plot_calls_per_agent_month", "plot_order_amounts", "plot_outcomes"]
 
@@ -18,8 +19,14 @@ def _ax(ax, size=(7, 3.2)):
     return ax
 
 
-def plot_talk_time(data: Dataset, *, threshold_s: float = 180, max_s: float = 900, ax=None):
-    """Histogram of talk time of connected calls, with the effective-call threshold marked."""
+def plot_talk_time(
+    data: Dataset, *, definitions: Definitions | None = None, max_s: float = 900, ax=None
+):
+    """Histogram of talk time of connected calls, with the effective-call threshold marked.
+
+    The threshold is ``definitions.effective_min_talk_s`` (None means ``Definitions()``).
+    """
+    threshold_s = Definitions.from_yaml(definitions).effective_min_talk_s
     ax = _ax(ax)
     calls = data["calls"]
     talk = calls.loc[calls["outcome"] == "connected", "duration_s"]
