@@ -12,6 +12,8 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from kpi_lib.analyses import before_after as ba
+from kpi_lib.analyses.before_after.compare import rank_test
+from kpi_lib.analyses.before_after.multiplicity import adjust_p_values
 
 SWITCH = pd.Timestamp("2026-05-01")
 BEFORE = ("2026-02-01", "2026-04-30")
@@ -403,7 +405,7 @@ def test_case_study_table_checks_figures_against_intervals():
 @pytest.mark.parametrize("method", ["holm", "bonferroni", "fdr_bh"])
 def test_multiplicity_adjustment_matches_statsmodels(method):
     p = pd.Series([0.01, np.nan, 0.04, 0.03, 0.2, 0.0001, 0.04])
-    got = ba._adjust(p, method)
+    got = adjust_p_values(p, method)
     ok = p.notna()
     # statsmodels.stats.multitest.multipletests(p, method=method)[1]
     assert np.allclose(got[ok], multipletests(p[ok], method=method)[1])
@@ -660,7 +662,7 @@ def test_case_study_preset_effective_call_rate_and_sales_rise(case_study):
 def test_wilcoxon_with_ties_uses_deterministic_normal_approximation():
     before = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])
     after = before + np.array([1, 1, 2, 0, 3, 1, 2, 2, -1, 4, 1, 0, 2, 3, 1, 2])
-    test, stat, p, es, _kind = ba._rank_test(after, before, True)
+    test, stat, p, es, _kind = rank_test(after, before, True)
     # scipy.stats.wilcoxon(after, before, method="asymptotic") (ties and zeros, 16 pairs)
     ref = stats.wilcoxon(after, before, method="asymptotic")
     assert (test, stat) == ("wilcoxon", ref.statistic)

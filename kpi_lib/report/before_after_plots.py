@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from kpi_lib.indicators.periods import period_order
+
 __all__ = [
     "change_plot",
     "levels_plot",
@@ -271,7 +273,7 @@ def rescoring_plot(rescored: pd.DataFrame, *, period: str | None = None, ax=None
         One dot per agent; on the diagonal the rank does not change. Coloured dots are agents
         whose reward or PIP status differs between the schemes.
     """
-    periods = sorted(rescored["period"].astype(str).unique())
+    periods = period_order(rescored["period"].astype(str))
     period = periods[-1] if period is None else str(period)
     if period not in periods:
         raise KeyError(f"`rescored` has no period {period!r}; it has {periods}.")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpi_lib.indicators.periods import period_order
+
 __all__ = [
     "format_value",
     "comparison_table",
@@ -261,7 +263,9 @@ def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8) -> str:
     """
     lines = []
     old, new = rescored["old_scheme"].iloc[0], rescored["new_scheme"].iloc[0]
-    for period, d in rescored.groupby("period", sort=True):
+    periods = rescored["period"].astype(str)
+    for period in period_order(periods):
+        d = rescored[periods == period]
         n = len(d)
         ranks = d[["rank_old", "rank_new"]].dropna()
         rho = ranks.corr(method="spearman").iloc[0, 1] if len(ranks) > 2 else np.nan

@@ -1,0 +1,230 @@
+"""Set-up of a before/after study for the notebooks: the dataset, the switch date, teams and
+windows (filled in from ``PLANTED.json``) and the indicator table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_lib.analyses.before_after.common import as_list, as_window
+from kpi_lib.analyses.before_after.derived import DERIVED, add_derived_indicator
+from kpi_lib.analyses.before_after.windows import windows_around
+from kpi_lib.indicators.periods import period_label
+
+__all__ = [
+    "ensure_case_study_dataset",
+    "indicator_table",
+    "planted_setup",
+    "study_setup",
+]
+
+
+def planted_setup(path) -> dict:
+    """Switch date and team roles recorded by the synthetic generator in ``PLANTED.json``.
+
+    Parameters
+    ----------
+    path : str or Path
+        Dataset folder (relative paths resolve against the project root).
+
+    Returns
+    -------
+    dict
+        ``switch`` (Timestamp), ``treated`` and ``comparison`` (lists of team ids),
+        ``phase_in_days`` (int, 0 when not recorded).
+    """
+    from kpi_lib.paths import resolve
+
+    file = resolve(path) / "PLANTED.json"
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"{file} does not exist: only synthetic datasets record their scheme change; pass "
+            "the switch date and the treated/comparison teams explicitly."
+        )
+    change = json.loads(file.read_text(encoding="utf-8")).get("scheme_change")
+    if not change:
+        raise ValueError(f"{file} records no scheme change (`scheme_change` is empty).")
+    return {
+        "switch": pd.Timestamp(change["date"]),
+        "treated": [str(t) for t in change["treated_teams"]],
+        "comparison": [str(t) for t in change.get("comparison_teams", [])],
+        "phase_in_days": int(change.get("phase_in_days", 0)),
+    }
+
+
+def ensure_case_study_dataset(
+    path, *, preset: str = "case_study", seed: int = 7, **options
+) -> Path:
+    """The dataset folder at ``path``, generated with the synthetic ``preset`` if it is absent.
+
+    Parameters
+    ----------
+    path : str or Path
+        Dataset folder (relative paths resolve against the project root). Used as is when it
+        already holds a ``calls`` table.
+    preset : str
+        Preset of :func:`kpi_lib.data.synth.generate` (``case_study``: two treated teams and
+        one comparison team that keeps the old scheme). Empty: never generate; a missing
+        folder is an error.
+    seed : int
+        Generator seed.
+    **options
+        Further keyword arguments of :func:`kpi_lib.data.synth.generate` (e.g.
+        ``scheme_change="2026-04-01"``, ``months=12``).
+
+    Returns
+    -------
+    Path
+        The absolute dataset folder.
+    """
+    from kpi_lib.paths import resolve
+
+    folder = resolve(path)
+    if folder.is_dir() and any(folder.glob("calls.*")):
+        return folder
+    if not preset:
+        raise FileNotFoundError(
+            f"Dataset folder {folder} does not exist or has no calls table; pass a synthetic "
+            "preset (e.g. 'case_study') to generate it there."
+        )
+    from kpi_lib.data import synth
+
+    synth.generate(folder, preset=preset, seed=seed, **options)
+    return folder
+
+
+def _given(x) -> bool:
+    if x is None:
+        return False
+    if isinstance(x, str):
+        return x.strip() != ""
+    return len(x) > 0
+
+
+def study_setup(
+    path,
+    *,
+    switch=None,
+    treated: Sequence[str] | None = None,
+    comparison: Sequence[str] | None = None,
+    before=None,
+    after=None,
+    its_window=None,
+    before_months: int = 3,
+    after_months: int = 3,
+    skip_months: int = 1,
+) -> dict:
+    """Switch date, teams and windows of a before/after study; what is not given comes from
+    the dataset's ``PLANTED.json`` and :func:`windows_around`.
+
+    Empty strings and empty lists count as "not given", so notebook parameters can default
+    to them.
+
+    Parameters
+    ----------
+    path : str or Path
+        Dataset folder.
+    switch : date-like, optional
+        First day under the new scheme.
+    treated, comparison : list of str, optional
+        Teams that switched / kept the old scheme.
+    before, after : (start, end), optional
+        Inclusive windows; default :func:`windows_around` with the month counts below.
+    its_window : (start, end), optional
+        Window of the interrupted time series (default: the whole series).
+    before_months, after_months, skip_months : int
+        Passed to :func:`windows_around` when a window is not given (``skip_months=1`` leaves
+        out the first month after the switch, while the new habits settle).
+
+    Returns
+    -------
+    dict
+        ``switch`` (Timestamp), ``treated``, ``comparison`` (lists), ``before``, ``after``
+        (pairs of Timestamps), ``its_window`` (pair or None), ``before_last`` and
+        ``after_last`` (labels ``YYYY-MM`` of the last month of each window, for re-scoring)
+        and ``source`` (``given`` or the PLANTED.json path, for what was filled in).
+    """
+    need_planted = not (_given(switch) and _given(treated))
+    planted = planted_setup(path) if need_planted else {}
+    out = {
+        "switch": pd.Timestamp(switch) if _given(switch) else planted["switch"],
+        "treated": as_list(treated, "treated") if _given(treated) else planted["treated"],
+        "comparison": (
+            as_list(comparison, "comparison")
+            if _given(comparison)
+            else planted.get("comparison", [])
+        ),
+    }
+    auto = windows_around(
+        out["switch"],
+        before_months=before_months,
+        after_months=after_months,
+        skip_months=skip_months,
+    )
+    for name, w in (("before", before), ("after", after)):
+        out[name] = as_window(w, name) if w is not None and all(map(_given, w)) else auto[name]
+    out["its_window"] = (
+        as_window(its_window, "its_window")
+        if its_window is not None and all(map(_given, its_window))
+        else None
+    )
+    out["before_last"] = period_label(out["before"][1], "month")
+    out["after_last"] = period_label(out["after"][1], "month")
+    out["source"] = "given" if not need_planted else "PLANTED.json"
+    return out
+
+
+def indicator_table(
+    path,
+    *,
+    indicators: Sequence[str] | str,
+    granularity: str = "month",
+    schemes: Sequence = (),
+    level: str = "agent",
+) -> pd.DataFrame:
+    """Indicator table for a study: the requested ids (derived ones included) plus every
+    indicator the given schemes weight.
+
+    Parameters
+    ----------
+    path : str or Path
+        Dataset folder.
+    indicators : list of str
+        Catalogue ids or :data:`DERIVED` ids.
+    granularity : {"week", "month", "quarter", "year"}
+        Period length.
+    schemes : list of Scheme or str
+        Schemes whose indicators are added (for :func:`rescore_under_schemes`).
+    level : {"agent", "team"}
+        Passed to :func:`kpi_lib.indicators.engine.compute_indicators`.
+
+    Returns
+    -------
+    DataFrame
+        The indicator table of :func:`kpi_lib.indicators.engine.compute_indicators` with the
+        derived indicators appended (:func:`add_derived_indicator`).
+    """
+    from kpi_lib.indicators.engine import compute_indicators
+    from kpi_lib.paths import resolve
+
+    wanted = as_list(indicators, "indicators")
+    ids: list[str] = []
+    for ind in wanted:
+        srcs = [DERIVED[ind][0][0], DERIVED[ind][1][0]] if ind in DERIVED else [ind]
+        ids += [i for i in srcs if i not in ids]
+    if schemes:
+        from kpi_lib.scoring.schemes import load_scheme
+
+        for s in schemes:
+            ids += [i for i in load_scheme(s).indicator_ids if i not in ids]
+    table = compute_indicators(
+        str(resolve(path)), granularity=granularity, level=level, indicators=ids
+    )
+    for ind in wanted:
+        if ind in DERIVED:
+            table = add_derived_indicator(table, indicator=ind)
+    return table
