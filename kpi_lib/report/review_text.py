@@ -266,6 +266,57 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "数据仅覆盖 {period} 的 {share:.0%}：该期得分及与之的比较只基于部分时间。",
         "數據僅覆蓋 {period} 的 {share:.0%}：該期得分及與之的比較只基於部分時間。",
     ),
+    # ---- page headers: what each page covers (the same specification on every page)
+    "page.period_review": ("Period review", "绩效回顾", "績效回顧"),
+    "page.scorecard": ("Scorecard", "计分卡", "計分卡"),
+    "page.conflict_diagnosis": ("Indicator-conflict diagnosis", "指标冲突诊断", "指標衝突診斷"),
+    "page.data_quality": (
+        "Data quality and QA calibration",
+        "数据质量与质检校准",
+        "數據質量與質檢校準",
+    ),
+    "page.weight_sensitivity": ("Weight sensitivity", "权重敏感性", "權重敏感性"),
+    "page.before_after": ("Before / after a scheme change", "方案调整前后对比", "方案調整前後對比"),
+    "page.title": (
+        "{page} — {cycle_name} review {period}",
+        "{page} — {cycle_name}回顾 {period}",
+        "{page} — {cycle_name}回顧 {period}",
+    ),
+    "window.period": (
+        "Covers {period} ({start} to {end}), {team}; scores and decisions for {scored}.",
+        "覆盖 {period}（{start} 至 {end}），{team}；得分与决定针对 {scored}。",
+        "覆蓋 {period}（{start} 至 {end}），{team}；得分與決定針對 {scored}。",
+    ),
+    "window.conflict": (
+        "Conflict diagnosis: the {n} months ending {to} ({start} to {to}), {team}.",
+        "指标冲突诊断：截至 {to} 的 {n} 个月（{start} 至 {to}），{team}。",
+        "指標衝突診斷：截至 {to} 的 {n} 個月（{start} 至 {to}），{team}。",
+    ),
+    "window.data": (
+        "Coverage: the whole dataset ({start} to {end}); spot check and corrected rates: {period}.",
+        "覆盖情况：全部数据（{start} 至 {end}）；抽检与校正比率：{period}。",
+        "覆蓋情況：全部數據（{start} 至 {end}）；抽檢與校正比率：{period}。",
+    ),
+    "window.sensitivity": (
+        "Weight sensitivity of the scores of {scored} under scheme {scheme}.",
+        "{scored} 得分在方案 {scheme} 下的权重敏感性。",
+        "{scored} 得分在方案 {scheme} 下的權重敏感性。",
+    ),
+    "window.before_after": (
+        "Before / after study: the windows are stated below; data up to {end}.",
+        "前后对比研究：时间窗见下文；数据截至 {end}。",
+        "前後對比研究：時間窗見下文；數據截至 {end}。",
+    ),
+    "window.spec": (
+        "Review specification {hash}: every page of this review shows the same one.",
+        "考核规格 {hash}：本次回顾的每一页均相同。",
+        "考核規格 {hash}：本次回顧的每一頁均相同。",
+    ),
+    "note.no_rank_study": (
+        "Only {agents} agents could be scored, too few for the rank-uncertainty study.",
+        "仅 {agents} 名坐席可计分，不足以做排名不确定性分析。",
+        "僅 {agents} 名坐席可計分，不足以做排名不確定性分析。",
+    ),
     "col.agent": ("agent", "坐席", "坐席"),
     "col.team": ("team", "团队", "團隊"),
     "col.rank": ("rank", "排名", "排名"),

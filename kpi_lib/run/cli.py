@@ -140,6 +140,8 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_review(args) -> int:
+    from kpi_lib.data.load import DatasetError
+    from kpi_lib.review import SpecError
     from kpi_lib.run.runner import ReviewFailed, run_review
 
     overrides = {}
@@ -163,7 +165,7 @@ def _cmd_review(args) -> int:
     except ReviewFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (ValueError, KeyError, FileNotFoundError) as exc:
+    except (SpecError, DatasetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"Review published: {result.index_html}")

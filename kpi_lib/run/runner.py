@@ -2,11 +2,14 @@
 
 A review run
 
-1. merges parameters: the notebooks' own defaults <- each ``--params`` YAML file in order
-   <- command-line overrides (``--period``, ``--cycle``, ``--dataset``, ``--set KEY=VALUE``);
+1. builds the review specification once (:func:`kpi_lib.review.prepare_spec`): defaults <- each
+   ``--params`` YAML file in order <- ``--period``, ``--cycle``, ``--dataset`` <- ``--set
+   KEY=VALUE``; unknown keys, bad values, a period not in the data or a scheme the data cannot
+   support stop the run here, before any notebook;
 2. takes a per-period lock, so two runs of the same period cannot overlap;
-3. executes every configured notebook into a private staging folder and renders each to
-   HTML without code;
+3. computes the review once (indicators, scorecard, decisions, diagnosis) into the private
+   staging folder, then executes every configured notebook on that stored review and renders
+   each to HTML without code;
 4. on success writes ``manifest.json`` and ``index.html`` and swaps the published folder
    ``<root>/<cycle>/<period>`` to the new version in one atomic step (a symlink replace);
    on failure keeps the failed notebook (with papermill's error cell) under
@@ -28,28 +31,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from kpi_lib import __version__
-from kpi_lib._util import check_option
-from kpi_lib.paths import project_root, resolve
+from kpi_lib.indicators.periods import CYCLES
+from kpi_lib.paths import notebooks_dir, project_root, resolve
 from kpi_lib.report.fonts import cjk_font_face_css
-from kpi_lib.report.review import CYCLES
+from kpi_lib.report.page import RECORD_MIME
+from kpi_lib.review import ReviewSpec, compute_review, prepare_spec, save_review
+from kpi_lib.review.spec import notebook_parameters
 
 __all__ = [
     "CYCLES",
     "ReviewFailed",
     "ReviewResult",
-    "merge_parameters",
     "notebook_parameters",
-    "last_complete_period",
+    "recorded_values",
     "render_html",
     "run_review",
 ]
 
-#: Granularity of each cycle's period label (the weekly review is labelled by ISO week).
-GRANULARITY = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "annual": "year"}
-DEFAULT_NOTEBOOKS = ("period_review",)
+#: Folder of the stored review inside the staging folder (removed before publishing).
+STORE = "_review"
 
 
 class ReviewFailed(RuntimeError):
@@ -69,100 +70,6 @@ class ReviewResult:
     manifest: dict = field(default_factory=dict)
 
 
-# ------------------------------------------------------------------------------ parameters
-
-
-def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
-    """Parameters a notebook declares in its ``parameters`` cell (name -> papermill info)."""
-    import papermill as pm
-
-    return {p["name"]: p for p in pm.inspect_notebook(str(notebook)).values()}
-
-
-def _read_yaml(path: str | Path) -> dict:
-    path = resolve(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"Parameter file {str(path)!r} does not exist.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"Parameter file {str(path)!r} must hold a mapping of keys to values.")
-    return data
-
-
-def merge_parameters(files: list[str | Path], overrides: dict | None = None) -> dict:
-    """Merge review settings from YAML files (later files win) and overrides.
-
-    A review file may hold ``notebooks`` (list of notebook stems), ``parameters`` (passed to
-    every notebook that declares them), ``notebook_parameters`` (per notebook) and the
-    top-level keys ``cycle``, ``period``, ``dataset``. Any other top-level key is treated as
-    a parameter for every notebook.
-    """
-    merged: dict = {"parameters": {}, "notebook_parameters": {}}
-    for f in files:
-        data = dict(_read_yaml(f))
-        if "notebooks" in data:
-            merged["notebooks"] = list(data.pop("notebooks"))
-        merged["parameters"].update(data.pop("parameters", {}) or {})
-        for nb, values in (data.pop("notebook_parameters", {}) or {}).items():
-            merged["notebook_parameters"].setdefault(nb, {}).update(values or {})
-        merged["parameters"].update(data)
-    merged["parameters"].update(overrides or {})
-    return merged
-
-
-def _coerce_override(value, declared: dict | None):
-    """CLI values arrive as text; keep text for ``str`` parameters, else read them as YAML."""
-    if not isinstance(value, str):
-        return value
-    if declared and declared.get("inferred_type_name", "").startswith("str"):
-        return value
-    try:
-        return yaml.safe_load(value)
-    except yaml.YAMLError:
-        return value
-
-
-# ------------------------------------------------------------------------------ periods
-
-
-def last_complete_period(
-    dataset_path: str | Path, cycle: str = "monthly", *, grace_days: int = 3
-) -> str:
-    """The latest period of ``cycle`` that the dataset covers completely.
-
-    A period is complete when the dataset's last call falls within its last ``grace_days``
-    days (default 3, so that a month ending on a weekend or holiday still counts as complete
-    when the last working day is in the data).
-    """
-    import duckdb
-
-    from kpi_lib.indicators.periods import period_bounds, period_label, previous_period
-
-    check_option("cycle", cycle, CYCLES)
-    folder = resolve(dataset_path)
-    calls = folder / "calls.parquet"
-    if calls.is_file():
-        with duckdb.connect() as con:
-            latest = con.execute(
-                "select max(started_at) from read_parquet(?)", [str(calls)]
-            ).fetchone()[0]
-    else:
-        from kpi_lib.data.load import load_dataset
-
-        latest = load_dataset(folder)["calls"]["started_at"].max()
-    if latest is None:
-        raise ValueError(f"Dataset {str(folder)!r} has no calls, so it has no complete period.")
-    import pandas as pd
-
-    latest = pd.Timestamp(latest)
-    label = period_label(latest, GRANULARITY[cycle])
-    _, end, _ = period_bounds(label)
-    # `end` is exclusive: the period is complete when the data reaches its last days
-    if latest.normalize() + pd.Timedelta(days=grace_days) < pd.Timestamp(end):
-        label = previous_period(label)
-    return label
-
-
 # ------------------------------------------------------------------------------ rendering
 
 
@@ -173,6 +80,10 @@ def render_html(notebook_path: str | Path, html_path: str | Path) -> None:
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(notebook_path), as_version=4)
+    for cell in nb.cells:
+        # recorded values are for checking, not for reading
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if RECORD_MIME not in o.get("data", {})]
     exporter = HTMLExporter(template_name="lab")
     # analyst-only notes and papermill's injected-parameters cell stay out of the report
     remover = TagRemovePreprocessor(
@@ -342,6 +253,21 @@ def _period_lock(out_root: Path, cycle: str, period: str):
         lock.release()
 
 
+def recorded_values(notebook_path: str | Path) -> dict:
+    """Values a page recorded with :func:`kpi_lib.report.page.record` (name -> value)."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    out = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RECORD_MIME in data:
+                item = data[RECORD_MIME]
+                out[item["name"]] = item["value"]
+    return out
+
+
 def run_review(
     *,
     params_files: list[str | Path] = (),
@@ -353,14 +279,13 @@ def run_review(
     notebooks: list[str] | None = None,
     progress: bool | None = None,
     kernel_name: str | None = None,
-    notebook_dir: str | Path | None = None,
 ) -> ReviewResult:
-    """Execute the review notebooks for one period and publish them.
+    """Compute one review, execute its notebooks on it and publish them.
 
     Parameters
     ----------
     params_files : list of paths
-        YAML parameter files, merged in order (see :func:`merge_parameters`).
+        YAML parameter files, merged in order (see :func:`kpi_lib.review.build_spec`).
     period : str, optional
         Period label (``2026-10``, ``2026-Q4``, ``2026``, ``2026-W43``). Default: the last
         complete period of the dataset for the cycle.
@@ -370,8 +295,7 @@ def run_review(
     dataset : str, optional
         Dataset folder, overriding the params.
     overrides : dict, optional
-        Parameter overrides (``--set KEY=VALUE``); text values are read as YAML unless the
-        notebook declares the parameter as ``str``.
+        ``--set KEY=VALUE`` settings; text values are read in the setting's type.
     output_root : path
         Root of published reports; the review goes to ``<root>/<cycle>/<period>/``.
     notebooks : list of str, optional
@@ -380,8 +304,6 @@ def run_review(
         Progress bar (default: when stderr is a terminal; plain log lines otherwise).
     kernel_name : str, optional
         Jupyter kernel to execute with (default: the notebook's own).
-    notebook_dir : path, optional
-        Folder holding the notebooks (default: the project's ``notebooks/``).
 
     Returns
     -------
@@ -389,27 +311,25 @@ def run_review(
 
     Raises
     ------
+    kpi_lib.review.SpecError, kpi_lib.data.load.DatasetError
+        Before anything is written, for settings or data a user must fix.
     ReviewFailed
         When a notebook fails (the message names the notebook and the cell), or when another
         run of the same period holds the lock.
     """
-    import papermill as pm
-
-    settings = merge_parameters(list(params_files), overrides)
-    params = settings["parameters"]
-    cycle = cycle or params.get("cycle") or "monthly"
-    check_option("cycle", cycle, CYCLES)
-    dataset = dataset or params.get("dataset") or "data/sample"
-    period = period or params.get("period") or last_complete_period(dataset, cycle)
-    period = str(period)
-    params.update({"cycle": cycle, "period": period, "dataset": str(dataset)})
-    names = list(notebooks or settings.get("notebooks") or DEFAULT_NOTEBOOKS)
-
-    nb_dir = resolve(notebook_dir) if notebook_dir else project_root() / "notebooks"
-    missing = [n for n in names if not (nb_dir / f"{n}.ipynb").is_file()]
-    if missing:
-        available = sorted(p.stem for p in nb_dir.glob("*.ipynb"))
-        raise FileNotFoundError(f"Unknown notebook(s) {missing}; available: {available}.")
+    t_start = time.perf_counter()
+    spec, data = prepare_spec(
+        params_files=list(params_files),
+        period=period,
+        cycle=cycle,
+        dataset=dataset,
+        overrides=overrides,
+        notebooks=notebooks,
+    )
+    validated_s = time.perf_counter() - t_start
+    cycle, period = spec.cycle, spec.period
+    nb_dir = notebooks_dir()
+    names = list(spec.notebooks)
 
     out_root = resolve(output_root)
     target = out_root / cycle / period
@@ -419,67 +339,22 @@ def run_review(
         stamp = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
         staging = out_root / ".staging" / f"{cycle}-{period}-{stamp}"
         staging.mkdir(parents=True)
-        bar = _Progress(len(names), progress)
+        bar = _Progress(len(names) + 1, progress)
         records = []
         try:
+            bar.start(0, "shared computation")
+            t0 = time.perf_counter()
+            review = compute_review(spec, data)
+            save_review(review, staging / STORE)
+            shared_s = time.perf_counter() - t0
+            bar.done(0, "shared computation", "ok", shared_s)
             for i, name in enumerate(names, start=1):
-                source = nb_dir / f"{name}.ipynb"
-                declared = notebook_parameters(source)
-                wanted = dict(params)
-                wanted.update(settings["notebook_parameters"].get(name, {}))
-                values = {
-                    k: _coerce_override(v, declared.get(k))
-                    for k, v in wanted.items()
-                    if k in declared
-                }
-                out_nb = staging / f"{name}.ipynb"
-                out_html = staging / f"{name}.html"
-                bar.start(i, name)
-                t0 = time.perf_counter()
-                record = {
-                    "name": name,
-                    "title": name.replace("_", " ").capitalize(),
-                    "notebook": out_nb.name,
-                    "html": out_html.name,
-                    "parameters": values,
-                }
-                try:
-                    pm.execute_notebook(
-                        str(source),
-                        str(out_nb),
-                        parameters=values,
-                        cwd=str(nb_dir),
-                        progress_bar=False,
-                        kernel_name=kernel_name,
-                        log_output=False,
-                        # keep the kernel's own start-up warnings out of terminals and cron logs
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                records.append(
+                    _run_notebook(
+                        name, i, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp
                     )
-                except Exception as exc:  # noqa: BLE001 - any failure of the notebook fails the run
-                    seconds = time.perf_counter() - t0
-                    bar.done(i, name, "FAILED", seconds)
-                    failed_dir = out_root / "failed" / cycle / period / stamp
-                    failed_dir.mkdir(parents=True, exist_ok=True)
-                    cell = _failed_cell(out_nb) if out_nb.exists() else "before execution"
-                    if out_nb.exists():
-                        shutil.copy2(out_nb, failed_dir / out_nb.name)
-                        try:
-                            render_html(out_nb, failed_dir / out_html.name)
-                        except Exception:  # noqa: BLE001 - the error notebook itself is what matters
-                            pass
-                    (failed_dir / "error.txt").write_text(
-                        f"{name}: {cell}\n\n{type(exc).__name__}: {exc}\n", encoding="utf-8"
-                    )
-                    raise ReviewFailed(
-                        f"Notebook `{name}` failed at {cell}. The last good report in {target} is "
-                        f"unchanged; the failed notebook is kept in {failed_dir}.",
-                        failed_dir,
-                    ) from None
-                render_html(out_nb, out_html)
-                seconds = time.perf_counter() - t0
-                record.update({"status": "ok", "duration_s": round(seconds, 2)})
-                records.append(record)
-                bar.done(i, name, "ok", seconds)
+                )
+            shutil.rmtree(staging / STORE, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -490,15 +365,21 @@ def run_review(
         manifest = {
             "cycle": cycle,
             "period": period,
-            "dataset": str(dataset),
-            "dataset_fingerprint": _fingerprint(dataset),
+            "dataset": spec.dataset or "(shipped sample)",
+            "dataset_fingerprint": data.fingerprint(),
             "code_version": f"{__version__}+{_git_version()}",
             "started_at": started.isoformat(timespec="seconds"),
             "finished_at": finished.isoformat(timespec="seconds"),
-            "duration_s": round((finished - started).total_seconds(), 2),
-            "parameters": params,
+            "duration_s": round((finished - started).total_seconds() + validated_s, 2),
+            "specification": spec.to_dict(),
+            "specification_hash": spec.hash,
+            "shared": {
+                "validation_s": round(validated_s, 2),
+                "duration_s": round(shared_s, 2),
+                "steps_s": review.timings,
+            },
             "notebooks": records,
-            "load_report": _load_counts(dataset),
+            "load_report": _load_counts(data),
             "status": "ok",
         }
         (staging / "manifest.json").write_text(
@@ -509,20 +390,89 @@ def run_review(
         return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
 
 
-def _fingerprint(dataset) -> str:
-    from kpi_lib.data.dataset import Dataset
+def _run_notebook(
+    name: str,
+    position: int,
+    spec: ReviewSpec,
+    nb_dir: Path,
+    staging: Path,
+    bar: _Progress,
+    kernel_name: str | None,
+    out_root: Path,
+    target: Path,
+    stamp: str,
+) -> dict:
+    """Execute one notebook on the stored review; on failure keep it and raise."""
+    import papermill as pm
 
-    return Dataset(tables={}, source=resolve(dataset)).fingerprint()
-
-
-def _load_counts(dataset) -> dict:
-    """Rows read / used / set aside per table, as the notebooks saw them."""
-    from kpi_lib.data.load import load_dataset
-
+    source = nb_dir / f"{name}.ipynb"
+    values = {"review": STORE, **spec.for_notebook(name)}
+    out_nb = staging / f"{name}.ipynb"
+    out_html = staging / f"{name}.html"
+    bar.start(position, name)
+    t0 = time.perf_counter()
     try:
-        report = load_dataset(dataset).load_report
-    except Exception as exc:  # noqa: BLE001 - the manifest records the failure instead
-        return {"error": str(exc)}
+        pm.execute_notebook(
+            str(source),
+            str(out_nb),
+            parameters=values,
+            cwd=str(staging),
+            progress_bar=False,
+            kernel_name=kernel_name,
+            log_output=False,
+            # keep the kernel's own start-up warnings out of terminals and cron logs
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure of the notebook fails the run
+        seconds = time.perf_counter() - t0
+        bar.done(position, name, "FAILED", seconds)
+        failed_dir = out_root / "failed" / spec.cycle / spec.period / stamp
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        cell = _failed_cell(out_nb) if out_nb.exists() else "before execution"
+        if out_nb.exists():
+            shutil.copy2(out_nb, failed_dir / out_nb.name)
+            try:
+                render_html(out_nb, failed_dir / out_html.name)
+            except Exception:  # noqa: BLE001 - the error notebook itself is what matters
+                pass
+        (failed_dir / "error.txt").write_text(
+            f"{name}: {cell}\n\n{type(exc).__name__}: {exc}\n", encoding="utf-8"
+        )
+        last_good = (
+            f"The last good report in {target} is unchanged"
+            if target.exists()
+            else "Nothing was published"
+        )
+        raise ReviewFailed(
+            f"Notebook `{name}` failed at {cell}. {last_good}; the failed notebook is kept in "
+            f"{failed_dir}.",
+            failed_dir,
+        ) from None
+    recorded = recorded_values(out_nb)
+    if recorded.get("spec_hash") != spec.hash:
+        raise ReviewFailed(
+            f"Notebook `{name}` ran with specification {recorded.get('spec_hash')!r}, not the "
+            f"review's {spec.hash!r}; it must open the stored review (its `review` parameter)."
+        )
+    render_html(out_nb, out_html)
+    seconds = time.perf_counter() - t0
+    bar.done(position, name, "ok", seconds)
+    return {
+        "name": name,
+        "title": name.replace("_", " ").capitalize(),
+        "notebook": out_nb.name,
+        "html": out_html.name,
+        "parameters": values,
+        "specification_hash": recorded.get("spec_hash"),
+        "window": recorded.get("window", ""),
+        "status": "ok",
+        "duration_s": round(seconds, 2),
+    }
+
+
+def _load_counts(data) -> dict:
+    """Rows read / used / set aside per table, as every page of the review saw them."""
+    report = data.load_report
     summary = report[report.reason == ""]
     return {
         r.table: {

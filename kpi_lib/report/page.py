@@ -1,0 +1,103 @@
+"""What every page of a review starts with, and the values a page records for checking.
+
+Each page opens with its title, the window it covers and the hash of the review
+specification; :func:`record` stores a value in the executed notebook (a JSON output of its
+own MIME type that HTML renderings leave out), so tests can check that every page of one
+review shows the same numbers.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from kpi_lib.report.review_text import text
+from kpi_lib.review.pipeline import Review
+
+__all__ = ["RECORD_MIME", "page_header_html", "page_title", "record", "record_review"]
+
+#: MIME type of recorded values (read back by ``kpi_lib.run`` and the tests).
+RECORD_MIME = "application/vnd.kpi-workbench.record+json"
+
+
+def page_title(review: Review, page: str) -> str:
+    """``<page> — <cycle> review <period>`` in the review's language."""
+    lang = review.language
+    return text(
+        "page.title",
+        lang,
+        page=text(f"page.{page}", lang),
+        cycle_name=text(f"cycle.{review.cycle}", lang),
+        period=review.period,
+    )
+
+
+def _team(review: Review) -> str:
+    return ", ".join(review.teams) if review.teams else text("all_teams", review.language)
+
+
+def window_sentence(review: Review, page: str) -> str:
+    """Which window of data the page covers."""
+    lang = review.language
+    w = review.spec.windows
+    if page == "conflict_diagnosis":
+        return text(
+            "window.conflict",
+            lang,
+            n=w["conflict_periods"],
+            start=w["conflict_from"],
+            to=w["conflict_to"],
+            team=_team(review),
+        )
+    if page == "data_quality":
+        return text(
+            "window.data", lang, start=w["data_from"], end=w["data_to"], period=review.period
+        )
+    if page == "weight_sensitivity":
+        return text(
+            "window.sensitivity", lang, scored=review.scored_period, scheme=review.scheme.name
+        )
+    if page == "before_after":
+        return text("window.before_after", lang, end=w["data_to"])
+    return text(
+        "window.period",
+        lang,
+        period=review.period,
+        start=w["start"],
+        end=w["end"],
+        team=_team(review),
+        scored=review.scored_period,
+    )
+
+
+def page_header_html(review: Review, page: str) -> str:
+    """Title, window and specification hash: the first lines of every page."""
+    lang = review.language
+    return (
+        f"<h1>{html.escape(page_title(review, page))}</h1>"
+        f"<p><b>{html.escape(window_sentence(review, page))}</b><br/>"
+        f"<small>{html.escape(text('window.spec', lang, hash=review.spec.hash))}</small></p>"
+    )
+
+
+def record(name: str, value) -> None:
+    """Record ``value`` (JSON-able, or a DataFrame) under ``name`` in the running notebook."""
+    from IPython.display import display
+
+    if isinstance(value, pd.DataFrame):
+        value = value.to_dict(orient="records")
+    display({RECORD_MIME: {"name": name, "value": value}}, raw=True)
+
+
+def record_review(review: Review, page: str, *, agents: pd.DataFrame | None = None) -> None:
+    """Record the specification hash and the page's per-agent numbers.
+
+    ``agents``: the per-agent table the page shows (``agent_id`` plus any of ``composite``,
+    ``tier``, ``bonus``, ``pip``); default: the review's own leaderboard and decisions.
+    """
+    record("page", page)
+    record("spec_hash", review.spec.hash)
+    record("window", window_sentence(review, page))
+    if agents is not None:
+        record("agents", agents)

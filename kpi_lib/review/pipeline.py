@@ -1,0 +1,479 @@
+"""One review, computed once: indicators, scorecard, decisions and diagnosis for a spec.
+
+:func:`compute_review` runs every shared computation of a review from a resolved
+:class:`~kpi_lib.review.spec.ReviewSpec` and the validated dataset, and returns a
+:class:`Review` of tidy tables. ``kpi review`` stores it once in the staging folder
+(:mod:`kpi_lib.review.store`) and every notebook of the review reads it from there, so each
+page shows the same number for the same thing.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpi_lib.analyses.recommendations import diagnose, top_findings
+from kpi_lib.analyses.sensitivity import effective_weights, monte_carlo_ranks, scorecard_inputs
+from kpi_lib.data.contract import TIME_COLUMNS
+from kpi_lib.data.dataset import Dataset
+from kpi_lib.indicators.definitions import Definitions
+from kpi_lib.indicators.engine import compute_indicators, unavailable_indicators
+from kpi_lib.indicators.periods import (
+    cycle_label_granularity,
+    cycle_scoring_cycle,
+    cycle_scoring_granularity,
+    period_bounds,
+)
+from kpi_lib.review.spec import ReviewSpec
+from kpi_lib.review.validate import load_definitions, load_review_scheme
+from kpi_lib.scoring.composite import Scorecard, score
+from kpi_lib.scoring.decisions import (
+    SENIOR_RULE,
+    bonus_allocation,
+    certification_candidates,
+    coaching_focus,
+    commission_tiers,
+    pip_candidates,
+    team_weak_spots,
+)
+from kpi_lib.scoring.schemes import Scheme, review_scheme
+from kpi_lib.scoring.smallsample import shrinkage_effect
+from kpi_lib.scoring.targets import (
+    attainability,
+    combine_targets,
+    progress_board,
+    targets_from_scheme,
+    targets_from_table,
+)
+
+__all__ = ["Review", "agent_outcomes", "compute_review", "diverse_findings"]
+
+
+@dataclass
+class Review:
+    """Everything a review shows, as tidy tables (see :func:`compute_review`).
+
+    Attributes
+    ----------
+    spec : ReviewSpec
+        The resolved specification (its ``hash`` identifies the review on every page).
+    dataset : Dataset
+        The validated data (rows set aside are in its quarantine and load report).
+    scheme : Scheme
+    definitions : Definitions
+    indicators, team_indicators : DataFrame
+        Indicator tables at the cycle's scoring granularity (agent and team level), for the
+        reviewed teams.
+    monthly_indicators : DataFrame
+        Agent-month indicators over the conflict-diagnosis window.
+    scorecard : Scorecard
+        Scores of every period (history for certification and PIP).
+    current : Scorecard
+        The scored period only.
+    board : DataFrame
+        Red / yellow / green board: ``agent_id``, ``team_id``, ``indicator``, ``value``,
+        ``target``, ``attainment``, ``light`` (weekly: against pro-rated targets).
+    leaderboard : DataFrame
+        ``current.agents`` with ``agent_name`` and the rank interval under weight noise
+        (``rank_low``, ``rank_high``, ``rank_median``, ``p_top_k``, ``p_bottom_k``,
+        ``any_flip``), best first.
+    bonus, commission, certification, pip, coaching, weak_spots : DataFrame
+        The decisions of :mod:`kpi_lib.scoring.decisions` for the scored period.
+    attainability, shrinkage : DataFrame
+        How reachable the targets are; what shrinking small samples does to satisfaction.
+    diagnosis : dict of str to DataFrame
+        Conflict and gaming analyses over the conflict window (``skipped`` lists the analyses
+        the data could not support).
+    findings : DataFrame
+        The strongest findings, ranked (see ``top_findings``).
+    scheme_findings, effective : DataFrame
+        Scheme review and effective weights.
+    unavailable : DataFrame
+        Indicators the dataset cannot provide and why (``unavailable_indicators``).
+    notes : list of dict
+        Things decided on the reader's behalf: ``{"code": ..., **values}``; the report layer
+        words them in the review's language.
+    timings : dict
+        Seconds spent per step.
+    """
+
+    spec: ReviewSpec
+    dataset: Dataset
+    scheme: Scheme
+    definitions: Definitions
+    indicators: pd.DataFrame
+    team_indicators: pd.DataFrame
+    monthly_indicators: pd.DataFrame
+    scorecard: Scorecard
+    current: Scorecard
+    board: pd.DataFrame
+    leaderboard: pd.DataFrame
+    bonus: pd.DataFrame
+    commission: pd.DataFrame
+    certification: pd.DataFrame
+    pip: pd.DataFrame
+    coaching: pd.DataFrame
+    weak_spots: pd.DataFrame
+    attainability: pd.DataFrame
+    shrinkage: pd.DataFrame
+    diagnosis: dict
+    findings: pd.DataFrame
+    scheme_findings: pd.DataFrame
+    effective: pd.DataFrame
+    unavailable: pd.DataFrame
+    notes: list = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    # convenient names used by every page
+    @property
+    def cycle(self) -> str:
+        return self.spec.cycle
+
+    @property
+    def period(self) -> str:
+        return self.spec.period
+
+    @property
+    def language(self) -> str:
+        return self.spec.language
+
+    @property
+    def teams(self) -> list[str]:
+        return self.spec.teams
+
+    @property
+    def granularity(self) -> str:
+        """Granularity of the review's period label (``week`` for a weekly review...)."""
+        return cycle_label_granularity(self.spec.cycle)
+
+    @property
+    def scored_period(self) -> str:
+        return self.spec.windows["scored_period"]
+
+    @property
+    def previous(self) -> str | None:
+        return self.spec.windows.get("previous_period") or None
+
+    def analysis(self, name: str) -> pd.DataFrame:
+        """One table of the diagnosis; empty when the data could not support that analysis
+        (``diagnosis["skipped"]`` says why)."""
+        table = self.diagnosis.get(name)
+        return table if isinstance(table, pd.DataFrame) else pd.DataFrame()
+
+    @property
+    def agent_names(self) -> dict[str, str]:
+        agents = self.dataset.agents
+        return dict(zip(agents["agent_id"], agents["agent_name"], strict=False))
+
+
+def _filter_teams(df: pd.DataFrame, teams: list[str]) -> pd.DataFrame:
+    if not teams or "team_id" not in df:
+        return df
+    return df[df["team_id"].isin(teams)].reset_index(drop=True)
+
+
+def _up_to(data: Dataset, as_of: str) -> Dataset:
+    """The dataset's rows dated up to the end of ``as_of`` (a weekly review's month to date)."""
+    cut = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    tables = {
+        name: (
+            df[df[TIME_COLUMNS[name]] < cut]
+            if name in TIME_COLUMNS and TIME_COLUMNS[name] in df
+            else df
+        )
+        for name, df in data.tables.items()
+    }
+    return Dataset(tables=tables, timezone=data.timezone, name=data.name, source=data.source)
+
+
+def _targets(spec: ReviewSpec, data: Dataset, scheme: Scheme) -> pd.DataFrame | None:
+    if spec.targets == "dataset":
+        return targets_from_table(data["targets"]) if data.has("targets") else None
+    if spec.targets == "scheme":
+        return targets_from_scheme(scheme)
+    return None
+
+
+def _partial_period_notes(data: Dataset, periods: list[str]) -> list[dict]:
+    """Note a compared period the data covers only in part (e.g. a year starting in
+    November): its scores and targets rest on fewer days."""
+    started = data["calls"]["started_at"]
+    first, last = started.min(), started.max()
+    notes = []
+    for period in periods:
+        start, end, _ = period_bounds(period)
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        covered_from = max(start, first.normalize())
+        covered_to = min(end, last.normalize() + pd.Timedelta(days=1))
+        share = max((covered_to - covered_from).days, 0) / max((end - start).days, 1)
+        if share < 0.9:
+            notes.append({"code": "partial_period", "period": period, "share": share})
+    return notes
+
+
+def _diverse(findings: pd.DataFrame, *, limit: int, per_kind: int) -> pd.DataFrame:
+    """The strongest findings, at most ``per_kind`` of each kind, so that one kind of signal
+    (say eight threshold padders) does not hide the others."""
+    if findings.empty:
+        return findings
+    kept = findings.groupby("kind", sort=False, group_keys=False).head(per_kind)
+    return kept.sort_values("rank").head(limit).reset_index(drop=True)
+
+
+def compute_review(spec: ReviewSpec, data: Dataset) -> Review:
+    """Compute every shared table of one review.
+
+    Parameters
+    ----------
+    spec : ReviewSpec
+        Resolved with :func:`~kpi_lib.review.validate.resolve_spec` (its ``windows`` set).
+    data : Dataset
+        The dataset loaded through the validating loader.
+
+    Returns
+    -------
+    Review
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.review import build_spec, resolve_spec
+    >>> data = load_sample()
+    >>> spec = resolve_spec(build_spec(overrides={"draws": 50, "n_boot": 20}), data)
+    >>> review = compute_review(spec, data)  # doctest: +SKIP
+    >>> review.bonus.columns[:3].tolist()  # doctest: +SKIP
+    ['agent_id', 'team_id', 'period']
+    """
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name):
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    if not spec.windows:
+        raise ValueError("compute_review needs a resolved specification (see resolve_spec).")
+    cycle = spec.cycle
+    teams = spec.teams
+    defs = load_definitions(spec)
+    scheme = load_review_scheme(spec)
+    granularity = cycle_scoring_granularity(cycle)
+    w = spec.windows
+    scored_period = w["scored_period"]
+    notes: list[dict] = []
+
+    indicators = compute_indicators(data, granularity=granularity, definitions=defs)
+    team_indicators = compute_indicators(
+        data, granularity=granularity, level="team", definitions=defs
+    )
+    indicators = _filter_teams(indicators, teams)
+    team_indicators = _filter_teams(team_indicators, teams)
+    if granularity == "month":
+        monthly = indicators
+    else:
+        monthly = _filter_teams(
+            compute_indicators(data, granularity="month", definitions=defs), teams
+        )
+    lap("indicators")
+
+    targets = _targets(spec, data, scheme)
+    scored_input = indicators
+    to_date = None
+    if cycle == "weekly":
+        to_date = compute_indicators(
+            _up_to(data, w["as_of"]),
+            granularity="month",
+            periods=[scored_period],
+            definitions=defs,
+        )
+        to_date = _filter_teams(to_date, teams)
+        scored_input = pd.concat(
+            [indicators[indicators["period"] != scored_period], to_date], ignore_index=True
+        )
+    scheme_cycle = cycle_scoring_cycle(cycle)
+    scorecard = score(scored_input, scheme, targets=targets, cycle=scheme_cycle)
+    current = scorecard.for_period(scored_period)
+    notes += [{"code": "scoring", "text": n} for n in scorecard.notes]
+    previous = w.get("previous_period") or None
+    notes += _partial_period_notes(data, [p for p in (previous, scored_period) if p])
+    lap("scorecard")
+
+    if cycle == "weekly":
+        board_targets = combine_targets(targets, targets_from_scheme(scheme))
+        board = progress_board(
+            to_date,
+            board_targets,
+            period=scored_period,
+            as_of=w["as_of"],
+            indicators=scheme.indicator_ids,
+            **scheme.lights,
+        )
+        notes.append({"code": "board.weekly", "as_of": w["as_of"], "period": scored_period})
+    else:
+        rows = current.indicators
+        board = rows[rows["weight"] > 0][
+            ["agent_id", "team_id", "indicator", "value", "target", "attainment", "light"]
+        ].reset_index(drop=True)
+
+    # leaderboard with rank intervals under weight noise
+    inputs = scorecard_inputs(scorecard, period=scored_period)
+    agents = current.agents.copy()
+    names = dict(zip(data.agents["agent_id"], data.agents["agent_name"], strict=False))
+    agents.insert(1, "agent_name", agents["agent_id"].map(names))
+    mc_cols = ["rank_low", "rank_high", "rank_median", "p_top_k", "p_bottom_k", "any_flip"]
+    if len(inputs["scores"]) >= 3 and len(inputs["weights"]) >= 2:
+        mc = monte_carlo_ranks(
+            **inputs,
+            draws=spec.draws,
+            size=spec.perturbation,
+            seed=spec.seed,
+            top_k=spec.top_k,
+            bottom_k=spec.top_k,
+        )
+        agents = agents.merge(mc.agents[["agent_id", *mc_cols]], on="agent_id", how="left")
+        agents["any_flip"] = agents["any_flip"].fillna(False).astype(bool)
+    else:
+        for c in mc_cols[:-1]:
+            agents[c] = np.nan
+        agents["any_flip"] = False
+        notes.append({"code": "no_rank_study", "agents": int(len(inputs["scores"]))})
+    leaderboard = agents.sort_values(["rank", "agent_id"], na_position="last").reset_index(
+        drop=True
+    )
+    lap("rank_uncertainty")
+
+    bonus = bonus_allocation(current, pool=spec.bonus_pool, period=scored_period)
+    commission = commission_tiers(current, period=scored_period)
+    certification = certification_candidates(scorecard, as_of=scored_period)
+    needed = SENIOR_RULE["consecutive"]
+    certification = certification[
+        certification["eligible"] & (certification["current_streak"] >= needed)
+    ].reset_index(drop=True)
+    ladder = [*scheme.tiers, scheme.bottom_tier]
+    pip = pip_candidates(
+        scorecard,
+        as_of=scored_period,
+        bottom_tiers=tuple(ladder[-int(spec.pip_bottom_tiers) :]),
+        min_count=int(spec.pip_min_count),
+        window=int(spec.pip_window),
+    )
+    coaching = coaching_focus(current, period=scored_period)
+    weak = team_weak_spots(current, period=scored_period)
+    reach = attainability(indicators, combine_targets(targets, targets_from_scheme(scheme)))
+    shrinkage = _shrinkage(scored_input, scheme, targets, scheme_cycle, scorecard, scored_period)
+    lap("decisions")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        window = monthly
+        if w.get("conflict_from"):
+            keep = (window["period"].astype(str) >= w["conflict_from"]) & (
+                window["period"].astype(str) <= w["conflict_to"]
+            )
+            window = window[keep]
+        diagnosis = diagnose(
+            window,
+            data["calls"],
+            agents=data.agents,
+            surveys=data["surveys"] if data.has("surveys") else None,
+            targets=data["targets"] if data.has("targets") else None,
+            period_from=w.get("conflict_from") or None,
+            period_to=w.get("conflict_to") or None,
+            teams=teams or None,
+            alpha=spec.alpha,
+            definitions=defs,
+            n_boot=spec.n_boot,
+            seed=spec.seed,
+        )
+    findings = top_findings(diagnosis)
+    lap("diagnosis")
+
+    available = sorted(indicators.dropna(subset=["value"])["indicator"].unique())
+    scheme_findings = review_scheme(scheme, available=available)
+    effective = (
+        effective_weights(inputs["scores"], inputs["weights"], method=inputs["method"])
+        if len(inputs["scores"]) >= 3 and len(inputs["weights"]) >= 2
+        else pd.DataFrame(columns=["indicator", "weight", "variance_share", "influence"])
+    )
+    lap("scheme")
+
+    return Review(
+        spec=spec,
+        dataset=data,
+        scheme=scheme,
+        definitions=defs,
+        indicators=indicators,
+        team_indicators=team_indicators,
+        monthly_indicators=monthly,
+        scorecard=scorecard,
+        current=current,
+        board=board,
+        leaderboard=leaderboard,
+        bonus=bonus,
+        commission=commission,
+        certification=certification,
+        pip=pip,
+        coaching=coaching,
+        weak_spots=weak,
+        attainability=reach,
+        shrinkage=shrinkage,
+        diagnosis=diagnosis,
+        findings=findings,
+        scheme_findings=scheme_findings,
+        effective=effective,
+        unavailable=unavailable_indicators(data, definitions=defs),
+        notes=notes,
+        timings=timings,
+    )
+
+
+def _shrinkage(indicators, scheme, targets, cycle, scorecard, period) -> pd.DataFrame:
+    """What empirical-Bayes shrinkage does to satisfaction and the ranking (when scored)."""
+    indicator = "satisfaction_rate"
+    if indicator not in scheme.indicator_ids:
+        return pd.DataFrame()
+    shrunk = score(indicators, scheme, targets=targets, cycle=cycle, shrink=True)
+    try:
+        return shrinkage_effect(
+            scorecard.indicators,
+            shrunk.indicators,
+            scorecard.agents,
+            shrunk.agents,
+            indicator=indicator,
+            period=period,
+        )
+    except (KeyError, ValueError):
+        return pd.DataFrame()
+
+
+def diverse_findings(review: Review) -> pd.DataFrame:
+    """The findings the period review shows: the strongest, a few of each kind."""
+    return _diverse(review.findings, limit=int(review.spec.health_findings), per_kind=3)
+
+
+def agent_outcomes(review: Review) -> pd.DataFrame:
+    """One row per scored agent with every decision of the review.
+
+    Returns
+    -------
+    DataFrame
+        ``agent_id``, ``agent_name``, ``team_id``, ``composite``, ``rank``, ``tier``,
+        ``bonus`` (amount), ``bonus_reason``, ``pip`` (bool), ``certification`` (bool), in
+        leaderboard order. Every page that shows one of these numbers shows this one.
+    """
+    lb = review.leaderboard[["agent_id", "agent_name", "team_id", "composite", "rank", "tier"]]
+    bonus = review.bonus[["agent_id", "bonus", "reason"]].rename(columns={"reason": "bonus_reason"})
+    out = lb.merge(bonus, on="agent_id", how="left")
+    out["bonus"] = out["bonus"].fillna(0.0)
+    out["bonus_reason"] = out["bonus_reason"].fillna("")
+    out["pip"] = out["agent_id"].isin(review.pip.get("agent_id", pd.Series(dtype=str)))
+    out["certification"] = out["agent_id"].isin(
+        review.certification.get("agent_id", pd.Series(dtype=str))
+    )
+    return out.reset_index(drop=True)

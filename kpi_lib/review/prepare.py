@@ -1,0 +1,80 @@
+"""Build, check and compute a review in one call: what the runner and notebooks use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from kpi_lib.data.dataset import Dataset
+from kpi_lib.data.load import load_dataset
+from kpi_lib.review.pipeline import Review, compute_review
+from kpi_lib.review.spec import ReviewSpec, build_spec
+from kpi_lib.review.store import load_review
+from kpi_lib.review.validate import dataset_location, resolve_spec
+
+__all__ = ["load_review_data", "open_review", "prepare_spec"]
+
+
+def load_review_data(spec: ReviewSpec) -> Dataset:
+    """The spec's dataset, read through the validating loader (the one reader of a review)."""
+    return load_dataset(dataset_location(spec))
+
+
+def prepare_spec(
+    *,
+    params_files: Iterable[str | Path] = (),
+    period: str | None = None,
+    cycle: str | None = None,
+    dataset: str | None = None,
+    overrides: Mapping | None = None,
+    notebooks: Iterable[str] | None = None,
+) -> tuple[ReviewSpec, Dataset]:
+    """Build the specification, load the data once and check the one against the other.
+
+    Every problem a user can fix (unknown key, bad value, period not in the data, scheme the
+    data cannot support) raises :class:`~kpi_lib.review.spec.SpecError` or
+    :class:`~kpi_lib.data.load.DatasetError` here, before any notebook starts.
+    """
+    spec = build_spec(
+        params_files=params_files,
+        period=period,
+        cycle=cycle,
+        dataset=dataset,
+        overrides=overrides,
+        notebooks=notebooks,
+    )
+    data = load_review_data(spec)
+    return resolve_spec(spec, data), data
+
+
+def open_review(review: str | Path = "", settings: Mapping | None = None) -> Review:
+    """The review a notebook shows.
+
+    Parameters
+    ----------
+    review : path, optional
+        A review store written by ``kpi review`` (the notebooks receive it as their ``review``
+        parameter). Empty: compute a review here from ``settings``.
+    settings : mapping, optional
+        Review settings for a notebook run on its own (e.g. ``{"period": "2026-09",
+        "language": "zh-Hans"}``); the same keys and checks as ``kpi review --set``.
+
+    Returns
+    -------
+    Review
+
+    Examples
+    --------
+    >>> review = open_review(settings={"draws": 50, "n_boot": 20})  # doctest: +SKIP
+    >>> review.spec.hash == open_review(settings={"draws": 50, "n_boot": 20}).spec.hash  # doctest: +SKIP
+    True
+    """
+    if review:
+        if settings:
+            raise ValueError(
+                "Give either a review store (`review`) or `settings` for a new review, not both: "
+                "a stored review's settings are fixed."
+            )
+        return load_review(review)
+    spec, data = prepare_spec(overrides=dict(settings or {}), notebooks=["period_review"])
+    return compute_review(spec, data)

@@ -1,0 +1,170 @@
+"""Check a review specification against the data and fix the windows it covers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi_lib.data.dataset import Dataset
+from kpi_lib.indicators.definitions import Definitions
+from kpi_lib.indicators.engine import unavailable_indicators
+from kpi_lib.indicators.periods import (
+    cycle_label_granularity,
+    cycle_scoring_cycle,
+    period_bounds,
+    period_labels,
+)
+from kpi_lib.review.spec import ReviewSpec, SpecError
+from kpi_lib.scoring.schemes import Scheme, load_scheme
+
+__all__ = [
+    "dataset_location",
+    "last_complete_period",
+    "load_definitions",
+    "load_review_scheme",
+    "periods_in_data",
+    "resolve_spec",
+]
+
+#: A period counts as complete when the data reaches within this many days of its end (a
+#: month ending on a weekend or holiday is still complete).
+GRACE_DAYS = 3
+
+
+def dataset_location(spec: ReviewSpec) -> str:
+    """The dataset folder of a specification (the shipped sample when empty)."""
+    if spec.dataset:
+        return str(spec.dataset)
+    from kpi_lib.datasets import sample_path
+
+    return str(sample_path())
+
+
+def load_definitions(spec: ReviewSpec) -> Definitions:
+    """The indicator definitions a review uses (defaults when none are given)."""
+    if not spec.definitions:
+        return Definitions()
+    from kpi_lib.paths import resolve
+
+    path = resolve(spec.definitions)
+    if not path.is_file():
+        raise SpecError(
+            f"The definitions file {spec.definitions!r} does not exist; give a YAML file like "
+            "params/definitions/default.yaml, or leave `definitions` empty for the defaults."
+        )
+    try:
+        return Definitions.from_yaml(path)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise SpecError(f"The definitions file {spec.definitions!r} is not valid: {exc}") from None
+
+
+def load_review_scheme(spec: ReviewSpec) -> Scheme:
+    """The weight scheme of a review, with a clear error when it cannot be read."""
+    try:
+        return load_scheme(spec.scheme)
+    except (FileNotFoundError, ValueError, KeyError, TypeError) as exc:
+        raise SpecError(f"The weight scheme {spec.scheme!r} cannot be used: {exc}") from None
+
+
+def periods_in_data(data: Dataset, cycle: str) -> list[str]:
+    """Period labels of ``cycle`` that hold at least one call, in time order."""
+    started = data["calls"]["started_at"].dropna()
+    if started.empty:
+        return []
+    granularity = cycle_label_granularity(cycle)
+    labels = period_labels(started, granularity)
+    firsts = started.groupby(labels.values).min().sort_values()
+    return [str(p) for p in firsts.index]
+
+
+def last_complete_period(data: Dataset, cycle: str, *, grace_days: int = GRACE_DAYS) -> str:
+    """The latest period of ``cycle`` the dataset covers completely.
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> last_complete_period(load_sample(), "monthly")  # doctest: +SKIP
+    '2026-10'
+    """
+    periods = periods_in_data(data, cycle)
+    if not periods:
+        raise SpecError(
+            f"Dataset {data.name!r} has no usable calls, so it has no period to review; "
+            "check the load report (kpi validate) for rows set aside."
+        )
+    latest = pd.Timestamp(data["calls"]["started_at"].max())
+    last = periods[-1]
+    _, end, _ = period_bounds(last)
+    if latest.normalize() + pd.Timedelta(days=grace_days) < pd.Timestamp(end):
+        if len(periods) < 2:
+            raise SpecError(
+                f"Dataset {data.name!r} covers no complete {cycle} period (it holds {last} "
+                f"only in part, up to {latest.date()}); name the period with --period {last}."
+            )
+        return periods[-2]
+    return last
+
+
+def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
+    """Check ``spec`` against ``data`` and fill in the period and its windows.
+
+    Raises
+    ------
+    SpecError
+        When the period is not in the data (the message lists the periods that are), a team
+        is unknown, or the scheme weights indicators the dataset cannot provide (the message
+        names them, what is missing, and what to do).
+    """
+    cycle = spec.cycle
+    periods = periods_in_data(data, cycle)
+    period = spec.period or last_complete_period(data, cycle)
+    if period not in periods:
+        shown = ", ".join(periods[-24:]) if periods else "none"
+        raise SpecError(
+            f"Period {period!r} is not in dataset {data.name!r} for the {cycle} cycle; "
+            f"periods in the data: {shown}."
+        )
+    known_teams = sorted(data.agents["team_id"].astype(str).unique())
+    unknown = [t for t in spec.teams if t not in known_teams]
+    if unknown:
+        raise SpecError(
+            f"`team` names unknown team(s) {unknown}; teams in the data: {', '.join(known_teams)}."
+        )
+    definitions = load_definitions(spec)
+    scheme = load_review_scheme(spec)
+    missing = unavailable_indicators(data, definitions=definitions)
+    weighted = set(scheme.indicator_ids) | {g.indicator for g in scheme.gates}
+    blocked = missing[missing["indicator"].isin(weighted)]
+    if len(blocked):
+        needs = "; ".join(f"{r.indicator} needs {r.missing_tables}" for r in blocked.itertuples())
+        raise SpecError(
+            f"Scheme {scheme.name!r} uses indicators dataset {data.name!r} cannot provide: "
+            f"{needs}. Add the missing tables or columns to the export, or choose a scheme "
+            "without these indicators (--set scheme=NAME or a YAML path; "
+            "`kpi scheme check FILE --dataset DIR` checks one)."
+        )
+
+    start, end, _ = period_bounds(period)
+    last_day = pd.Timestamp(end) - pd.Timedelta(days=1)
+    if cycle == "weekly":
+        scored = last_day.strftime("%Y-%m")
+    else:
+        scored = period
+    scored_periods = periods_in_data(data, cycle_scoring_cycle(cycle))
+    idx = scored_periods.index(scored) if scored in scored_periods else len(scored_periods)
+    previous = scored_periods[idx - 1] if idx > 0 else ""
+    months = periods_in_data(data, "monthly")
+    last_month = last_day.strftime("%Y-%m")
+    upto = [m for m in months if m <= last_month]
+    look = upto[-int(spec.conflict_months) :]
+    return spec.with_settings(period=period).with_windows(
+        start=str(pd.Timestamp(start).date()),
+        end=str(last_day.date()),
+        scored_period=scored,
+        previous_period=previous,
+        as_of=str(last_day.date()),
+        conflict_from=look[0] if look else "",
+        conflict_to=look[-1] if look else "",
+        conflict_periods=len(look),
+        data_from=str(pd.Timestamp(data["calls"]["started_at"].min()).date()),
+        data_to=str(pd.Timestamp(data["calls"]["started_at"].max()).date()),
+    )
