@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.indicators.catalogue import CATALOGUE
@@ -309,6 +310,66 @@ def test_folder_of_csv_matches_dataset(tiny, tmp_path):
     pd.testing.assert_frame_equal(a, b)
 
 
+# closes the calls view early, writes a file, then reopens an expression the rest of the old
+# statement completes (against the old engine this wrote pwned.csv into the cwd)
+INJECTION = (
+    'UTC\', CAST("started_at" AS TIMESTAMPTZ)) END AS "started_at" '
+    "FROM (SELECT '' AS call_id, '' AS agent_id, '' AS started_at); "
+    "COPY (SELECT 42 AS x) TO 'pwned.csv'; "
+    "SELECT CASE WHEN true THEN timezone('UTC"
+)
+
+
+@pytest.mark.parametrize("where", ["dataset.yaml", "argument"])
+def test_folder_timezone_must_be_an_iana_zone(tiny, tmp_path, monkeypatch, where):
+    # the timezone was pasted into SQL: a crafted one wrote a file. It is now checked against
+    # zoneinfo.available_timezones() before anything runs.
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, df in tiny.tables.items():
+        df.to_csv(folder / f"{name}.csv", index=False)
+    kwargs = {}
+    if where == "dataset.yaml":
+        (folder / "dataset.yaml").write_text(yaml.safe_dump({"timezone": INJECTION}))
+    else:
+        kwargs["timezone"] = INJECTION
+    with pytest.raises(ValueError, match="is not an IANA timezone") as err:
+        compute_indicators(folder, **kwargs)
+    assert repr(INJECTION) in str(err.value)  # the message names the timezone
+    if where == "dataset.yaml":
+        with pytest.raises(ValueError, match="dataset.yaml"):
+            unavailable_indicators(folder)
+    assert not list(tmp_path.rglob("pwned*"))
+
+
+def test_folder_name_with_an_apostrophe(tiny, tmp_path):
+    # paths reach DuckDB as arguments of its readers, never pasted into SQL
+    csv_folder = tmp_path / "o'brien's team" / "export"
+    parquet_folder = tmp_path / "l'équipe"
+    csv_folder.mkdir(parents=True)
+    (parquet_folder / "calls").mkdir(parents=True)
+    for name, df in tiny.tables.items():
+        df.to_csv(csv_folder / f"{name}.csv", index=False)
+        if name == "calls":  # a table split into part files
+            half = len(df) // 2
+            df.iloc[:half].to_parquet(parquet_folder / "calls" / "part-0.parquet")
+            df.iloc[half:].to_parquet(parquet_folder / "calls" / "part-1.parquet")
+        else:
+            df.to_parquet(parquet_folder / f"{name}.parquet")
+    for folder in (csv_folder, parquet_folder):
+        (folder / "dataset.yaml").write_text("timezone: UTC\n")
+    options = {"definitions": {"data_end": "2026-06-01"}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = compute_indicators(tiny, **options)
+        from_csv = compute_indicators(csv_folder, **options)
+        from_parquet = compute_indicators(parquet_folder, **options)
+    pd.testing.assert_frame_equal(from_csv, expected)
+    pd.testing.assert_frame_equal(from_parquet, expected)
+    assert unavailable_indicators(csv_folder).equals(unavailable_indicators(tiny))
+
+
 def test_options_are_checked(tiny):
     with pytest.raises(ValueError, match="`granularity` must be one of"):
         compute_indicators(tiny, granularity="day")
@@ -591,7 +652,8 @@ def test_lead_definitions_follow_the_sources(tiny):
 def test_agent_hash_collision_falls_back_to_agent_ids(tiny, monkeypatch):
     # Two agents sharing a hash make the integer agent key ambiguous: the engine must then
     # key the leads and QA lookups by agent_id itself, with the same results.
-    from kpi_lib.indicators import engine
+    from kpi_lib.indicators.engine import keys as engine_keys
+    from kpi_lib.indicators.engine.inputs import open_source
 
     ids = [
         "lead_utilisation", "compliance_rate_human", "compliance_rate_system",
@@ -599,10 +661,10 @@ def test_agent_hash_collision_falls_back_to_agent_ids(tiny, monkeypatch):
     ]  # fmt: skip
     dialled = {"lead_utilisation_basis": "dialled"}
     keyed = compute_indicators(tiny, indicators=ids, definitions=dialled)
-    keys = engine._agent_keys(engine._source(tiny, None, None))
+    keys = engine_keys.agent_keys(open_source(tiny))
     assert keys is not None and sorted(keys.agent_id) == ["A1", "A2", "B1"]  # keyed path
     # every agent gets the same key: the collision must be detected
-    monkeypatch.setattr(engine, "_agent_key", lambda col, m=0: (col.length() * 0).cast("int32"))
+    monkeypatch.setattr(engine_keys, "agent_key", lambda col, m=0: (col.length() * 0).cast("int32"))
     plain = compute_indicators(tiny, indicators=ids, definitions=dialled)
     pd.testing.assert_frame_equal(keyed, plain)
     # and both agree with the hand count: L1, L2, L3 of A1's four January leads dialled

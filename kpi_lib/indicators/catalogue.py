@@ -28,9 +28,27 @@ __all__ = [
     "dimension_label",
     "catalogue_table",
     "catalogue_markdown",
+    "OUTPUT_COLUMNS",
+    "LEVELS",
 ]
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
+#: Levels an indicator table is computed at.
+LEVELS = ("agent", "team")
+#: Columns of the tidy indicator table, in order (the engine, the pandas reference and
+#: pre-aggregated exports all produce it; ``agent_id`` is absent at team level).
+OUTPUT_COLUMNS = [
+    "agent_id",
+    "team_id",
+    "period",
+    "granularity",
+    "period_start",
+    "indicator",
+    "value",
+    "numerator",
+    "denominator",
+    "reason",
+]
 DIRECTIONS = ("higher", "lower")
 ROLES = ("volume", "quality", "outcome", "rate", "capability")
 

@@ -21,8 +21,21 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib._util import check_option
-from kpi_lib.indicators.catalogue import CATALOGUE, LANGUAGES, label
-from kpi_lib.indicators.periods import GRANULARITIES, parse_period, period_labels
+from kpi_lib.indicators.catalogue import (
+    CATALOGUE,
+    LANGUAGES,
+    LEVELS,
+    OUTPUT_COLUMNS,
+    get_indicator,
+    label,
+)
+from kpi_lib.indicators.periods import (
+    GRANULARITIES,
+    parse_period,
+    period_label,
+    period_labels,
+    period_start,
+)
 
 __all__ = ["PreAggregated", "read_preaggregated", "preaggregated_indicators"]
 
@@ -233,11 +246,9 @@ def preaggregated_indicators(
     DataFrame
         As :func:`kpi_lib.indicators.engine.compute_indicators`.
     """
-    from kpi_lib.indicators.engine import OUTPUT_COLUMNS
-
     granularity = granularity or pre.granularity
     check_option("granularity", granularity, GRANULARITIES)
-    check_option("level", level, ("agent", "team"))
+    check_option("level", level, LEVELS)
     native = pre.granularity
     if GRANULARITIES.index(granularity) < GRANULARITIES.index(native) or (
         native == "week" and granularity != "week"
@@ -251,13 +262,9 @@ def preaggregated_indicators(
     ids = available if indicators is None else list(indicators)
     for i in ids:
         if i not in CATALOGUE:
-            from kpi_lib.indicators.catalogue import get_indicator
-
-            get_indicator(i)
-    from kpi_lib.indicators.periods import _label_of_start, period_start
-
+            get_indicator(i)  # raises, naming the nearest ids
     starts = period_start(t["period_start"], granularity)
-    period = starts.map({s: _label_of_start(pd.Timestamp(s), granularity) for s in starts.unique()})
+    period = starts.map({s: period_label(pd.Timestamp(s), granularity) for s in starts.unique()})
     group_keys = ["agent_id", "team_id"] if level == "agent" else ["team_id"]
     pieces = []
     for i in ids:

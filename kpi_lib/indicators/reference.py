@@ -15,6 +15,9 @@ import pandas as pd
 from kpi_lib._util import check_option
 from kpi_lib.indicators.catalogue import CATALOGUE, get_indicator
 from kpi_lib.indicators.definitions import Definitions
+from kpi_lib.indicators.engine.assembly import finish_components, indicators_from_components
+from kpi_lib.indicators.engine.availability import unavailable_table
+from kpi_lib.indicators.engine.source import Source
 from kpi_lib.indicators.periods import GRANULARITIES, parse_period, period_start
 
 __all__ = ["compute_indicators_pandas", "components_pandas"]
@@ -246,22 +249,15 @@ def compute_indicators_pandas(
         ``period_start``, ``indicator``, ``value``, ``numerator``, ``denominator``,
         ``reason``.
     """
-    from kpi_lib.indicators.engine import (
-        _finish_components,
-        _Source,
-        _unavailable,
-        indicators_from_components,
-    )
-
     check_option("granularity", granularity, GRANULARITIES)
     d = Definitions.from_yaml(definitions)
     ids = None if indicators is None else [get_indicator(i).id for i in indicators]
-    src = _Source(None, ds.tables, ds.timezone, {n: set(df.columns) for n, df in ds.tables.items()})
-    unavailable = _unavailable(src, d, ids or CATALOGUE)
+    src = Source(None, ds.tables, ds.timezone, {n: set(df.columns) for n, df in ds.tables.items()})
+    unavailable = unavailable_table(src, d, ids or CATALOGUE)
     if ids is None:
         ids = [i for i in CATALOGUE if i not in set(unavailable["indicator"])]
     comp, data_end = components_pandas(ds, granularity, d)
-    comp = _finish_components(comp, ds.tables.get("agents"), d, granularity=granularity)
+    comp = finish_components(comp, ds.tables.get("agents"), d, granularity=granularity)
     if periods is not None:
         periods = [periods] if isinstance(periods, str) else periods
         comp = comp[comp["period_start"].isin({parse_period(p).start for p in periods})]
