@@ -43,6 +43,8 @@ def _missing(src: Source, indicator_id: str, d: Definitions) -> list[str]:
 
 
 def unavailable_table(src: Source, d: Definitions, ids) -> pd.DataFrame:
+    """``indicator``, ``missing_tables`` and ``message`` for each of ``ids`` that ``src`` cannot
+    provide under definitions ``d`` (the table behind :func:`unavailable_indicators`)."""
     rows = []
     for i in ids:
         miss = _missing(src, i, d)

@@ -59,6 +59,7 @@ def day_key(ts):
 
 
 def day_bounds(t, col, bounds):
+    """Rows of ``t`` whose day key ``col`` falls in ``bounds`` (``[start, end)``; None keeps all)."""
     if bounds is None:
         return t
     lo, hi = (int(pd.Timestamp(b).value // 86_400_000_000_000) for b in bounds)
@@ -66,6 +67,8 @@ def day_bounds(t, col, bounds):
 
 
 def execute(src, expr) -> pd.DataFrame:
+    """Run ``expr`` on the source's backend; integer agent and day keys become ``agent_id``
+    and ``period_start`` again."""
     df = src.con.execute(expr)
     if "_ak" in df.columns:
         keys = agent_keys(src)

@@ -25,6 +25,8 @@ class Source:
 
 
 def duckdb_connect():
+    """A new in-memory DuckDB connection (Ibis) tuned for large scans; ``KPI_DUCKDB_MEMORY_LIMIT``
+    and ``KPI_DUCKDB_THREADS`` set its memory limit and threads."""
     import os
     import tempfile
 
