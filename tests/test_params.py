@@ -12,13 +12,11 @@ import pytest
 import yaml
 
 from kpi_lib.paths import project_root
-from kpi_lib.run.runner import merge_parameters
+from kpi_lib.review import REVIEW_SETTINGS, SpecError, build_spec
 
 ROOT = project_root()
 NOTEBOOKS = {p.stem: p for p in (ROOT / "notebooks").glob("*.ipynb")}
 PARAM_FILES = sorted((ROOT / "params").glob("*.yaml"))
-# keys the runner itself consumes (it passes them on only to notebooks that declare them)
-RUNNER_KEYS = {"cycle", "period", "dataset"}
 
 
 def declared(stem: str) -> set[str]:
@@ -26,23 +24,33 @@ def declared(stem: str) -> set[str]:
 
 
 @pytest.mark.parametrize("path", PARAM_FILES, ids=lambda p: p.name)
-def test_param_file_keys_exist_in_notebooks(path):
+def test_param_file_keys_exist(path):
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if "notebooks" in data:
-        settings = merge_parameters([path])
-        unknown_nb = [n for n in settings["notebooks"] if n not in NOTEBOOKS]
-        assert not unknown_nb, f"{path.name}: unknown notebooks {unknown_nb}"
-        everywhere = set().union(*(declared(n) for n in settings["notebooks"]))
-        unknown = set(settings["parameters"]) - everywhere - RUNNER_KEYS
-        assert not unknown, f"{path.name}: no listed notebook declares {sorted(unknown)}"
-        for nb, values in settings["notebook_parameters"].items():
-            assert nb in settings["notebooks"], f"{path.name}: {nb} is not in `notebooks`"
-            unknown = set(values) - declared(nb)
-            assert not unknown, f"{path.name}: {nb} does not declare {sorted(unknown)}"
+        # a review file: every key must pass the review specification's checks
+        spec = build_spec(params_files=[path])
+        assert spec.notebooks == tuple(data["notebooks"])
     else:
         assert path.stem in NOTEBOOKS, f"{path.name} targets no notebook named {path.stem}.ipynb"
         unknown = set(data) - declared(path.stem)
         assert not unknown, f"{path.name}: {path.stem}.ipynb does not declare {sorted(unknown)}"
+
+
+def test_review_notebooks_declare_no_review_wide_setting():
+    """Review-wide settings have one home (the specification): no notebook re-declares one
+    with a default of its own."""
+    for stem in NOTEBOOKS:
+        if "review" not in declared(stem):
+            continue  # a stand-alone notebook (data overview, real-data tour)
+        clash = declared(stem) & set(REVIEW_SETTINGS)
+        assert not clash, f"{stem} declares review-wide settings {sorted(clash)}"
+
+
+def test_a_misspelt_key_in_a_params_file_is_an_error(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('notebooks: [period_review]\nparameters:\n  langauge: "zh-Hans"\n')
+    with pytest.raises(SpecError, match="Did you mean 'language'"):
+        build_spec(params_files=[bad])
 
 
 @pytest.mark.parametrize("stem", sorted(NOTEBOOKS))

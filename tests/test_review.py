@@ -57,9 +57,11 @@ def small_dataset(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def review(small_dataset):
-    from kpi_lib.report.review import build_review
+    from kpi_lib.review import open_review
 
-    return build_review(str(small_dataset), period="2026-10", draws=200, n_boot=50)
+    return open_review(
+        settings={"dataset": str(small_dataset), "period": "2026-10", "draws": 200, "n_boot": 50}
+    )
 
 
 def test_review_sections_are_computed_from_the_data(review):
@@ -73,7 +75,7 @@ def test_review_sections_are_computed_from_the_data(review):
     assert (lb["rank_low"] <= lb["rank_high"]).all()
     assert lb["p_top_k"].between(0, 1).all()
     # bonuses add up to the pool (the decision is taken from the scoring layer)
-    assert review.bonus["bonus"].sum() == pytest.approx(review.settings["bonus_pool"])
+    assert review.bonus["bonus"].sum() == pytest.approx(review.spec.bonus_pool)
     head = rv.headline_html(review)
     median = agents["composite"].median()
     assert f"Median composite score {median:.1f}" in head
@@ -94,10 +96,26 @@ def test_agent_page_has_three_talking_points_from_the_numbers(review):
 
 
 def test_team_filter_names_unknown_teams(small_dataset):
-    from kpi_lib.report.review import build_review
+    from kpi_lib.review import SpecError, open_review
 
-    with pytest.raises(ValueError, match="unknown team"):
-        build_review(str(small_dataset), period="2026-10", team="T99", draws=50, n_boot=20)
+    with pytest.raises(SpecError, match="unknown team"):
+        open_review(settings={"dataset": str(small_dataset), "team": "T99"})
+
+
+def test_stored_review_reads_back_identically(review, tmp_path):
+    from pandas.testing import assert_frame_equal
+
+    from kpi_lib.review import agent_outcomes, load_review, save_review
+
+    back = load_review(save_review(review, tmp_path / "store"))
+    assert back.spec == review.spec and back.spec.hash == review.spec.hash
+    assert_frame_equal(agent_outcomes(back), agent_outcomes(review))
+    assert_frame_equal(back.board, review.board, check_dtype=False)
+    assert set(back.diagnosis) == {
+        k for k, v in review.diagnosis.items() if isinstance(v, pd.DataFrame)
+    }
+    assert back.definitions == review.definitions
+    assert back.scheme.to_dict() == review.scheme.to_dict()
 
 
 def test_kpi_review_end_to_end(small_dataset, tmp_path):
@@ -116,15 +134,16 @@ def test_kpi_review_end_to_end(small_dataset, tmp_path):
     folder = out / "monthly" / "2026-10"
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "ok" and manifest["period"] == "2026-10"
-    assert manifest["notebooks"][0]["parameters"]["draws"] == 100
+    assert manifest["specification"]["settings"]["draws"] == 100
     calls = manifest["load_report"]["calls"]
     assert calls["rows_read"] == calls["rows_used"] + calls["rows_quarantined"]
     for key in ("code_version", "dataset_fingerprint", "started_at", "finished_at", "duration_s"):
         assert manifest[key]
     page = (folder / "period_review.html").read_text()
-    assert 'class="jp-InputArea' not in page and "build_review(" not in page  # no code cells
+    assert 'class="jp-InputArea' not in page and "open_review(" not in page  # no code cells
     assert "analyst notes" not in page  # notebook-only cells are removed
     assert len(re.findall(r"data:image/png;base64", page)) >= 3  # charts embedded
+    assert manifest["specification_hash"] in page  # the page names its specification
     for key in (
         "h.headline",
         "h.board",
@@ -162,6 +181,7 @@ def test_headline_in_every_language(review, language):
 
     from kpi_lib.report.review import headline_html
 
-    html = headline_html(replace(review, language=language))
+    translated = replace(review, spec=review.spec.with_settings(language=language))
+    html = headline_html(translated)
     assert text("h.headline", language) in html
     assert pd.notna(review.current.agents["composite"]).any()

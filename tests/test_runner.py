@@ -5,24 +5,28 @@ from __future__ import annotations
 import json
 
 import nbformat
-import pandas as pd
 import pytest
 from filelock import FileLock
 
+from kpi_lib.review import SpecError
 from kpi_lib.run.cli import main
-from kpi_lib.run.runner import (
-    ReviewFailed,
-    last_complete_period,
-    merge_parameters,
-    run_review,
+from kpi_lib.run.runner import ReviewFailed, recorded_values, run_review
+
+GOOD = """from kpi_lib.report import record_review
+from kpi_lib.review import open_review
+
+rv = open_review(review, settings)
+record_review(rv, "period_review")
+print("report for", rv.period)
+"""
+PARAMS = (
+    'review: str = ""  # review store\n'
+    "settings: dict = {}  # settings\n"
+    "extra: int = 1  # a notebook-only setting\n"
 )
 
 
-def _notebook(
-    path,
-    body: str,
-    params: str = 'dataset: str = "x"  # dataset\nperiod: str = "2026-01"  # period\n',
-):
+def _notebook(path, body: str, params: str = PARAMS):
     nb = nbformat.v4.new_notebook()
     p = nbformat.v4.new_code_cell(params)
     p.metadata["tags"] = ["parameters"]
@@ -35,98 +39,87 @@ def _notebook(
     nbformat.write(nb, str(path))
 
 
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory):
+    from kpi_lib.data.synth import generate
+
+    folder = tmp_path_factory.mktemp("ds")
+    generate(folder, agents=12, months=3, seed=5, start="2026-08")
+    return folder
+
+
 @pytest.fixture
-def project(tmp_path):
-    data = tmp_path / "ds"
-    data.mkdir()
-    pd.DataFrame({"agent_id": ["A1"], "agent_name": ["Ann"], "team_id": ["T1"]}).to_parquet(
-        data / "agents.parquet"
-    )
-    pd.DataFrame(
-        {
-            "call_id": ["1", "2"],
-            "agent_id": ["A1", "A1"],
-            "started_at": pd.to_datetime(["2026-09-03 10:00", "2026-10-20 11:00"]),
-            "duration_s": [10.0, 0.0],
-            "outcome": ["connected", "busy"],
-        }
-    ).to_parquet(data / "calls.parquet")
-    pd.DataFrame(
-        columns=["order_id", "agent_id", "customer_id", "ordered_at", "amount"]
-    ).to_parquet(data / "orders.parquet")
+def project(tmp_path, small_data):
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
-    _notebook(nbs / "good.ipynb", "print('report for', period)\n")
+    _notebook(nbs / "good.ipynb", GOOD)
     _notebook(nbs / "bad.ipynb", "x = 1\nraise RuntimeError('boom in the bad notebook')\n")
-    return tmp_path, data, nbs
+    _notebook(nbs / "rogue.ipynb", GOOD.replace("open_review(review, settings)", "open_review()"))
+    return tmp_path, small_data, nbs
 
 
-def test_merge_parameters_later_files_and_overrides_win(tmp_path):
-    a = tmp_path / "a.yaml"
-    b = tmp_path / "b.yaml"
-    a.write_text('notebooks: [one]\nparameters: {scheme: "x", seed: 1}\ncycle: "monthly"\n')
-    b.write_text('parameters: {scheme: "y"}\nnotebook_parameters: {one: {draws: 5}}\n')
-    merged = merge_parameters([a, b], {"seed": 3})
-    assert merged["notebooks"] == ["one"]
-    assert merged["parameters"] == {"scheme": "y", "seed": 3, "cycle": "monthly"}
-    assert merged["notebook_parameters"] == {"one": {"draws": 5}}
+def _run(tmp, data, nbs, names=("good",), **kw):
+    kw.setdefault("overrides", {"draws": 20, "n_boot": 10})
+    return run_review(
+        dataset=str(data),
+        output_root=tmp / "reports",
+        notebooks=list(names),
+        notebook_dir=nbs,
+        progress=False,
+        **kw,
+    )
 
 
-def test_last_complete_period(project):
-    _, data, _ = project
-    # the last call is on 2026-10-20: October is not complete, September is
-    assert last_complete_period(data, "monthly") == "2026-09"
-    assert last_complete_period(data, "annual") == "2025"
+def test_last_complete_period(small_data):
+    from kpi_lib.data.load import load_dataset
+    from kpi_lib.review import last_complete_period
+
+    data = load_dataset(small_data)
+    assert last_complete_period(data, "monthly") == "2026-10"
+    assert last_complete_period(data, "quarterly") == "2026-Q3"
 
 
 def test_review_publishes_manifest_and_html(project):
     tmp, data, nbs = project
-    result = run_review(
-        dataset=str(data),
-        notebooks=["good"],
-        output_root=tmp / "reports",
-        notebook_dir=nbs,
-        progress=False,
-    )
-    folder = tmp / "reports" / "monthly" / "2026-09"
+    result = _run(tmp, data, nbs, overrides={"draws": 20, "n_boot": 10, "seed": 3})
+    folder = tmp / "reports" / "monthly" / "2026-10"
     assert result.folder == folder
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["period"] == "2026-09" and manifest["status"] == "ok"
-    assert manifest["notebooks"][0]["status"] == "ok"
-    assert manifest["notebooks"][0]["parameters"]["period"] == "2026-09"
-    assert manifest["load_report"]["calls"] == {
-        "rows_read": 2,
-        "rows_used": 2,
-        "rows_quarantined": 0,
-    }
+    assert manifest["period"] == "2026-10" and manifest["status"] == "ok"
+    # the specification is recorded once; every page records the hash it ran with
+    spec = manifest["specification"]
+    assert spec["settings"]["seed"] == 3 and spec["settings"]["period"] == "2026-10"
+    assert spec["windows"]["start"] == "2026-10-01" and spec["windows"]["end"] == "2026-10-31"
+    assert spec["notebook_settings"]["good"] == {"extra": 1}
+    page = manifest["notebooks"][0]
+    assert page["status"] == "ok" and page["specification_hash"] == manifest["specification_hash"]
+    assert page["parameters"] == {"review": "_review", "extra": 1}
+    calls = manifest["load_report"]["calls"]
+    assert calls["rows_read"] == calls["rows_used"] + calls["rows_quarantined"] > 0
+    assert manifest["shared"]["duration_s"] > 0
     assert len(manifest["dataset_fingerprint"]) == 16
     html = (folder / "good.html").read_text()
-    assert "report for 2026-09" in html
+    assert "report for 2026-10" in html
     assert "print(" not in html  # no code cells
+    assert "vnd.kpi-workbench" not in html  # recorded values stay out of the page
+    assert recorded_values(folder / "good.ipynb")["spec_hash"] == manifest["specification_hash"]
+    assert not (folder / "_review").exists()  # the stored review is not published
     assert 'href="good.html"' in (folder / "index.html").read_text()
 
 
-def test_failed_notebook_keeps_last_good_report(project, capsys):
+def test_a_page_that_computes_its_own_review_fails_the_run(project):
+    tmp, data, nbs = project
+    with pytest.raises(ReviewFailed, match="must open the stored review"):
+        _run(tmp, data, nbs, names=("rogue",))
+
+
+def test_failed_notebook_keeps_last_good_report(project):
     tmp, data, nbs = project
     reports = tmp / "reports"
-    run_review(
-        dataset=str(data),
-        notebooks=["good"],
-        output_root=reports,
-        notebook_dir=nbs,
-        progress=False,
-        period="2026-09",
-    )
+    _run(tmp, data, nbs, period="2026-09")
     before = (reports / "monthly" / "2026-09" / "manifest.json").read_text()
     with pytest.raises(ReviewFailed, match=r"`bad` failed at cell 3 \(RuntimeError: boom"):
-        run_review(
-            dataset=str(data),
-            notebooks=["good", "bad"],
-            output_root=reports,
-            notebook_dir=nbs,
-            progress=False,
-            period="2026-09",
-        )
+        _run(tmp, data, nbs, names=("good", "bad"), period="2026-09")
     # the published report is untouched, the failed notebook is kept with its error
     assert (reports / "monthly" / "2026-09" / "manifest.json").read_text() == before
     failed = list((reports / "failed" / "monthly" / "2026-09").glob("*/bad.ipynb"))
@@ -136,18 +129,20 @@ def test_failed_notebook_keeps_last_good_report(project, capsys):
     assert not any((reports / ".staging").iterdir())
 
 
+def test_failure_without_a_published_report_says_so(project):
+    tmp, data, nbs = project
+    with pytest.raises(ReviewFailed, match="Nothing was published"):
+        _run(tmp, data, nbs, names=("bad",), period="2026-08")
+
+
 def test_rerun_replaces_deterministically(project):
     tmp, data, nbs = project
     reports = tmp / "reports"
+    hashes = []
     for _ in range(2):
-        run_review(
-            dataset=str(data),
-            notebooks=["good"],
-            output_root=reports,
-            notebook_dir=nbs,
-            progress=False,
-            period="2026-09",
-        )
+        result = _run(tmp, data, nbs, period="2026-09")
+        hashes.append(result.manifest["specification_hash"])
+    assert hashes[0] == hashes[1]
     versions = list((reports / "monthly" / ".versions").iterdir())
     assert len(versions) == 1  # the previous version was removed after the swap
     assert (reports / "monthly" / "2026-09" / "good.html").is_file()
@@ -159,36 +154,51 @@ def test_lock_prevents_concurrent_runs(project):
     (reports / ".locks").mkdir(parents=True)
     with FileLock(str(reports / ".locks" / "monthly-2026-09.lock")):
         with pytest.raises(ReviewFailed, match="Another review of monthly 2026-09 is running"):
-            run_review(
-                dataset=str(data),
-                notebooks=["good"],
-                output_root=reports,
-                notebook_dir=nbs,
-                progress=False,
-                period="2026-09",
-            )
+            _run(tmp, data, nbs, period="2026-09")
 
 
-def test_cli_exit_codes(project, capsys, monkeypatch):
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"overrides": {"langauge": "zh-Hans"}}, "Did you mean 'language'"),
+        ({"overrides": {"bonus_pool": "lots"}}, "`bonus_pool` .* must be a number"),
+        ({"overrides": {"language": "fr"}}, "must be one of"),
+        ({"period": "2026-13"}, "does not fit the monthly cycle"),
+        ({"period": "2025-01"}, "periods in the data: 2026-08, 2026-09, 2026-10"),
+        ({"cycle": "quarterly", "period": "2026-10"}, "write it like '2026-Q4'"),
+        ({"overrides": {"team": "T99"}}, "unknown team"),
+        ({"overrides": {"extar": 2}}, "Did you mean 'extra'"),
+    ],
+)
+def test_bad_settings_stop_the_run_before_any_notebook(project, kwargs, message):
     tmp, data, nbs = project
-    monkeypatch.setattr("kpi_lib.run.runner.project_root", lambda *a, **k: tmp)
-    (tmp / "notebooks").mkdir(exist_ok=True)
+    kwargs.setdefault("overrides", {})
+    with pytest.raises(SpecError, match=message):
+        _run(tmp, data, nbs, **kwargs)
+    assert not (tmp / "reports").exists()  # nothing was created
+
+
+def test_a_scheme_the_data_cannot_support_is_named_before_any_notebook(project, tmp_path):
+    tmp, data, nbs = project
+    import shutil
+
+    no_surveys = tmp_path / "no_surveys"
+    shutil.copytree(data, no_surveys)
+    (no_surveys / "surveys.parquet").unlink()
+    with pytest.raises(SpecError, match=r"satisfaction_rate needs surveys.*choose a scheme"):
+        _run(tmp, no_surveys, nbs)
+
+
+def test_cli_exit_codes(project, capsys):
+    tmp, data, nbs = project
     code = main(
-        [
-            "review",
-            "--dataset",
-            str(data),
-            "--out",
-            str(tmp / "r"),
-            "--quiet",
-            "--notebooks",
-            "bad",
-            "--period",
-            "2026-09",
-        ]
-    )
-    assert code == 1
-    assert "`bad` failed at cell" in capsys.readouterr().err
+        ["review", "--dataset", str(data), "--out", str(tmp / "r"), "--quiet",
+         "--notebooks", "period_review", "--set", "langauge=zh-Hans"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "Did you mean 'language'" in err and "Traceback" not in err
     assert main(["review", "--cycle", "hourly", "--dataset", str(data)]) == 2
+    assert "must be one of" in capsys.readouterr().err
+    assert main(["review", "--params", str(tmp / "missing.yaml")]) == 2
     assert main(["validate", str(tmp / "missing")]) == 2
     assert main(["validate", str(data)]) == 0

@@ -99,5 +99,6 @@ def record_review(review: Review, page: str, *, agents: pd.DataFrame | None = No
     record("page", page)
     record("spec_hash", review.spec.hash)
     record("window", window_sentence(review, page))
+    record("effective_min_talk_s", review.definitions.effective_min_talk_s)
     if agents is not None:
         record("agents", agents)

@@ -28,6 +28,7 @@ def prepare_spec(
     dataset: str | None = None,
     overrides: Mapping | None = None,
     notebooks: Iterable[str] | None = None,
+    notebook_dir: str | Path | None = None,
 ) -> tuple[ReviewSpec, Dataset]:
     """Build the specification, load the data once and check the one against the other.
 
@@ -42,6 +43,7 @@ def prepare_spec(
         dataset=dataset,
         overrides=overrides,
         notebooks=notebooks,
+        notebook_dir=notebook_dir,
     )
     data = load_review_data(spec)
     return resolve_spec(spec, data), data

@@ -19,10 +19,8 @@ hash.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,7 +30,12 @@ import yaml
 
 from kpi_lib._util import nearest
 from kpi_lib.indicators.catalogue import LANGUAGES
-from kpi_lib.indicators.periods import CYCLES
+from kpi_lib.indicators.periods import (
+    CYCLES,
+    cycle_label_granularity,
+    parse_period,
+    period_label,
+)
 
 __all__ = [
     "REVIEW_SETTINGS",
@@ -117,12 +120,6 @@ REVIEW_SETTINGS: dict[str, Setting] = {
     ),
 }
 
-_PERIOD_FORMAT = {
-    "weekly": (r"^\d{4}-W\d{2}$", "2026-W43"),
-    "monthly": (r"^\d{4}-\d{2}$", "2026-10"),
-    "quarterly": (r"^\d{4}-Q[1-4]$", "2026-Q3"),
-    "annual": (r"^\d{4}$", "2026"),
-}
 _STRUCTURE_KEYS = ("notebooks", "parameters", "notebook_parameters")
 
 
@@ -345,6 +342,7 @@ def build_spec(
     overrides: Mapping | None = None,
     notebooks: Iterable[str] | None = None,
     notebook_parameters: Mapping[str, Mapping] | None = None,
+    notebook_dir: str | Path | None = None,
 ) -> ReviewSpec:
     """Merge and check the review settings (no data is read here).
 
@@ -362,7 +360,9 @@ def build_spec(
         Notebook stems (default: the params' ``notebooks``, else ``period_review``).
     notebook_parameters : mapping, optional
         Declared parameters per notebook (name -> papermill info); default: read from the
-        notebooks in the project's ``notebooks/`` folder.
+        notebooks in ``notebook_dir``.
+    notebook_dir : path, optional
+        Folder holding the notebooks (default: the project's ``notebooks/``).
 
     Returns
     -------
@@ -398,7 +398,7 @@ def build_spec(
     chosen = chosen or ["period_review"]
     declared = dict(notebook_parameters) if notebook_parameters is not None else None
     if declared is None:
-        declared = _declared_parameters(chosen)
+        declared = _declared_parameters(chosen, notebook_dir)
     # notebook-only settings: what a notebook declares beyond the review plumbing
     own: dict[str, dict[str, dict]] = {
         nb: {k: v for k, v in params.items() if k not in ("review", "settings")}
@@ -486,10 +486,10 @@ def _default_value(info: Mapping):
         return text
 
 
-def _declared_parameters(notebooks: list[str]) -> dict[str, dict]:
+def _declared_parameters(notebooks: list[str], folder=None) -> dict[str, dict]:
     from kpi_lib.paths import notebooks_dir
 
-    folder = notebooks_dir()
+    folder = Path(folder) if folder else notebooks_dir()
     missing = [n for n in notebooks if not (folder / f"{n}.ipynb").is_file()]
     if missing:
         available = sorted(p.stem for p in folder.glob("*.ipynb"))
@@ -509,16 +509,15 @@ def notebook_parameters(path: str | Path) -> dict[str, dict]:
 def _check_period_format(period: str, cycle: str) -> None:
     if not period:
         return
-    pattern, example = _PERIOD_FORMAT[cycle]
-    if not re.match(pattern, period):
+    granularity = cycle_label_granularity(cycle)
+    example = period_label("2026-10-21", granularity)
+    try:
+        parsed = parse_period(period)
+    except ValueError as err:
+        raise SpecError(
+            f"Period {period!r} does not fit the {cycle} cycle: write it like {example!r} ({err})"
+        ) from None
+    if parsed.granularity != granularity:
         raise SpecError(
             f"Period {period!r} does not fit the {cycle} cycle: write it like {example!r}."
         )
-    if cycle == "monthly" and not 1 <= int(period[5:7]) <= 12:
-        raise SpecError(f"Period {period!r} has no month {period[5:7]}: months run 01 to 12.")
-    if cycle == "weekly":
-        year, week = int(period[:4]), int(period[6:8])
-        try:
-            dt.date.fromisocalendar(year, week, 1)
-        except ValueError:
-            raise SpecError(f"Period {period!r}: {year} has no ISO week {week}.") from None

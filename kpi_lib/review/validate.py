@@ -10,8 +10,11 @@ from kpi_lib.indicators.engine import unavailable_indicators
 from kpi_lib.indicators.periods import (
     cycle_label_granularity,
     cycle_scoring_cycle,
+    cycle_scoring_granularity,
     period_bounds,
+    period_label,
     period_labels,
+    period_order,
 )
 from kpi_lib.review.spec import ReviewSpec, SpecError
 from kpi_lib.scoring.schemes import Scheme, load_scheme
@@ -71,9 +74,7 @@ def periods_in_data(data: Dataset, cycle: str) -> list[str]:
     if started.empty:
         return []
     granularity = cycle_label_granularity(cycle)
-    labels = period_labels(started, granularity)
-    firsts = started.groupby(labels.values).min().sort_values()
-    return [str(p) for p in firsts.index]
+    return period_order(period_labels(started, granularity).dropna().unique())
 
 
 def last_complete_period(data: Dataset, cycle: str, *, grace_days: int = GRACE_DAYS) -> str:
@@ -145,16 +146,13 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
 
     start, end, _ = period_bounds(period)
     last_day = pd.Timestamp(end) - pd.Timedelta(days=1)
-    if cycle == "weekly":
-        scored = last_day.strftime("%Y-%m")
-    else:
-        scored = period
+    scored = period_label(last_day, cycle_scoring_granularity(cycle))
     scored_periods = periods_in_data(data, cycle_scoring_cycle(cycle))
     idx = scored_periods.index(scored) if scored in scored_periods else len(scored_periods)
     previous = scored_periods[idx - 1] if idx > 0 else ""
     months = periods_in_data(data, "monthly")
-    last_month = last_day.strftime("%Y-%m")
-    upto = [m for m in months if m <= last_month]
+    last_month = period_label(last_day, "month")
+    upto = months[: months.index(last_month) + 1] if last_month in months else months
     look = upto[-int(spec.conflict_months) :]
     return spec.with_settings(period=period).with_windows(
         start=str(pd.Timestamp(start).date()),

@@ -141,8 +141,22 @@ def _cmd_import(args) -> int:
 
 def _cmd_review(args) -> int:
     from kpi_lib.data.load import DatasetError
-    from kpi_lib.review import SpecError
+    from kpi_lib.review import REVIEW_SETTINGS, SpecError
     from kpi_lib.run.runner import ReviewFailed, run_review
+
+    if args.list_settings:
+        rows = [
+            {
+                "setting": key,
+                "default": s.default,
+                "allowed": ", ".join(map(str, s.choices)) if s.choices else s.kind.__name__,
+                "meaning": s.help,
+            }
+            for key, s in REVIEW_SETTINGS.items()
+        ]
+        _print_table(pd.DataFrame(rows), title="Review settings (--set KEY=VALUE or params files)")
+        print("Notebooks add settings of their own: see each notebook's parameters cell.")
+        return 0
 
     overrides = {}
     for item in args.set or []:
@@ -161,6 +175,7 @@ def _cmd_review(args) -> int:
             output_root=args.out,
             notebooks=args.notebooks,
             progress=None if not args.quiet else False,
+            jobs=args.jobs,
         )
     except ReviewFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -234,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--notebooks", nargs="*", default=None, help="notebooks to run (default: from params)"
     )
     p.add_argument("--quiet", action="store_true", help="plain log lines, no progress bar")
+    p.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run at once (default 2; 1 on one core)"
+    )
+    p.add_argument(
+        "--list-settings", action="store_true", help="list every review setting and exit"
+    )
     p.set_defaults(func=_cmd_review)
     return parser
 

@@ -279,6 +279,8 @@ def run_review(
     notebooks: list[str] | None = None,
     progress: bool | None = None,
     kernel_name: str | None = None,
+    notebook_dir: str | Path | None = None,
+    jobs: int | None = None,
 ) -> ReviewResult:
     """Compute one review, execute its notebooks on it and publish them.
 
@@ -304,6 +306,11 @@ def run_review(
         Progress bar (default: when stderr is a terminal; plain log lines otherwise).
     kernel_name : str, optional
         Jupyter kernel to execute with (default: the notebook's own).
+    notebook_dir : path, optional
+        Folder holding the notebooks (default: the project's ``notebooks/``).
+    jobs : int, optional
+        Notebooks executed at the same time (default: 2, or 1 on a one-core machine). Each
+        notebook only reads the stored review, so they are independent.
 
     Returns
     -------
@@ -325,10 +332,11 @@ def run_review(
         dataset=dataset,
         overrides=overrides,
         notebooks=notebooks,
+        notebook_dir=notebook_dir,
     )
     validated_s = time.perf_counter() - t_start
     cycle, period = spec.cycle, spec.period
-    nb_dir = notebooks_dir()
+    nb_dir = resolve(notebook_dir) if notebook_dir else notebooks_dir()
     names = list(spec.notebooks)
 
     out_root = resolve(output_root)
@@ -348,12 +356,9 @@ def run_review(
             save_review(review, staging / STORE)
             shared_s = time.perf_counter() - t0
             bar.done(0, "shared computation", "ok", shared_s)
-            for i, name in enumerate(names, start=1):
-                records.append(
-                    _run_notebook(
-                        name, i, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp
-                    )
-                )
+            records = _run_notebooks(
+                names, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp, jobs
+            )
             shutil.rmtree(staging / STORE, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -388,6 +393,37 @@ def run_review(
         (staging / "index.html").write_text(_index_html(manifest), encoding="utf-8")
         _publish(staging, target)
         return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
+
+
+def _run_notebooks(
+    names, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp, jobs
+) -> list[dict]:
+    """Execute the review's notebooks, ``jobs`` at a time, and return their records in order.
+
+    When one fails the others still finish, then the first failure (in notebook order) is
+    raised, so the failed-notebook folder and message are the same as in a serial run.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    if jobs < 1:
+        raise ValueError(f"`jobs` must be at least 1, not {jobs}.")
+
+    def one(item):
+        position, name = item
+        try:
+            return _run_notebook(
+                name, position, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp
+            )
+        except ReviewFailed as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(one, enumerate(names, start=1)))
+    for result in results:
+        if isinstance(result, ReviewFailed):
+            raise result
+    return results
 
 
 def _run_notebook(

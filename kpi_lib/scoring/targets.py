@@ -410,7 +410,7 @@ def attainability(
     hist = indicators if history is None else history
     att = attach_targets(hist, targets)
     med_target = attach_targets(indicators, targets).groupby("indicator")["target"].median()
-    att["target"] = att["target"].fillna(att["indicator"].map(med_target))
+    att["target"] = att["target"].fillna(att["indicator"].map(med_target).astype(float))
     att = att[att["value"].notna() & att["target"].notna()]
     dirs = direction_of(att["indicator"].unique(), directions)
     att = att.assign(direction=att["indicator"].map(dirs))

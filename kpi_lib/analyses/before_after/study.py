@@ -185,14 +185,15 @@ def indicator_table(
     granularity: str = "month",
     schemes: Sequence = (),
     level: str = "agent",
+    definitions=None,
 ) -> pd.DataFrame:
     """Indicator table for a study: the requested ids (derived ones included) plus every
     indicator the given schemes weight.
 
     Parameters
     ----------
-    path : str or Path
-        Dataset folder.
+    path : Dataset, str or Path
+        A loaded dataset (validated rows only) or a dataset folder.
     indicators : list of str
         Catalogue ids or :data:`DERIVED` ids.
     granularity : {"week", "month", "quarter", "year"}
@@ -201,6 +202,8 @@ def indicator_table(
         Schemes whose indicators are added (for :func:`rescore_under_schemes`).
     level : {"agent", "team"}
         Passed to :func:`kpi_lib.indicators.engine.compute_indicators`.
+    definitions : Definitions, optional
+        Indicator definitions (the review's); default definitions otherwise.
 
     Returns
     -------
@@ -221,8 +224,12 @@ def indicator_table(
 
         for s in schemes:
             ids += [i for i in load_scheme(s).indicator_ids if i not in ids]
+    from kpi_lib.data.dataset import Dataset
+
+    # a loaded Dataset has been through the validating loader; a folder is read as it is
+    source = path if isinstance(path, Dataset) else str(resolve(path))
     table = compute_indicators(
-        str(resolve(path)), granularity=granularity, level=level, indicators=ids
+        source, granularity=granularity, level=level, indicators=ids, definitions=definitions
     )
     for ind in wanted:
         if ind in DERIVED:

@@ -218,7 +218,8 @@ def agreement(
             )
         p["w"] = w
         grp_w = p.groupby(keys)["w"]
-        n_eff = grp_w.transform("sum") ** 2 / grp_w.transform(lambda s: (s**2).sum())
+        squares = (p["w"] ** 2).groupby([p[k] for k in keys]).transform("sum")
+        n_eff = grp_w.transform("sum") ** 2 / squares
         p["w"] = p["w"] / grp_w.transform("sum") * n_eff
     else:
         p["w"] = 1.0

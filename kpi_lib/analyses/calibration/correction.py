@@ -134,8 +134,9 @@ def corrected_rates(
     for j in judgements:
         r = sysr[sysr[j].notna()]
         obs = (
-            r.groupby([*unit, "period", "period_start"])[j]
-            .agg(denominator="size", positives=lambda s: s.astype(bool).sum())
+            r.assign(_positive=r[j].astype(bool).astype("int64"))
+            .groupby([*unit, "period", "period_start"])["_positive"]
+            .agg(denominator="size", positives="sum")
             .reset_index()
         )
         hum = (

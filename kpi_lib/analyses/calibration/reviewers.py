@@ -76,7 +76,11 @@ def reviewer_agreement(
     rows = []
     for j in judgements:
         r = _human_ratings(data, j, include_system, automatic)
-        counts = r.groupby("call_id")["value"].agg(pos=lambda s: s.astype(bool).sum(), n="size")
+        counts = (
+            r.assign(positive=r["value"].astype(bool).astype("int64"))
+            .groupby("call_id")["positive"]
+            .agg(pos="sum", n="size")
+        )
         counts = counts[counts["n"] >= 2]
         table = np.column_stack([counts["pos"], counts["n"] - counts["pos"]]).astype(float)
         kappa, po, pe = fleiss_kappa(table) if len(table) else (np.nan, np.nan, np.nan)

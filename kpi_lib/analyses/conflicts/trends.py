@@ -178,6 +178,11 @@ def trend_conflicts(
                 raise KeyError(f"Indicator {i!r} is not in the indicator table.")
     dirs = indicator_directions(present, directions)
     order = period_order(data)
+    if len(order) < 2:
+        # the first period of a dataset has nothing to compare with: a skipped analysis
+        raise ValueError(
+            f"Trend conflicts compare consecutive periods; the window holds {len(order)}."
+        )
     pos = {p: i for i, p in enumerate(order)}
     d = data[unit + ["period", "indicator", "value", "numerator", "denominator"]].copy()
     d["pos"] = d["period"].astype(str).map(pos)
