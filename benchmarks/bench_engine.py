@@ -94,7 +94,7 @@ def _pandas_calls(folder: Path):
     import pyarrow.parquet as pq
 
     from kpi_lib.indicators.definitions import Definitions
-    from kpi_lib.indicators.engine import _finish_components, indicators_from_components
+    from kpi_lib.indicators.engine import finish_components, indicators_from_components
 
     d = Definitions()
     ids = call_log_indicators()
@@ -136,7 +136,7 @@ def _pandas_calls(folder: Path):
     comp["agent_id"] = comp["agent_id"].astype(object)
     comp["period_start"] = comp["period_start"].astype("datetime64[us]")
     agents = pd.read_parquet(folder / "agents.parquet")
-    comp = _finish_components(comp, agents, d, granularity="month")
+    comp = finish_components(comp, agents, d, granularity="month")
     return indicators_from_components(comp, granularity="month", indicators=ids, definitions=d)
 
 

@@ -31,12 +31,10 @@ __all__ = [
     "compute_indicators",
     "unavailable_indicators",
     "indicators_from_components",
+    "finish_components",
     "requirements",
     "OUTPUT_COLUMNS",
     "LEVELS",
     "FORMULAS",
     "NOT_EMPLOYED",
 ]
-
-# benchmarks/bench_engine.py imports the old private name; it is `finish_components` now
-_finish_components = finish_components
