@@ -327,3 +327,24 @@ def test_shipped_mappings_are_valid():
     assert {"anonymous_bank.yaml", "uci_bank_marketing.yaml", "olist_funnel.yaml"} <= set(names)
     for path in MAPPINGS.glob("*.yaml"):
         load_mapping(path)
+
+
+def test_package_keeps_the_old_module_names():
+    """kpi_lib.data.mapping became a package; its face still offers the old module's names."""
+    import kpi_lib.data.mapping as mapping
+
+    old = {
+        "MappingError",
+        "Mapping",
+        "TableBlock",
+        "ImportResult",
+        "ACCOUNTING_COLUMNS",
+        "BALANCE_STAGES",
+        "load_mapping",
+        "parse_mapping",
+        "import_export",
+        "read_source",
+    }
+    assert old <= set(mapping.__all__)
+    assert all(hasattr(mapping, name) for name in mapping.__all__)
+    assert issubclass(mapping.MappingError, ValueError)

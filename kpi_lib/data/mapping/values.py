@@ -1,0 +1,31 @@
+"""Helpers shared by the transforms, filters, times and durations: source values as text.
+
+Every rule of a mapping compares and parses source values as stripped text (an empty cell is
+missing), and reports a value it cannot parse as a text that the loader quarantines.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["SOURCE_ROW", "clean_text", "unparseable", "as_list"]
+
+#: Column carrying the 0-based data row of the source file through filters and transforms.
+SOURCE_ROW = "__source_row__"
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    """Values as strings stripped of surrounding spaces; empty strings become missing."""
+    out = s.astype("string").str.strip()
+    return out.mask(out == "")
+
+
+def unparseable(raw: pd.Series, bad: pd.Series, what: str) -> pd.Series:
+    """``unparseable as <what>: <value>`` for the ``bad`` rows of ``raw`` (the loader then
+    quarantines the row, quoting the value)."""
+    return "unparseable as " + what + ": " + raw[bad].astype(str)
+
+
+def as_list(v) -> list[str]:
+    """A value or a list of values as a list of strings."""
+    return [str(x) for x in (v if isinstance(v, list) else [v])]
