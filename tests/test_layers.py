@@ -332,7 +332,6 @@ def _cell_violations(cells: list[dict]) -> list[str]:
     return bad
 
 
-@pytest.mark.xfail(strict=False, reason="notebooks being moved to the layer faces")
 @pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.name)
 def test_notebooks_use_the_layer_faces(path):
     bad = _notebook_violations(path)

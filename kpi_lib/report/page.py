@@ -24,6 +24,9 @@ RECORD_MIME = "application/vnd.kpi-workbench.record+json"
 def page_title(review: Review, page: str) -> str:
     """``<page> — <cycle> review <period>`` in the review's language."""
     lang = review.language
+    if page == "period_review":
+        cycle_name = text(f"cycle.{review.cycle}", lang)
+        return text("title", lang, cycle_name=cycle_name, period=review.period)
     return text(
         "page.title",
         lang,

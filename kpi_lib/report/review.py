@@ -131,13 +131,12 @@ def _team_text(review: Review) -> str:
 
 
 def headline_html(review: Review) -> str:
-    """Title, what is assessed, team attainment, score distribution and movement."""
-    cycle_name = _t(review, f"cycle.{review.cycle}")
+    """What is assessed, team attainment, score distribution and movement (the page header,
+    :func:`kpi_lib.report.page.page_header_html`, carries the title)."""
     agents = review.current.agents
     weights = review.current.indicators.query("weight > 0")["indicator"].unique()
     dims = review.current.dimensions["dimension"].unique()
     parts = [
-        _h(1, _t(review, "title", cycle_name=cycle_name, period=review.period)),
         _p(
             _t(
                 review,

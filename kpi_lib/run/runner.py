@@ -122,8 +122,8 @@ def _index_html(manifest: dict) -> str:
         colour = {"ok": "#1a7f37", "failed": "#cf222e"}.get(status, "#6e7781")
         link = f'<a href="{html.escape(nb["html"])}">{html.escape(nb["title"])}</a>'
         rows.append(
-            f"<tr><td>{link}</td><td style='color:{colour}'>{status}</td>"
-            f"<td>{nb['duration_s']:.1f} s</td></tr>"
+            f"<tr><td>{link}</td><td>{html.escape(nb.get('window', ''))}</td>"
+            f"<td style='color:{colour}'>{status}</td><td>{nb['duration_s']:.1f} s</td></tr>"
         )
     counts = manifest.get("load_report", {})
     load = ""
@@ -144,7 +144,9 @@ table{{border-collapse:collapse}}td,th{{padding:4px 12px;border-bottom:1px solid
 <h1>{html.escape(title)}</h1>
 <p>Dataset <code>{html.escape(str(manifest["dataset"]))}</code> (fingerprint {manifest["dataset_fingerprint"]}),
 generated {html.escape(manifest["finished_at"])} by kpi-workbench {html.escape(manifest["code_version"])}.</p>
-<h2>Reports</h2><table><tr><th>report</th><th>status</th><th>time</th></tr>{"".join(rows)}</table>
+<p>Review specification <code>{html.escape(manifest["specification_hash"])}</code>: every page below
+was computed from the same stored review and shows this specification.</p>
+<h2>Reports</h2><table><tr><th>report</th><th>covers</th><th>status</th><th>time</th></tr>{"".join(rows)}</table>
 {load}
 </body></html>
 """

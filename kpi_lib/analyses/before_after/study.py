@@ -117,6 +117,7 @@ def study_setup(
     before_months: int = 3,
     after_months: int = 3,
     skip_months: int = 1,
+    data_end=None,
 ) -> dict:
     """Switch date, teams and windows of a before/after study; what is not given comes from
     the dataset's ``PLANTED.json`` and :func:`windows_around`.
@@ -139,6 +140,9 @@ def study_setup(
     before_months, after_months, skip_months : int
         Passed to :func:`windows_around` when a window is not given (``skip_months=1`` leaves
         out the first month after the switch, while the new habits settle).
+    data_end : date-like, optional
+        Last day with data. A window running past the last complete month of the data is
+        cut back to it (and ``notes`` says so); a window that starts after it is an error.
 
     Returns
     -------
@@ -146,7 +150,8 @@ def study_setup(
         ``switch`` (Timestamp), ``treated``, ``comparison`` (lists), ``before``, ``after``
         (pairs of Timestamps), ``its_window`` (pair or None), ``before_last`` and
         ``after_last`` (labels ``YYYY-MM`` of the last month of each window, for re-scoring)
-        and ``source`` (``given`` or the PLANTED.json path, for what was filled in).
+        and ``source`` (``given`` or the PLANTED.json path, for what was filled in), and
+        ``notes`` (windows cut back to the data).
     """
     need_planted = not (_given(switch) and _given(treated))
     planted = planted_setup(path) if need_planted else {}
@@ -167,6 +172,29 @@ def study_setup(
     )
     for name, w in (("before", before), ("after", after)):
         out[name] = as_window(w, name) if w is not None and all(map(_given, w)) else auto[name]
+    out["notes"] = []
+    if _given(data_end):
+        last_day = pd.Timestamp(data_end).normalize()
+        month_end = last_day + pd.offsets.MonthEnd(0)
+        # a month whose last few days are missing (weekend, holiday) still counts as complete
+        complete_to = (
+            month_end
+            if (month_end - last_day).days <= 3
+            else last_day.replace(day=1) - pd.Timedelta(days=1)
+        )
+        for name in ("before", "after"):
+            start, end = out[name]
+            if start > complete_to:
+                raise ValueError(
+                    f"The {name} window starts on {start.date()}, after the last complete month "
+                    f"of the data (which ends {complete_to.date()}); give an earlier window."
+                )
+            if end > complete_to:
+                out[name] = (start, complete_to)
+                out["notes"].append(
+                    f"The {name} window was cut back from {end.date()} to {complete_to.date()}, "
+                    "the end of the last complete month in the data."
+                )
     out["its_window"] = (
         as_window(its_window, "its_window")
         if its_window is not None and all(map(_given, its_window))
