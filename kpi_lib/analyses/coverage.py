@@ -98,6 +98,21 @@ def table_coverage(data: Dataset) -> pd.DataFrame:
         ``missing_columns`` (optional contract columns absent or entirely empty, comma-joined);
         ``status`` (``ok``, ``missing`` for an absent optional table, ``absent (required)``,
         ``empty`` or ``partial`` when more than 5 % of rows were quarantined).
+
+    Examples
+    --------
+    >>> from kpi_lib.analyses import table_coverage
+    >>> from kpi_lib.datasets import load_sample
+    >>> cov = table_coverage(load_sample())
+    >>> cov[["table", "required", "present", "rows_used", "status"]].head(4)
+        table  required  present  rows_used status
+    0  agents      True     True         24     ok
+    1   calls      True     True      60576     ok
+    2  orders      True     True       1715     ok
+    3   leads     False     True      23360     ok
+    >>> cov.loc[cov["table"] == "calls", ["first", "last"]]
+                    first                last
+    1 2025-11-03 09:00:54 2026-04-30 17:57:59
     """
     report = _report_totals(data)
     n_agents = len(data.tables["agents"]) if "agents" in data.tables else np.nan

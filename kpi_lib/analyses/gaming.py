@@ -305,6 +305,18 @@ def bunching(
     Chetty R, Friedman JN, Olsen T, Pistaferri L (2011). Adjustment costs, firm responses, and
     micro vs. macro labor supply elasticities. QJE 126(2):749-804.
     Kleven HJ (2016). Bunching. Annual Review of Economics 8:435-464.
+
+    Examples
+    --------
+    >>> from kpi_lib.analyses.gaming import bunching
+    >>> from kpi_lib.datasets import load_sample
+    >>> ds = load_sample()
+    >>> res = bunching(ds["calls"], agents=ds.agents, n_boot=100, seed=0)
+    >>> res[["agent_id", "n_calls", "excess_ratio", "ci_low", "flagged"]].head(3).round(2)
+      agent_id  n_calls  excess_ratio  ci_low  flagged
+    0    A0021      507          4.70    3.06     True
+    1    A0014      578          3.64    2.37     True
+    2    A0018      665          0.33   -0.08    False
     """
     check_option("by", by, ["agent_id", "team_id", None])
     check_option("resample", resample, ["auto", "calls", "agents"])

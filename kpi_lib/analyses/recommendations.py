@@ -108,6 +108,25 @@ def diagnose(
         ``bunching_bins``, ``call_padding``, ``need_intent``, ``selective_surveys``, and
         ``skipped`` (``analysis``, ``reason``) for each analysis that could not run. Keys of
         skipped analyses are absent.
+
+    Examples
+    --------
+    >>> from kpi_lib.analyses import diagnose
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> ds = load_sample()
+    >>> tables = {name: ds[name] for name in ("agents", "surveys", "targets")}
+    >>> diag = diagnose(compute_indicators(ds), ds["calls"], n_boot=50, seed=0, **tables)
+    >>> diag["skipped"].empty
+    True
+    >>> bunching = diag["bunching"][["agent_id", "excess_ratio", "ci_low", "flagged"]]
+    >>> bunching.head(3).round(2)
+      agent_id  excess_ratio  ci_low  flagged
+    0    A0021          4.70    3.15     True
+    1    A0014          3.64    2.56     True
+    2    A0018          0.33    0.08    False
+    >>> diag["call_padding"].query("flagged")["agent_id"].tolist()
+    ['A0002', 'A0017']
     """
     definitions = Definitions.from_yaml(definitions)
     ind = conflicts.select_indicators(
@@ -193,6 +212,27 @@ def top_findings(diagnosis: dict[str, pd.DataFrame], *, limit: int | None = None
         ``ci_high``, ``p_adj``, ``evidence``, ``action`` (a key of :data:`ACTIONS`),
         ``practice`` (the rule in the sources), ``details`` (supporting numbers, ``key=value``
         separated by ``; ``).
+
+    Examples
+    --------
+    >>> from kpi_lib.analyses import diagnose, top_findings
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> ds = load_sample()
+    >>> tables = {name: ds[name] for name in ("agents", "surveys", "targets")}
+    >>> diag = diagnose(compute_indicators(ds), ds["calls"], n_boot=50, seed=0, **tables)
+    >>> top = top_findings(diag)
+    >>> top[["kind", "indicator_a", "indicator_b", "evidence", "action"]].head(3)
+           kind indicator_a          indicator_b evidence             action
+    0  conflict    connects      avg_talk_time_s   strong  replace_indicator
+    1  conflict    connects  effective_call_rate   strong  replace_indicator
+    2  conflict    connects          intent_rate   strong  replace_indicator
+    >>> top.loc[top["subject"] == "agent", ["kind", "agent_id", "evidence"]].head(4)
+                kind agent_id evidence
+    11      bunching    A0014   strong
+    12      bunching    A0021   strong
+    13  call_padding    A0002   strong
+    14  call_padding    A0017   strong
     """
     rows = []
     d = diagnosis

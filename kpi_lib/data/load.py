@@ -579,8 +579,17 @@ def load_dataset(path: str | Path, *, timezone: str | None = None) -> Dataset:
 
     Examples
     --------
-    >>> ds = load_dataset("data/sample")            # doctest: +SKIP
-    >>> ds.load_report[ds.load_report.reason == ""]  # doctest: +SKIP
+    >>> from kpi_lib.data import load_dataset
+    >>> from kpi_lib.datasets import sample_path
+    >>> ds = load_dataset(sample_path())
+    >>> ds.name, ds.timezone
+    ('synthetic-default-seed7', 'Asia/Shanghai')
+    >>> report = ds.load_report[["table", "rows_read", "rows_used", "rows_quarantined"]]
+    >>> report.head(3)
+        table  rows_read  rows_used  rows_quarantined
+    0  agents         24         24                 0
+    1   calls      60576      60576                 0
+    2  orders       1715       1715                 0
     """
     from kpi_lib.paths import resolve
 

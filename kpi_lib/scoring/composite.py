@@ -386,6 +386,24 @@ def score(
     -------
     Scorecard
         See :class:`Scorecard` for the columns of its tables.
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> from kpi_lib.scoring import score, targets_from_table
+    >>> ds = load_sample()
+    >>> sc = score(compute_indicators(ds), "default", targets=targets_from_table(ds["targets"]))
+    >>> sc.periods
+    ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04']
+    >>> latest = sc.for_period("2026-04").agents
+    >>> latest[["agent_id", "composite", "rank", "tier"]].head(3).round(1)
+      agent_id  composite  rank tier
+    0    A0006      100.0   1.0    A
+    1    A0018      100.0   1.0    A
+    2    A0005       94.4   3.0    A
+    >>> sc.notes[0]
+    'Not assessed in the monthly cycle (weights rescaled over the rest): repurchase_rate.'
     """
     check_option("cycle", cycle, CYCLES)
     check_option("missing_targets", missing_targets, ["history", "error"])

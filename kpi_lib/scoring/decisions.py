@@ -124,6 +124,23 @@ def bonus_allocation(
         One row per agent: ``agent_id``, ``team_id``, ``period``, ``composite``, ``rank``,
         ``tier``, ``eligible``, ``reason`` (why not eligible, else empty), ``share`` (of the
         pool) and ``bonus``. The bonuses add up to ``pool`` when anybody is eligible.
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> from kpi_lib.scoring import bonus_allocation, score
+    >>> sc = score(compute_indicators(load_sample()), "default")
+    >>> bonus = bonus_allocation(sc, pool=10_000)
+    >>> bonus[["agent_id", "composite", "tier", "share", "bonus"]].head(3).round(3)
+      agent_id  composite tier  share   bonus
+    0    A0019    100.000    A  0.083  832.21
+    1    A0006     99.707    A  0.083  829.76
+    2    A0005     97.527    A  0.081  811.62
+    >>> float(bonus["bonus"].sum()), int(bonus["eligible"].sum())
+    (10000.0, 17)
+    >>> bonus.loc[~bonus["eligible"], "reason"].iloc[0]
+    'gate failed: compliance_rate 0.889 fails compliance_rate >= 0.9 (bonus)'
     """
     if pool < 0:
         raise ValueError(f"`pool` must be >= 0, got {pool}.")
@@ -267,6 +284,23 @@ def certification_candidates(
         (run ending in the latest period), ``periods`` (the qualifying periods of the longest
         run), ``last_period`` and ``evidence`` (the values behind the latest period), eligible
         agents first.
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> from kpi_lib.scoring import certification_candidates, score
+    >>> sc = score(compute_indicators(load_sample()), "default")
+    >>> cert = certification_candidates(sc)
+    >>> int(cert["eligible"].sum())
+    3
+    >>> cert[["agent_id", "eligible", "streak", "last_period"]].head(3)
+      agent_id  eligible  streak last_period
+    0    A0004      True       2     2026-04
+    1    A0019      True       2     2026-04
+    2    A0020      True       2     2026-04
+    >>> print(cert["evidence"].iloc[0])
+    2026-04: satisfaction_rate value 100.0%; sales_amount attainment 176.7%
     """
     rule = rule or SENIOR_RULE
     n_needed = int(rule.get("consecutive", 2))
@@ -386,6 +420,21 @@ def pip_candidates(
         ``periods_low`` (count), ``low_periods`` (labels), ``tiers`` (tier per period of the
         window, oldest first), ``composites`` (same order), ``latest_composite`` and
         ``evidence`` (a sentence).
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> from kpi_lib.scoring import pip_candidates, score
+    >>> sc = score(compute_indicators(load_sample()), "default")
+    >>> pip = pip_candidates(sc, min_count=2, window=3)
+    >>> pip[["agent_id", "periods_low", "low_periods"]].head(3)
+      agent_id  periods_low                low_periods
+    0    A0008            3  2026-02, 2026-03, 2026-04
+    1    A0010            2           2026-02, 2026-03
+    2    A0021            2           2026-02, 2026-03
+    >>> print(pip["evidence"].iloc[0])
+    In tier D in 3 of the last 3 periods (2026-02, 2026-03, 2026-04); composites 35, 23, 30.
     """
     if min_count > window:
         raise ValueError(f"`min_count` ({min_count}) cannot exceed `window` ({window}).")
@@ -451,6 +500,21 @@ def coaching_focus(scorecard: Scorecard, *, period: str | None = None) -> pd.Dat
         relative to the team), ``indicator_score``, ``team_indicator_score`` and ``message``.
         When an agent is at or above the team mean in every dimension, ``dimension`` is the
         relatively weakest one and the gap is >= 0.
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> from kpi_lib.scoring import coaching_focus, score
+    >>> sc = score(compute_indicators(load_sample()), "default")
+    >>> focus = coaching_focus(sc, period="2026-04")
+    >>> focus[["agent_id", "dimension", "gap", "indicator"]].head(3).round(1)
+      agent_id    dimension   gap        indicator
+    0    A0003   efficiency -66.3  effective_calls
+    1    A0012   efficiency -58.8  effective_calls
+    2    A0008  performance -56.5     sales_amount
+    >>> print(focus["message"].iloc[0])
+    efficiency: 0 vs team 66 (-66); start with effective_calls (0 vs 66)
     """
     if period is None:
         period = scorecard.periods[-1]

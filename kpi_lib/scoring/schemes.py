@@ -643,7 +643,20 @@ def load_scheme(path_or_name: str | Path | Scheme) -> Scheme:
 
     Examples
     --------
-    >>> load_scheme("mature_team").dimension_weights()  # doctest: +SKIP
+    >>> from kpi_lib.scoring import load_scheme
+    >>> scheme = load_scheme("default")
+    >>> scheme.dimension_weights()
+    performance    0.5
+    quality        0.3
+    efficiency     0.2
+    dtype: float64
+    >>> scheme.weight_table()[["dimension", "indicator", "weight", "cycle"]]
+         dimension           indicator  weight      cycle
+    0  performance        sales_amount    0.35    monthly
+    1  performance     repurchase_rate    0.15  quarterly
+    2      quality   satisfaction_rate    0.21    monthly
+    3      quality  complaints_per_100    0.09    monthly
+    4   efficiency     effective_calls    0.20    monthly
     """
     if isinstance(path_or_name, Scheme):
         return path_or_name
@@ -687,6 +700,21 @@ def review_scheme(
         ``code`` (stable id such as ``too_many_indicators``), ``indicator`` (empty when the
         finding is about the whole scheme) and ``message`` (a sentence a manager can act on).
         Empty when nothing is found.
+
+    Examples
+    --------
+    >>> from kpi_lib.scoring import review_scheme
+    >>> review = review_scheme("case_before")
+    >>> review[["severity", "code", "indicator"]]  # doctest: +NORMALIZE_WHITESPACE
+      severity                code     indicator
+    0  warning        no_long_term
+    1  warning     unpaired_volume         dials
+    2  warning     unpaired_volume  sales_amount
+    3     info  dominant_dimension
+    4     info      few_indicators
+    5     info   no_team_component
+    >>> print(review["message"].iloc[0])  # doctest: +ELLIPSIS
+    No long-term indicator (repurchase, LTV): agents may over-promise to close today's sale, ...
     """
     scheme = load_scheme(scheme)
     cat = catalogue_info().set_index("indicator")

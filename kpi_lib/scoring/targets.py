@@ -86,6 +86,19 @@ def targets_from_table(dataset_targets: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Columns of :data:`TARGET_COLUMNS`; ``source`` is ``table``.
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.scoring import targets_from_table
+    >>> targets = targets_from_table(load_sample()["targets"])
+    >>> targets.head(3)
+       scope scope_id   period     indicator   target  threshold  stretch source
+    0  agent    A0001  2025-11  sales_amount  44440.0    31108.0  57772.0  table
+    1  agent    A0002  2025-11  sales_amount  44440.0    31108.0  57772.0  table
+    2  agent    A0001  2025-11         dials    514.0      359.8    668.2  table
+    >>> sorted(targets["indicator"].unique())
+    ['dials', 'effective_calls', 'sales_amount', 'satisfaction_rate']
     """
     if dataset_targets is None or len(dataset_targets) == 0:
         return _empty_targets()
@@ -573,6 +586,25 @@ def progress_board(
         One row per agent and indicator: ``agent_id``, ``team_id``, ``indicator``, ``value``,
         ``full_target``, ``target`` (pro-rated), ``elapsed_share``, ``attainment`` (of the
         pro-rated target, direction applied) and ``light``.
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.scoring import progress_board, targets_from_table
+    >>> from kpi_lib.scoring.targets import indicators_to_date
+    >>> ds = load_sample()
+    >>> to_date = indicators_to_date(ds, period="2026-04", as_of="2026-04-15")
+    >>> targets = targets_from_table(ds["targets"])
+    >>> board = progress_board(to_date, targets, period="2026-04", as_of="2026-04-15")
+    >>> board = board[["agent_id", "indicator", "value", "target", "attainment", "light"]]
+    >>> board.head(4).round(2)
+      agent_id          indicator    value   target  attainment   light
+    0    A0001       sales_amount  22890.0  17410.0        1.31   green
+    1    A0001              dials    249.0    222.5        1.12   green
+    2    A0001    effective_calls     27.0     22.5        1.20   green
+    3    A0001  satisfaction_rate      0.8      0.9        0.89  yellow
+    >>> board["light"].value_counts().to_dict()
+    {'green': 36, 'yellow': 35, 'red': 21}
     """
     cur = indicators_to_date[indicators_to_date["period"].astype(str) == str(period)]
     if indicators is not None:

@@ -64,6 +64,22 @@ def paired_judgements(
         ``period``, ``period_start``, ``system`` (bool), ``human`` (bool, the reference),
         ``n_human`` (human judgements of the call), ``human_consensus`` (share of those
         agreeing with the reference).
+
+    Examples
+    --------
+    >>> from kpi_lib.analyses.calibration import paired_judgements
+    >>> from kpi_lib.datasets import load_sample
+    >>> pairs = paired_judgements(load_sample())
+    >>> pairs["judgement"].value_counts()
+    judgement
+    compliant    845
+    effective    838
+    Name: count, dtype: int64
+    >>> pairs[["judgement", "call_id", "system", "human", "n_human"]].head(3)
+       judgement     call_id  system  human  n_human
+    0  compliant  C000010470    True  False        4
+    1  compliant  C000003083    True   True        1
+    2  compliant  C000006684    True   True        1
     """
     check_option("combine", combine, ["majority", "first", "last"])
     check_option("granularity", granularity, GRANULARITIES)
@@ -202,6 +218,19 @@ def agreement(
     :math:`\\kappa = (p_o - p_e)/(1 - p_e)` with asymptotic SE of Fleiss, Cohen & Everitt
     (1969) (as ``statsmodels.stats.inter_rater.cohens_kappa``); interval
     :math:`\\kappa \\pm z\\,SE`. Rates use the Wilson score interval.
+
+    Examples
+    --------
+    >>> from kpi_lib.analyses.calibration import agreement
+    >>> from kpi_lib.datasets import load_sample
+    >>> agr = agreement(load_sample())
+    >>> cols = ["judgement", "n", "fp", "fn", "kappa", "sensitivity", "specificity"]
+    >>> agr[cols].round(3)
+       judgement    n   fp  fn  kappa  sensitivity  specificity
+    0  compliant  845   46  26  0.418        0.966        0.403
+    1  effective  838  104  78  0.511        0.706        0.818
+    >>> agr["mcnemar_p"].round(3).tolist()
+    [0.024, 0.064]
     """
     pairs = as_pairs(data)
     keys = ["judgement", *_group_keys(by)]

@@ -72,6 +72,22 @@ def effective_weights(
     ----------
     Paruolo P., Saisana M., Saltelli A. (2013). Ratings and rankings: voodoo or science?
     Journal of the Royal Statistical Society A 176(3), 609-634.
+
+    Examples
+    --------
+    >>> from kpi_lib.analyses.sensitivity import effective_weights, scorecard_inputs
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> from kpi_lib.scoring import score
+    >>> inputs = scorecard_inputs(score(compute_indicators(load_sample()), "default"))
+    >>> eff = effective_weights(inputs["scores"], inputs["weights"])
+    >>> eff = eff[["indicator", "weight", "score_sd", "variance_share", "influence"]]
+    >>> eff.round(3)
+                indicator  weight  score_sd  variance_share    influence
+    0        sales_amount    0.50    36.985           0.762  as intended
+    1   satisfaction_rate    0.21    32.986           0.050        muted
+    2     effective_calls    0.20    39.604           0.201  as intended
+    3  complaints_per_100    0.09    39.775          -0.013        muted
     """
     setup = prepare(
         scores, weights, method=method, missing=missing, geometric_shift=geometric_shift

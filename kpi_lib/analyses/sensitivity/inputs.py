@@ -126,6 +126,30 @@ def scorecard_inputs(scorecard, *, period: str | None = None) -> dict:
     dict
         ``scores`` (see :func:`score_matrix`), ``weights``, ``tiers``, ``bottom_tier``,
         ``method``, ``geometric_shift``.
+
+    Examples
+    --------
+    >>> from kpi_lib.analyses.sensitivity import scorecard_inputs
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> from kpi_lib.scoring import score
+    >>> sc = score(compute_indicators(load_sample()), "default")
+    >>> inputs = scorecard_inputs(sc, period="2026-04")
+    >>> sorted(inputs)
+    ['bottom_tier', 'geometric_shift', 'method', 'scores', 'tiers', 'weights']
+    >>> inputs["weights"]
+    indicator
+    complaints_per_100    0.09
+    effective_calls       0.20
+    sales_amount          0.50
+    satisfaction_rate     0.21
+    Name: weight, dtype: float64
+    >>> inputs["scores"].iloc[:3, :2].round(1)  # doctest: +NORMALIZE_WHITESPACE
+    indicator  complaints_per_100  effective_calls
+    agent_id
+    A0001                     0.0            100.0
+    A0002                   100.0             99.0
+    A0003                   100.0              0.0
     """
     scores = score_matrix(scorecard, period=period)
     ind = scorecard.indicators

@@ -157,6 +157,27 @@ def monte_carlo_ranks(
     read from the sorted ranks of every draw, or for very large runs from an agents x ranks
     histogram accumulated block by block, so memory does not grow with the number of draws. The nominal ranking uses the
     nominal scores, weights and ``method``.
+
+    Examples
+    --------
+    >>> from kpi_lib.analyses.sensitivity import monte_carlo_ranks, scorecard_inputs
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> from kpi_lib.scoring import score
+    >>> inputs = scorecard_inputs(score(compute_indicators(load_sample()), "default"))
+    >>> mc = monte_carlo_ranks(**inputs, draws=500, seed=1)
+    >>> flips = mc.agents[mc.agents["any_flip"]]
+    >>> flips[["agent_id", "rank", "rank_low", "rank_high", "p_tier"]].head(3)
+       agent_id  rank  rank_low  rank_high  p_tier
+    8     A0013     9         7          9   0.712
+    9     A0022    10        10         10   0.764
+    10    A0003    11        11         14   0.860
+    >>> mc.tiers.head(4)
+      agent_id tier  probability  nominal
+    0    A0018    A          1.0     True
+    1    A0018    B          0.0    False
+    2    A0018    C          0.0    False
+    3    A0018    D          0.0    False
     """
     if not 0 < interval < 1:
         raise ValueError(f"`interval` must be in (0, 1); got {interval!r}.")

@@ -79,6 +79,21 @@ def unavailable_indicators(data, *, definitions=None) -> pd.DataFrame:
         ``indicator``, ``missing_tables`` (missing tables and ``table.column`` items,
         comma-separated) and ``message`` (a sentence for the user). Empty when every
         indicator is available.
+
+    Examples
+    --------
+    >>> from kpi_lib.data import Dataset
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import unavailable_indicators
+    >>> ds = load_sample()
+    >>> unavailable_indicators(ds).empty
+    True
+    >>> no_surveys = Dataset({k: v for k, v in ds.tables.items() if k != "surveys"})
+    >>> unavailable_indicators(no_surveys)[["indicator", "missing_tables"]]
+                indicator missing_tables
+    0  satisfaction_score        surveys
+    1   satisfaction_rate        surveys
+    2     survey_coverage        surveys
     """
     d = Definitions.from_yaml(definitions)
     return unavailable_table(open_source(data, None, None), d, CATALOGUE)

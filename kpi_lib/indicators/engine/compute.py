@@ -109,6 +109,22 @@ def compute_indicators(
     false, after the period of their last call) are left out, or kept with missing values
     and reason ``not employed in period`` when ``outside_employment: flag``; team rows
     count all activity. Formulas: see ``docs/indicators.md``.
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> ind = compute_indicators(load_sample(), granularity="month")
+    >>> ind.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['agent_id', 'team_id', 'period', 'granularity', 'period_start', 'indicator', 'value',
+     'numerator', 'denominator', 'reason']
+    >>> conv = ind[ind["indicator"] == "conversion_rate"]
+    >>> conv = conv[["agent_id", "period", "value", "numerator", "denominator"]]
+    >>> conv.head(3).round(3)
+       agent_id   period  value  numerator  denominator
+    8     A0001  2025-11  0.134       23.0        172.0
+    42    A0001  2025-12  0.107       17.0        159.0
+    76    A0001  2026-01  0.095       14.0        147.0
     """
     check_option("granularity", granularity, GRANULARITIES)
     check_option("level", level, LEVELS)
