@@ -6,7 +6,8 @@ it. Columns are recognised by indicator id or by any of the catalogue names (Eng
 Simplified or Traditional Chinese). Rates re-aggregate to coarser periods and to teams as
 ratios of sums when their denominator is known: either an explicit ``<id>_numerator`` /
 ``<id>_denominator`` column pair, or a count column the catalogue formula names (e.g.
-``connect_rate`` with ``dials``). Rates without a known denominator are passed through at the
+``connect_rate`` with ``dials``; :data:`~kpi_lib.indicators.catalogue.FORMULAS` says which
+indicators are sums, ratios or means). Rates without a known denominator are passed through at the
 export's own granularity and agent level and are missing, with the reason, elsewhere.
 """
 
@@ -23,6 +24,7 @@ import pandas as pd
 from kpi_lib._util import check_option
 from kpi_lib.indicators.catalogue import (
     CATALOGUE,
+    FORMULAS,
     LANGUAGES,
     LEVELS,
     OUTPUT_COLUMNS,
@@ -39,17 +41,21 @@ from kpi_lib.indicators.periods import (
 
 __all__ = ["PreAggregated", "read_preaggregated", "preaggregated_indicators"]
 
+
+def _rate_denominators() -> dict[str, str]:
+    """For each ratio whose denominator component is an unscaled sum indicator, that
+    indicator (``connect_rate`` -> ``dials``): an export's count column then gives the
+    rate's denominator."""
+    sums = {f.numerator: i for i, f in FORMULAS.items() if f.kind == "sum" and f.scale == 1}
+    return {
+        i: sums[f.denominator]
+        for i, f in FORMULAS.items()
+        if f.kind == "ratio" and f.denominator in sums
+    }
+
+
 #: For a rate, the count indicator that is its denominator (numerator = value x denominator).
-RATE_DENOMINATORS = {
-    "connect_rate": "dials",
-    "effective_call_rate": "connects",
-    "conversion_rate": "connects",
-    "intent_rate": "connects",
-    "survey_coverage": "connects",
-    "avg_talk_time_s": "connects",
-    "average_order_value": "deals",
-    "collection_rate": "sales_amount",
-}
+RATE_DENOMINATORS = _rate_denominators()
 
 
 @dataclass
@@ -206,23 +212,25 @@ def read_preaggregated(
 
 
 def _num_den(t: pd.DataFrame, i: str):
-    """Numerator and denominator of indicator ``i`` per row (NaN when unknown)."""
-    ind = CATALOGUE[i]
+    """Numerator and denominator of indicator ``i`` per row (NaN when unknown): a sum's
+    denominator is 1, a mean's the rows with a value, a ratio's its ``<id>_denominator`` or
+    count column."""
+    kind = FORMULAS[i].kind
     if f"{i}_numerator" in t and f"{i}_denominator" in t:
         return t[f"{i}_numerator"], t[f"{i}_denominator"]
     if i not in t:
         return None, None
     value = t[i]
-    if not ind.ratio and i != "certification_level":
+    if kind == "sum":
         return value, pd.Series(1.0, index=t.index)
-    if i == "certification_level":
+    if kind == "mean":
         return value, value.notna().astype("float64")
     if f"{i}_denominator" in t:
         den = t[f"{i}_denominator"]
         return value * den, den
     den_id = RATE_DENOMINATORS.get(i)
     if den_id is not None and den_id in t:
-        den = t[den_id] * (1.0 if i != "avg_talk_time_s" else 1.0)
+        den = t[den_id]
         return value * den, den
     return value, pd.Series(np.nan, index=t.index)
 

@@ -1,10 +1,12 @@
 """A plain-pandas reference implementation of the indicator engine.
 
 It computes the same per-agent, per-period components as the Ibis engine with ordinary
-pandas operations on an in-memory :class:`~kpi_lib.data.dataset.Dataset`, then shares the
-final assembly (:func:`~kpi_lib.indicators.engine.indicators_from_components`). Tests compare
-the two on the sample dataset; it is also the pandas baseline of the engine benchmark. It is
-written for clarity, not speed.
+pandas operations on an in-memory :class:`~kpi_lib.data.dataset.Dataset`, then assembles the
+tidy indicator table itself from the catalogue's formula table
+(:data:`~kpi_lib.indicators.catalogue.FORMULAS`). It imports nothing from
+:mod:`kpi_lib.indicators.engine`: tests compare the two on the sample dataset, which checks
+the engine's components and its assembly alike. It is also the pandas baseline of the engine
+benchmark. It is written for clarity, not speed.
 """
 
 from __future__ import annotations
@@ -13,12 +15,26 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib._util import check_option
-from kpi_lib.indicators.catalogue import CATALOGUE, get_indicator
+from kpi_lib.indicators.catalogue import (
+    CATALOGUE,
+    DERIVED_COMPONENTS,
+    FORMULAS,
+    LEVELS,
+    OUTPUT_COLUMNS,
+    TEAM_COMPONENTS,
+    Difference,
+    get_indicator,
+    requirements,
+    unavailable_message,
+)
+from kpi_lib.indicators.catalogue.formulas import (
+    NOT_COMPUTABLE,
+    NOT_EMPLOYED,
+    WINDOW_NOT_COMPLETE,
+    resolve,
+)
 from kpi_lib.indicators.definitions import Definitions
-from kpi_lib.indicators.engine.assembly import finish_components, indicators_from_components
-from kpi_lib.indicators.engine.availability import unavailable_table
-from kpi_lib.indicators.engine.source import Source
-from kpi_lib.indicators.periods import GRANULARITIES, parse_period, period_start
+from kpi_lib.indicators.periods import GRANULARITIES, parse_period, period_label, period_start
 
 __all__ = ["compute_indicators_pandas", "components_pandas"]
 
@@ -222,7 +238,147 @@ def components_pandas(ds, granularity: str, definitions: Definitions | None = No
     for fr in frames[1:]:
         comp = comp.merge(fr, on=KEYS, how="outer")
     comp["agent_id"] = comp["agent_id"].astype(object)
+    if "customers_served" not in comp:  # calls without customer_id: the ordering customers
+        comp["customers_served"] = comp["order_customers"]
     return comp, data_end
+
+
+def _unavailable(ds, d: Definitions, ids) -> dict[str, str]:
+    """Indicator id -> message, for each of ``ids`` whose tables or columns ``ds`` lacks."""
+    out = {}
+    for i in ids:
+        missing = []
+        for item in requirements(i, d):
+            table, _, column = item.partition(".")
+            if table not in ds.tables or (column and column not in ds.tables[table].columns):
+                missing.append(item)
+        if missing:
+            out[i] = unavailable_message(i, missing)
+    return out
+
+
+def _component(comp: pd.DataFrame, name: str, d: Definitions) -> pd.Series | None:
+    """Component ``name`` of every row, computed from others when it is derived; None when
+    the data has none."""
+    if name in comp:
+        return comp[name]
+    expr = DERIVED_COMPONENTS.get(name)
+    if isinstance(expr, Difference):
+        a, b = _component(comp, expr.minuend, d), _component(comp, expr.subtrahend, d)
+        return None if a is None or b is None else a - b
+    if expr is not None:
+        return _component(comp, expr.choose(d), d)
+    return None
+
+
+def _employment(comp: pd.DataFrame, agents, granularity: str) -> pd.Series:
+    """True for agent-periods before the period of hire and, for inactive agents, after the
+    period of their last call."""
+    outside = pd.Series(False, index=comp.index)
+    if agents is None:
+        return outside
+    a = agents.drop_duplicates("agent_id").set_index("agent_id")
+    if "hire_date" in a:
+        hired = _ps(pd.to_datetime(a["hire_date"], errors="coerce"), granularity)
+        first = comp["agent_id"].map(hired)
+        outside |= (comp["period_start"] < first).fillna(False).astype(bool)
+    if "active" in a:
+        inactive = set(a.index[a["active"].astype("boolean").eq(False).fillna(False)])
+        last = comp[comp["dials"] > 0].groupby("agent_id")["period_start"].max()
+        after = comp["period_start"] > comp["agent_id"].map(last)
+        outside |= comp["agent_id"].isin(inactive) & after.fillna(False).astype(bool)
+    return outside
+
+
+def _agent_periods(comp: pd.DataFrame, agents, d: Definitions, granularity: str):
+    """Zero-filled components with the derived ones, ``team_id``, the level components and
+    an ``outside`` flag, for the periods from the first to the last with calls."""
+    comp = comp.copy()
+    counts = [c for c in comp.columns if c not in KEYS]
+    comp[counts] = comp[counts].astype("float64").fillna(0.0)
+    called = comp.loc[comp["dials"] > 0, "period_start"]
+    if len(called):
+        comp = comp[comp["period_start"].between(called.min(), called.max())]
+    comp = comp.reset_index(drop=True)
+    for name in DERIVED_COMPONENTS:
+        values = _component(comp, name, d)
+        if values is not None:
+            comp[name] = values
+    comp["outside"] = _employment(comp, agents, granularity)
+    if agents is None:
+        comp["team_id"] = None
+        return comp
+    a = agents[["agent_id", "team_id"]].astype(object)
+    if "level" in agents:
+        levels = {str(k).lower(): float(v) for k, v in d.level_map.items()}
+        number = agents["level"].astype(object).str.strip().str.lower().map(levels)
+        a = a.assign(level_sum=number.astype("float64").fillna(0.0), level_n=number.notna() * 1.0)
+    return comp.merge(a, on="agent_id", how="left")
+
+
+def _team_target(targets, indicator: str, granularity: str):
+    """``(team_id, period label) -> target`` of ``indicator`` for teams: the period's own
+    targets, else (quarters, years) the sum of its monthly targets when all are set."""
+    if targets is None or targets.empty:
+        return lambda team, period: np.nan
+    t = targets[(targets["scope"] == "team") & (targets["indicator"] == indicator)]
+    own = t.groupby([t["scope_id"].astype(object), t["period"].astype(object)])["target"].sum()
+    months = {"quarter": 3, "year": 12}.get(granularity)
+    monthly = t[t["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")]
+    if months and len(monthly):
+        starts = [parse_period(p).start for p in monthly["period"]]
+        coarse = [period_label(s, granularity) for s in starts]
+        summed = monthly.groupby([monthly["scope_id"].astype(object), coarse])["target"]
+        summed = summed.agg(["sum", "size"])
+        summed = summed.loc[summed["size"] == months, "sum"]
+    else:
+        summed = pd.Series(dtype="float64")
+
+    def lookup(team, period):
+        if (team, period) in own.index:
+            return own[(team, period)]
+        return summed.get((team, period), np.nan)
+
+    return lookup
+
+
+def _with_team_figures(comp, targets, granularity: str) -> pd.DataFrame:
+    """Add the team's own figures (``TEAM_COMPONENTS``) to every row."""
+    comp = comp.copy()
+    for name, (how, of) in TEAM_COMPONENTS.items():
+        if how == "sum":
+            by = comp.groupby(["team_id", "period"], dropna=False)[of]
+            comp[name] = by.transform("sum")
+        else:
+            lookup = _team_target(targets, of, granularity)
+            pairs = zip(comp["team_id"], comp["period"], strict=True)
+            comp[name] = [lookup(team, period) for team, period in pairs]
+    return comp
+
+
+def _indicator_rows(comp, i: str, d: Definitions, censored, message) -> pd.DataFrame:
+    """``value``, ``numerator``, ``denominator`` and ``reason`` of indicator ``i``, one row per
+    row of ``comp``."""
+    formula, entry = FORMULAS[i], CATALOGUE[i]
+    nan = pd.Series(np.nan, index=comp.index)
+    if message is not None:
+        return pd.DataFrame({"value": nan, "numerator": nan, "denominator": nan, "reason": message})
+    num = comp[formula.numerator] if formula.numerator in comp else nan
+    num = num * formula.scale.numerator / formula.scale.denominator
+    if formula.denominator is None:
+        den = pd.Series(1.0, index=comp.index)
+    else:
+        den = comp[formula.denominator] if formula.denominator in comp else nan
+    ok = num.notna() & den.notna() & (den != 0)
+    value = (num / den).where(ok)
+    missing = resolve(formula.missing_reason, d) or entry.missing_reason or NOT_COMPUTABLE
+    reason = pd.Series("", index=comp.index).where(ok, missing)
+    if formula.zero_reason:
+        reason = reason.mask(den == 0, formula.zero_reason)
+    if formula.censored:
+        reason = reason.mask(censored & ok, WINDOW_NOT_COMPLETE)
+        value, num, den = value.mask(censored), num.mask(censored), den.mask(censored)
+    return pd.DataFrame({"value": value, "numerator": num, "denominator": den, "reason": reason})
 
 
 def compute_indicators_pandas(
@@ -248,26 +404,60 @@ def compute_indicators_pandas(
         ``agent_id`` (agent level only), ``team_id``, ``period``, ``granularity``,
         ``period_start``, ``indicator``, ``value``, ``numerator``, ``denominator``,
         ``reason``.
+
+    Notes
+    -----
+    Each value follows :data:`~kpi_lib.indicators.catalogue.FORMULAS` from the summed
+    components; rows outside an agent's employment are dropped or flagged
+    (``outside_employment``) at agent level and counted at team level.
     """
     check_option("granularity", granularity, GRANULARITIES)
+    check_option("level", level, LEVELS)
     d = Definitions.from_yaml(definitions)
+    if isinstance(indicators, str):
+        indicators = [indicators]
     ids = None if indicators is None else [get_indicator(i).id for i in indicators]
-    src = Source(None, ds.tables, ds.timezone, {n: set(df.columns) for n, df in ds.tables.items()})
-    unavailable = unavailable_table(src, d, ids or CATALOGUE)
+    unavailable = _unavailable(ds, d, ids or list(CATALOGUE))
     if ids is None:
-        ids = [i for i in CATALOGUE if i not in set(unavailable["indicator"])]
+        ids = [i for i in CATALOGUE if i not in unavailable]
     comp, data_end = components_pandas(ds, granularity, d)
-    comp = finish_components(comp, ds.tables.get("agents"), d, granularity=granularity)
+    comp = _agent_periods(comp, ds.tables.get("agents"), d, granularity)
     if periods is not None:
         periods = [periods] if isinstance(periods, str) else periods
         comp = comp[comp["period_start"].isin({parse_period(p).start for p in periods})]
-    return indicators_from_components(
-        comp,
-        granularity=granularity,
-        level=level,
-        indicators=ids,
-        definitions=d,
-        targets=ds.tables.get("targets"),
-        unavailable=unavailable,
-        data_end=data_end,
-    )
+    comp = comp.assign(period=[period_label(s, granularity) for s in comp["period_start"]])
+    comp = _with_team_figures(comp, ds.tables.get("targets"), granularity)
+
+    if level == "team":
+        keys = ["team_id", "period", "period_start"]
+        own = [c for c in TEAM_COMPONENTS if c in comp]
+        summed = [c for c in comp.columns if c not in keys + own + ["agent_id", "outside"]]
+        grouped = comp.groupby(keys, dropna=False)
+        comp = grouped[summed].sum(min_count=1).join(grouped[own].first()).reset_index()
+        comp["outside"] = False
+    else:
+        keys = ["agent_id", "team_id", "period", "period_start"]
+        if d.outside_employment == "drop":
+            comp = comp[~comp["outside"]]
+    comp = comp.sort_values([keys[0], "period_start"], kind="stable").reset_index(drop=True)
+
+    window = pd.Timedelta(days=d.repurchase_window_days)
+    ends = pd.to_datetime([parse_period(p).end for p in comp["period"]])
+    censored = pd.Series(ends + window > data_end, index=comp.index)
+    censored &= d.repurchase_censoring == "missing"
+    pieces = []
+    for order, i in enumerate(ids):
+        rows = _indicator_rows(comp, i, d, censored, unavailable.get(i))
+        rows.loc[comp["outside"].to_numpy(dtype=bool), :] = [np.nan, np.nan, np.nan, NOT_EMPLOYED]
+        pieces.append(comp[keys].assign(indicator=i, _order=order, **rows))
+    out = pd.concat(pieces, ignore_index=True)
+    out = out.sort_values([keys[0], "period_start", "_order"], kind="stable")
+    out["granularity"] = granularity
+    text = pd.StringDtype("pyarrow")
+    for c in ("agent_id", "team_id", "period", "granularity", "indicator", "reason"):
+        if c in out:
+            out[c] = out[c].astype(object).where(out[c].notna(), None).astype(text)
+    out["period_start"] = pd.to_datetime(out["period_start"]).astype("datetime64[us]")
+    for c in ("value", "numerator", "denominator"):
+        out[c] = out[c].astype("float64")
+    return out[[c for c in OUTPUT_COLUMNS if c in out]].reset_index(drop=True)

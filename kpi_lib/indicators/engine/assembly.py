@@ -1,19 +1,35 @@
-"""From components to the tidy indicator table (shared with the pandas reference)."""
+"""From components to the tidy indicator table, by the catalogue's formula table.
+
+:func:`finish_components` adds the derived, agent and team components to the per-table
+sums; :func:`indicators_from_components` applies
+:data:`~kpi_lib.indicators.catalogue.FORMULAS`. The pandas reference assembles the same
+table from the same formula table with its own code, so comparing the two checks this
+assembly too.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from kpi_lib.indicators.catalogue import CATALOGUE, OUTPUT_COLUMNS
+from kpi_lib.indicators.catalogue import (
+    CATALOGUE,
+    DERIVED_COMPONENTS,
+    FORMULAS,
+    OUTPUT_COLUMNS,
+    TEAM_COMPONENTS,
+    Difference,
+)
+from kpi_lib.indicators.catalogue.formulas import (
+    NOT_COMPUTABLE,
+    NOT_EMPLOYED,
+    WINDOW_NOT_COMPLETE,
+    resolve,
+)
 from kpi_lib.indicators.definitions import Definitions
-from kpi_lib.indicators.engine.formulas import FORMULAS
 from kpi_lib.indicators.periods import parse_period, period_label, period_start
 
 __all__ = ["NOT_EMPLOYED", "finish_components", "indicators_from_components"]
-
-
-NOT_EMPLOYED = "not employed in period"
 
 
 def _outside_employment(comp, agents, granularity, last_call=None) -> pd.Series:
@@ -49,7 +65,8 @@ def finish_components(
     granularity: str | None = None,
     last_call: pd.Series | None = None,
 ):
-    """Derived components, zeros for absent activity, team and level columns.
+    """Derived components (``DERIVED_COMPONENTS``), zeros for absent activity, team and
+    level columns.
 
     With ``granularity``, also keep only the periods from the first to the last period
     with calls (events dated after the last call, such as late reviews or complaints, do
@@ -65,26 +82,15 @@ def finish_components(
             comp = comp[comp["period_start"].between(called.min(), called.max())]
         comp = comp.reset_index(drop=True)
         comp["_outside"] = _outside_employment(comp, agents, granularity, last_call).to_numpy()
-    if "talk_s" in comp:
-        comp["talk_min"] = comp["talk_s"] / 60.0
-        comp["effective_talk_min"] = comp["effective_talk_s"] / 60.0
-    if "sales" in comp and "new_sales" in comp:
-        comp["repeat_sales"] = comp["sales"] - comp["new_sales"]
-    utilised = "leads_converted" if d.lead_utilisation_basis == "converted" else "leads_worked"
-    if utilised in comp:
-        comp["leads_utilised"] = comp[utilised]
-    if "complaints" in comp:
-        comp["complaints_x100"] = 100.0 * comp["complaints"]
     if "order_customers" in comp and "customers_served" not in comp:
+        # calls without customer_id: the customers served are the ordering customers
         comp["customers_served"] = comp["order_customers"]
-    base = "order_customers" if d.complaints_per == "paying_customers" else "customers_served"
-    if base in comp:
-        comp["complaint_base"] = comp[base]
-    if "qa_all_n" in comp:
-        comp["qa_human_n"] = comp["qa_all_n"] - comp["qa_system_n"]
-        comp["qa_human_ok"] = comp["qa_all_ok"] - comp["qa_system_ok"]
-        src = {"human": "qa_human", "system": "qa_system", "any": "qa_all"}[d.compliance_reviewer]
-        comp["qa_n"], comp["qa_ok"] = comp[f"{src}_n"], comp[f"{src}_ok"]
+    for name, expr in DERIVED_COMPONENTS.items():
+        if isinstance(expr, Difference):
+            if expr.minuend in comp and expr.subtrahend in comp:
+                comp[name] = comp[expr.minuend] - comp[expr.subtrahend]
+        elif expr.choose(d) in comp:
+            comp[name] = comp[expr.choose(d)]
     if agents is not None:
         a = agents[["agent_id", "team_id"]].copy()
         if "level" in agents.columns:
@@ -101,16 +107,19 @@ def finish_components(
     return comp
 
 
-def _team_targets(targets: pd.DataFrame | None, granularity: str, labels) -> pd.DataFrame:
-    """Team sales_amount target per (team_id, period); coarser periods sum monthly targets."""
-    cols = ["team_id", "period", "team_target"]
+def _team_targets(
+    targets: pd.DataFrame | None, granularity: str, labels, indicator: str, name: str
+) -> pd.DataFrame:
+    """Team target of ``indicator`` per (team_id, period) as column ``name``; coarser periods
+    sum monthly targets."""
+    cols = ["team_id", "period", name]
     if targets is None or targets.empty:
         return pd.DataFrame(columns=cols)
-    t = targets[(targets["scope"] == "team") & (targets["indicator"] == "sales_amount")]
+    t = targets[(targets["scope"] == "team") & (targets["indicator"] == indicator)]
     t = t[["scope_id", "period", "target"]].rename(columns={"scope_id": "team_id"})
     t = t.assign(team_id=t["team_id"].astype(object), period=t["period"].astype(object))
     exact = t[t["period"].isin(set(labels))]
-    out = [exact.rename(columns={"target": "team_target"})]
+    out = [exact.rename(columns={"target": name})]
     if granularity in ("quarter", "year"):
         monthly = t[t["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")].copy()
         if not monthly.empty:
@@ -120,7 +129,7 @@ def _team_targets(targets: pd.DataFrame | None, granularity: str, labels) -> pd.
             else:
                 monthly["agg"] = [f"{s.year}" for s in starts]
             summed = monthly.groupby(["team_id", "agg"], as_index=False).agg(
-                team_target=("target", "sum"), n=("target", "size")
+                **{name: ("target", "sum")}, n=("target", "size")
             )
             summed = summed[summed["n"] == (3 if granularity == "quarter" else 12)]
             summed = summed.rename(columns={"agg": "period"})[cols]
@@ -130,7 +139,7 @@ def _team_targets(targets: pd.DataFrame | None, granularity: str, labels) -> pd.
             ]
             out.append(summed)
     res = pd.concat(out, ignore_index=True)[cols]
-    return res.groupby(["team_id", "period"], as_index=False)["team_target"].sum()
+    return res.groupby(["team_id", "period"], as_index=False)[name].sum()
 
 
 def _label_starts(starts: pd.Series, granularity: str) -> pd.Series:
@@ -162,8 +171,9 @@ def indicators_from_components(
     unavailable: pd.DataFrame | None = None,
     data_end=None,
 ) -> pd.DataFrame:
-    """Assemble the tidy indicator table from per-agent components (shared by the Ibis
-    engine and the pandas reference).
+    """Assemble the tidy indicator table from per-agent components by the catalogue's
+    :data:`~kpi_lib.indicators.catalogue.FORMULAS` (the pandas reference has its own
+    assembly, so comparing the two checks this one).
 
     A boolean ``_outside`` column in ``comp`` marks agent-periods outside the agent's
     employment: dropped or flagged at agent level (``definitions.outside_employment``),
@@ -178,24 +188,25 @@ def indicators_from_components(
         outside = pd.Series(False, index=comp.index)
     comp["period"] = _label_starts(comp["period_start"], granularity)
     keys = ["agent_id", "team_id", "period", "period_start"]
-    # team sales for team_target_attainment
-    if "sales" in comp:
-        team_sales = comp.groupby(["team_id", "period"], as_index=False, dropna=False)[
-            "sales"
-        ].sum()
-        team_sales = team_sales.rename(columns={"sales": "team_sales"})
-        tt = _team_targets(targets, granularity, comp["period"].unique())
-        team_sales = team_sales.merge(tt, on=["team_id", "period"], how="left")
-        comp = comp.merge(team_sales, on=["team_id", "period"], how="left")
+    # the team's own figures (team_target_attainment), carried by every agent row
+    sums = {n: of for n, (how, of) in TEAM_COMPONENTS.items() if how == "sum"}
+    if all(of in comp for of in sums.values()):
+        by = ["team_id", "period"]
+        team_figures = comp.groupby(by, as_index=False, dropna=False)[list(sums.values())].sum()
+        team_figures = team_figures.rename(columns={of: n for n, of in sums.items()})
+        for name, (how, of) in TEAM_COMPONENTS.items():
+            if how == "target":
+                tt = _team_targets(targets, granularity, comp["period"].unique(), of, name)
+                team_figures = team_figures.merge(tt, on=by, how="left")
+        comp = comp.merge(team_figures, on=by, how="left")
         outside.index = comp.index
+    team_cols = [c for c in TEAM_COMPONENTS if c in comp]
     if level == "team":
-        num_cols = [
-            c for c in comp.columns if c not in keys and c not in ("team_sales", "team_target")
-        ]
+        num_cols = [c for c in comp.columns if c not in keys and c not in team_cols]
         grouped = comp.groupby(["team_id", "period", "period_start"], as_index=False, dropna=False)
         team = grouped[num_cols].sum(min_count=1)
-        if "team_sales" in comp:
-            first = grouped[["team_sales", "team_target"]].first()
+        if team_cols:
+            first = grouped[team_cols].first()
             team = team.merge(first, on=["team_id", "period", "period_start"], how="left")
         comp = team
         keys = ["team_id", "period", "period_start"]
@@ -230,8 +241,7 @@ def indicators_from_components(
     nan = np.full(n, np.nan)
     nums, dens, vals, why = [], [], [], []
     for i in ids:
-        ind = CATALOGUE[i]
-        num_part, den_part = FORMULAS[i]
+        ind, formula = CATALOGUE[i], FORMULAS[i]
         r = np.zeros(n, dtype=np.int32)
         if i in unavailable_ids:
             nums.append(nan)
@@ -239,24 +249,25 @@ def indicators_from_components(
             vals.append(nan)
             why.append(r + code(messages[i]))
             continue
-        num = comp[num_part].to_numpy(dtype="float64") if num_part in comp else nan
-        if isinstance(den_part, str):
-            den = comp[den_part].to_numpy(dtype="float64") if den_part in comp else nan
+        part = formula.numerator
+        num = comp[part].to_numpy(dtype="float64") if part in comp else nan
+        if formula.scale != 1:
+            num = num * formula.scale.numerator / formula.scale.denominator
+        part = formula.denominator
+        if part is None:  # a sum
+            den = np.ones(n)
         else:
-            den = np.full(n, float(den_part))
+            den = comp[part].to_numpy(dtype="float64") if part in comp else nan
         ok = ~np.isnan(den) & (den != 0) & ~np.isnan(num)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(ok, num / np.where(ok, den, 1.0), np.nan)
-        missing = ind.missing_reason or "not computable"
-        if i == "complaints_per_100" and d.complaints_per == "paying_customers":
-            missing = "no paying customers"
+        missing = resolve(formula.missing_reason, d) or ind.missing_reason or NOT_COMPUTABLE
         r[~ok] = code(missing)
-        if i == "team_target_attainment":
-            r[np.isnan(den)] = code(ind.missing_reason)
-            r[~np.isnan(den) & (den == 0)] = code("team sales target is 0")
-        if i == "repurchase_rate" and censored.any():
+        if formula.zero_reason:
+            r[~np.isnan(den) & (den == 0)] = code(formula.zero_reason)
+        if formula.censored and censored.any():
             value = np.where(censored, np.nan, value)
-            r[censored & ok] = code("window not complete")
+            r[censored & ok] = code(WINDOW_NOT_COMPLETE)
             num = np.where(censored, np.nan, num)
             den = np.where(censored, np.nan, den)
         nums.append(num)

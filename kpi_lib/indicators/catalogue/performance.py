@@ -1,0 +1,222 @@
+"""Catalogue entries of the performance-results dimension (业绩成果), and the team indicator."""
+
+from __future__ import annotations
+
+from kpi_lib.indicators.catalogue.indicator import Indicator, entry
+
+__all__ = ["PERFORMANCE", "TEAM"]
+
+_SALES = "sum(orders.amount)"
+
+#: Performance results, in catalogue order.
+PERFORMANCE: tuple[Indicator, ...] = (
+    entry(
+        "sales_amount",
+        "Sales amount",
+        "销售额",
+        "銷售額",
+        "performance",
+        "currency",
+        "higher",
+        ["orders"],
+        _SALES,
+        "1",
+        "outcome",
+        pairs_with=("complaints_per_100", "repurchase_rate", "compliance_rate"),
+        params=("sales_net_of_refunds",),
+        definition="Total amount of the orders credited to the agent, dated by ordered_at "
+        "(net of refunded_amount when sales_net_of_refunds is true).",
+    ),
+    entry(
+        "new_customer_sales",
+        "New-customer sales",
+        "新客销售额",
+        "新客銷售額",
+        "performance",
+        "currency",
+        "higher",
+        ["orders"],
+        "sum(orders.amount of each customer's first order)",
+        "1",
+        "outcome",
+        params=("sales_net_of_refunds",),
+        definition="Amount of orders that are the customer's first order in the data "
+        "(earliest ordered_at, ties broken by order_id).",
+    ),
+    entry(
+        "repeat_sales",
+        "Repeat sales",
+        "老客销售额",
+        "老客銷售額",
+        "performance",
+        "currency",
+        "higher",
+        ["orders"],
+        "sum(orders.amount of later orders)",
+        "1",
+        "outcome",
+        long_term=True,
+        params=("sales_net_of_refunds",),
+        definition="Amount of orders from customers who had ordered before: sales_amount minus "
+        "new_customer_sales.",
+    ),
+    entry(
+        "collected_amount",
+        "Collected amount",
+        "回款金额",
+        "回款金額",
+        "performance",
+        "currency",
+        "higher",
+        ["orders"],
+        "sum(orders.collected_amount)",
+        "1",
+        "outcome",
+        columns=("orders.collected_amount",),
+        definition="Amount actually collected (回款) on the orders placed in the period.",
+    ),
+    entry(
+        "collection_rate",
+        "Collection rate",
+        "回款率",
+        "回款率",
+        "performance",
+        "share",
+        "higher",
+        ["orders"],
+        "sum(orders.collected_amount)",
+        "sum(orders.amount)",
+        "rate",
+        long_term=True,
+        columns=("orders.collected_amount",),
+        missing_reason="no sales",
+        definition="Collected amount over sales amount of the orders placed in the period.",
+    ),
+    entry(
+        "deals",
+        "Deals",
+        "成交单数",
+        "成交單數",
+        "performance",
+        "count",
+        "higher",
+        ["orders"],
+        "count(orders)",
+        "1",
+        "outcome",
+        pairs_with=("repurchase_rate", "complaints_per_100"),
+        definition="Number of orders credited to the agent.",
+    ),
+    entry(
+        "new_customers",
+        "New customers",
+        "新增客户数",
+        "新增客戶數",
+        "performance",
+        "count",
+        "higher",
+        ["orders"],
+        "count(first orders of customers)",
+        "1",
+        "outcome",
+        pairs_with=("repurchase_rate", "satisfaction_rate"),
+        definition="Customers whose first order in the data was placed with the agent in the "
+        "period.",
+    ),
+    entry(
+        "average_order_value",
+        "Average order value",
+        "客单价",
+        "客單價",
+        "performance",
+        "currency",
+        "higher",
+        ["orders"],
+        _SALES,
+        "count(orders)",
+        "outcome",
+        missing_reason="no deals",
+        params=("sales_net_of_refunds",),
+        definition="Sales amount per order.",
+    ),
+    entry(
+        "conversion_rate",
+        "Conversion rate",
+        "成交转化率",
+        "成交轉化率",
+        "performance",
+        "share",
+        "higher",
+        ["orders", "calls"],
+        "count(orders)",
+        "count(calls where outcome = connected)",
+        "rate",
+        missing_reason="no connected calls",
+        definition="Deals per connected call (the call-level funnel). The sources' conversion "
+        "from intent to deal (意向客户→成交客户) is lead_conversion_rate.",
+    ),
+    entry(
+        "lead_conversion_rate",
+        "Lead conversion rate (intent to deal)",
+        "线索转化率",
+        "線索轉化率",
+        "performance",
+        "share",
+        "higher",
+        ["leads", "calls", "orders"],
+        "count(leads assigned in the period that showed intent and led to an order)",
+        "count(leads assigned in the period that showed intent)",
+        "rate",
+        columns=("calls.lead_id", "calls.intent_rating", "orders.lead_id"),
+        params=("intent_interested_min",),
+        missing_reason="no leads with intent",
+        definition="The sources' conversion from intent to deal (线索转化率 = 从意向到成交的比例): "
+        "of the leads assigned in the period that showed intent (a connected call rated "
+        "intent_rating >= intent_interested_min, at any time), the share that led to an "
+        "order (at any time up to the end of the data; recent leads have had less time).",
+    ),
+    entry(
+        "repurchase_rate",
+        "Repurchase rate",
+        "复购率",
+        "復購率",
+        "performance",
+        "share",
+        "higher",
+        ["orders"],
+        "count(ordering customers who order again within the window)",
+        "count(distinct ordering customers)",
+        "quality",
+        long_term=True,
+        params=("repurchase_window_days", "repurchase_censoring", "data_end"),
+        missing_reason="no ordering customers",
+        cycle="quarter",
+        definition="Share of the customers who ordered with the agent in the period that "
+        "order again (with any agent) within repurchase_window_days after their first order "
+        "of the period. Periods whose window runs past the end of the data are missing with "
+        "reason 'window not complete' (repurchase_censoring = missing).",
+    ),
+)
+
+#: Team results every agent of the team shares (last in the catalogue).
+TEAM: tuple[Indicator, ...] = (
+    entry(
+        "team_target_attainment",
+        "Team-target attainment",
+        "团队目标达成率",
+        "團隊目標達成率",
+        "performance",
+        "share",
+        "higher",
+        ["orders", "agents", "targets"],
+        "team sales_amount",
+        "team sales_amount target for the period",
+        "outcome",
+        level="team",
+        missing_reason="no team sales target for the period",
+        definition="The team's sales amount over its sales_amount target (targets with "
+        "scope = team) for the period; every agent of the team gets the team's value. "
+        "Quarter and year targets are the sum of the monthly targets when no target is set "
+        "for the period itself.",
+    ),
+)
