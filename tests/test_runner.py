@@ -200,5 +200,7 @@ def test_cli_exit_codes(project, capsys):
     assert main(["review", "--cycle", "hourly", "--dataset", str(data)]) == 2
     assert "must be one of" in capsys.readouterr().err
     assert main(["review", "--params", str(tmp / "missing.yaml")]) == 2
+    assert main(["review", "--jobs", "0", "--dataset", str(data)]) == 2
+    assert "`jobs` must be a whole number" in capsys.readouterr().err
     assert main(["validate", str(tmp / "missing")]) == 2
     assert main(["validate", str(data)]) == 0

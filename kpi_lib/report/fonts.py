@@ -15,9 +15,10 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib import font_manager
 
+from kpi_lib.indicators.catalogue import LANGUAGES
+
 __all__ = ["setup_fonts", "cjk_font_name", "font_covers", "LANGUAGES"]
 
-LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 _PREFERRED = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf", "SourceHanSerifSC-Regular.otf")
 #: characters our Chinese labels use, in both scripts; a font must have all of them
 SAMPLE_TEXT = "有效通话數銷售額滿意度投訴率合規转化率團隊"

@@ -7,10 +7,10 @@ filled in from the computed tables. Indicator and dimension names come from the 
 from __future__ import annotations
 
 from kpi_lib._util import check_option
+from kpi_lib.indicators.catalogue import LANGUAGES
 
 __all__ = ["LANGUAGES", "text", "TEXTS"]
 
-LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 
 #: key -> (English, Simplified, Traditional); ``{name}`` fields are filled by :func:`text`.
 TEXTS: dict[str, tuple[str, str, str]] = {

@@ -36,7 +36,7 @@ from kpi_lib.indicators.periods import CYCLES
 from kpi_lib.paths import notebooks_dir, project_root, resolve
 from kpi_lib.report.fonts import cjk_font_face_css
 from kpi_lib.report.page import RECORD_MIME
-from kpi_lib.review import ReviewSpec, compute_review, prepare_spec, save_review
+from kpi_lib.review import ReviewSpec, SpecError, compute_review, prepare_spec, save_review
 from kpi_lib.review.spec import notebook_parameters
 
 __all__ = [
@@ -326,6 +326,8 @@ def run_review(
         When a notebook fails (the message names the notebook and the cell), or when another
         run of the same period holds the lock.
     """
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise SpecError(f"`jobs` must be a whole number of at least 1, not {jobs!r}.")
     t_start = time.perf_counter()
     spec, data = prepare_spec(
         params_files=list(params_files),
@@ -408,8 +410,6 @@ def _run_notebooks(
     from concurrent.futures import ThreadPoolExecutor
 
     jobs = jobs or min(2, os.cpu_count() or 1)
-    if jobs < 1:
-        raise ValueError(f"`jobs` must be at least 1, not {jobs}.")
 
     def one(item):
         position, name = item
