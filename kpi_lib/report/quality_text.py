@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpi_lib.report.scorecard_text import markdown_safe
+
 __all__ = [
     "kappa_wording",
     "sample_text",
@@ -95,7 +97,7 @@ def flags_text(flags: pd.DataFrame, *, top: int = 8) -> str:
             lines.append(f"No agent's {name} rate looks inflated beyond the team-wide error.")
             continue
         shown = ", ".join(
-            f"{r['agent_id']} (+{r['difference'] * 100:.0f} pts, false-positive rate {_pct(r['fpr'])})"
+            f"{markdown_safe(r['agent_id'])} (+{r['difference'] * 100:.0f} pts, false-positive rate {_pct(r['fpr'])})"
             for r in f.head(top).to_dict("records")
         )
         more = f" and {len(f) - top} more" if len(f) > top else ""
@@ -202,7 +204,7 @@ def coverage_text(
         g = gaps[gaps["share_missing"] > 0].head(8)
         for r in g.to_dict("records"):
             where = f" in {r['period']}" if "period" in r else ""
-            where += f" for team {r['team_id']}" if "team_id" in r else ""
+            where += f" for team {markdown_safe(r['team_id'])}" if "team_id" in r else ""
             lines.append(
                 f"`{r['indicator']}`{where} cannot be computed for {r['missing']} of {r['units']} "
                 f"({_pct(r['share_missing'])}); main reason: {r['main_reason']}."

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
 
 __all__ = [
+    "markdown_safe",
     "describe_bonus",
     "describe_certification",
     "describe_notes",
@@ -15,28 +19,38 @@ __all__ = [
 ]
 
 
+def markdown_safe(value) -> str:
+    """Text from the data as it may appear in Markdown: HTML escaped and Markdown's own
+    markup characters escaped, so an agent id or scheme name can never inject markup."""
+    text = html.escape(str(value))
+    return re.sub(r"([\\`*_\[\]{}()#+!|~<>])", r"\\\1", text)
+
+
 def describe_notes(scorecard) -> str:
     """The decisions taken on the reader's behalf while scoring, as a bullet list."""
     s = scorecard.settings
     head = (
-        f"Scheme **{s['scheme']}**, {s['cycle']} cycle, normalisation **{s['normalisation']}**,"
-        f" aggregation **{s['aggregation']}**."
+        f"Scheme **{markdown_safe(s['scheme'])}**, {markdown_safe(s['cycle'])} cycle, normalisation **{markdown_safe(s['normalisation'])}**,"
+        f" aggregation **{markdown_safe(s['aggregation'])}**."
     )
-    notes = "\n".join(f"- {n}" for n in scorecard.notes)
+    notes = "\n".join(f"- {markdown_safe(n)}" for n in scorecard.notes)
     return head + ("\n\n" + notes if notes else "")
 
 
 def describe_review(findings: pd.DataFrame, scheme_name: str = "") -> str:
     """Scheme-review findings as a short list, errors first."""
     if findings is None or len(findings) == 0:
-        return f"The scheme {scheme_name} follows every design principle checked."
+        return f"The scheme {markdown_safe(scheme_name)} follows every design principle checked."
     counts = findings["severity"].value_counts()
     head = (
-        f"Scheme review{' of ' + scheme_name if scheme_name else ''}: "
+        f"Scheme review{' of ' + markdown_safe(scheme_name) if scheme_name else ''}: "
         + ", ".join(f"{counts[s]} {s}(s)" for s in ("error", "warning", "info") if s in counts)
         + "."
     )
-    lines = [f"- **{r.severity}** ({r.code}): {r.message}" for r in findings.itertuples()]
+    lines = [
+        f"- **{markdown_safe(r.severity)}** ({markdown_safe(r.code)}): {markdown_safe(r.message)}"
+        for r in findings.itertuples()
+    ]
     return head + "\n\n" + "\n".join(lines)
 
 
@@ -51,7 +65,7 @@ def describe_scorecard(scorecard, *, period: str) -> str:
     unrank = int((~a["rankable"].astype(bool)).sum())
     top = a.dropna(subset=["composite"]).nsmallest(1, "rank")
     top_txt = (
-        f" The top score is {top['composite'].iloc[0]:.0f} ({top['agent_id'].iloc[0]})."
+        f" The top score is {top['composite'].iloc[0]:.0f} ({markdown_safe(top['agent_id'].iloc[0])})."
         if len(top)
         else ""
     )
@@ -68,10 +82,10 @@ def describe_bonus(bonus: pd.DataFrame, *, pool: float) -> str:
     paid = bonus[bonus["eligible"]]
     excluded = bonus[~bonus["eligible"]]
     reasons = excluded["reason"].str.split(":").str[0].value_counts()
-    reason_txt = "; ".join(f"{k} ({v})" for k, v in reasons.items())
+    reason_txt = "; ".join(f"{markdown_safe(k)} ({v})" for k, v in reasons.items())
     top = paid.head(1)
     top_txt = (
-        f" The largest bonus is {top['bonus'].iloc[0]:,.0f} ({top['agent_id'].iloc[0]})."
+        f" The largest bonus is {top['bonus'].iloc[0]:,.0f} ({markdown_safe(top['agent_id'].iloc[0])})."
         if len(top)
         else ""
     )
@@ -120,13 +134,15 @@ def describe_shrinkage(effect: pd.DataFrame, *, indicator: str) -> str:
     if len(small):
         txt += (
             " ("
-            + ", ".join(f"{r.agent_id}: {r.trials:.0f} trials" for r in small.itertuples())
+            + ", ".join(
+                f"{markdown_safe(r.agent_id)}: {r.trials:.0f} trials" for r in small.itertuples()
+            )
             + ")"
         )
     txt += "."
     if biggest is not None:
         txt += (
-            f" Shrinkage moves {biggest['agent_id']} from rank "
+            f" Shrinkage moves {markdown_safe(biggest['agent_id'])} from rank "
             f"{biggest['rate_rank_raw']:.0f} to {biggest['rate_rank_shrunk']:.0f} on this "
             "rate, the largest change."
         )
