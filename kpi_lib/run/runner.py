@@ -358,6 +358,9 @@ def run_review(
             t0 = time.perf_counter()
             review = compute_review(spec, data)
             save_review(review, staging / STORE)
+            steps, fingerprint, load_counts = review.timings, data.fingerprint(), _load_counts(data)
+            # the notebooks read the stored copy: free this process's before they start
+            del review, data
             shared_s = time.perf_counter() - t0
             bar.done(0, "shared computation", "ok", shared_s)
             records = _run_notebooks(
@@ -375,7 +378,7 @@ def run_review(
             "cycle": cycle,
             "period": period,
             "dataset": spec.dataset or "(shipped sample)",
-            "dataset_fingerprint": data.fingerprint(),
+            "dataset_fingerprint": fingerprint,
             "code_version": f"{__version__}+{_git_version()}",
             "started_at": started.isoformat(timespec="seconds"),
             "finished_at": finished.isoformat(timespec="seconds"),
@@ -385,10 +388,10 @@ def run_review(
             "shared": {
                 "validation_s": round(validated_s, 2),
                 "duration_s": round(shared_s, 2),
-                "steps_s": review.timings,
+                "steps_s": steps,
             },
             "notebooks": records,
-            "load_report": _load_counts(data),
+            "load_report": load_counts,
             "status": "ok",
         }
         (staging / "manifest.json").write_text(
