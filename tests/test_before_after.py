@@ -14,6 +14,7 @@ from statsmodels.stats.multitest import multipletests
 from kpi_lib.analyses import before_after as ba
 from kpi_lib.analyses.before_after.compare import rank_test
 from kpi_lib.analyses.before_after.multiplicity import adjust_p_values
+from kpi_lib.scoring.schemes import load_scheme
 
 SWITCH = pd.Timestamp("2026-05-01")
 BEFORE = ("2026-02-01", "2026-04-30")
@@ -582,7 +583,11 @@ def test_text_and_plots_render_from_the_tables():
     assert "break at the switch" in bt.its_text(its)
     case = ba.case_study_table(comp)
     md = bt.case_study_text(
-        comparison=comp, case_table=case, old="case_before", new="case_after", did=did
+        comparison=comp,
+        case_table=case,
+        old=load_scheme("case_before"),
+        new=load_scheme("case_after"),
+        did=did,
     )
     for section in ("### Background", "### The change", "### Results", "### How sure we are"):
         assert section in md

@@ -441,3 +441,31 @@ def test_notebook_rule():
         )
     )
     assert [b.split(":")[0] for b in bad] == ["cell 0", "cell 1", "cell 2", "cell 3"], bad
+
+
+REPORT_MUST_NOT_CALL = {
+    "load_dataset",
+    "compute_indicators",
+    "load_scheme",
+    "score",
+    "diagnose",
+    "compute_review",
+    "monte_carlo_ranks",
+    "decision_flips",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((project_root() / "kpi_lib" / "report").glob("*.py")),
+    ids=lambda p: p.name,
+)
+def test_report_layer_renders_only(path):
+    """report/ words and draws finished tables: it loads no data or schemes and computes no
+    scores, decisions or analyses (the review layer does, once)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kpi_lib"):
+            used |= {a.name for a in node.names} & REPORT_MUST_NOT_CALL
+    assert not used, f"{path.name} imports {sorted(used)}"

@@ -417,7 +417,7 @@ def test_plots_and_text_run(data):
     for md in (
         text.effective_weights_text(eff),
         text.tornado_text(oat),
-        text.uncertainty_text(mc),
+        text.uncertainty_text(mc, sens.decision_flips(mc)),
         text.sobol_text(sob),
         text.scheme_text(cmp, sens.scheme_agreement(cmp)),
         text.reversal_text(rev),

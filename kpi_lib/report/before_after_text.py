@@ -298,13 +298,17 @@ def scheme_weights_text(scheme) -> str:
 
     Parameters
     ----------
-    scheme : Scheme or str
-        A :class:`~kpi_lib.scoring.schemes.Scheme` or its name.
+    scheme : Scheme
+        A loaded :class:`~kpi_lib.scoring.schemes.Scheme` (the report layer reads no files).
     """
     from kpi_lib.analyses.before_after import indicator_meta
-    from kpi_lib.scoring.schemes import load_scheme
 
-    w = load_scheme(scheme).overall_weights().sort_values(ascending=False)
+    if not hasattr(scheme, "overall_weights"):
+        raise TypeError(
+            f"scheme_weights_text needs a loaded Scheme (kpi_lib.scoring.load_scheme), not "
+            f"{type(scheme).__name__}."
+        )
+    w = scheme.overall_weights().sort_values(ascending=False)
     return ", ".join(f"{indicator_meta(i)[0]} {100 * v:.0f} %" for i, v in w.items())
 
 
@@ -327,7 +331,8 @@ def case_study_text(
         :func:`~kpi_lib.analyses.before_after.period_comparison` of the treated group.
     case_table : DataFrame
         :func:`~kpi_lib.analyses.before_after.case_study_table` of that comparison.
-    old, new : Scheme or str
+    old, new : Scheme
+        Loaded schemes before and after the switch.
         The schemes before and after the switch.
     did : DataFrame, optional
         :func:`~kpi_lib.analyses.before_after.difference_in_differences`; adds how much of the

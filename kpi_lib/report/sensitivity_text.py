@@ -130,19 +130,19 @@ def tornado_text(oat: pd.DataFrame, *, top: int = 3) -> str:
     return _bullets(lines)
 
 
-def uncertainty_text(result, *, max_agents: int = 8) -> str:
+def uncertainty_text(result, flips: pd.DataFrame, *, max_agents: int = 8) -> str:
     """Bonus, PIP and tier decisions that are not robust to the weights.
 
     Parameters
     ----------
     result : MonteCarloResult
         From :func:`~kpi_lib.analyses.sensitivity.monte_carlo_ranks`.
+    flips : DataFrame
+        :func:`~kpi_lib.analyses.sensitivity.decision_flips` of ``result`` (computed by the
+        caller: the report layer only words results).
     """
-    from kpi_lib.analyses.sensitivity import decision_flips
-
     s = result.settings
     a = result.agents
-    flips = decision_flips(result)
     lines = [
         f"{s['draws']:,} draws with every weight perturbed by up to {_pct(s['size'])} "
         f"({s['distribution']}); bonus = top {s['top_k']}, PIP = bottom {s['bottom_k']}.",
