@@ -113,3 +113,29 @@ def test_kpi_review_runs_from_outside_the_repository(tmp_path):
     data = json.loads(manifest.read_text())
     assert data["dataset"] == "(shipped sample)"
     assert data["notebooks"][0]["status"] == "ok"
+
+
+def test_a_team_review_shows_that_team_only_and_no_server_paths(small_dataset, tmp_path):
+    from kpi_lib.data.load import load_dataset
+
+    agents = load_dataset(small_dataset).agents
+    team = sorted(agents["team_id"].unique())[0]
+    others = set(agents.loc[agents["team_id"] != team, "agent_id"])
+    result = run_review(
+        params_files=["params/monthly.yaml"],
+        dataset=str(small_dataset),
+        overrides={"draws": 50, "n_boot": 20, "team": team},
+        output_root=tmp_path / "out",
+        notebooks=["period_review", "scorecard", "data_quality"],
+        progress=False,
+    )
+    server_folder = str(small_dataset.parent)
+    for path in result.folder.iterdir():
+        if path.suffix not in (".html", ".ipynb", ".json", ".csv"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        leaked = sorted(a for a in others if a in text)
+        assert not leaked, f"{path.name} shows agents of other teams: {leaked[:5]}"
+        assert server_folder not in text, f"{path.name} carries the server path {server_folder}"
+    outcomes = pd.DataFrame(recorded_values(result.folder / "scorecard.ipynb")["agents"])
+    assert set(outcomes["agent_id"]) <= set(agents.loc[agents["team_id"] == team, "agent_id"])

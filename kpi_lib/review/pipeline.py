@@ -50,7 +50,7 @@ from kpi_lib.scoring.targets import (
     targets_from_table,
 )
 
-__all__ = ["Review", "agent_outcomes", "compute_review", "diverse_findings"]
+__all__ = ["Review", "agent_outcomes", "compute_review", "diverse_findings", "team_subset"]
 
 
 @dataclass
@@ -176,6 +176,42 @@ def _filter_teams(df: pd.DataFrame, teams: list[str]) -> pd.DataFrame:
     return df[df["team_id"].isin(teams)].reset_index(drop=True)
 
 
+def team_subset(data: Dataset, teams: list[str]) -> Dataset:
+    """The dataset restricted to the agents of ``teams`` (every table with an agent id; team
+    and agent targets of those teams; global targets kept). A team review shows that team's
+    agents only, on every page.
+    """
+    if not teams:
+        return data
+    agents = data.agents[data.agents["team_id"].astype(str).isin(teams)]
+    keep = set(agents["agent_id"].astype(str))
+    tables = {}
+    for name, df in data.tables.items():
+        if name == "agents":
+            tables[name] = agents.reset_index(drop=True)
+        elif "agent_id" in df:
+            tables[name] = df[df["agent_id"].astype(str).isin(keep)].reset_index(drop=True)
+        elif name == "targets" and {"scope", "scope_id"} <= set(df):
+            scope = df["scope"].astype(str)
+            scope_id = df["scope_id"].astype(str)
+            mine = (
+                ((scope == "agent") & scope_id.isin(keep))
+                | ((scope == "team") & scope_id.isin(teams))
+                | ~scope.isin(["agent", "team"])
+            )
+            tables[name] = df[mine].reset_index(drop=True)
+        else:
+            tables[name] = df
+    return Dataset(
+        tables=tables,
+        quarantine=data.quarantine,
+        load_report=data.load_report,
+        timezone=data.timezone,
+        source=data.source,
+        name=data.name,
+    )
+
+
 def _up_to(data: Dataset, as_of: str) -> Dataset:
     """The dataset's rows dated up to the end of ``as_of`` (a weekly review's month to date)."""
     cut = pd.Timestamp(as_of) + pd.Timedelta(days=1)
@@ -267,6 +303,7 @@ def compute_review(spec: ReviewSpec, data: Dataset) -> Review:
     w = spec.windows
     scored_period = w["scored_period"]
     notes: list[dict] = []
+    data = team_subset(data, teams)
 
     indicators = compute_indicators(data, granularity=granularity, definitions=defs)
     team_indicators = compute_indicators(

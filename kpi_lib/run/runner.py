@@ -377,13 +377,13 @@ def run_review(
         manifest = {
             "cycle": cycle,
             "period": period,
-            "dataset": spec.dataset or "(shipped sample)",
+            "dataset": _public_path(spec.dataset) or "(shipped sample)",
             "dataset_fingerprint": fingerprint,
             "code_version": f"{__version__}+{_git_version()}",
             "started_at": started.isoformat(timespec="seconds"),
             "finished_at": finished.isoformat(timespec="seconds"),
             "duration_s": round((finished - started).total_seconds() + validated_s, 2),
-            "specification": spec.to_dict(),
+            "specification": _public_spec(spec),
             "specification_hash": spec.hash,
             "shared": {
                 "validation_s": round(validated_s, 2),
@@ -495,6 +495,7 @@ def _run_notebook(
             f"Notebook `{name}` ran with specification {recorded.get('spec_hash')!r}, not the "
             f"review's {spec.hash!r}; it must open the stored review (its `review` parameter)."
         )
+    _scrub_paths(out_nb)
     render_html(out_nb, out_html)
     seconds = time.perf_counter() - t0
     bar.done(position, name, "ok", seconds)
@@ -509,6 +510,36 @@ def _run_notebook(
         "status": "ok",
         "duration_s": round(seconds, 2),
     }
+
+
+def _scrub_paths(notebook_path: Path) -> None:
+    """Papermill records where it read and wrote the notebook; a published notebook keeps the
+    file names only."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    info = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if info.get(key):
+            info[key] = Path(info[key]).name
+    nbformat.write(nb, str(notebook_path))
+
+
+def _public_path(value: str) -> str:
+    """A path as published: relative paths as given, absolute ones by their last part only
+    (published reports never carry the server's folder layout)."""
+    if value and Path(str(value)).expanduser().is_absolute():
+        return Path(str(value)).name
+    return value
+
+
+def _public_spec(spec: ReviewSpec) -> dict:
+    """The specification as the manifest records it (paths made public, see above); the hash
+    is the one of the full specification."""
+    out = spec.to_dict()
+    for key in ("dataset", "definitions", "scheme"):
+        out["settings"][key] = _public_path(out["settings"].get(key, ""))
+    return out
 
 
 def _load_counts(data) -> dict:
