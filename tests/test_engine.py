@@ -669,3 +669,19 @@ def test_agent_hash_collision_falls_back_to_agent_ids(tiny, monkeypatch):
     pd.testing.assert_frame_equal(keyed, plain)
     # and both agree with the hand count: L1, L2, L3 of A1's four January leads dialled
     assert value(keyed, "lead_utilisation") == pytest.approx(3 / 4)
+
+
+def test_a_leaver_without_calls_is_outside_employment_not_a_crash():
+    """An agent marked inactive with no call in the export (left before the data starts)
+    is listed but never scored; before the fix this crashed on a datetime/float cast."""
+    from kpi_lib.data.dataset import Dataset
+    from kpi_lib.datasets import load_sample
+
+    sample = load_sample()
+    agents = sample.agents.copy()
+    leaver = agents.iloc[[0]].assign(agent_id="A9999", agent_name="Leaver", active=False)
+    agents = pd.concat([agents.assign(active=True), leaver], ignore_index=True)
+    data = Dataset(tables={**sample.tables, "agents": agents}, timezone=sample.timezone)
+    out = compute_indicators(data, granularity="month")
+    assert "A9999" not in set(out.dropna(subset=["value"])["agent_id"])
+    assert out["agent_id"].nunique() >= sample.agents["agent_id"].nunique()

@@ -138,7 +138,9 @@ def diagnose(
     def run(key, fn, *args, **kw):
         try:
             out[key] = fn(*args, **kw)
-        except (KeyError, ValueError) as e:
+        except (KeyError, ValueError, np.linalg.LinAlgError) as e:
+            # too little or degenerate data for this analysis (a singular design included):
+            # the section is skipped with the reason; any other error is a bug and propagates
             skipped.append({"analysis": key, "reason": str(e).strip("'\"")})
 
     run("correlations", conflicts.correlation_map, ind, alpha=alpha,

@@ -21,6 +21,16 @@ __all__ = [
 ]
 
 
+def _bar_lengths(value, low, high) -> list[np.ndarray]:
+    """Error-bar lengths below and above each value. An interval that does not contain its
+    point estimate (a corrected rate clipped to [0, 1], an empty cell) draws no bar on that
+    side instead of failing the whole chart."""
+    value, low, high = (np.asarray(x, dtype=float) for x in (value, low, high))
+    below = np.nan_to_num(value - low, nan=0.0).clip(min=0)
+    above = np.nan_to_num(high - value, nan=0.0).clip(min=0)
+    return [below, above]
+
+
 def _ax(ax, size=(7, 4)):
     if ax is None:
         _, ax = plt.subplots(figsize=size)
@@ -105,7 +115,13 @@ def agreement_plot(agreement: pd.DataFrame, *, ax=None):
         highs = np.array([row[f"{m}_high"] for m, _ in metrics], dtype=float)
         ax.bar(x, vals, width=width, label=row["judgement"], alpha=0.8)
         ax.errorbar(
-            x, vals, yerr=[vals - lows, highs - vals], fmt="none", ecolor="black", capsize=3, lw=1
+            x,
+            vals,
+            yerr=_bar_lengths(vals, lows, highs),
+            fmt="none",
+            ecolor="black",
+            capsize=3,
+            lw=1,
         )
     ax.set_xticks(range(len(metrics)), [name for _, name in metrics], fontsize=8)
     ax.set_ylim(0, 1.05)
@@ -129,7 +145,7 @@ def agent_error_plot(flags: pd.DataFrame, *, judgement: str = "effective", top: 
     ax.errorbar(
         d["fpr"],
         y,
-        xerr=[d["fpr"] - d["fpr_low"], d["fpr_high"] - d["fpr"]],
+        xerr=_bar_lengths(d["fpr"], d["fpr_low"], d["fpr_high"]),
         fmt="none",
         ecolor="grey",
         lw=1,
@@ -154,7 +170,7 @@ def corrected_vs_raw_plot(
     ax.errorbar(
         d["raw_value"],
         d["value"],
-        yerr=[d["value"] - d["ci_low"], d["ci_high"] - d["value"]],
+        yerr=_bar_lengths(d["value"], d["ci_low"], d["ci_high"]),
         fmt="o",
         ms=3,
         alpha=0.5,

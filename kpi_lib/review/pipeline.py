@@ -305,10 +305,13 @@ def compute_review(spec: ReviewSpec, data: Dataset) -> Review:
     notes: list[dict] = []
     data = team_subset(data, teams)
 
-    indicators = compute_indicators(data, granularity=granularity, definitions=defs)
-    team_indicators = compute_indicators(
-        data, granularity=granularity, level="team", definitions=defs
-    )
+    with warnings.catch_warnings():
+        # unavailable indicators are reported once, in `unavailable`, not as warnings
+        warnings.filterwarnings("ignore", message="Skipping unavailable indicators")
+        indicators = compute_indicators(data, granularity=granularity, definitions=defs)
+        team_indicators = compute_indicators(
+            data, granularity=granularity, level="team", definitions=defs
+        )
     indicators = _filter_teams(indicators, teams)
     team_indicators = _filter_teams(team_indicators, teams)
     if granularity == "month":

@@ -52,8 +52,13 @@ def _outside_employment(comp, agents, granularity, last_call=None) -> pd.Series:
             with_calls = comp[comp["dials"] > 0]
             last_call = with_calls.groupby("agent_id")["period_start"].max()
         if last_call is not None and len(gone):
-            last = agent.map(last_call[last_call.index.isin(gone)])
-            outside |= (comp["period_start"] > last).fillna(False).astype(bool)
+            gone_last = last_call[last_call.index.isin(gone)]
+            if len(gone_last):
+                last = pd.to_datetime(agent.map(gone_last))
+                outside |= (comp["period_start"] > last).fillna(False).astype(bool)
+            # a leaver with no call in the data left before it starts: every period is outside
+            silent = set(gone) - set(gone_last.index)
+            outside |= agent.isin(silent).to_numpy()
     return outside
 
 
