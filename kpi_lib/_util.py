@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from difflib import get_close_matches
 
-__all__ = ["check_option", "nearest", "unknown_name_message"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "check_option",
+    "nearest",
+    "neutralise_formula",
+    "neutralise_formulas",
+    "restore_formula",
+    "restore_formulas",
+    "unknown_name_message",
+]
 
 
 def check_option(param: str, value, options: Iterable) -> None:
@@ -33,3 +42,112 @@ def unknown_name_message(kind: str, name: str, candidates: Iterable[str]) -> str
     close = nearest(name, candidates)
     hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     return f"Unknown {kind} {name!r}.{hint} Valid {kind}s: {', '.join(candidates)}."
+
+
+#: First characters that make a spreadsheet read a text cell as a formula (OWASP, CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _guarded(value: str) -> bool:
+    """True when ``value`` (after any apostrophes) starts like a formula."""
+    return value.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
+def neutralise_formula(value):
+    """``value`` with a leading apostrophe when it is text that a spreadsheet would run.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'`` (the OWASP advice against CSV injection). Text that already starts with apostrophes
+    before such a character gets one more, so :func:`restore_formula` undoes every change
+    exactly. Anything that is not text (numbers, including negative ones, dates, missing
+    values) is returned unchanged.
+
+    Examples
+    --------
+    >>> neutralise_formula("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_formula("-5"), neutralise_formula(-5), neutralise_formula("A-5")
+    ("'-5", -5, 'A-5')
+    """
+    if isinstance(value, str) and _guarded(value):
+        return "'" + value
+    return value
+
+
+def restore_formula(value):
+    """Undo :func:`neutralise_formula`: drop the apostrophe it added, leave anything else.
+
+    Examples
+    --------
+    >>> restore_formula("'=1+1"), restore_formula("'quoted"), restore_formula(3)
+    ('=1+1', "'quoted", 3)
+    """
+    if isinstance(value, str) and value.startswith("'") and _guarded(value[1:]):
+        return value[1:]
+    return value
+
+
+def _map_text(df, func):
+    import pandas as pd
+
+    out = df.copy()
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            col = col.astype(object)
+        elif not (pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)):
+            continue
+        out.isetitem(i, col.map(func, na_action="ignore"))
+    out.columns = [func(c) for c in out.columns]
+    return out
+
+
+def neutralise_formulas(df):
+    """A copy of ``df`` safe to open in a spreadsheet: every text cell that starts like a
+    formula gets a leading apostrophe.
+
+    Use it on every table written as CSV or XLSX (not Parquet). Text cells and column labels
+    starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are prefixed with
+    ``'`` (see :func:`neutralise_formula`); numbers stay numbers (a negative number stored as a
+    number is not text and is left alone), as do dates, booleans and missing values.
+    Categorical columns come back as plain text columns. :func:`restore_formulas` undoes it.
+
+    Parameters
+    ----------
+    df : DataFrame
+
+    Returns
+    -------
+    DataFrame
+        A copy with the same shape, index and column order.
+
+    References
+    ----------
+    OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"note": ["=1+1", "@SUM(A1)", "-", "ok"], "value": [-1.5, 2, 3, 4]})
+    >>> neutralise_formulas(df)
+            note  value
+    0      '=1+1   -1.5
+    1  '@SUM(A1)    2.0
+    2         '-    3.0
+    3         ok    4.0
+    >>> restore_formulas(neutralise_formulas(df)).equals(df)
+    True
+    """
+    return _map_text(df, neutralise_formula)
+
+
+def restore_formulas(df):
+    """Undo :func:`neutralise_formulas` on a table read back from a file the project wrote.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> restore_formulas(pd.DataFrame({"note": ["'=1+1", "'quoted"]}))["note"].tolist()
+    ['=1+1', "'quoted"]
+    """
+    return _map_text(df, restore_formula)

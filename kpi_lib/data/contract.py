@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 __all__ = [
     "ColumnSpec",
     "TableSpec",
+    "Plausibility",
     "CONTRACT",
+    "DATASET_SETTINGS",
     "CALL_OUTCOMES",
     "TIME_COLUMNS",
     "table_spec",
@@ -48,6 +50,11 @@ class ColumnSpec:
         Values must be unique (primary keys).
     references : str or None
         ``"table.column"`` this column must match (foreign key), checked when both are loaded.
+    unit : str or None
+        ``"s"`` for a duration in seconds: values above
+        :attr:`Plausibility.max_duration_s` are quarantined.
+    rule : str or None
+        A further row rule in words, checked by the loader (shown in the data dictionary).
     """
 
     name: str
@@ -59,6 +66,71 @@ class ColumnSpec:
     maximum: float | None = None
     unique: bool = False
     references: str | None = None
+    unit: str | None = None
+    rule: str | None = None
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """Bounds on values that parse but cannot be true; rows outside go to the quarantine.
+
+    Set in a dataset's ``dataset.yaml`` under ``plausibility:``; every field is optional.
+
+    Attributes
+    ----------
+    max_duration_s : float
+        Longest plausible duration in seconds (columns with ``unit="s"``); default 4 h.
+    earliest : str
+        Timestamps before this date (``YYYY-MM-DD``) are quarantined.
+    latest : str or None
+        Timestamps after this are quarantined; ``None`` means the export time
+        (``exported_at`` in ``dataset.yaml``, else the moment the dataset is loaded).
+    """
+
+    max_duration_s: float = 4 * 3600
+    earliest: str = "2000-01-01"
+    latest: str | None = None
+
+
+#: Keys of a dataset folder's optional ``dataset.yaml``: (key, meaning), documented in
+#: ``docs/data-contract.md``.
+DATASET_SETTINGS: tuple[tuple[str, str], ...] = (
+    ("name", "Display name (default: the folder name)."),
+    (
+        "timezone",
+        "IANA timezone deciding period boundaries, e.g. `Asia/Shanghai` (the default) or "
+        "`Europe/Lisbon`; an unknown name stops the load.",
+    ),
+    (
+        "exported_at",
+        "When the export was made (`2026-11-01` or `2026-11-01 06:00`); timestamps after it "
+        "are quarantined. Default: the moment the dataset is loaded.",
+    ),
+    (
+        "plausibility",
+        "`max_duration_s` (default "
+        f"{Plausibility.max_duration_s:g} s = 4 h), `earliest` (default "
+        f"`{Plausibility.earliest}`), `latest` (default: the export time).",
+    ),
+    (
+        "timestamp_format",
+        "strftime format of text timestamps that are not ISO 8601, e.g. "
+        '`"%d/%m/%Y %H:%M"`; one format for every column, or per column '
+        '(`{calls.started_at: "%d/%m/%Y %H:%M"}`). Day/month orders are never guessed: '
+        "a column with values such as `01/10/2026` stops the load until its format is named.",
+    ),
+    (
+        "encoding",
+        "Encoding of the CSV files (`gb18030`, `cp1252`...), one for all or per table "
+        "(`{agents: cp1252}`). Default: UTF-8, else GB18030 or Windows-1252 when the text "
+        "decodes plausibly (with a warning for Windows-1252).",
+    ),
+    (
+        "header_row",
+        "1-based row holding the column names when title rows sit above it; one number for "
+        "all files or per table (`{calls: 3}`).",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +205,7 @@ CONTRACT: dict[str, TableSpec] = {
                     "number",
                     "Talk time in seconds; 0 when the call did not connect.",
                     minimum=0,
+                    unit="s",
                 ),
                 ColumnSpec("outcome", "text", "Dial outcome.", allowed=CALL_OUTCOMES),
                 ColumnSpec(
@@ -285,12 +358,29 @@ CONTRACT: dict[str, TableSpec] = {
             "Targets per period for agents or teams.",
             required=False,
             columns=(
-                ColumnSpec("period", "text", "Period label: 2026-10, 2026-Q4, 2026 or 2026-W43."),
+                ColumnSpec(
+                    "period",
+                    "text",
+                    "Period label: 2026-10 (month), 2026-Q4, 2026 or 2026-W43 (ISO week).",
+                    rule="a valid period label",
+                ),
                 ColumnSpec("scope", "text", "Who the target is for.", allowed=TARGET_SCOPES),
                 ColumnSpec("scope_id", "id", "agent_id or team_id, according to scope."),
-                ColumnSpec("indicator", "id", "Indicator id from the catalogue."),
+                ColumnSpec(
+                    "indicator",
+                    "id",
+                    "Indicator id from the catalogue (`kpi indicators`).",
+                    rule="in the indicator catalogue, when the loader is given it",
+                ),
                 ColumnSpec("target", "number", "Target value (attainment 100 %)."),
-                ColumnSpec("threshold", "number", "Minimum acceptable value.", required=False),
+                ColumnSpec(
+                    "threshold",
+                    "number",
+                    "Minimum acceptable value: at or below the target when higher is better, "
+                    "at or above it when lower is better.",
+                    required=False,
+                    rule="on the acceptable side of `target`",
+                ),
                 ColumnSpec(
                     "stretch", "number", "Cap: value at which credit stops.", required=False
                 ),
@@ -334,15 +424,49 @@ def contract_markdown() -> str:
         "a test fails if this file differs -->",
         "",
         "A dataset is a folder with one file per table: `<table>.csv`, `<table>.parquet`, "
-        "or one `.xlsx` workbook with a sheet per table. An optional `dataset.yaml` sets "
-        "`timezone` (default `Asia/Shanghai`) and `name`. Timestamps may be naive (read as the "
-        "dataset's timezone) or carry an offset (converted to it). IDs are strings. "
-        "Booleans accept true/false, 1/0, yes/no, y/n.",
+        "or one `.xlsx` workbook with a sheet per table (file names are matched ignoring "
+        "case). An optional `dataset.yaml` holds the settings below. Timestamps may be naive "
+        "(read as the dataset's timezone) or carry an offset (converted to it); text "
+        "timestamps are ISO 8601 (`2026-10-08 14:03:00`) or follow `timestamp_format`. IDs "
+        "are strings. Booleans accept true/false, 1/0, yes/no, y/n.",
         "",
         "Rows that break a rule below are not dropped: they go to the quarantine table with "
-        "the reason, and the load report counts them. An export that does not match the "
-        "contract can be converted with a YAML mapping and `kpi import` (see "
-        "[mappings.md](mappings.md)).",
+        "the reason and the raw value, and the load report counts them (rows read = used + "
+        "quarantined for every table). An export that does not match the contract can be "
+        "converted with a YAML mapping and `kpi import` (see [mappings.md](mappings.md)).",
+        "",
+        "## Plausibility",
+        "",
+        "Values that parse but cannot be true are quarantined like any other bad row:",
+        "",
+        "- numbers must be finite (`inf`, `-inf`, `nan`, `Infinity` are quarantined as "
+        "`non-finite number`);",
+        "- durations in seconds (columns marked `<= max_duration_s`) must not exceed that "
+        "setting "
+        f"(default {Plausibility.max_duration_s:g} s = 4 h);",
+        "- timestamps must not be later than the export (`exported_at`, else the load time; "
+        f"or `latest`) nor earlier than `earliest` (default {Plausibility.earliest});",
+        "- targets must name a valid period and, when the loader is given the catalogue, a "
+        "known indicator; a threshold on the wrong side of the target (above it when higher "
+        "is better) is quarantined.",
+        "",
+        "A day/month order that cannot be told apart (`01/10/2026`), an unknown timezone and "
+        "text that decodes implausibly in every encoding tried stop the load with a message "
+        "naming the fix.",
+        "",
+        "## `dataset.yaml`",
+        "",
+        "| key | meaning |",
+        "|---|---|",
+        *[f"| `{key}` | {meaning} |" for key, meaning in DATASET_SETTINGS],
+        "",
+        "```yaml",
+        "name: my-team-2026",
+        "timezone: Asia/Shanghai",
+        'exported_at: "2026-11-01 06:00"',
+        "plausibility: {max_duration_s: 14400, earliest: \"2020-01-01\"}",
+        'timestamp_format: "%d/%m/%Y %H:%M"',
+        "```",
         "",
     ]
     for spec in CONTRACT.values():
@@ -359,6 +483,14 @@ def contract_markdown() -> str:
                 rules.append(f">= {c.minimum:g}")
             if c.maximum is not None:
                 rules.append(f"<= {c.maximum:g}")
+            if c.unit == "s":
+                rules.append("<= `max_duration_s`")
+            if c.kind in ("number", "integer"):
+                rules.append("finite")
+            if c.kind == "timestamp":
+                rules.append("between `earliest` and the export")
+            if c.rule:
+                rules.append(c.rule)
             if c.references:
                 rules.append(f"must exist in `{c.references}`")
             lines.append(

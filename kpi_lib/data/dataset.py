@@ -42,6 +42,9 @@ class Dataset:
         Folder the dataset was read from.
     name : str
         Short display name.
+    warnings : list of str
+        Doubts about the source that did not stop the load (e.g. a CSV read as
+        Windows-1252 because it was neither UTF-8 nor plausible GB18030), each naming the file.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -52,6 +55,7 @@ class Dataset:
     timezone: str = DEFAULT_TIMEZONE
     source: Path | None = None
     name: str = "dataset"
+    warnings: list[str] = field(default_factory=list)
 
     def has(self, table: str) -> bool:
         """Whether an optional table is present (and not empty of columns)."""

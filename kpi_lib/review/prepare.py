@@ -49,7 +49,7 @@ def prepare_spec(
     return resolve_spec(spec, data), data
 
 
-def open_review(review: str | Path = "", settings: Mapping | None = None) -> Review:
+def open_review(review: str | Path = "", settings: Mapping | str | None = None) -> Review:
     """The review a notebook shows.
 
     Parameters
@@ -59,7 +59,8 @@ def open_review(review: str | Path = "", settings: Mapping | None = None) -> Rev
         parameter). Empty: compute a review here from ``settings``.
     settings : mapping, optional
         Review settings for a notebook run on its own (e.g. ``{"period": "2026-09",
-        "language": "zh-Hans"}``); the same keys and checks as ``kpi review --set``.
+        "language": "zh-Hans"}``); the same keys and checks as ``kpi review --set``. Text is
+        read as YAML (what ``papermill -p settings '{...}'`` passes).
 
     Returns
     -------
@@ -71,6 +72,14 @@ def open_review(review: str | Path = "", settings: Mapping | None = None) -> Rev
     >>> review.spec.hash == open_review(settings={"draws": 50, "n_boot": 20}).spec.hash  # doctest: +SKIP
     True
     """
+    if isinstance(settings, str):
+        # `papermill -p settings '{...}'` passes text: read it as YAML (JSON is YAML)
+        import yaml
+
+        parsed = yaml.safe_load(settings) if settings.strip() else {}
+        if not isinstance(parsed, dict):
+            raise ValueError(f"`settings` must be a mapping of setting: value, not {settings!r}.")
+        settings = parsed
     if review:
         if settings:
             raise ValueError(

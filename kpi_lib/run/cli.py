@@ -1,18 +1,99 @@
 """The ``kpi`` command: validate, synthesise, import, inspect and run period reviews.
 
 Every sub-command is a thin wrapper over a ``kpi_lib`` function, so what a scheduler runs is
-exactly what an analyst calls in a notebook.
+exactly what an analyst calls in a notebook. A user error (bad option, missing or unreadable
+file, dataset or scheme that cannot be used, output folder that cannot be written) is printed
+as one paragraph starting ``error:`` with exit code 2; ``kpi --debug ...`` shows the traceback
+instead. Exit code 1 is kept for a review that failed (a notebook, the period lock).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-__all__ = ["main", "build_parser"]
+from kpi_lib._util import check_option, neutralise_formulas
+
+__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_REVIEW_FAILED", "EXIT_USER_ERROR"]
+
+#: Exit code: the command did what was asked.
+EXIT_OK = 0
+#: Exit code: a review notebook failed or another run of the same period holds the lock.
+EXIT_REVIEW_FAILED = 1
+#: Exit code: a user error (bad option, file, folder, dataset, scheme or mapping).
+EXIT_USER_ERROR = 2
+
+#: Exceptions that are the user's to fix: printed as ``error: ...`` with exit code 2. The
+#: project's own errors (DatasetError, SpecError, MappingError) are ValueErrors.
+USER_ERRORS = (ValueError, KeyError, OSError, yaml.YAMLError)
+
+_EPILOG = """\
+exit codes:
+  0  done
+  1  kpi review: a notebook failed (nothing new published) or another run of the
+     same period holds the lock
+  2  user error: a bad option, a missing or unreadable input, a dataset, scheme or
+     mapping that cannot be used, an output that cannot be written, or `kpi scheme
+     check` found errors. One paragraph starting "error:" is printed, no traceback
+     (add --debug for it). A malformed command line prints argparse's usage.
+
+Output files (--out, --quarantine-out) get their parent folders created. CSV
+output neutralises spreadsheet formulas: text starting with = + - @ (or a tab or
+carriage return) is written with a leading apostrophe.
+"""
+
+
+def error_message(exc: BaseException) -> str:
+    """The one paragraph ``kpi`` prints for a user error (without the ``error:`` prefix).
+
+    Examples
+    --------
+    >>> error_message(KeyError("Unknown scheme 'x'."))
+    "Unknown scheme 'x'."
+    >>> error_message(PermissionError(13, "Permission denied", "/srv/kpi/out.csv"))
+    '/srv/kpi/out.csv: Permission denied; check that you may read or write there.'
+    """
+    if isinstance(exc, KeyError) and len(exc.args) == 1 and isinstance(exc.args[0], str):
+        text = exc.args[0]
+    elif isinstance(exc, OSError) and exc.strerror:
+        text = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+        if exc.errno == errno.ENOSPC:
+            text += "; free some space on that disk or choose another folder."
+        elif isinstance(exc, PermissionError):
+            text += "; check that you may read or write there."
+        else:
+            text += "."
+    elif isinstance(exc, yaml.YAMLError):
+        text = f"not valid YAML: {exc}"
+    else:
+        text = str(exc) or type(exc).__name__
+    return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
+
+
+def _output_file(path: str, *, option: str, suffixes: tuple[str, ...] | None = None) -> Path:
+    """Check an output file option before any work is done (see :func:`_write_csv`)."""
+    out = Path(path).expanduser()
+    if suffixes is not None and out.suffix.lower() not in suffixes:
+        raise ValueError(
+            f"`{option}` must be a file ending in {' or '.join(suffixes)}, but {path!r} was passed."
+        )
+    if out.is_dir():
+        raise IsADirectoryError(
+            f"`{option}` {path!r} is a folder; give a file name such as "
+            f"{str(out / ('out' + (suffixes[0] if suffixes else '.csv')))!r}."
+        )
+    return out
+
+
+def _write_csv(df: pd.DataFrame, out: Path) -> None:
+    """Write ``df`` for spreadsheets: parent folders created, formula prefixes neutralised."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    neutralise_formulas(df).to_csv(out, index=False)
 
 
 def _print_table(df: pd.DataFrame, *, title: str | None = None) -> None:
@@ -28,21 +109,22 @@ def _print_table(df: pd.DataFrame, *, title: str | None = None) -> None:
 
 
 def _cmd_validate(args) -> int:
-    from kpi_lib.data.load import DatasetError, load_dataset
+    from kpi_lib.data.load import load_dataset
 
-    try:
-        ds = load_dataset(args.dataset, timezone=args.timezone)
-    except DatasetError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    out = (
+        _output_file(args.quarantine_out, option="--quarantine-out")
+        if args.quarantine_out
+        else None
+    )
+    ds = load_dataset(args.dataset, timezone=args.timezone)
     report = ds.load_report
     _print_table(report[report.reason == ""].drop(columns=["reason", "rows"]), title="Load report")
     reasons = report[report.reason != ""][["table", "reason", "rows"]]
     _print_table(reasons, title="\nQuarantined rows by reason")
-    if args.quarantine_out:
-        ds.quarantine.to_csv(args.quarantine_out, index=False)
-        print(f"\nQuarantine written to {args.quarantine_out}")
-    return 0
+    if out is not None:
+        _write_csv(ds.quarantine, out)
+        print(f"\nQuarantine written to {out}")
+    return EXIT_OK
 
 
 def _cmd_synth(args) -> int:
@@ -58,14 +140,14 @@ def _cmd_synth(args) -> int:
         **({"scheme_change": args.scheme_change} if args.scheme_change else {}),
     )
     _print_table(summary, title=f"Dataset written to {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def _cmd_contract(args) -> int:
     from kpi_lib.data.contract import contract_markdown
 
     print(contract_markdown())
-    return 0
+    return EXIT_OK
 
 
 def _cmd_indicators(args) -> int:
@@ -75,59 +157,63 @@ def _cmd_indicators(args) -> int:
         print(catalogue_markdown())
     else:
         _print_table(catalogue_table(language=args.language))
-    return 0
+    return EXIT_OK
 
 
 def _cmd_compute(args) -> int:
     from kpi_lib.data.load import load_dataset
+    from kpi_lib.indicators import GRANULARITIES, LEVELS
     from kpi_lib.indicators.engine import compute_indicators
 
+    check_option("granularity", args.granularity, GRANULARITIES)
+    check_option("level", args.level, LEVELS)
+    out = (
+        _output_file(args.out, option="--out", suffixes=(".csv", ".parquet")) if args.out else None
+    )
     ds = load_dataset(args.dataset)
     table = compute_indicators(ds, granularity=args.granularity, level=args.level)
-    if args.out:
-        out = Path(args.out)
-        if out.suffix == ".parquet":
-            table.to_parquet(out, index=False)
-        else:
-            table.to_csv(out, index=False)
+    if out is None:
+        _print_table(table.head(50))
+    elif out.suffix.lower() == ".parquet":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        table.to_parquet(out, index=False)  # not a spreadsheet format: written as computed
         print(f"{len(table)} rows written to {out}")
     else:
-        _print_table(table.head(50))
-    return 0
+        _write_csv(table, out)
+        print(f"{len(table)} rows written to {out}")
+    return EXIT_OK
 
 
 def _cmd_scheme_check(args) -> int:
     from kpi_lib.scoring.schemes import load_scheme, review_scheme
 
+    scheme = load_scheme(args.file)
     available = None
     if args.dataset:
         from kpi_lib.data.load import load_dataset
+        from kpi_lib.indicators.catalogue import CATALOGUE
         from kpi_lib.indicators.engine import unavailable_indicators
 
         ds = load_dataset(args.dataset)
-        from kpi_lib.indicators.catalogue import CATALOGUE
-
         missing = set(unavailable_indicators(ds)["indicator"])
         available = [i for i in CATALOGUE if i not in missing]
-    try:
-        scheme = load_scheme(args.file)
-    except (ValueError, KeyError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     findings = review_scheme(scheme, available=available)
     _print_table(findings, title=f"Scheme review: {args.file}")
-    return 1 if (findings["severity"] == "error").any() else 0
+    errors = findings[findings["severity"] == "error"]
+    if len(errors):
+        print(
+            f"error: the scheme has {len(errors)} error(s): {', '.join(sorted(set(errors['code'])))}"
+            " (see the messages above).",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
+    return EXIT_OK
 
 
 def _cmd_import(args) -> int:
-    from kpi_lib.data.load import DatasetError
     from kpi_lib.data.mapping import import_export, load_mapping
 
-    try:
-        result = import_export(load_mapping(args.mapping), args.source, args.out)
-    except (DatasetError, ValueError, KeyError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    result = import_export(load_mapping(args.mapping), args.source, args.out)
     _print_table(result.balance, title="Every source row accounted for")
     _print_table(result.accounting, title="\nSource rows by stage and rule")
     report = result.dataset.load_report
@@ -136,7 +222,7 @@ def _cmd_import(args) -> int:
     )
     _print_table(report[report.reason != ""][["table", "reason", "rows"]], title="\nQuarantined")
     print(f"\nContract dataset written to {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def _cmd_review(args) -> int:
@@ -187,16 +273,40 @@ def _cmd_review(args) -> int:
     return 0
 
 
+_DEBUG_HELP = "show the traceback of an error instead of the one-paragraph message"
+
+
+class _SubParsers:
+    """Adds sub-commands that all accept the options of ``common`` (``--debug``)."""
+
+    def __init__(self, action, common: argparse.ArgumentParser):
+        self._action, self._common = action, common
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        return self._action.add_parser(name, parents=[self._common], **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kpi", description="Telesales KPI workbench: data, indicators, scoring and reviews."
+        prog="kpi",
+        description="Telesales KPI workbench: data, indicators, scoring and reviews.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    # --debug is also accepted after the sub-command; SUPPRESS keeps the global value when not.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
+    sub = _SubParsers(parser.add_subparsers(dest="command", required=True), common)
 
     p = sub.add_parser("validate", help="load a dataset folder and print the load report")
     p.add_argument("dataset", help="dataset folder")
     p.add_argument("--timezone", default=None, help="override the dataset timezone")
-    p.add_argument("--quarantine-out", default=None, help="write quarantined rows to this CSV")
+    p.add_argument(
+        "--quarantine-out",
+        default=None,
+        help="write quarantined rows to this CSV (parent folders are created)",
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("synth", help="generate a synthetic dataset in the contract")
@@ -222,12 +332,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dataset")
     p.add_argument("--granularity", default="month", help="week | month | quarter | year")
     p.add_argument("--level", default="agent", help="agent | team")
-    p.add_argument("--out", default=None, help="write to .csv or .parquet")
+    p.add_argument(
+        "--out", default=None, help="write to a .csv or .parquet file (parent folders are created)"
+    )
     p.set_defaults(func=_cmd_compute)
 
     p = sub.add_parser("scheme", help="weight schemes")
-    scheme_sub = p.add_subparsers(dest="scheme_command", required=True)
-    c = scheme_sub.add_parser("check", help="review a scheme against the design principles")
+    scheme_sub = _SubParsers(p.add_subparsers(dest="scheme_command", required=True), common)
+    c = scheme_sub.add_parser(
+        "check",
+        help="review a scheme against the design principles (exit 2 when it has errors)",
+    )
     c.add_argument("file", help="scheme YAML file or preset name")
     c.add_argument("--dataset", default=None, help="also check the dataset can provide it")
     c.set_defaults(func=_cmd_scheme_check)
@@ -260,9 +375,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``kpi`` with ``argv`` (default: the command line) and return the exit code.
+
+    A user error (:data:`USER_ERRORS`) is printed to stderr as one paragraph starting
+    ``error:`` and gives :data:`EXIT_USER_ERROR` (2); with ``--debug`` it is raised with its
+    traceback instead. ``kpi review`` returns :data:`EXIT_REVIEW_FAILED` (1) itself.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or EXIT_OK)
+    except USER_ERRORS as exc:
+        if args.debug:
+            raise
+        print(f"error: {error_message(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -673,6 +673,70 @@ def load_scheme(path_or_name: str | Path | Scheme) -> Scheme:
 # review
 
 
+def _weight_list(weights: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:g}" for k, v in weights.items())
+
+
+def _share_list(weights: dict[str, float]) -> str:
+    total = sum(weights.values())
+    return ", ".join(f"{k} {v / total:.1%}" for k, v in weights.items())
+
+
+def _unround_total(weights: dict[str, float], also: tuple[float, ...] = ()) -> float | None:
+    """The round total (1, 10, 100, ...) that ``weights`` were probably meant to sum to, when
+    they do not; None when they do, sum to one of ``also``, or are all equal (one weight, or
+    ``1, 1, 1``: plainly relative)."""
+    values = list(weights.values())
+    total = sum(values)
+    if total <= 0 or len(set(values)) <= 1:
+        return None
+    target = 10.0 ** round(math.log10(total))
+    if any(math.isclose(total, t, rel_tol=_WEIGHT_RTOL) for t in (target, *also) if t > 0):
+        return None
+    return target
+
+
+#: Relative tolerance within which weights count as summing to their round total.
+_WEIGHT_RTOL = 0.005
+
+
+def _weight_sum_findings(scheme: Scheme) -> list[tuple[str, str]]:
+    """``(code, message)`` for weights that do not sum to a round total and were rescaled."""
+    found = []
+    target = _unround_total(scheme.dimensions)
+    if target is not None:
+        total = sum(scheme.dimensions.values())
+        found.append(
+            (
+                "weights_rescaled",
+                f"Dimension weights sum to {total:g} ({_weight_list(scheme.dimensions)}), not "
+                f"{target:g}. Weights are relative, so they were rescaled (x {target / total:.3g}) "
+                f"to {_share_list(scheme.dimensions)} of the composite. If they were meant as "
+                f"shares of {target:g}, correct them so they sum to {target:g}.",
+            )
+        )
+    dim_total = sum(scheme.dimensions.values())
+    for dim, inds in scheme.indicators.items():
+        # Indicator weights written as shares of the whole composite (quality 35: satisfaction
+        # 20, compliance 15) sum to the dimension's weight: that is intended too.
+        target = _unround_total(inds, also=(scheme.dimensions[dim],))
+        if target is None or scheme.dimensions[dim] == 0:
+            continue
+        total = sum(inds.values())
+        share = scheme.dimensions[dim] / dim_total
+        found.append(
+            (
+                "weights_rescaled",
+                f"Indicator weights in `{dim}` sum to {total:g} ({_weight_list(inds)}), neither "
+                f"{target:g} nor the dimension's weight {scheme.dimensions[dim]:g}. Weights are "
+                f"relative, so they were rescaled (x {target / total:.3g}) to {_share_list(inds)}"
+                f" of `{dim}` ({share:.1%} of the composite). If they were meant as shares of "
+                f"{target:g}, correct them so they sum to {target:g}.",
+            )
+        )
+    return found
+
+
 def review_scheme(
     scheme: Scheme | str | Path,
     *,
@@ -700,6 +764,15 @@ def review_scheme(
         ``code`` (stable id such as ``too_many_indicators``), ``indicator`` (empty when the
         finding is about the whole scheme) and ``message`` (a sentence a manager can act on).
         Empty when nothing is found.
+
+    Notes
+    -----
+    Weights are relative and rescaled, so weights that do not add up are not an error, but
+    they are often a slip (50/30/40 meant as percentages): ``weights_rescaled`` (a warning)
+    reports dimension weights, or indicator weights within a dimension, that sum to neither a
+    round total (1, 10, 100, ... within 0.5 %) nor, for indicators, the dimension's own weight
+    (shares of the whole composite, as in ``case_after``), and says what they were rescaled
+    to. Equal weights (``1, 1, 1``) are plainly relative and never reported.
 
     Examples
     --------
@@ -818,6 +891,8 @@ def review_scheme(
                 "mastered the sources suggest a gate alone.",
                 g.indicator,
             )
+    for code, msg in _weight_sum_findings(scheme):
+        add("warning", code, msg)
     dim_w = scheme.dimension_weights()
     if dim_w.max() > 0.6:
         add(

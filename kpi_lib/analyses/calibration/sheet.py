@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpi_lib._util import neutralise_formulas, restore_formulas
 from kpi_lib.analyses.calibration.common import JUDGEMENTS, REVIEW_COLUMNS, SPOT_CHECK_COLUMNS
 from kpi_lib.data.dataset import Dataset
 
@@ -37,6 +38,12 @@ def write_spot_check(sample: pd.DataFrame, path: str | Path, *, overwrite: bool 
     -------
     Path
         The written file.
+
+    Notes
+    -----
+    Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return) are written with a leading apostrophe
+    (:func:`kpi_lib._util.neutralise_formulas`); :func:`read_spot_check` removes it again.
     """
     missing = [c for c in SPOT_CHECK_COLUMNS if c not in sample.columns]
     if missing:
@@ -56,7 +63,7 @@ def write_spot_check(sample: pd.DataFrame, path: str | Path, *, overwrite: bool 
     out = sample.copy()
     if "started_at" in out.columns:
         out["started_at"] = pd.to_datetime(out["started_at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
-    out.to_csv(path, index=False, encoding="utf-8-sig")
+    neutralise_formulas(out).to_csv(path, index=False, encoding="utf-8-sig")
     return path
 
 
@@ -78,7 +85,9 @@ def _parse_bool(series: pd.Series, column: str, rows_offset: int = 2) -> pd.Seri
 def read_spot_check(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     """Read a filled-in spot-check sheet back as QA reviews.
 
-    Rows without a reviewer and without judgements (not reviewed yet) are skipped.
+    Rows without a reviewer and without judgements (not reviewed yet) are skipped. The
+    apostrophe :func:`write_spot_check` puts before text that starts like a formula is removed,
+    so the ids and notes come back as they were.
 
     Parameters
     ----------
@@ -103,6 +112,7 @@ def read_spot_check(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     else:
         df = pd.read_csv(source, dtype=str, encoding="utf-8-sig", keep_default_na=False)
         df = df.astype("string")
+    df = restore_formulas(df)
     missing = [c for c in ("call_id", "agent_id", *REVIEW_COLUMNS) if c not in df.columns]
     if missing:
         raise KeyError(f"The spot-check sheet lacks column(s) {missing}.")

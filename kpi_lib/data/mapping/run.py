@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from kpi_lib._util import neutralise_formulas
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.data.load import validate_tables
@@ -92,8 +93,10 @@ def import_export(
         root when relative).
     out_dir : str or Path, optional
         Where to write ``<table>.parquet``, ``dataset.yaml``, ``load_report.csv``,
-        ``quarantine.csv`` and ``import_accounting.csv``; must not be ``source_dir``. Stale
-        contract-table files in it are removed. Nothing is written when omitted.
+        ``quarantine.csv`` and ``import_accounting.csv`` (text starting like a spreadsheet
+        formula gets a leading ``'``, see :func:`kpi_lib._util.neutralise_formulas`); must not
+        be ``source_dir``. Stale contract-table files in it are removed. Nothing is written
+        when omitted.
     write : bool
         Set False to skip writing even when ``out_dir`` is given.
 
@@ -277,7 +280,8 @@ def _write(result: ImportResult, out: Path, source_dir: Path) -> Path:
     (out / "dataset.yaml").write_text(
         yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    ds.load_report.to_csv(out / "load_report.csv", index=False)
-    result.quarantine.to_csv(out / "quarantine.csv", index=False)
-    result.accounting.to_csv(out / "import_accounting.csv", index=False)
+    # CSVs are opened in spreadsheets: text that starts like a formula gets a leading "'".
+    neutralise_formulas(ds.load_report).to_csv(out / "load_report.csv", index=False)
+    neutralise_formulas(result.quarantine).to_csv(out / "quarantine.csv", index=False)
+    neutralise_formulas(result.accounting).to_csv(out / "import_accounting.csv", index=False)
     return out
