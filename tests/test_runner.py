@@ -204,3 +204,14 @@ def test_cli_exit_codes(project, capsys):
     assert "`jobs` must be a whole number" in capsys.readouterr().err
     assert main(["validate", str(tmp / "missing")]) == 2
     assert main(["validate", str(data)]) == 0
+
+
+def test_weekly_default_is_a_week_in_the_data_scored_to_its_last_day(project):
+    tmp, data, nbs = project
+    result = _run(tmp, data, nbs, cycle="weekly")
+    windows = result.manifest["specification"]["windows"]
+    period = result.manifest["period"]
+    assert period.startswith("2026-W")
+    # the week's scores are the month to date, up to a day that has data
+    assert windows["as_of"] <= windows["data_to"]
+    assert windows["scored_period"] == windows["as_of"][:7]

@@ -146,7 +146,10 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
 
     start, end, _ = period_bounds(period)
     last_day = pd.Timestamp(end) - pd.Timedelta(days=1)
-    scored = period_label(last_day, cycle_scoring_granularity(cycle))
+    data_last = pd.Timestamp(data["calls"]["started_at"].max()).normalize()
+    # a week that ends after the data (the last days of an export) is scored up to the data
+    as_of = min(last_day, data_last) if cycle == "weekly" else last_day
+    scored = period_label(as_of, cycle_scoring_granularity(cycle))
     scored_periods = periods_in_data(data, cycle_scoring_cycle(cycle))
     idx = scored_periods.index(scored) if scored in scored_periods else len(scored_periods)
     previous = scored_periods[idx - 1] if idx > 0 else ""
@@ -159,7 +162,7 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
         end=str(last_day.date()),
         scored_period=scored,
         previous_period=previous,
-        as_of=str(last_day.date()),
+        as_of=str(as_of.date()),
         conflict_from=look[0] if look else "",
         conflict_to=look[-1] if look else "",
         conflict_periods=len(look),
