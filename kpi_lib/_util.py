@@ -14,6 +14,7 @@ __all__ = [
     "restore_formula",
     "restore_formulas",
     "unknown_name_message",
+    "write_csv",
 ]
 
 
@@ -151,3 +152,31 @@ def restore_formulas(df):
     ['=1+1', "'quoted"]
     """
     return _map_text(df, restore_formula)
+
+
+def write_csv(df, path, *, encoding: str = "utf-8"):
+    r"""Write ``df`` as a CSV file that is safe to open in a spreadsheet; return the path.
+
+    Text that starts like a formula is neutralised (:func:`neutralise_formulas`), the index is
+    left out, and lines end in CRLF (RFC 4180), which also makes the writer quote every cell
+    holding a carriage return or a line feed: an unquoted carriage return would start a new
+    row in a spreadsheet, whose first cell could again be a formula. Parent folders must exist.
+
+    Parameters
+    ----------
+    df : DataFrame
+    path : str or Path
+    encoding : str, default "utf-8"
+        ``"utf-8-sig"`` (with BOM) for files meant for Excel.
+
+    Examples
+    --------
+    >>> import io
+    >>> import pandas as pd
+    >>> buf = io.StringIO()
+    >>> _ = write_csv(pd.DataFrame({"id": ["=1+1", "\r=2", "A1"], "x": [-1, 2, 3]}), buf)
+    >>> buf.getvalue()
+    'id,x\r\n\'=1+1,-1\r\n"\'\r=2",2\r\nA1,3\r\n'
+    """
+    neutralise_formulas(df).to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
+    return path

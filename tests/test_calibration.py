@@ -475,6 +475,29 @@ def test_spot_check_roundtrip(sim, tmp_path):
     assert len(merged["qa_reviews"]) == len(sim["qa_reviews"]) + 3
 
 
+def test_spot_check_sheet_neutralises_formulas_and_reads_them_back(sim, tmp_path):
+    payloads = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"]
+    s = cal.spot_check_sample(sim).head(len(payloads)).reset_index(drop=True)
+    s["call_id"] = [f"{p}#{k}" for k, p in enumerate(payloads)]  # distinct ids
+    s["agent_id"] = payloads
+    s["reviewer"] = ["'" + p for p in payloads]  # an apostrophe already there survives too
+    s["compliant"] = "yes"
+    s["notes"] = payloads
+    path = cal.write_spot_check(s, tmp_path / "sheet.csv")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert len(raw) == len(payloads)  # a carriage return in a cell does not split a row
+    for col in ("call_id", "agent_id", "notes"):
+        assert raw[col].str.startswith("'").all(), col
+    assert (raw["reviewer"].str[:2] == "''").all()
+    back = cal.read_spot_check(path)
+    assert back["call_id"].tolist() == s["call_id"].tolist()
+    assert back["agent_id"].tolist() == payloads
+    assert back["notes"].tolist() == payloads
+    # the reviewer column is stripped of surrounding whitespace, as before
+    assert back["reviewer"].tolist() == [("'" + p).strip() for p in payloads]
+    assert back["compliant"].all()
+
+
 def test_read_spot_check_errors():
     sheet = pd.DataFrame(
         {

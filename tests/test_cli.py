@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+
 import pandas as pd
 import pytest
+import yaml
 
 from kpi_lib.paths import project_root
 from kpi_lib.run.cli import main
@@ -87,3 +90,180 @@ def test_import_with_a_mapping(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Every source row accounted for" in printed
     assert (out / "orders.parquet").is_file()
+
+
+# ------------------------------------------------------------------ formula injection in output
+
+PAYLOADS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"]
+
+
+def _payload_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"agent_id": PAYLOADS, "period": "2026-01", "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0]}
+    )
+
+
+def test_compute_out_csv_neutralises_formulas_parquet_does_not(tmp_path, monkeypatch, capsys):
+    import kpi_lib.data.load as load
+    import kpi_lib.indicators.engine as engine
+
+    monkeypatch.setattr(load, "load_dataset", lambda *a, **k: object())
+    monkeypatch.setattr(engine, "compute_indicators", lambda *a, **k: _payload_table())
+    csv_out = tmp_path / "new" / "folder" / "ind.csv"  # parent folders are created
+    assert main(["compute", "ds", "--out", str(csv_out)]) == 0
+    back = pd.read_csv(csv_out, dtype={"agent_id": str})
+    assert back["agent_id"].tolist() == ["'" + p for p in PAYLOADS]
+    assert back["value"].tolist() == [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0]  # numbers stay numbers
+    pq_out = tmp_path / "other" / "ind.parquet"
+    assert main(["compute", "ds", "--out", str(pq_out)]) == 0
+    assert pd.read_parquet(pq_out)["agent_id"].tolist() == PAYLOADS
+
+
+def test_validate_quarantine_out_neutralises_formulas(tmp_path, monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    import kpi_lib.data.load as load
+
+    report = pd.DataFrame(
+        {
+            "table": ["calls"],
+            "read": [6],
+            "used": [0],
+            "quarantined": [6],
+            "reason": [""],
+            "rows": [0],
+        }
+    )
+    quarantine = pd.DataFrame(
+        {"table": "calls", "row": range(6), "column": "agent_id", "reason": "x", "value": PAYLOADS}
+    )
+    fake = SimpleNamespace(load_report=report, quarantine=quarantine)
+    monkeypatch.setattr(load, "load_dataset", lambda *a, **k: fake)
+    out = tmp_path / "missing" / "q.csv"
+    assert main(["validate", "ds", "--quarantine-out", str(out)]) == 0
+    back = pd.read_csv(out, dtype=str)
+    assert len(back) == len(PAYLOADS)  # a carriage return in a cell does not split the row
+    assert back["value"].tolist() == ["'" + p for p in PAYLOADS]
+    assert back["row"].tolist() == [str(k) for k in range(6)]
+
+
+# --------------------------------------------------------------------------- clean failures
+
+
+def _bad_yaml(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("dimensions: [1,\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["compute", "{ds}", "--granularity", "day"], "The value for `granularity` must be one of"),
+        (["compute", "{ds}", "--level", "region"], "The value for `level` must be one of"),
+        (["compute", "{ds}", "--out", "{tmp}/ind.xlsx"], "`--out` must be a file ending in .csv"),
+        (["compute", "{ds}", "--out", "{tmp}"], "is a folder; give a file name"),
+        (["compute", "{tmp}/nope"], "does not exist"),
+        (["validate", "{tmp}/nope"], "does not exist"),
+        (["validate", "{ds}", "--quarantine-out", "{tmp}"], "is a folder"),
+        (["scheme", "check", "{tmp}/nope.yaml"], "does not exist"),
+        (["scheme", "check", "{bad_yaml}"], "not valid YAML"),
+        (["scheme", "check", "default", "--dataset", "{tmp}/nope"], "does not exist"),
+        (["import", "--mapping", "{tmp}/nope.yaml", "{tmp}", "{tmp}/out"], "does not exist"),
+        (["import", "--mapping", "{bad_yaml}", "{tmp}", "{tmp}/out"], "not valid YAML"),
+        (["indicators", "--language", "xx"], "The value for `language` must be one of"),
+        (["synth", "--preset", "nope", "--out", "{tmp}/s"], "The value for `preset`"),
+    ],
+)
+def test_user_errors_are_one_paragraph_and_exit_2(argv, expected, tmp_path, capsys):
+    ds = tmp_path / "ds"
+    ds.mkdir()
+    fill = {"tmp": str(tmp_path), "ds": str(ds), "bad_yaml": _bad_yaml(tmp_path)}
+    argv = [a.format(**fill) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and expected in err
+    assert "Traceback" not in err and "\n\n" not in err.strip()
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device", "/x/ind.csv"), "free some space"),
+        (PermissionError(errno.EACCES, "Permission denied", "/x/ind.csv"), "Permission denied"),
+    ],
+)
+def test_write_failures_are_user_errors(exc, expected, tmp_path, monkeypatch, capsys):
+    import kpi_lib.data.load as load
+    import kpi_lib.indicators.engine as engine
+    import kpi_lib.run.cli as cli
+
+    def fail(*a, **k):
+        raise exc
+
+    monkeypatch.setattr(load, "load_dataset", lambda *a, **k: object())
+    monkeypatch.setattr(engine, "compute_indicators", lambda *a, **k: _payload_table())
+    monkeypatch.setattr(cli, "write_csv", fail)
+    assert main(["compute", "ds", "--out", str(tmp_path / "ind.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: /x/ind.csv: ") and expected in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--debug", "compute", "{tmp}", "--granularity", "day"],
+        ["compute", "{tmp}", "--granularity", "day", "--debug"],
+        ["scheme", "check", "--debug", "{tmp}/nope.yaml"],
+    ],
+)
+def test_debug_shows_the_traceback(argv, tmp_path):
+    with pytest.raises((ValueError, FileNotFoundError)):
+        main([a.format(tmp=tmp_path) for a in argv])
+
+
+def test_help_documents_exit_codes_and_review_list_settings_still_works(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "exit codes:" in out and "2  user error" in out and "--debug" in out
+    assert main(["review", "--list-settings"]) == 0
+    assert "Review settings" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as info:
+        main(["compute"])  # a malformed command line: argparse's usage, code 2
+    assert info.value.code == 2
+
+
+def _scheme_file(tmp_path, weights: dict) -> str:
+    dims = {
+        "performance": {"sales_amount": 70, "repurchase_rate": 30},
+        "quality": {"satisfaction_rate": 70, "complaints_per_100": 30},
+        "efficiency": {"effective_calls": 100},
+    }
+    body = {
+        "name": "mis_summed",
+        "dimensions": {d: {"weight": w, "indicators": dims[d]} for d, w in weights.items()},
+    }
+    path = tmp_path / "scheme.yaml"
+    path.write_text(yaml.safe_dump(body), encoding="utf-8")
+    return str(path)
+
+
+def test_scheme_check_reports_rescaled_weights_and_fails_on_errors(tmp_path, monkeypatch, capsys):
+    import kpi_lib.data.load as load
+    import kpi_lib.indicators.engine as engine
+
+    path = _scheme_file(tmp_path, {"performance": 50, "quality": 30, "efficiency": 40})
+    assert main(["scheme", "check", path]) == 0  # a warning: relative weights are rescaled
+    out = capsys.readouterr().out
+    assert "weights_rescaled" in out and "sum to 120" in out
+    # an error finding (an indicator the dataset cannot provide) exits 2 and says so
+    monkeypatch.setattr(load, "load_dataset", lambda *a, **k: object())
+    monkeypatch.setattr(
+        engine, "unavailable_indicators", lambda data: pd.DataFrame({"indicator": ["sales_amount"]})
+    )
+    assert main(["scheme", "check", path, "--dataset", "ds"]) == 2
+    captured = capsys.readouterr()
+    assert "indicator_unavailable" in captured.out
+    assert captured.err.startswith("error: the scheme has 1 error(s): indicator_unavailable")

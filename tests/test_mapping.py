@@ -168,6 +168,31 @@ def test_written_dataset_reloads(bank_dir, tmp_path):
         import_export(parse_mapping(bank_like_mapping()), bank_dir, bank_dir)
 
 
+def test_written_csvs_neutralise_formulas(tmp_path):
+    """Source values that start like a spreadsheet formula reach quarantine.csv as text."""
+    payloads = ["=CMD|' /C calc'!A0", "+A1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
+    header = CALL_LOG.splitlines()[0] + ",dur"
+    rows = [
+        f'AA01,{k},990201,7:02:47,7:02:55,7:05:41,AGENT,DORIT,PS,0,"{p}"'
+        for k, p in enumerate(payloads)
+    ]
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "log_feb.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    raw = bank_like_mapping()
+    raw["tables"]["calls"]["columns"]["duration_s"] = "dur"  # not a number: quarantined as is
+    result = import_export(parse_mapping(raw), export, tmp_path / "out")
+    dur = result.quarantine[result.quarantine["column"] == "duration_s"]
+    assert sorted(dur["value"]) == sorted(payloads)  # in memory: unchanged
+    q = pd.read_csv(tmp_path / "out" / "quarantine.csv", dtype=str, keep_default_na=False)
+    assert len(q) == len(result.quarantine)  # "\r" inside a cell does not split the row
+    assert sorted(q.loc[q["column"] == "duration_s", "value"]) == sorted("'" + p for p in payloads)
+    for name in ("load_report.csv", "import_accounting.csv"):
+        table = pd.read_csv(tmp_path / "out" / name, dtype=str, keep_default_na=False)
+        cells = table.to_numpy().ravel().tolist()
+        assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells), name
+
+
 def test_mapping_errors_name_key_and_nearest(tmp_path):
     raw = bank_like_mapping()
     raw["tables"]["calls"]["columns"]["outcom"] = raw["tables"]["calls"]["columns"].pop("outcome")

@@ -164,3 +164,71 @@ def test_review_too_many_small_weights_and_unavailable():
     assert r["severity"].iloc[0] == "error"
     row = r[(r["code"] == "negligible_weight")].iloc[0]
     assert row["indicator"] == "conversion_rate"
+
+
+def _three_dims(dims, quality=None):
+    quality = quality or {"satisfaction_rate": 70, "complaints_per_100": 30}
+    body = {
+        "performance": {"sales_amount": 70, "repurchase_rate": 30},
+        "quality": quality,
+        "efficiency": {"effective_calls": 100},
+    }
+    return {
+        "name": "x",
+        "dimensions": {d: {"weight": w, "indicators": body[d]} for d, w in dims.items()},
+    }
+
+
+def _rescaled(d):
+    r = review_scheme(scheme_from_dict(d))
+    return r[r["code"] == "weights_rescaled"]
+
+
+def test_dimension_weights_that_do_not_sum_are_reported_with_the_rescaling():
+    found = _rescaled(_three_dims({"performance": 50, "quality": 30, "efficiency": 40}))
+    assert len(found) == 1
+    row = found.iloc[0]
+    assert row["severity"] == "warning" and row["indicator"] == ""
+    # 50/30/40 sums to 120: each was multiplied by 100/120
+    assert "sum to 120" in row["message"] and "not 100" in row["message"]
+    assert "x 0.833" in row["message"]
+    assert "performance 41.7%, quality 25.0%, efficiency 33.3%" in row["message"]
+    # shares of 1 that do not sum to 1
+    found = _rescaled(_three_dims({"performance": 0.5, "quality": 0.3, "efficiency": 0.4}))
+    assert "sum to 1.2" in found.iloc[0]["message"] and "not 1." in found.iloc[0]["message"]
+
+
+def test_indicator_weights_within_a_dimension_are_checked():
+    d = _three_dims(
+        {"performance": 50, "quality": 30, "efficiency": 20},
+        quality={"satisfaction_rate": 60, "complaints_per_100": 50},
+    )
+    found = _rescaled(d)
+    assert len(found) == 1
+    msg = found.iloc[0]["message"]
+    assert "`quality` sum to 110" in msg and "satisfaction_rate 54.5%" in msg
+    assert "(30.0% of the composite)" in msg
+
+
+@pytest.mark.parametrize(
+    ("dims", "quality"),
+    [
+        ({"performance": 50, "quality": 30, "efficiency": 20}, None),  # percentages
+        ({"performance": 0.5, "quality": 0.3, "efficiency": 0.2}, None),  # shares
+        ({"performance": 5, "quality": 3, "efficiency": 2}, None),  # tenths
+        ({"performance": 1, "quality": 1, "efficiency": 1}, None),  # equal: plainly relative
+        ({"performance": 33.3, "quality": 33.3, "efficiency": 33.4}, None),
+        # indicator weights given as shares of the composite sum to the dimension's weight
+        (
+            {"performance": 50, "quality": 35, "efficiency": 15},
+            {"satisfaction_rate": 20, "complaints_per_100": 15},
+        ),
+    ],
+)
+def test_weights_that_sum_as_intended_are_not_reported(dims, quality):
+    assert _rescaled(_three_dims(dims, quality)).empty
+
+
+def test_shipped_schemes_have_no_rescaled_weights():
+    for name in SHIPPED:
+        assert "weights_rescaled" not in set(review_scheme(name)["code"]), name

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from kpi_lib._util import check_option, neutralise_formulas
+from kpi_lib._util import check_option, write_csv
 
 __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_REVIEW_FAILED", "EXIT_USER_ERROR"]
 
@@ -49,7 +49,7 @@ carriage return) is written with a leading apostrophe.
 
 
 def error_message(exc: BaseException) -> str:
-    """The one paragraph ``kpi`` prints for a user error (without the ``error:`` prefix).
+    r"""The one paragraph ``kpi`` prints for a user error (without the ``error:`` prefix).
 
     Examples
     --------
@@ -57,6 +57,10 @@ def error_message(exc: BaseException) -> str:
     "Unknown scheme 'x'."
     >>> error_message(PermissionError(13, "Permission denied", "/srv/kpi/out.csv"))
     '/srv/kpi/out.csv: Permission denied; check that you may read or write there.'
+    >>> print(error_message(ValueError("Mapping is not valid: 2 problem(s).\n  - a\n  - b")))
+    Mapping is not valid: 2 problem(s).
+      - a
+      - b
     """
     if isinstance(exc, KeyError) and len(exc.args) == 1 and isinstance(exc.args[0], str):
         text = exc.args[0]
@@ -72,20 +76,33 @@ def error_message(exc: BaseException) -> str:
         text = f"not valid YAML: {exc}"
     else:
         text = str(exc) or type(exc).__name__
-    return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
+    # One paragraph: a wrapped message (a YAML parser's) is joined into one line; the
+    # "  - problem" lists of DatasetError and MappingError keep one line per problem.
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or set(line) <= set("^~"):  # blank, or a YAML parser's column marker
+            continue
+        if line.startswith("- "):
+            lines.append(f"  {line}")
+        elif lines:
+            lines[-1] += f" {line}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _output_file(path: str, *, option: str, suffixes: tuple[str, ...] | None = None) -> Path:
     """Check an output file option before any work is done (see :func:`_write_csv`)."""
     out = Path(path).expanduser()
-    if suffixes is not None and out.suffix.lower() not in suffixes:
-        raise ValueError(
-            f"`{option}` must be a file ending in {' or '.join(suffixes)}, but {path!r} was passed."
-        )
     if out.is_dir():
         raise IsADirectoryError(
             f"`{option}` {path!r} is a folder; give a file name such as "
             f"{str(out / ('out' + (suffixes[0] if suffixes else '.csv')))!r}."
+        )
+    if suffixes is not None and out.suffix.lower() not in suffixes:
+        raise ValueError(
+            f"`{option}` must be a file ending in {' or '.join(suffixes)}, but {path!r} was passed."
         )
     return out
 
@@ -93,7 +110,7 @@ def _output_file(path: str, *, option: str, suffixes: tuple[str, ...] | None = N
 def _write_csv(df: pd.DataFrame, out: Path) -> None:
     """Write ``df`` for spreadsheets: parent folders created, formula prefixes neutralised."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    neutralise_formulas(df).to_csv(out, index=False)
+    write_csv(df, out)
 
 
 def _print_table(df: pd.DataFrame, *, title: str | None = None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpi_lib._util import neutralise_formulas, restore_formulas
+from kpi_lib._util import restore_formulas, write_csv
 from kpi_lib.analyses.calibration.common import JUDGEMENTS, REVIEW_COLUMNS, SPOT_CHECK_COLUMNS
 from kpi_lib.data.dataset import Dataset
 
@@ -43,7 +43,7 @@ def write_spot_check(sample: pd.DataFrame, path: str | Path, *, overwrite: bool 
     -----
     Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
     ``@``, a tab or a carriage return) are written with a leading apostrophe
-    (:func:`kpi_lib._util.neutralise_formulas`); :func:`read_spot_check` removes it again.
+    (:func:`kpi_lib._util.write_csv`); :func:`read_spot_check` removes it again.
     """
     missing = [c for c in SPOT_CHECK_COLUMNS if c not in sample.columns]
     if missing:
@@ -63,7 +63,7 @@ def write_spot_check(sample: pd.DataFrame, path: str | Path, *, overwrite: bool 
     out = sample.copy()
     if "started_at" in out.columns:
         out["started_at"] = pd.to_datetime(out["started_at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
-    neutralise_formulas(out).to_csv(path, index=False, encoding="utf-8-sig")
+    write_csv(out, path, encoding="utf-8-sig")
     return path
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from kpi_lib._util import neutralise_formulas
+from kpi_lib._util import write_csv
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.data.load import validate_tables
@@ -94,7 +94,7 @@ def import_export(
     out_dir : str or Path, optional
         Where to write ``<table>.parquet``, ``dataset.yaml``, ``load_report.csv``,
         ``quarantine.csv`` and ``import_accounting.csv`` (text starting like a spreadsheet
-        formula gets a leading ``'``, see :func:`kpi_lib._util.neutralise_formulas`); must not
+        formula gets a leading ``'``, see :func:`kpi_lib._util.write_csv`); must not
         be ``source_dir``. Stale contract-table files in it are removed. Nothing is written
         when omitted.
     write : bool
@@ -281,7 +281,7 @@ def _write(result: ImportResult, out: Path, source_dir: Path) -> Path:
         yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     # CSVs are opened in spreadsheets: text that starts like a formula gets a leading "'".
-    neutralise_formulas(ds.load_report).to_csv(out / "load_report.csv", index=False)
-    neutralise_formulas(result.quarantine).to_csv(out / "quarantine.csv", index=False)
-    neutralise_formulas(result.accounting).to_csv(out / "import_accounting.csv", index=False)
+    write_csv(ds.load_report, out / "load_report.csv")
+    write_csv(result.quarantine, out / "quarantine.csv")
+    write_csv(result.accounting, out / "import_accounting.csv")
     return out
