@@ -88,7 +88,7 @@ class Plausibility:
     """
 
     max_duration_s: float = 4 * 3600
-    earliest: str = "2000-01-01"
+    earliest: str = "1990-01-01"
     latest: str | None = None
 
 
@@ -464,7 +464,7 @@ def contract_markdown() -> str:
         "name: my-team-2026",
         "timezone: Asia/Shanghai",
         'exported_at: "2026-11-01 06:00"',
-        "plausibility: {max_duration_s: 14400, earliest: \"2020-01-01\"}",
+        'plausibility: {max_duration_s: 14400, earliest: "2020-01-01"}',
         'timestamp_format: "%d/%m/%Y %H:%M"',
         "```",
         "",
