@@ -328,7 +328,7 @@ def decisions_html(review: Review, *, max_rows: int = 25) -> str:
             )
         )
     )
-    cert = review.certification.head(max_rows)
+    cert = review.certified.head(max_rows)
     parts.append(
         _table(
             review,
@@ -368,6 +368,9 @@ def decisions_html(review: Review, *, max_rows: int = 25) -> str:
     )
     parts.append(_h(3, _t(review, "h.coaching")))
     parts.append(_p(_t(review, "coaching.explain")))
+    if "dimension" not in review.coaching or review.coaching.empty:
+        parts.append(_p(_t(review, "none")))
+        return "\n".join(parts)
     focus = (
         review.coaching.assign(
             dimension=review.coaching["dimension"].map(
@@ -595,7 +598,7 @@ def _pick_agents(review: Review, max_pages: int) -> list[str]:
     if review.teams:
         return agents.sort_values("rank")["agent_id"].tolist()
     first = []
-    for frame in (review.pip, review.certification, review.bonus.nlargest(3, "bonus")):
+    for frame in (review.pip, review.certified, review.bonus.nlargest(3, "bonus")):
         first += [a for a in frame.get("agent_id", []) if a not in first]
     rest = [a for a in agents.sort_values("rank")["agent_id"] if a not in first]
     return (first + rest)[:max_pages]
@@ -681,6 +684,8 @@ def note_sentences(review: Review) -> list[str]:
             out.append(
                 _t(review, "board.weekly", elapsed=elapsed, total=total, period=note["period"])
             )
+        elif code == "skipped":
+            out.append(_t(review, "note.skipped", section=note["section"], reason=note["reason"]))
         elif code == "no_rank_study":
             out.append(_t(review, "note.no_rank_study", agents=note["agents"]))
         else:

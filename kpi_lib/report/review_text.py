@@ -312,6 +312,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "考核规格 {hash}：本次回顾的每一页均相同。",
         "考核規格 {hash}：本次回顧的每一頁均相同。",
     ),
+    "note.skipped": (
+        "Not computed for this data: {section} ({reason}).",
+        "此数据无法计算：{section}（{reason}）。",
+        "此數據無法計算：{section}（{reason}）。",
+    ),
     "note.no_rank_study": (
         "Only {agents} agents could be scored, too few for the rank-uncertainty study.",
         "仅 {agents} 名坐席可计分，不足以做排名不确定性分析。",

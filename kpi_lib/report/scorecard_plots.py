@@ -115,6 +115,11 @@ def attainability_plot(table: pd.DataFrame, *, ax=None):
         "attainable": "#2e9e44",
         "too easy": "#999999",
     }
+    if table.empty or "share_reached" not in table:
+        ax = _ax(ax, (7, 1.5))
+        ax.text(0.5, 0.5, "no targets to check", ha="center", va="center")
+        ax.set_axis_off()
+        return ax
     t = table.sort_values("share_reached")
     ax = _ax(ax, (7, 0.4 * len(t) + 1.5))
     ax.barh(

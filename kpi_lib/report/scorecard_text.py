@@ -8,6 +8,7 @@ import re
 import pandas as pd
 
 __all__ = [
+    "commission_bands",
     "markdown_safe",
     "describe_bonus",
     "describe_certification",
@@ -97,13 +98,16 @@ def describe_bonus(bonus: pd.DataFrame, *, pool: float) -> str:
 
 
 def describe_certification(cands: pd.DataFrame, rule_text: str = "") -> str:
-    """How many agents meet the certification rule."""
-    k = int(cands["eligible"].sum())
+    """How many agents meet the certification rule now (the same count as the period review's
+    certification list: a qualifying streak up to the scored period)."""
+    if cands.empty or "current_streak" not in cands:
+        return "Certification was not assessed for this data (see the notes of the review)."
+    now = cands["eligible"] & (cands["current_streak"] >= 2)
     rule = rule_text or "two consecutive months with satisfaction >= 95 % and the sales target met"
     return (
-        f"{k} agent(s) meet the rule ({rule}) and are eligible for senior certification. "
-        f"{int((cands['streak'] == 1).sum())} more met it in a single month and are one "
-        "month away."
+        f"{int(now.sum())} agent(s) meet the rule ({rule}) up to this period and are eligible "
+        f"for senior certification. {int((cands['current_streak'] == 1).sum())} more met it "
+        "in this period only and are one month away."
     )
 
 
@@ -147,3 +151,11 @@ def describe_shrinkage(effect: pd.DataFrame, *, indicator: str) -> str:
             "rate, the largest change."
         )
     return txt
+
+
+def commission_bands(commission: pd.DataFrame) -> pd.DataFrame:
+    """Agents per commission band (``band``, ``agents``); empty when commission was not
+    computed for this data."""
+    if commission.empty or "band" not in commission:
+        return pd.DataFrame(columns=["band", "agents"])
+    return commission.groupby("band")["agent_id"].count().rename("agents").reset_index()

@@ -82,7 +82,9 @@ class Review:
         (``rank_low``, ``rank_high``, ``rank_median``, ``p_top_k``, ``p_bottom_k``,
         ``any_flip``), best first.
     bonus, commission, certification, pip, coaching, weak_spots : DataFrame
-        The decisions of :mod:`kpi_lib.scoring.decisions` for the scored period.
+        The decisions of :mod:`kpi_lib.scoring.decisions` for the scored period
+        (``certification``: every agent's record; :attr:`certified`: the candidates now). A
+        decision the data cannot support is an empty table and a ``skipped`` note.
     attainability, shrinkage : DataFrame
         How reachable the targets are; what shrinking small samples does to satisfaction.
     diagnosis : dict of str to DataFrame
@@ -163,6 +165,16 @@ class Review:
         (``diagnosis["skipped"]`` says why)."""
         table = self.diagnosis.get(name)
         return table if isinstance(table, pd.DataFrame) else pd.DataFrame()
+
+    @property
+    def certified(self) -> pd.DataFrame:
+        """Certification candidates now: the qualifying streak runs up to the scored period
+        (``certification`` holds every agent's record, for context)."""
+        c = self.certification
+        if c.empty or "current_streak" not in c:
+            return c
+        needed = SENIOR_RULE["consecutive"]
+        return c[c["eligible"] & (c["current_streak"] >= needed)].reset_index(drop=True)
 
     @property
     def agent_names(self) -> dict[str, str]:
@@ -388,24 +400,38 @@ def compute_review(spec: ReviewSpec, data: Dataset) -> Review:
     )
     lap("rank_uncertainty")
 
+    def decision(section: str, fn, *args, **kwargs) -> pd.DataFrame:
+        # a decision whose inputs the scheme or data lack (no sales target for commission,
+        # no satisfaction for certification...) is skipped with its reason; the rest goes on
+        try:
+            return fn(*args, **kwargs)
+        except (KeyError, ValueError) as exc:
+            notes.append({"code": "skipped", "section": section, "reason": str(exc).strip("'\"")})
+            return pd.DataFrame(columns=["agent_id", "team_id"])
+
     bonus = bonus_allocation(current, pool=spec.bonus_pool, period=scored_period)
-    commission = commission_tiers(current, period=scored_period)
-    certification = certification_candidates(scorecard, as_of=scored_period)
-    needed = SENIOR_RULE["consecutive"]
-    certification = certification[
-        certification["eligible"] & (certification["current_streak"] >= needed)
-    ].reset_index(drop=True)
+    commission = decision("commission", commission_tiers, current, period=scored_period)
+    certification = decision(
+        "certification", certification_candidates, scorecard, as_of=scored_period
+    )
     ladder = [*scheme.tiers, scheme.bottom_tier]
-    pip = pip_candidates(
+    pip = decision(
+        "pip",
+        pip_candidates,
         scorecard,
         as_of=scored_period,
         bottom_tiers=tuple(ladder[-int(spec.pip_bottom_tiers) :]),
         min_count=int(spec.pip_min_count),
         window=int(spec.pip_window),
     )
-    coaching = coaching_focus(current, period=scored_period)
-    weak = team_weak_spots(current, period=scored_period)
-    reach = attainability(indicators, combine_targets(targets, targets_from_scheme(scheme)))
+    coaching = decision("coaching", coaching_focus, current, period=scored_period)
+    weak = decision("weak_spots", team_weak_spots, current, period=scored_period)
+    reach = decision(
+        "attainability",
+        attainability,
+        indicators,
+        combine_targets(targets, targets_from_scheme(scheme)),
+    )
     shrinkage = _shrinkage(scored_input, scheme, targets, scheme_cycle, scorecard, scored_period)
     lap("decisions")
 
@@ -514,6 +540,6 @@ def agent_outcomes(review: Review) -> pd.DataFrame:
     out["bonus_reason"] = out["bonus_reason"].fillna("")
     out["pip"] = out["agent_id"].isin(review.pip.get("agent_id", pd.Series(dtype=str)))
     out["certification"] = out["agent_id"].isin(
-        review.certification.get("agent_id", pd.Series(dtype=str))
+        review.certified.get("agent_id", pd.Series(dtype=str))
     )
     return out.reset_index(drop=True)

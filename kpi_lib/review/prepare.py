@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.data.load import load_dataset
+from kpi_lib.indicators.catalogue import CATALOGUE
 from kpi_lib.review.pipeline import Review, compute_review
 from kpi_lib.review.spec import ReviewSpec, build_spec
 from kpi_lib.review.store import load_review
@@ -16,8 +17,10 @@ __all__ = ["load_review_data", "open_review", "prepare_spec"]
 
 
 def load_review_data(spec: ReviewSpec) -> Dataset:
-    """The spec's dataset, read through the validating loader (the one reader of a review)."""
-    return load_dataset(dataset_location(spec))
+    """The spec's dataset, read through the validating loader (the one reader of a review);
+    targets naming an indicator the catalogue does not know, or with a threshold on the wrong
+    side of the target, are quarantined."""
+    return load_dataset(dataset_location(spec), indicators=CATALOGUE)
 
 
 def prepare_spec(

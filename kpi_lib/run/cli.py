@@ -133,7 +133,9 @@ def _cmd_validate(args) -> int:
         if args.quarantine_out
         else None
     )
-    ds = load_dataset(args.dataset, timezone=args.timezone)
+    from kpi_lib.indicators.catalogue import CATALOGUE
+
+    ds = load_dataset(args.dataset, timezone=args.timezone, indicators=CATALOGUE)
     report = ds.load_report
     _print_table(report[report.reason == ""].drop(columns=["reason", "rows"]), title="Load report")
     reasons = report[report.reason != ""][["table", "reason", "rows"]]
@@ -187,7 +189,9 @@ def _cmd_compute(args) -> int:
     out = (
         _output_file(args.out, option="--out", suffixes=(".csv", ".parquet")) if args.out else None
     )
-    ds = load_dataset(args.dataset)
+    from kpi_lib.indicators.catalogue import CATALOGUE
+
+    ds = load_dataset(args.dataset, indicators=CATALOGUE)
     table = compute_indicators(ds, granularity=args.granularity, level=args.level)
     if out is None:
         _print_table(table.head(50))

@@ -402,62 +402,18 @@ def run_review(
         return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
 
 
-def _run_notebooks(
-    names, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp, jobs
-) -> list[dict]:
-    """Execute the review's notebooks, ``jobs`` at a time, and return their records in order.
-
-    When one fails the others still finish, then the first failure (in notebook order) is
-    raised, so the failed-notebook folder and message are the same as in a serial run.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    jobs = jobs or min(2, os.cpu_count() or 1)
-
-    def one(item):
-        position, name = item
-        try:
-            return _run_notebook(
-                name, position, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp
-            )
-        except ReviewFailed as exc:
-            return exc
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(one, enumerate(names, start=1)))
-    for result in results:
-        if isinstance(result, ReviewFailed):
-            raise result
-    return results
-
-
-def _run_notebook(
-    name: str,
-    position: int,
-    spec: ReviewSpec,
-    nb_dir: Path,
-    staging: Path,
-    bar: _Progress,
-    kernel_name: str | None,
-    out_root: Path,
-    target: Path,
-    stamp: str,
-) -> dict:
-    """Execute one notebook on the stored review; on failure keep it and raise."""
+def _execute_notebook(source: str, out_nb: str, values: dict, cwd: str, kernel_name) -> dict:
+    """Run one notebook with papermill (in a worker process: papermill changes the working
+    directory of its process, so two notebooks must not share one)."""
     import papermill as pm
 
-    source = nb_dir / f"{name}.ipynb"
-    values = {"review": STORE, **spec.for_notebook(name)}
-    out_nb = staging / f"{name}.ipynb"
-    out_html = staging / f"{name}.html"
-    bar.start(position, name)
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(
-            str(source),
-            str(out_nb),
+            source,
+            out_nb,
             parameters=values,
-            cwd=str(staging),
+            cwd=cwd,
             progress_bar=False,
             kernel_name=kernel_name,
             log_output=False,
@@ -465,51 +421,105 @@ def _run_notebook(
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except Exception as exc:  # noqa: BLE001 - any failure of the notebook fails the run
-        seconds = time.perf_counter() - t0
-        bar.done(position, name, "FAILED", seconds)
-        failed_dir = out_root / "failed" / spec.cycle / spec.period / stamp
-        failed_dir.mkdir(parents=True, exist_ok=True)
-        cell = _failed_cell(out_nb) if out_nb.exists() else "before execution"
-        if out_nb.exists():
-            shutil.copy2(out_nb, failed_dir / out_nb.name)
-            try:
-                render_html(out_nb, failed_dir / out_html.name)
-            except Exception:  # noqa: BLE001 - the error notebook itself is what matters
-                pass
-        (failed_dir / "error.txt").write_text(
-            f"{name}: {cell}\n\n{type(exc).__name__}: {exc}\n", encoding="utf-8"
+        return {
+            "ok": False,
+            "error": f"{type(exc).__name__}: {exc}",
+            "seconds": time.perf_counter() - t0,
+        }
+    try:
+        _scrub_paths(Path(out_nb))
+        render_html(out_nb, str(Path(out_nb).with_suffix(".html")))
+    except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure
+        return {
+            "ok": False,
+            "error": f"rendering failed: {type(exc).__name__}: {exc}",
+            "seconds": time.perf_counter() - t0,
+        }
+    return {"ok": True, "error": "", "seconds": time.perf_counter() - t0}
+
+
+def _run_notebooks(
+    names, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp, jobs
+) -> list[dict]:
+    """Execute the review's notebooks, ``jobs`` at a time, and return their records in order.
+
+    Each notebook runs in its own worker process. When one fails the others still finish,
+    then the first failure (in notebook order) is raised, with the failed notebook kept.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    outcomes: dict[str, dict] = {}
+    values_of = {name: {"review": STORE, **spec.for_notebook(name)} for name in names}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {}
+        for position, name in enumerate(names, start=1):
+            bar.start(position, name)
+            futures[name] = pool.submit(
+                _execute_notebook,
+                str(nb_dir / f"{name}.ipynb"),
+                str(staging / f"{name}.ipynb"),
+                values_of[name],
+                str(staging),
+                kernel_name,
+            )
+        for position, name in enumerate(names, start=1):
+            outcome = futures[name].result()
+            outcomes[name] = outcome
+            bar.done(position, name, "ok" if outcome["ok"] else "FAILED", outcome["seconds"])
+    records = []
+    for name in names:
+        outcome = outcomes[name]
+        out_nb = staging / f"{name}.ipynb"
+        if not outcome["ok"]:
+            _keep_failed(name, out_nb, outcome["error"], spec, out_root, target, stamp)
+        recorded = recorded_values(out_nb)
+        if recorded.get("spec_hash") != spec.hash:
+            raise ReviewFailed(
+                f"Notebook `{name}` ran with specification {recorded.get('spec_hash')!r}, not "
+                f"the review's {spec.hash!r}; it must open the stored review (its `review` "
+                "parameter)."
+            )
+        records.append(
+            {
+                "name": name,
+                "title": name.replace("_", " ").capitalize(),
+                "notebook": out_nb.name,
+                "html": out_nb.with_suffix(".html").name,
+                "parameters": values_of[name],
+                "specification_hash": recorded.get("spec_hash"),
+                "window": recorded.get("window", ""),
+                "status": "ok",
+                "duration_s": round(outcome["seconds"], 2),
+            }
         )
-        last_good = (
-            f"The last good report in {target} is unchanged"
-            if target.exists()
-            else "Nothing was published"
-        )
-        raise ReviewFailed(
-            f"Notebook `{name}` failed at {cell}. {last_good}; the failed notebook is kept in "
-            f"{failed_dir}.",
-            failed_dir,
-        ) from None
-    recorded = recorded_values(out_nb)
-    if recorded.get("spec_hash") != spec.hash:
-        raise ReviewFailed(
-            f"Notebook `{name}` ran with specification {recorded.get('spec_hash')!r}, not the "
-            f"review's {spec.hash!r}; it must open the stored review (its `review` parameter)."
-        )
-    _scrub_paths(out_nb)
-    render_html(out_nb, out_html)
-    seconds = time.perf_counter() - t0
-    bar.done(position, name, "ok", seconds)
-    return {
-        "name": name,
-        "title": name.replace("_", " ").capitalize(),
-        "notebook": out_nb.name,
-        "html": out_html.name,
-        "parameters": values,
-        "specification_hash": recorded.get("spec_hash"),
-        "window": recorded.get("window", ""),
-        "status": "ok",
-        "duration_s": round(seconds, 2),
-    }
+    return records
+
+
+def _keep_failed(name, out_nb: Path, error: str, spec, out_root, target, stamp) -> None:
+    """Keep a failed notebook (with papermill's error cell) and raise :class:`ReviewFailed`."""
+    failed_dir = out_root / "failed" / spec.cycle / spec.period / stamp
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    cell = _failed_cell(out_nb) if out_nb.exists() else "before execution"
+    if out_nb.exists():
+        shutil.copy2(out_nb, failed_dir / out_nb.name)
+        try:
+            render_html(out_nb, failed_dir / out_nb.with_suffix(".html").name)
+        except Exception:  # noqa: BLE001 - the error notebook itself is what matters
+            pass
+    (failed_dir / "error.txt").write_text(f"{name}: {cell}\n\n{error}\n", encoding="utf-8")
+    last_good = (
+        f"The last good report in {target} is unchanged"
+        if target.exists()
+        else "Nothing was published"
+    )
+    raise ReviewFailed(
+        f"Notebook `{name}` failed at {cell}. {last_good}; the failed notebook is kept in "
+        f"{failed_dir}.",
+        failed_dir,
+    )
 
 
 def _scrub_paths(notebook_path: Path) -> None:
