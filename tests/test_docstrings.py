@@ -30,6 +30,10 @@ MODULES = [
     "kpi_lib.analyses.coverage",
     "kpi_lib.analyses.calibration.agreement",
     "kpi_lib.analyses.gaming",
+    "kpi_lib.review.spec",
+    "kpi_lib.review.validate",
+    "kpi_lib.review.pipeline",
+    "kpi_lib.review.prepare",
 ]
 
 OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE

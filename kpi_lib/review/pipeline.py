@@ -292,9 +292,12 @@ def compute_review(spec: ReviewSpec, data: Dataset) -> Review:
     >>> from kpi_lib.review import build_spec, resolve_spec
     >>> data = load_sample()
     >>> spec = resolve_spec(build_spec(overrides={"draws": 50, "n_boot": 20}), data)
-    >>> review = compute_review(spec, data)  # doctest: +SKIP
-    >>> review.bonus.columns[:3].tolist()  # doctest: +SKIP
-    ['agent_id', 'team_id', 'period']
+    >>> review = compute_review(spec, data)
+    >>> review.spec.windows["scored_period"], round(review.bonus["bonus"].sum())
+    ('2026-04', 100000)
+    >>> agent_outcomes(review).columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['agent_id', 'agent_name', 'team_id', 'composite', 'rank', 'tier', 'bonus', 'bonus_reason',
+     'pip', 'certification']
     """
     timings: dict[str, float] = {}
     clock = time.perf_counter()

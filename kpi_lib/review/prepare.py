@@ -71,9 +71,10 @@ def open_review(review: str | Path = "", settings: Mapping | str | None = None) 
 
     Examples
     --------
-    >>> review = open_review(settings={"draws": 50, "n_boot": 20})  # doctest: +SKIP
-    >>> review.spec.hash == open_review(settings={"draws": 50, "n_boot": 20}).spec.hash  # doctest: +SKIP
-    True
+    >>> review = open_review(settings={"draws": 50, "n_boot": 20, "period": "2026-03"})
+    >>> w = review.spec.windows
+    >>> review.period, w["start"], w["end"], w["conflict_from"], w["conflict_to"]
+    ('2026-03', '2026-03-01', '2026-03-31', '2025-11', '2026-03')
     """
     if isinstance(settings, str):
         # `papermill -p settings '{...}'` passes text: read it as YAML (JSON is YAML)

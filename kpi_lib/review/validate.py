@@ -83,8 +83,9 @@ def last_complete_period(data: Dataset, cycle: str, *, grace_days: int = GRACE_D
     Examples
     --------
     >>> from kpi_lib.datasets import load_sample
-    >>> last_complete_period(load_sample(), "monthly")  # doctest: +SKIP
-    '2026-10'
+    >>> data = load_sample()
+    >>> last_complete_period(data, "monthly"), last_complete_period(data, "quarterly")
+    ('2026-04', '2026-Q1')
     """
     periods = periods_in_data(data, cycle)
     if not periods:
