@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -214,14 +214,7 @@ def team_subset(data: Dataset, teams: list[str]) -> Dataset:
             tables[name] = df[mine].reset_index(drop=True)
         else:
             tables[name] = df
-    return Dataset(
-        tables=tables,
-        quarantine=data.quarantine,
-        load_report=data.load_report,
-        timezone=data.timezone,
-        source=data.source,
-        name=data.name,
-    )
+    return replace(data, tables=tables)
 
 
 def _up_to(data: Dataset, as_of: str) -> Dataset:
@@ -235,7 +228,7 @@ def _up_to(data: Dataset, as_of: str) -> Dataset:
         )
         for name, df in data.tables.items()
     }
-    return Dataset(tables=tables, timezone=data.timezone, name=data.name, source=data.source)
+    return replace(data, tables=tables)
 
 
 def _targets(spec: ReviewSpec, data: Dataset, scheme: Scheme) -> pd.DataFrame | None:

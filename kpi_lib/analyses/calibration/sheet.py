@@ -4,6 +4,7 @@ reviews, and add those reviews to a dataset.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -167,11 +168,4 @@ def with_reviews(data: Dataset, reviews: pd.DataFrame) -> Dataset:
             ignore_index=True,
         )
     tables = {**data.tables, "qa_reviews": new}
-    return Dataset(
-        tables=tables,
-        quarantine=data.quarantine,
-        load_report=data.load_report,
-        timezone=data.timezone,
-        source=data.source,
-        name=data.name,
-    )
+    return replace(data, tables=tables)
