@@ -511,20 +511,24 @@ def _read_folder(folder: Path, settings: DatasetSettings) -> _Folder:
     for key in sorted(k for k in entries if k.endswith(".xlsx") and not k.startswith("~$")):
         for wb in entries[key]:
             try:
-                for sheet in pd.ExcelFile(wb).sheet_names:
+                with pd.ExcelFile(wb) as book:
+                    names = list(book.sheet_names)
+                for sheet in names:
                     sheets[sheet.strip().lower()] = (wb, sheet)
             except Exception as exc:  # noqa: BLE001 - any reader failure is a structural problem
                 problems_text = _broken_link(wb) or f"unreadable workbook: {exc}"
                 out.problems.append(Problem(wb.name, None, problems_text))
     for name in CONTRACT:
         candidates = entries.get(f"{name}.parquet", []) + entries.get(f"{name}.csv", [])
-        if len(candidates) > 1:
+        if len(candidates) > 1 or (candidates and name in sheets):
+            found = [p.name for p in candidates]
+            if name in sheets:
+                found.append(f"{sheets[name][0].name} (sheet {sheets[name][1]!r})")
             out.problems.append(
                 Problem(
                     name,
                     None,
-                    f"several files for this table ({[p.name for p in candidates]}); keep only "
-                    "one of them",
+                    f"several files for this table ({found}); keep only one of them",
                 )
             )
             continue

@@ -131,6 +131,12 @@ class Definitions:
                 raise ValueError(
                     f"Definition `{name}` must be a number of seconds > 0, got {value!r}."
                 )
+        for name in ("satisfied_cutoff", "intent_interested_min", "complaint_resolution_days"):
+            value = getattr(self, name)
+            if value is None and name == "complaint_resolution_days":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"Definition `{name}` must be a number, got {value!r}.")
         if not 1 <= self.satisfied_cutoff <= 5:
             raise ValueError(
                 f"Definition `satisfied_cutoff` must be a survey score from 1 to 5, got "

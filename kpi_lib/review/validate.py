@@ -42,6 +42,11 @@ def dataset_location(spec: ReviewSpec) -> str:
     return str(sample_path())
 
 
+def _reason(exc: Exception) -> str:
+    """An exception's message (a KeyError's without the quotes ``str`` adds)."""
+    return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+
+
 def load_definitions(spec: ReviewSpec) -> Definitions:
     """The indicator definitions a review uses (defaults when none are given)."""
     if not spec.definitions:
@@ -57,7 +62,9 @@ def load_definitions(spec: ReviewSpec) -> Definitions:
     try:
         return Definitions.from_yaml(path)
     except (ValueError, TypeError, KeyError) as exc:
-        raise SpecError(f"The definitions file {spec.definitions!r} is not valid: {exc}") from None
+        raise SpecError(
+            f"The definitions file {spec.definitions!r} is not valid: {_reason(exc)}"
+        ) from None
 
 
 def load_review_scheme(spec: ReviewSpec) -> Scheme:
@@ -65,7 +72,9 @@ def load_review_scheme(spec: ReviewSpec) -> Scheme:
     try:
         return load_scheme(spec.scheme)
     except (FileNotFoundError, ValueError, KeyError, TypeError) as exc:
-        raise SpecError(f"The weight scheme {spec.scheme!r} cannot be used: {exc}") from None
+        raise SpecError(
+            f"The weight scheme {spec.scheme!r} cannot be used: {_reason(exc)}"
+        ) from None
 
 
 def periods_in_data(data: Dataset, cycle: str) -> list[str]:
