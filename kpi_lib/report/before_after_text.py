@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib.indicators.periods import period_order
+from kpi_lib.report.scorecard_text import markdown_safe
 
 __all__ = [
     "format_value",
@@ -144,7 +145,7 @@ def comparison_text(comparison: pd.DataFrame) -> str:
     lines = []
     for r in comparison.itertuples(index=False):
         s = _change_sentence(r)
-        lines.append(f"{r.group}: {s}" if multi else s)
+        lines.append(f"{markdown_safe(r.group)}: {s}" if multi else s)
     corr = comparison["correction"].iloc[0] if len(comparison) else "none"
     note = (
         f"\n\n*Intervals: cluster bootstrap over agents. Tests: {', '.join(sorted(comparison['test'].unique()))} "
@@ -262,7 +263,7 @@ def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8) -> str:
         Agents named per category at most.
     """
     lines = []
-    old, new = rescored["old_scheme"].iloc[0], rescored["new_scheme"].iloc[0]
+    old, new = (markdown_safe(rescored[c].iloc[0]) for c in ("old_scheme", "new_scheme"))
     periods = rescored["period"].astype(str)
     for period in period_order(periods):
         d = rescored[periods == period]
@@ -283,7 +284,7 @@ def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8) -> str:
         ):
             who = d.loc[d["decision_change"].str.contains(label, regex=False), "agent_id"].tolist()
             if who:
-                names = ", ".join(who[:max_agents]) + (
+                names = ", ".join(markdown_safe(a) for a in who[:max_agents]) + (
                     f" and {len(who) - max_agents} more" if len(who) > max_agents else ""
                 )
                 parts.append(f"{label}: {len(who)} ({names})")

@@ -156,7 +156,7 @@ def reviewer_text(reviewers: pd.DataFrame, leniency: pd.DataFrame) -> str:
         if abs(r["leniency"]) < 0.03:
             continue
         lines.append(
-            f"Reviewer **{r['reviewer']}** is {r['label']} on {r['judgement']}: judges "
+            f"Reviewer **{markdown_safe(r['reviewer'])}** is {r['label']} on {r['judgement']}: judges "
             f"{abs(r['leniency']) * 100:.0f} points {'more' if r['leniency'] > 0 else 'less'} "
             "often 'yes' than colleagues on the same calls. Hold a calibration session with "
             "shared recordings."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi_lib.report.scorecard_text import markdown_safe
+
 __all__ = [
     "status_text",
     "accounting_text",
@@ -26,11 +28,11 @@ def status_text(status: pd.DataFrame) -> str:
             f"`{status['folder'].iloc[0].rsplit('/', 1)[0]}`; every section below is empty. "
             "Point the `realdata` parameter at the folder described in its README."
         )
-    found = ", ".join(status.loc[status["available"], "dataset"])
+    found = ", ".join(markdown_safe(d) for d in status.loc[status["available"], "dataset"])
     missing = status.loc[~status["available"], "dataset"].tolist()
     text = f"Imported through their mappings: **{found}**."
     if missing:
-        text += f" Not available: {', '.join(missing)}."
+        text += f" Not available: {', '.join(markdown_safe(m) for m in missing)}."
     return text
 
 
@@ -57,14 +59,14 @@ def volume_text(table: pd.DataFrame) -> str:
     slow = table.loc[table["median_handle_s"].idxmax()]
     small = table.loc[table["small_sample"].astype(bool), "agent_id"].tolist()
     text = (
-        f"Volume ranges from {top['calls']:,} calls ({top['agent_id']}) down to "
-        f"{low['calls']:,} ({low['agent_id']}). Median handle time ranges from "
-        f"{fast['median_handle_s']:.0f} s ({fast['agent_id']}) to "
-        f"{slow['median_handle_s']:.0f} s ({slow['agent_id']})."
+        f"Volume ranges from {top['calls']:,} calls ({markdown_safe(top['agent_id'])}) down to "
+        f"{low['calls']:,} ({markdown_safe(low['agent_id'])}). Median handle time ranges from "
+        f"{fast['median_handle_s']:.0f} s ({markdown_safe(fast['agent_id'])}) to "
+        f"{slow['median_handle_s']:.0f} s ({markdown_safe(slow['agent_id'])})."
     )
     if small:
         text += (
-            f" Too few calls to judge: {', '.join(small)} — read their wide intervals, not "
+            f" Too few calls to judge: {', '.join(markdown_safe(a) for a in small)} — read their wide intervals, not "
             "their point values."
         )
     return text
@@ -83,7 +85,7 @@ def confounding_text(adjusted: pd.DataFrame, mix: pd.DataFrame) -> str:
     overall = float(overall.iloc[0]) if len(overall) else float("nan")
     moved = adjusted.loc[adjusted["rank_shift"].abs() >= 3, "agent_id"].tolist()
     text = (
-        f"**{r['agent_id']}** takes mostly `{r['main_type']}` calls ({share:.0%} of their calls, "
+        f"**{markdown_safe(r['agent_id'])}** takes mostly `{r['main_type']}` calls ({share:.0%} of their calls, "
         f"against {overall:.0%} for the centre). Those calls are long for everyone, so the mix "
         f"alone predicts handle time {r['expected_ratio']:.2f}x the centre's; the raw figure is "
         f"{r['raw_ratio']:.2f}x and, compared like for like, {r['adjusted_ratio']:.2f}x "
@@ -91,7 +93,7 @@ def confounding_text(adjusted: pd.DataFrame, mix: pd.DataFrame) -> str:
         "never on raw handle time."
     )
     if moved:
-        text += f" Adjustment moves these agents by 3 or more places: {', '.join(moved)}."
+        text += f" Adjustment moves these agents by 3 or more places: {', '.join(markdown_safe(a) for a in moved)}."
     return text
 
 
@@ -133,12 +135,12 @@ def sources_text(table: pd.DataFrame) -> str:
     best, worst = big.iloc[0], big.iloc[-1]
     small = table.loc[table["small_sample"].astype(bool), "group"].tolist()
     text = (
-        f"Among sources with enough leads, **{best['group']}** converts best "
+        f"Among sources with enough leads, **{markdown_safe(best['group'])}** converts best "
         f"({best['rate']:.1%}, 95% CI {best['ci_low']:.1%}-{best['ci_high']:.1%}) and "
-        f"**{worst['group']}** worst ({worst['rate']:.1%})."
+        f"**{markdown_safe(worst['group'])}** worst ({worst['rate']:.1%})."
     )
     if small:
-        text += f" Too few leads to rank: {', '.join(small)}."
+        text += f" Too few leads to rank: {', '.join(markdown_safe(g) for g in small)}."
     return text
 
 

@@ -61,7 +61,7 @@ def describe_scorecard(scorecard, *, period: str) -> str:
     n = len(a)
     scored = a["composite"].notna().sum()
     tiers = a["tier"].replace("", pd.NA).dropna().value_counts().sort_index()
-    tier_txt = ", ".join(f"{t}: {k}" for t, k in tiers.items())
+    tier_txt = ", ".join(f"{markdown_safe(t)}: {k}" for t, k in tiers.items())
     gate_fail = int((~a["gates_passed"].astype(bool)).sum())
     unrank = int((~a["rankable"].astype(bool)).sum())
     top = a.dropna(subset=["composite"]).nsmallest(1, "rank")

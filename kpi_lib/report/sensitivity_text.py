@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpi_lib.report.scorecard_text import markdown_safe
+
 __all__ = [
     "effective_weights_text",
     "tornado_text",
@@ -164,7 +166,8 @@ def uncertainty_text(result, flips: pd.DataFrame, *, max_agents: int = 8) -> str
         if f.empty:
             continue
         names = ", ".join(
-            f"{r.agent_id} (#{r.rank}, {_pct(r.p_flip)})" for r in f.head(max_agents).itertuples()
+            f"{markdown_safe(r.agent_id)} (#{r.rank}, {_pct(r.p_flip)})"
+            for r in f.head(max_agents).itertuples()
         )
         more = f" and {len(f) - max_agents} more" if len(f) > max_agents else ""
         lines.append(
@@ -236,7 +239,7 @@ def scheme_text(comparison: pd.DataFrame, agreement: pd.DataFrame, *, max_agents
             continue
         tc = "" if not np.isfinite(r.tier_changes) else f", {int(r.tier_changes)} tier changes"
         lines.append(
-            f"**{r.scheme_a} vs {r.scheme_b}**: Kendall's tau {r.kendall_tau:.2f}; agents move "
+            f"**{markdown_safe(r.scheme_a)} vs {markdown_safe(r.scheme_b)}**: Kendall's tau {r.kendall_tau:.2f}; agents move "
             f"{r.mean_abs_rank_shift:.1f} places on average (at most {r.max_abs_rank_shift}); "
             f"{r.winners} move up, {r.losers} down{tc}; "
             f"{_pct(r.top_k_overlap)} of the bonus group stays."
@@ -249,7 +252,7 @@ def scheme_text(comparison: pd.DataFrame, agreement: pd.DataFrame, *, max_agents
             lines.append(
                 f"{label}: "
                 + ", ".join(
-                    f"{r.agent_id} ({r.scheme}: #{r.baseline_rank} -> #{r.rank})"
+                    f"{markdown_safe(r.agent_id)} ({markdown_safe(r.scheme)}: #{r.baseline_rank} -> #{r.rank})"
                     for r in m.itertuples()
                 )
                 + "."
@@ -291,8 +294,8 @@ def reversal_text(reversals: pd.DataFrame, *, within: float = 0.02, top_ranks: i
         r = head.loc[head["weight_change"].abs().idxmin()]
         direction = "raising" if r["weight_change"] > 0 else "lowering"
         lines.append(
-            f"Near the top: #{r['upper_rank']} {r['upper_agent']} and #{r['lower_rank']} "
-            f"{r['lower_agent']} swap by {direction} the weight of {_label(r['indicator'])} from "
+            f"Near the top: #{r['upper_rank']} {markdown_safe(r['upper_agent'])} and #{r['lower_rank']} "
+            f"{markdown_safe(r['lower_agent'])} swap by {direction} the weight of {_label(r['indicator'])} from "
             f"{_pct(r['weight'], 2)} to {_pct(r['threshold_weight'], 2)}."
         )
     return _bullets(lines)
