@@ -215,3 +215,99 @@ def test_weekly_default_is_a_week_in_the_data_scored_to_its_last_day(project):
     # the week's scores are the month to date, up to a day that has data
     assert windows["as_of"] <= windows["data_to"]
     assert windows["scored_period"] == windows["as_of"][:7]
+
+
+STAMP = "20260101T000000Z-abcdef"
+
+
+def _leftovers(reports, cycle: str, period: str) -> list:
+    """What a run of ``cycle``/``period`` killed at each step would leave behind."""
+    cycle_dir = reports / cycle
+    staging = reports / ".staging" / f"{cycle}-{period}-{STAMP}"
+    version = cycle_dir / ".versions" / f"{period}-{cycle}-{period}-{STAMP}"
+    link = cycle_dir / f".{period}.{'0' * 32}.link"
+    for folder in (staging / "_review", version):
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text("half-written")
+    link.symlink_to(f".versions/{version.name}")
+    return [staging, version, link]
+
+
+def test_a_run_removes_leftovers_of_killed_runs_of_its_period_only(project, capsys):
+    tmp, data, nbs = project
+    reports = tmp / "reports"
+    _run(tmp, data, nbs, period="2026-09")
+    published = (reports / "monthly" / "2026-09").resolve()
+    mine = _leftovers(reports, "monthly", "2026-09")
+    # another period's files may belong to a run in progress: they are never touched
+    others = _leftovers(reports, "monthly", "2026-10") + _leftovers(reports, "quarterly", "2026-Q3")
+    capsys.readouterr()
+    _run(tmp, data, nbs, period="2026-09")
+    log = capsys.readouterr().err
+    assert not any(p.exists() or p.is_symlink() for p in mine)
+    assert all(p.exists() or p.is_symlink() for p in others)
+    assert "removed 3 leftover(s) of interrupted runs of monthly 2026-09" in log
+    assert f".staging/monthly-2026-09-{STAMP}" in log
+    # the version published before this run was replaced; only the new one is left
+    versions = sorted(p.name for p in (reports / "monthly" / ".versions").glob("2026-09-*"))
+    assert versions == [(reports / "monthly" / "2026-09").resolve().name]
+    assert versions[0] != published.name
+    assert not list((reports / "monthly").glob(".2026-09.*.link"))
+
+
+def test_cleaning_keeps_the_published_version_and_puts_a_moved_legacy_folder_back(tmp_path):
+    from kpi_lib.run.runner import _clean_leftovers
+
+    reports = tmp_path / "reports"
+    versions = reports / "monthly" / ".versions"
+    legacy = versions / f"2026-09-legacy-{'1' * 32}"
+    legacy.mkdir(parents=True)
+    (legacy / "index.html").write_text("last good")
+    published = versions / f"2026-10-monthly-2026-10-{STAMP}"
+    published.mkdir()
+    (reports / "monthly" / "2026-10").symlink_to(f".versions/{published.name}")
+    # killed between moving an old-layout folder aside and the swap: it is the last good report
+    removed = _clean_leftovers(reports, "monthly", "2026-09")
+    assert (reports / "monthly" / "2026-09" / "index.html").read_text() == "last good"
+    assert removed == [f"monthly/.versions/{legacy.name} (put back as 2026-09)"]
+    assert _clean_leftovers(reports, "monthly", "2026-10") == []
+    assert published.is_dir()
+
+
+@pytest.mark.parametrize("layout", ["symlink", "legacy folder", "nothing"])
+def test_a_failed_swap_leaves_the_published_report_as_it_was(tmp_path, monkeypatch, layout):
+    import errno
+    import os
+
+    from kpi_lib.run import runner
+
+    reports = tmp_path / "reports"
+    target = reports / "monthly" / "2026-09"
+    old = reports / "monthly" / ".versions" / "2026-09-old"
+    if layout == "symlink":
+        old.mkdir(parents=True)
+        (old / "index.html").write_text("last good")
+        target.symlink_to(".versions/2026-09-old")
+    elif layout == "legacy folder":
+        target.mkdir(parents=True)
+        (target / "index.html").write_text("last good")
+    staging = reports / ".staging" / f"monthly-2026-09-{STAMP}"
+    staging.mkdir(parents=True)
+    (staging / "index.html").write_text("new")
+
+    def refuse(src, dst):
+        raise OSError(errno.EROFS, "Read-only file system", str(dst))
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError, match="Read-only"):
+        runner._publish(staging, target)
+    # the new version went back to staging (the run removes it), no link is left
+    assert (staging / "index.html").read_text() == "new"
+    assert not list((reports / "monthly").glob(".*.link"))
+    if layout == "nothing":
+        assert not os.path.lexists(target)
+    else:
+        assert (target / "index.html").read_text() == "last good"
+        assert [p.name for p in (reports / "monthly" / ".versions").iterdir()] == (
+            ["2026-09-old"] if layout == "symlink" else []
+        )

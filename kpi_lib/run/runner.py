@@ -14,14 +14,23 @@ A review run
    ``<root>/<cycle>/<period>`` to the new version in one atomic step (a symlink replace);
    on failure keeps the failed notebook (with papermill's error cell) under
    ``<root>/failed/<cycle>/<period>/<stamp>/`` and leaves the last good report untouched.
+
+A run first removes what killed runs of the same cycle and period left behind (their staging
+folders, versions the published link does not point at, temporary ``.link`` files); other
+periods' files are never touched, since another run may be using them. When the output cannot
+be written (disk full, read-only, permission denied) the run stops with
+:class:`OutputNotWritable`, a user error (``kpi`` exit code 2), naming the folder and the cause;
+its unfinished files are removed and the last good report is unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +50,7 @@ from kpi_lib.review.spec import notebook_parameters
 
 __all__ = [
     "CYCLES",
+    "OutputNotWritable",
     "ReviewFailed",
     "ReviewResult",
     "notebook_parameters",
@@ -59,6 +69,30 @@ class ReviewFailed(RuntimeError):
     def __init__(self, message: str, failed_dir: Path | None = None):
         super().__init__(message)
         self.failed_dir = failed_dir
+
+
+class OutputNotWritable(OSError):
+    """The review's output cannot be written: the disk is full, or the folder is read-only.
+
+    A user error, not a failed notebook: it is an :class:`OSError`, so ``kpi review`` prints the
+    message as one ``error:`` paragraph with exit code 2 (:class:`ReviewFailed` gives 1). The
+    message names the folder and the cause, says that the last good report is unchanged and
+    what could not be cleaned up or kept. ``errno`` is the cause's (``ENOSPC``, ``EROFS``,
+    ``EACCES``...); ``folder`` is the output root, ``failed_dir`` where a failed notebook was
+    kept, if anything could be kept.
+    """
+
+    def __init__(self, message: str, *, folder: Path, cause: OSError | None = None,
+                 failed_dir: Path | None = None):  # fmt: skip
+        super().__init__(message)
+        self.folder = folder
+        self.failed_dir = failed_dir
+        if cause is not None:
+            self.errno = cause.errno
+
+
+#: errno values of an output that cannot be written: full disk or quota, read-only, no right.
+_NOT_WRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 @dataclass
@@ -155,24 +189,144 @@ was computed from the same stored review and shows this specification.</p>
 # ------------------------------------------------------------------------------ publishing
 
 
+def _version_path(staging: Path, target: Path) -> Path:
+    """Where :func:`_publish` moves ``staging`` (``<cycle>/.versions/<period>-<staging name>``)."""
+    return target.parent / ".versions" / f"{target.name}-{staging.name}"
+
+
 def _publish(staging: Path, target: Path) -> None:
-    """Make ``target`` point at ``staging`` in one atomic step (symlink replace)."""
+    """Make ``target`` point at ``staging`` in one atomic step (symlink replace).
+
+    When a step fails, what was done is undone (the new version goes back to ``staging``, a
+    legacy folder moved aside goes back in place), so ``target`` is as it was; the error is
+    raised.
+    """
     versions = target.parent / ".versions"
     versions.mkdir(parents=True, exist_ok=True)
-    final = versions / f"{target.name}-{staging.name}"
+    final = _version_path(staging, target)
     staging.rename(final)
     tmp_link = target.parent / f".{target.name}.{uuid.uuid4().hex}.link"
-    tmp_link.symlink_to(os.path.relpath(final, target.parent))
-    old = None
-    if target.is_symlink():
-        old = (target.parent / os.readlink(target)).resolve()
-    elif target.exists():
-        # a real folder from an older layout: move it aside first
-        old = versions / f"{target.name}-legacy-{uuid.uuid4().hex}"
-        target.rename(old)
-    os.replace(tmp_link, target)
+    legacy = old = None
+    try:
+        tmp_link.symlink_to(os.path.relpath(final, target.parent))
+        if target.is_symlink():
+            old = (target.parent / os.readlink(target)).resolve()
+        elif target.exists():
+            # a real folder from an older layout: move it aside first
+            legacy = old = versions / f"{target.name}-legacy-{uuid.uuid4().hex}"
+            target.rename(legacy)
+        os.replace(tmp_link, target)
+    except BaseException:
+        if legacy is not None and legacy.exists() and not os.path.lexists(target):
+            _quietly(legacy.rename, target)
+        _quietly(tmp_link.unlink, missing_ok=True)
+        if not _quietly(final.rename, staging):
+            shutil.rmtree(final, ignore_errors=True)
+        raise
     if old is not None and old.exists() and old != final.resolve():
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _quietly(action, *args, **kwargs) -> bool:
+    """Run a clean-up step; False (instead of an error) when it cannot be done."""
+    try:
+        action(*args, **kwargs)
+    except OSError:
+        return False
+    return True
+
+
+def _clean_leftovers(out_root: Path, cycle: str, period: str) -> list[str]:
+    """Remove what killed runs of this cycle and period left behind; return what was removed.
+
+    Call with the period's lock held: no other run can then own this period's staging folders,
+    versions or temporary links. Other periods' files are never touched (another run may be
+    using them). Removal is best effort: what cannot be removed is tried again next time.
+    """
+    stamp = r"\d{8}T\d{6}Z-[0-9a-f]{6}"
+    target = out_root / cycle / period
+    removed: list[str] = []
+
+    def remove(path: Path) -> None:
+        if path.is_symlink() or not path.is_dir():
+            ok = _quietly(path.unlink, missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+            ok = not os.path.lexists(path)
+        if ok:
+            removed.append(str(path.relative_to(out_root)))
+
+    def children(folder: Path, pattern: str) -> list[Path]:
+        try:
+            return sorted(p for p in folder.iterdir() if re.fullmatch(pattern, p.name))
+        except OSError:  # no such folder yet (or unreadable: then nothing can be cleaned)
+            return []
+
+    run = f"{re.escape(cycle)}-{re.escape(period)}-{stamp}"
+    for path in children(out_root / ".staging", run):
+        remove(path)
+    legacy = children(target.parent / ".versions", rf"{re.escape(period)}-legacy-[0-9a-f]{{32}}")
+    if legacy and not os.path.lexists(target):
+        # killed while an older layout's folder was moved aside: that is the last good report
+        if _quietly(legacy[-1].rename, target):
+            removed.append(f"{legacy.pop().relative_to(out_root)} (put back as {period})")
+    published = target.resolve() if target.is_symlink() else None
+    versions = children(target.parent / ".versions", rf"{re.escape(period)}-{run}")
+    for path in versions + legacy:
+        if path.resolve() != published:
+            remove(path)
+    for path in children(target.parent, rf"\.{re.escape(period)}\.[0-9a-f]{{32}}\.link"):
+        remove(path)
+    return removed
+
+
+def _not_writable(exc: OSError, out_root: Path, target: Path, doing: str,
+                  leftovers: list[Path] = ()) -> OutputNotWritable | None:  # fmt: skip
+    """``exc`` as :class:`OutputNotWritable` when it says the output cannot be written, else
+    None (the error is about something else, an input for instance)."""
+    if isinstance(exc, OutputNotWritable):
+        return exc
+    name = exc.filename if isinstance(exc.filename, str | os.PathLike) else None
+    inside = name is not None and _is_inside(Path(name), out_root)
+    if not (inside or (exc.errno in _NOT_WRITABLE and name is None)):
+        return None
+    detail = exc.strerror or str(exc)
+    if name is not None:
+        detail += f": {name}"
+    if exc.errno == errno.ENOSPC:
+        cause, fix = f"the disk holding {out_root} is full", "free some space on it"
+    elif exc.errno == errno.EDQUOT:
+        cause, fix = f"the disk quota for {out_root} is used up", "free some space on it"
+    elif exc.errno == errno.EROFS:
+        cause, fix = f"{out_root} is read-only (a read-only file system)", "make it writable"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        cause, fix = f"{out_root} is read-only for this user", "make it writable for this user"
+    else:
+        cause, fix = f"{out_root} cannot be written", "check that folder"
+    last_good = (
+        f"The last good report in {target} is unchanged"
+        if target.exists()
+        else f"Nothing had been published for {target.parent.name} {target.name}"
+    )
+    left = [str(p) for p in leftovers if os.path.lexists(p)]
+    cleaned = (
+        f"; {', '.join(left)} could not be removed (the next run of this period removes it)"
+        if left
+        else "; the unfinished files were removed"
+    )
+    return OutputNotWritable(
+        f"Cannot {doing}: {cause} ({detail}). Nothing new was published. {last_good}{cleaned}. "
+        f"To fix: {fix} (or choose another --out) and run the review again.",
+        folder=out_root,
+        cause=exc,
+    )
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
+    except (TypeError, ValueError):
+        return False
 
 
 class _Progress:
@@ -345,33 +499,52 @@ def run_review(
 
     out_root = resolve(output_root)
     target = out_root / cycle / period
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _period_lock(out_root, cycle, period):
-        started = dt.datetime.now(dt.UTC)
-        stamp = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-        staging = out_root / ".staging" / f"{cycle}-{period}-{stamp}"
-        staging.mkdir(parents=True)
-        bar = _Progress(len(names) + 1, progress)
-        records = []
-        try:
-            bar.start(0, "shared computation")
-            t0 = time.perf_counter()
-            review = compute_review(spec, data)
-            save_review(review, staging / STORE)
-            steps, fingerprint, load_counts = review.timings, data.fingerprint(), _load_counts(data)
-            # the notebooks read the stored copy: free this process's before they start
-            del review, data
-            shared_s = time.perf_counter() - t0
-            bar.done(0, "shared computation", "ok", shared_s)
-            records = _run_notebooks(
-                names, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp, jobs
-            )
-            shutil.rmtree(staging / STORE, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _period_lock(out_root, cycle, period):
+            removed = _clean_leftovers(out_root, cycle, period)
+            if removed:
+                _log(
+                    f"removed {len(removed)} leftover(s) of interrupted runs of {cycle} "
+                    f"{period}: {', '.join(removed)}"
+                )
+            return _review_locked(
+                spec, data, names, nb_dir, out_root, target, progress, kernel_name, jobs,
+                validated_s,
+            )  # fmt: skip
+    except OSError as exc:
+        wrapped = _not_writable(exc, out_root, target, f"prepare {out_root} for the review")
+        if wrapped is None or wrapped is exc:
             raise
-        finally:
-            bar.close()
+        raise wrapped from exc
+
+
+def _review_locked(
+    spec, data, names, nb_dir, out_root, target, progress, kernel_name, jobs, validated_s
+) -> ReviewResult:
+    """The part of :func:`run_review` that runs under the period's lock."""
+    cycle, period = spec.cycle, spec.period
+    started = dt.datetime.now(dt.UTC)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    staging = out_root / ".staging" / f"{cycle}-{period}-{stamp}"
+    bar = _Progress(len(names) + 1, progress)
+    doing = f"write the {cycle} review {period} to {staging}"
+    try:
+        staging.mkdir(parents=True)
+        bar.start(0, "shared computation")
+        t0 = time.perf_counter()
+        review = compute_review(spec, data)
+        save_review(review, staging / STORE)
+        steps, fingerprint, load_counts = review.timings, data.fingerprint(), _load_counts(data)
+        # the notebooks read the stored copy: free this process's before they start
+        del review, data
+        shared_s = time.perf_counter() - t0
+        bar.done(0, "shared computation", "ok", shared_s)
+        records = _run_notebooks(
+            names, spec, nb_dir, staging, bar, kernel_name, out_root, target, stamp, jobs
+        )
+        shutil.rmtree(staging / STORE, ignore_errors=True)
+        bar.close()
 
         finished = dt.datetime.now(dt.UTC)
         manifest = {
@@ -398,8 +571,18 @@ def run_review(
             json.dumps(manifest, indent=2, default=str, ensure_ascii=False), encoding="utf-8"
         )
         (staging / "index.html").write_text(_index_html(manifest), encoding="utf-8")
+        doing = f"publish the {cycle} review {period} as {target}"
         _publish(staging, target)
-        return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
+    except BaseException as exc:
+        bar.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            leftovers = [staging, _version_path(staging, target)]
+            wrapped = _not_writable(exc, out_root, target, doing, leftovers)
+            if wrapped is not None and wrapped is not exc:
+                raise wrapped from exc
+        raise
+    return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
 
 
 def _execute_notebook(source: str, out_nb: str, values: dict, cwd: str, kernel_name) -> dict:
@@ -420,6 +603,8 @@ def _execute_notebook(source: str, out_nb: str, values: dict, cwd: str, kernel_n
             # keep the kernel's own start-up warnings out of terminals and cron logs
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
+    except OSError as exc:  # papermill could not write the executed notebook
+        return _os_error_outcome(exc, t0)
     except Exception as exc:  # noqa: BLE001 - any failure of the notebook fails the run
         return {
             "ok": False,
@@ -429,6 +614,8 @@ def _execute_notebook(source: str, out_nb: str, values: dict, cwd: str, kernel_n
     try:
         _scrub_paths(Path(out_nb))
         render_html(out_nb, str(Path(out_nb).with_suffix(".html")))
+    except OSError as exc:
+        return _os_error_outcome(exc, t0)
     except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure
         return {
             "ok": False,
@@ -436,6 +623,22 @@ def _execute_notebook(source: str, out_nb: str, values: dict, cwd: str, kernel_n
             "seconds": time.perf_counter() - t0,
         }
     return {"ok": True, "error": "", "seconds": time.perf_counter() - t0}
+
+
+def _os_error_outcome(exc: OSError, t0: float) -> dict:
+    """A worker's outcome for an output it could not write: the parent raises it again as an
+    OSError (a full disk is not the notebook's failure)."""
+    filename = exc.filename if isinstance(exc.filename, str | os.PathLike) else None
+    return {
+        "ok": False,
+        "error": f"{type(exc).__name__}: {exc}",
+        "os_error": [
+            exc.errno,
+            exc.strerror or str(exc),
+            None if filename is None else str(filename),
+        ],
+        "seconds": time.perf_counter() - t0,
+    }
 
 
 def _run_notebooks(
@@ -473,6 +676,9 @@ def _run_notebooks(
     for name in names:
         outcome = outcomes[name]
         out_nb = staging / f"{name}.ipynb"
+        if outcome.get("os_error"):
+            code, text, filename = outcome["os_error"]
+            raise OSError(code, text, filename) if code is not None else OSError(text)
         if not outcome["ok"]:
             _keep_failed(name, out_nb, outcome["error"], spec, out_root, target, stamp)
         recorded = recorded_values(out_nb)
@@ -499,26 +705,66 @@ def _run_notebooks(
 
 
 def _keep_failed(name, out_nb: Path, error: str, spec, out_root, target, stamp) -> None:
-    """Keep a failed notebook (with papermill's error cell) and raise :class:`ReviewFailed`."""
+    """Keep a failed notebook (with papermill's error cell) and raise :class:`ReviewFailed`.
+
+    When the failed notebook cannot be kept (disk full, read-only output), no partial copy is
+    left and :class:`OutputNotWritable` is raised instead, with the notebook's error in its
+    message if ``error.txt`` could not be written.
+    """
     failed_dir = out_root / "failed" / spec.cycle / spec.period / stamp
-    failed_dir.mkdir(parents=True, exist_ok=True)
     cell = _failed_cell(out_nb) if out_nb.exists() else "before execution"
-    if out_nb.exists():
-        shutil.copy2(out_nb, failed_dir / out_nb.name)
+    not_written: list[tuple[str, OSError]] = []
+    try:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        not_written.append((str(failed_dir), exc))
+    else:
+        if out_nb.exists():
+            copy = failed_dir / out_nb.name
+            try:
+                shutil.copy2(out_nb, copy)
+            except OSError as exc:
+                not_written.append((copy.name, exc))
+                _quietly(copy.unlink, missing_ok=True)  # no truncated copy
+            page = failed_dir / out_nb.with_suffix(".html").name
+            try:
+                render_html(out_nb, page)
+            except Exception:  # noqa: BLE001 - the error notebook itself is what matters
+                _quietly(page.unlink, missing_ok=True)
+        report = failed_dir / "error.txt"
         try:
-            render_html(out_nb, failed_dir / out_nb.with_suffix(".html").name)
-        except Exception:  # noqa: BLE001 - the error notebook itself is what matters
-            pass
-    (failed_dir / "error.txt").write_text(f"{name}: {cell}\n\n{error}\n", encoding="utf-8")
+            report.write_text(f"{name}: {cell}\n\n{error}\n", encoding="utf-8")
+        except OSError as exc:
+            not_written.append((report.name, exc))
+            _quietly(report.unlink, missing_ok=True)
     last_good = (
         f"The last good report in {target} is unchanged"
         if target.exists()
         else "Nothing was published"
     )
-    raise ReviewFailed(
-        f"Notebook `{name}` failed at {cell}. {last_good}; the failed notebook is kept in "
-        f"{failed_dir}.",
-        failed_dir,
+    if not not_written:
+        raise ReviewFailed(
+            f"Notebook `{name}` failed at {cell}. {last_good}; the failed notebook is kept in "
+            f"{failed_dir}.",
+            failed_dir,
+        )
+    first = not_written[0][1]
+    problem = _not_writable(first, out_root, target, f"keep the failed notebook `{name}`")
+    if problem is None:  # not about the output (cannot happen for these writes): as it was
+        raise first
+    what = ", ".join(item for item, _ in not_written)
+    kept = failed_dir if failed_dir.is_dir() and any(failed_dir.iterdir()) else None
+    if kept is None:
+        shutil.rmtree(failed_dir, ignore_errors=True)
+    if any(item in ("error.txt", str(failed_dir)) for item, _ in not_written):
+        where = f"error.txt could not be written, so here is the notebook's error: {error[:1000]}"
+    else:
+        where = f"The notebook's error is in {failed_dir / 'error.txt'}."
+    raise OutputNotWritable(
+        f"Notebook `{name}` failed at {cell}. {problem} Not written: {what}. {where}",
+        folder=out_root,
+        cause=first,
+        failed_dir=kept,
     )
 
 
