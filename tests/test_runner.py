@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pandas as pd
 import pytest
 from filelock import FileLock
 
@@ -311,3 +312,38 @@ def test_a_failed_swap_leaves_the_published_report_as_it_was(tmp_path, monkeypat
         assert [p.name for p in (reports / "monthly" / ".versions").iterdir()] == (
             ["2026-09-old"] if layout == "symlink" else []
         )
+
+
+def test_a_filled_spot_check_sheet_survives_the_next_run_and_joins_the_reviews(project):
+    """The QA team fills in the sheet published with a review; running that period again
+    must neither delete their work nor ignore it."""
+    from kpi_lib.data.load import load_dataset
+
+    tmp, data, nbs = project
+    first = _run(tmp, data, nbs, period="2026-09")
+    calls = load_dataset(data)["calls"].head(4)
+    sheet = pd.DataFrame(
+        {
+            "call_id": list(calls["call_id"]) + ["NOT-A-CALL"],
+            "agent_id": list(calls["agent_id"]) + [calls["agent_id"].iloc[0]],
+            "reviewer": ["R9"] * 5,
+            "compliant": ["yes", "no", "yes", "yes", "no"],
+            "effective": ["no", "no", "yes", "", "yes"],
+            "notes": ["", "=1+1", "", "", ""],
+        }
+    )
+    (first.folder / "spot_check").mkdir(exist_ok=True)
+    sheet.to_csv(first.folder / "spot_check" / "spot_check_2026-09_seed0.csv", index=False)
+    (first.folder / "spot_check" / "broken.csv").write_text("call_id\n1\n", encoding="utf-8")
+
+    second = _run(tmp, data, nbs, period="2026-09")
+    kept = second.folder / "spot_check" / "returned"
+    assert (kept / "spot_check_2026-09_seed0.csv").is_file() and (kept / "broken.csv").is_file()
+    notes = {n["sheet"]: n for n in second.manifest["spot_check_returned"]}
+    assert notes["spot_check_2026-09_seed0.csv"]["rows_used"] == 4
+    assert notes["spot_check_2026-09_seed0.csv"]["rows_set_aside"] == 1
+    assert notes["broken.csv"]["code"] == "spot_check_unreadable"
+    # a third run still finds the sheet (now under returned/) and uses it once
+    third = _run(tmp, data, nbs, period="2026-09")
+    used = [n for n in third.manifest["spot_check_returned"] if n["code"] == "spot_check_returned"]
+    assert [n["rows_used"] for n in used] == [4]

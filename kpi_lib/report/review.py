@@ -686,6 +686,20 @@ def note_sentences(review: Review) -> list[str]:
             )
         elif code == "skipped":
             out.append(_t(review, "note.skipped", section=note["section"], reason=note["reason"]))
+        elif code == "spot_check_returned":
+            out.append(
+                _t(
+                    review,
+                    "note.spot_check_returned",
+                    sheet=note["sheet"],
+                    used=note["rows_used"],
+                    aside=note["rows_set_aside"],
+                )
+            )
+        elif code == "spot_check_unreadable":
+            out.append(
+                _t(review, "note.spot_check_unreadable", sheet=note["sheet"], reason=note["reason"])
+            )
         elif code == "no_rank_study":
             out.append(_t(review, "note.no_rank_study", agents=note["agents"]))
         else:

@@ -312,6 +312,18 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "考核规格 {hash}：本次回顾的每一页均相同。",
         "考核規格 {hash}：本次回顧的每一頁均相同。",
     ),
+    "note.spot_check_returned": (
+        "Spot-check sheet {sheet} read back: {used} reviewed call(s) joined the QA reviews, "
+        "{aside} set aside (calls not in the data); the sheet is kept under spot_check/returned.",
+        "已读回抽检表 {sheet}：{used} 条人工复核并入质检记录，{aside} 条因数据中无此通话而搁置；原表保存在 spot_check/returned。",
+        "已讀回抽檢表 {sheet}：{used} 條人工複核併入質檢記錄，{aside} 條因數據中無此通話而擱置；原表保存在 spot_check/returned。",
+    ),
+    "note.spot_check_unreadable": (
+        "Spot-check sheet {sheet} could not be read ({reason}); it is kept under "
+        "spot_check/returned, unused: correct it and run the review again.",
+        "抽检表 {sheet} 无法读取（{reason}）；已保存在 spot_check/returned 未使用：修正后请重新运行。",
+        "抽檢表 {sheet} 無法讀取（{reason}）；已保存在 spot_check/returned 未使用：修正後請重新運行。",
+    ),
     "note.skipped": (
         "Not computed for this data: {section} ({reason}).",
         "此数据无法计算：{section}（{reason}）。",

@@ -265,7 +265,7 @@ def _diverse(findings: pd.DataFrame, *, limit: int, per_kind: int) -> pd.DataFra
     return kept.sort_values("rank").head(limit).reset_index(drop=True)
 
 
-def compute_review(spec: ReviewSpec, data: Dataset) -> Review:
+def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None) -> Review:
     """Compute every shared table of one review.
 
     Parameters
@@ -274,6 +274,8 @@ def compute_review(spec: ReviewSpec, data: Dataset) -> Review:
         Resolved with :func:`~kpi_lib.review.validate.resolve_spec` (its ``windows`` set).
     data : Dataset
         The dataset loaded through the validating loader.
+    notes : list of dict, optional
+        Notes of the run to show with the review's own (e.g. spot-check sheets read back).
 
     Returns
     -------
@@ -310,7 +312,7 @@ def compute_review(spec: ReviewSpec, data: Dataset) -> Review:
     granularity = cycle_scoring_granularity(cycle)
     w = spec.windows
     scored_period = w["scored_period"]
-    notes: list[dict] = []
+    notes: list[dict] = list(notes or [])
     data = team_subset(data, teams)
 
     with warnings.catch_warnings():

@@ -40,7 +40,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from kpi_lib import __version__
+from kpi_lib.analyses.calibration import with_reviews
 from kpi_lib.indicators.periods import CYCLES
 from kpi_lib.paths import notebooks_dir, project_root, resolve
 from kpi_lib.report.fonts import cjk_font_face_css
@@ -533,7 +536,10 @@ def _review_locked(
         staging.mkdir(parents=True)
         bar.start(0, "shared computation")
         t0 = time.perf_counter()
-        review = compute_review(spec, data)
+        returned, returned_notes = _carry_returned_sheets(target, staging, data)
+        if len(returned):
+            data = with_reviews(data, returned)
+        review = compute_review(spec, data, notes=returned_notes)
         save_review(review, staging / STORE)
         steps, fingerprint, load_counts = review.timings, data.fingerprint(), _load_counts(data)
         # the notebooks read the stored copy: free this process's before they start
@@ -565,6 +571,7 @@ def _review_locked(
             },
             "notebooks": records,
             "load_report": load_counts,
+            "spot_check_returned": returned_notes,
             "status": "ok",
         }
         (staging / "manifest.json").write_text(
@@ -766,6 +773,56 @@ def _keep_failed(name, out_nb: Path, error: str, spec, out_root, target, stamp) 
         cause=first,
         failed_dir=kept,
     )
+
+
+def _carry_returned_sheets(target: Path, staging: Path, data) -> tuple[pd.DataFrame, list]:
+    """Filled-in spot-check sheets of the published review of this period, carried over.
+
+    A QA team fills in the sheet published with a review; the next run of that period would
+    replace the folder holding it. Every sheet found under the published ``spot_check/`` is
+    copied into the new version (``spot_check/returned/``) whatever its state, so no
+    reviewer's work is lost, and its judgements join the QA reviews of this run: every page
+    then sees them. A sheet that cannot be read is kept and named with the reason; judged
+    calls the data does not hold are counted as set aside.
+
+    Returns
+    -------
+    (DataFrame, list of dict)
+        The reviews read (``qa_reviews`` shape) and one note per sheet.
+    """
+    from kpi_lib.analyses.calibration import read_spot_check
+
+    folder = target / "spot_check"
+    if not folder.is_dir():
+        return pd.DataFrame(), []
+    keep = staging / "spot_check" / "returned"
+    calls = set(data["calls"]["call_id"].astype(str))
+    frames, notes = [], []
+    for sheet in sorted(folder.rglob("*.csv")):
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(sheet, keep / sheet.name)
+        try:
+            reviews = read_spot_check(sheet)
+        except (KeyError, ValueError) as exc:
+            reason = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+            notes.append({"code": "spot_check_unreadable", "sheet": sheet.name, "reason": reason})
+            continue
+        if reviews.empty:
+            continue
+        known = reviews["call_id"].astype(str).isin(calls)
+        frames.append(reviews[known])
+        notes.append(
+            {
+                "code": "spot_check_returned",
+                "sheet": sheet.name,
+                "rows_used": int(known.sum()),
+                "rows_set_aside": int((~known).sum()),
+            }
+        )
+    if not frames:
+        return pd.DataFrame(), notes
+    reviews = pd.concat(frames, ignore_index=True).drop_duplicates("review_id", keep="last")
+    return reviews, notes
 
 
 def _scrub_paths(notebook_path: Path) -> None:
