@@ -15,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from kpi_lib.run import runner
@@ -28,39 +27,16 @@ from kpi_lib.review import open_review
 rv = open_review(review, settings)
 record_review(rv, "period_review")
 """
-PARAMS = 'review: str = ""  # review store\nsettings: dict = {}  # settings\n'
 FAST = ["--set", "draws=20", "--set", "n_boot=10"]
 
 
-def _notebook(path: Path, body: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(PARAMS)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, str(path))
-
-
-@pytest.fixture(scope="module")
-def small_data(tmp_path_factory):
-    from kpi_lib.data.synth import generate
-
-    folder = tmp_path_factory.mktemp("ds")
-    generate(folder, agents=12, months=3, seed=5, start="2026-08")
-    return folder
-
-
 @pytest.fixture
-def published(tmp_path, small_data):
+def published(tmp_path, small_data, write_notebook):
     """A folder of test notebooks and an output root where 2026-09 is published."""
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
-    _notebook(nbs / "good.ipynb", GOOD)
-    _notebook(nbs / "bad.ipynb", "raise RuntimeError('boom in the bad notebook')\n")
+    write_notebook(nbs / "good.ipynb", GOOD)
+    write_notebook(nbs / "bad.ipynb", "raise RuntimeError('boom in the bad notebook')\n")
     reports = tmp_path / "reports"
 
     def run(*names, **kw):
@@ -220,7 +196,7 @@ def test_a_full_disk_in_the_failure_handler(published, monkeypatch):
     with pytest.raises(OutputNotWritable) as info:
         run("good", "bad")
     message = str(info.value)
-    assert "Notebook `bad` failed at cell 2 (RuntimeError: boom in the bad notebook" in message
+    assert "Notebook `bad` failed at cell 3 (RuntimeError: boom in the bad notebook" in message
     assert "error.txt could not be written, so here is the notebook's error:" in message
     assert f"the disk holding {reports} is full" in message
     assert "Not written: bad.ipynb, error.txt" in message

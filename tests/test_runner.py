@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-import nbformat
 import pandas as pd
 import pytest
+from conftest import REVIEW_PARAMS
 from filelock import FileLock
 
 from kpi_lib.review import SpecError
@@ -20,42 +20,22 @@ rv = open_review(review, settings)
 record_review(rv, "period_review")
 print("report for", rv.period)
 """
-PARAMS = (
-    'review: str = ""  # review store\n'
-    "settings: dict = {}  # settings\n"
-    "extra: int = 1  # a notebook-only setting\n"
-)
-
-
-def _notebook(path, body: str, params: str = PARAMS):
-    nb = nbformat.v4.new_notebook()
-    p = nbformat.v4.new_code_cell(params)
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Test report"), p, nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, str(path))
-
-
-@pytest.fixture(scope="module")
-def small_data(tmp_path_factory):
-    from kpi_lib.data.synth import generate
-
-    folder = tmp_path_factory.mktemp("ds")
-    generate(folder, agents=12, months=3, seed=5, start="2026-08")
-    return folder
+PARAMS = REVIEW_PARAMS + "extra: int = 1  # a notebook-only setting\n"
 
 
 @pytest.fixture
-def project(tmp_path, small_data):
+def project(tmp_path, small_data, write_notebook):
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
-    _notebook(nbs / "good.ipynb", GOOD)
-    _notebook(nbs / "bad.ipynb", "x = 1\nraise RuntimeError('boom in the bad notebook')\n")
-    _notebook(nbs / "rogue.ipynb", GOOD.replace("open_review(review, settings)", "open_review()"))
+    write_notebook(nbs / "good.ipynb", GOOD, PARAMS)
+    write_notebook(
+        nbs / "bad.ipynb", "x = 1\nraise RuntimeError('boom in the bad notebook')\n", PARAMS
+    )
+    write_notebook(
+        nbs / "rogue.ipynb",
+        GOOD.replace("open_review(review, settings)", "open_review()"),
+        PARAMS,
+    )
     return tmp_path, small_data, nbs
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib.indicators.periods import period_order
-from kpi_lib.report.scorecard_text import markdown_safe
+from kpi_lib.report.markup import markdown_safe
 
 __all__ = [
     "format_value",

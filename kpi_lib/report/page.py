@@ -46,7 +46,7 @@ def window_sentence(review: Review, page: str) -> str:
     w = review.spec.windows
     if page == "conflict_diagnosis":
         return text(
-            "window.conflict",
+            "window.conflict" if w["conflict_periods"] > 1 else "window.conflict_one",
             lang,
             n=w["conflict_periods"],
             start=w["conflict_from"],
@@ -94,11 +94,9 @@ def record(name: str, value) -> None:
 
 
 def record_review(review: Review, page: str, *, agents: pd.DataFrame | None = None) -> None:
-    """Record the specification hash and the page's per-agent numbers.
-
-    ``agents``: the per-agent table the page shows (``agent_id`` plus any of ``composite``,
-    ``tier``, ``bonus``, ``pip``); default: the review's own leaderboard and decisions.
-    """
+    """Record the page name, the specification hash, the window and the effective-call rule,
+    and, when given, ``agents``: the per-agent table the page shows (``agent_id`` plus any of
+    ``composite``, ``tier``, ``bonus``, ``pip``)."""
     record("page", page)
     record("spec_hash", review.spec.hash)
     record("window", window_sentence(review, page))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi_lib.report.scorecard_text import markdown_safe
+from kpi_lib.report.markup import markdown_safe
 
 __all__ = [
     "kappa_wording",

@@ -292,6 +292,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "指标冲突诊断：截至 {to} 的 {n} 个月（{start} 至 {to}），{team}。",
         "指標衝突診斷：截至 {to} 的 {n} 個月（{start} 至 {to}），{team}。",
     ),
+    "window.conflict_one": (
+        "Conflict diagnosis: the month {to} only (the data holds no earlier month), {team}.",
+        "指标冲突诊断：仅 {to} 一个月（数据中无更早月份），{team}。",
+        "指標衝突診斷：僅 {to} 一個月（數據中無更早月份），{team}。",
+    ),
     "window.data": (
         "Coverage: the whole dataset ({start} to {end}); spot check and corrected rates: {period}.",
         "覆盖情况：全部数据（{start} 至 {end}）；抽检与校正比率：{period}。",

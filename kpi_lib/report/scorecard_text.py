@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
-
 import pandas as pd
+
+from kpi_lib.report.markup import markdown_safe
 
 __all__ = [
     "commission_bands",
-    "markdown_safe",
     "describe_bonus",
     "describe_certification",
     "describe_notes",
@@ -18,13 +16,6 @@ __all__ = [
     "describe_scorecard",
     "describe_shrinkage",
 ]
-
-
-def markdown_safe(value) -> str:
-    """Text from the data as it may appear in Markdown: HTML escaped and Markdown's own
-    markup characters escaped, so an agent id or scheme name can never inject markup."""
-    text = html.escape(str(value))
-    return re.sub(r"([\\`*_\[\]{}()#+!|~<>])", r"\\\1", text)
 
 
 def describe_notes(scorecard) -> str:

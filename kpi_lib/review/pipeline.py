@@ -18,7 +18,6 @@ import pandas as pd
 
 from kpi_lib.analyses.recommendations import diagnose, top_findings
 from kpi_lib.analyses.sensitivity import effective_weights, monte_carlo_ranks, scorecard_inputs
-from kpi_lib.data.contract import TIME_COLUMNS
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.indicators.definitions import Definitions
 from kpi_lib.indicators.engine import compute_indicators, unavailable_indicators
@@ -45,6 +44,7 @@ from kpi_lib.scoring.smallsample import shrinkage_effect
 from kpi_lib.scoring.targets import (
     attainability,
     combine_targets,
+    indicators_to_date,
     progress_board,
     targets_from_scheme,
     targets_from_table,
@@ -160,11 +160,16 @@ class Review:
     def previous(self) -> str | None:
         return self.spec.windows.get("previous_period") or None
 
-    def analysis(self, name: str) -> pd.DataFrame:
+    def analysis(self, name: str, *, where: str | None = None) -> pd.DataFrame:
         """One table of the diagnosis; empty when the data could not support that analysis
-        (``diagnosis["skipped"]`` says why)."""
+        (``diagnosis["skipped"]`` says why). ``where``: keep the rows whose boolean column of
+        that name is true (``"flagged"``, ``"confident"``)."""
         table = self.diagnosis.get(name)
-        return table if isinstance(table, pd.DataFrame) else pd.DataFrame()
+        if not isinstance(table, pd.DataFrame):
+            return pd.DataFrame()
+        if where is not None and len(table):
+            table = table[table[where].astype(bool)].reset_index(drop=True)
+        return table
 
     @property
     def certified(self) -> pd.DataFrame:
@@ -180,12 +185,6 @@ class Review:
     def agent_names(self) -> dict[str, str]:
         agents = self.dataset.agents
         return dict(zip(agents["agent_id"], agents["agent_name"], strict=False))
-
-
-def _filter_teams(df: pd.DataFrame, teams: list[str]) -> pd.DataFrame:
-    if not teams or "team_id" not in df:
-        return df
-    return df[df["team_id"].isin(teams)].reset_index(drop=True)
 
 
 def team_subset(data: Dataset, teams: list[str]) -> Dataset:
@@ -214,20 +213,6 @@ def team_subset(data: Dataset, teams: list[str]) -> Dataset:
             tables[name] = df[mine].reset_index(drop=True)
         else:
             tables[name] = df
-    return replace(data, tables=tables)
-
-
-def _up_to(data: Dataset, as_of: str) -> Dataset:
-    """The dataset's rows dated up to the end of ``as_of`` (a weekly review's month to date)."""
-    cut = pd.Timestamp(as_of) + pd.Timedelta(days=1)
-    tables = {
-        name: (
-            df[df[TIME_COLUMNS[name]] < cut]
-            if name in TIME_COLUMNS and TIME_COLUMNS[name] in df
-            else df
-        )
-        for name, df in data.tables.items()
-    }
     return replace(data, tables=tables)
 
 
@@ -322,27 +307,17 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
         team_indicators = compute_indicators(
             data, granularity=granularity, level="team", definitions=defs
         )
-    indicators = _filter_teams(indicators, teams)
-    team_indicators = _filter_teams(team_indicators, teams)
     if granularity == "month":
         monthly = indicators
     else:
-        monthly = _filter_teams(
-            compute_indicators(data, granularity="month", definitions=defs), teams
-        )
+        monthly = compute_indicators(data, granularity="month", definitions=defs)
     lap("indicators")
 
     targets = _targets(spec, data, scheme)
     scored_input = indicators
     to_date = None
     if cycle == "weekly":
-        to_date = compute_indicators(
-            _up_to(data, w["as_of"]),
-            granularity="month",
-            periods=[scored_period],
-            definitions=defs,
-        )
-        to_date = _filter_teams(to_date, teams)
+        to_date = indicators_to_date(data, period=scored_period, as_of=w["as_of"], definitions=defs)
         scored_input = pd.concat(
             [indicators[indicators["period"] != scored_period], to_date], ignore_index=True
         )

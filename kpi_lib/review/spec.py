@@ -120,8 +120,6 @@ REVIEW_SETTINGS: dict[str, Setting] = {
     ),
 }
 
-_STRUCTURE_KEYS = ("notebooks", "parameters", "notebook_parameters")
-
 
 def _freeze(value):
     if isinstance(value, Mapping):

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.indicators.definitions import Definitions
@@ -56,16 +57,12 @@ def _write(df: pd.DataFrame, path: Path) -> None:
     try:
         df.to_parquet(path)
         return
-    except (TypeError, ValueError, ImportError, Exception):  # noqa: BLE001 - pyarrow errors vary
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         pass
     for col in df.columns:
         if df[col].dtype == object:
             df[col] = df[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
     df.to_parquet(path)
-
-
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_parquet(path)
 
 
 def save_review(review: Review, folder: str | Path) -> Path:
@@ -129,9 +126,9 @@ def load_review(folder: str | Path) -> Review:
         )
     info = meta["dataset"]
     data = Dataset(
-        tables={t: _read(folder / "dataset" / f"{t}.parquet") for t in info["tables"]},
-        quarantine=_read(folder / "dataset" / "_quarantine.parquet"),
-        load_report=_read(folder / "dataset" / "_load_report.parquet"),
+        tables={t: pd.read_parquet(folder / "dataset" / f"{t}.parquet") for t in info["tables"]},
+        quarantine=pd.read_parquet(folder / "dataset" / "_quarantine.parquet"),
+        load_report=pd.read_parquet(folder / "dataset" / "_load_report.parquet"),
         timezone=info["timezone"],
         source=Path(info["source"]) if info.get("source") else None,
         name=info["name"],
@@ -140,13 +137,15 @@ def load_review(folder: str | Path) -> Review:
     sc = meta["scorecard"]
 
     def card(sub):
-        parts = {p: _read(folder / sub / f"{p}.parquet") for p in _SCORECARD_PARTS}
+        parts = {p: pd.read_parquet(folder / sub / f"{p}.parquet") for p in _SCORECARD_PARTS}
         return Scorecard(
             **parts, scheme=scheme, cycle=sc["cycle"], notes=sc["notes"], settings=sc["settings"]
         )
 
-    diagnosis = {p.stem: _read(p) for p in sorted((folder / "diagnosis").glob("*.parquet"))}
-    tables = {name: _read(folder / "tables" / f"{name}.parquet") for name in _TABLES}
+    diagnosis = {
+        p.stem: pd.read_parquet(p) for p in sorted((folder / "diagnosis").glob("*.parquet"))
+    }
+    tables = {name: pd.read_parquet(folder / "tables" / f"{name}.parquet") for name in _TABLES}
     return Review(
         spec=spec,
         dataset=data,

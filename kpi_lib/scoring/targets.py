@@ -660,7 +660,13 @@ def targets_from_dataset(data) -> pd.DataFrame:
 
 
 def indicators_to_date(
-    data, *, period: str, as_of, indicators: list[str] | None = None, granularity: str | None = None
+    data,
+    *,
+    period: str,
+    as_of,
+    indicators: list[str] | None = None,
+    granularity: str | None = None,
+    definitions=None,
 ) -> pd.DataFrame:
     """Indicator table of ``period`` computed on the rows dated up to the end of ``as_of``
     (period-to-date values for the progress board).
@@ -672,7 +678,11 @@ def indicators_to_date(
         without loading the whole dataset.
     granularity : str, optional
         Granularity of ``period`` (default: read from its label).
+    definitions : Definitions, optional
+        Indicator definitions (default: the defaults).
     """
+    from dataclasses import replace
+
     from kpi_lib.data.dataset import DEFAULT_TIMEZONE, Dataset
 
     granularity = granularity or parse_period(period).granularity
@@ -687,7 +697,7 @@ def indicators_to_date(
             )
             for n, df in data.tables.items()
         }
-        ds = Dataset(tables=tables, timezone=data.timezone, name=data.name)
+        ds = replace(data, tables=tables)
     else:
         import yaml
 
@@ -705,5 +715,9 @@ def indicators_to_date(
                 tables[name] = df
         ds = Dataset(tables=tables, timezone=tz, name=folder.name)
     return compute_indicators(
-        ds, granularity=granularity, periods=[str(period)], indicators=indicators
+        ds,
+        granularity=granularity,
+        periods=[str(period)],
+        indicators=indicators,
+        definitions=definitions,
     )

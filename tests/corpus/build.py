@@ -32,22 +32,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpi_lib.data.contract import CONTRACT
 from kpi_lib.datasets import sample_path
 
 SAMPLE = sample_path()
 #: Tables of the sample, in contract order.
-TABLES = (
-    "agents",
-    "calls",
-    "orders",
-    "leads",
-    "qa_reviews",
-    "surveys",
-    "complaints",
-    "trainings",
-    "proposals",
-    "targets",
-)
+TABLES = tuple(CONTRACT)
 GROUPS = {
     "dataset": "Datasets derived from the sample",
     "yaml": "YAML files: dataset.yaml, schemes, mappings, params, definitions",

@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 
 from kpi_lib._util import check_option
+from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.synth.activities import proposals_arrow, trainings_arrow
 from kpi_lib.data.synth.agents import agents_arrow, make_agents
 from kpi_lib.data.synth.arrow import STREAM_SCHEMAS, ParquetStream, write_table
@@ -252,18 +253,7 @@ def generate(
         json.dumps(planted, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
 
-    order_of_tables = [
-        "agents",
-        "calls",
-        "orders",
-        "leads",
-        "qa_reviews",
-        "surveys",
-        "complaints",
-        "trainings",
-        "proposals",
-        "targets",
-    ]
+    order_of_tables = list(CONTRACT)
     rows = [
         {"table": t, "rows": int(written[t]), "file": str(out / f"{t}.parquet")}
         for t in order_of_tables
