@@ -451,3 +451,32 @@ def test_quality_and_scorecard_text_escape_reviewers_and_tiers():
         sc.describe_scorecard(SimpleNamespace(agents=agents), period="2026-10"),
     ):
         _check_markdown(md)
+
+
+def test_decision_exports_neutralise_formulas(payload_reviews):
+    from openpyxl import load_workbook
+
+    exports = Path(payload_reviews[0].folder) / "exports"
+    csvs = sorted(exports.glob("*.csv"))
+    assert len(csvs) == 6
+    seen_payload = False
+    for path in csvs:
+        table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        for cell in table.to_numpy().ravel():
+            if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and not _is_number(cell)):
+                raise AssertionError(f"{path.name}: formula-like cell {cell!r}")
+            seen_payload |= "HYPERLINK" in cell
+    assert seen_payload  # the payload agent ids and names are in the exports, as text
+    book = load_workbook(exports / "decisions.xlsx")
+    formulas = [
+        c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"
+    ]
+    assert not formulas
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True

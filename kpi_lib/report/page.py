@@ -94,10 +94,11 @@ def record(name: str, value) -> None:
 
 
 def record_review(review: Review, page: str, *, agents: pd.DataFrame | None = None) -> None:
-    """Record the page name, the specification hash, the window and the effective-call rule,
+    """Record the page name and title, the specification hash, the window and the effective-call rule,
     and, when given, ``agents``: the per-agent table the page shows (``agent_id`` plus any of
     ``composite``, ``tier``, ``bonus``, ``pip``)."""
     record("page", page)
+    record("title", page_title(review, page))
     record("spec_hash", review.spec.hash)
     record("window", window_sentence(review, page))
     record("effective_min_talk_s", review.definitions.effective_min_talk_s)

@@ -277,6 +277,60 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "page.weight_sensitivity": ("Weight sensitivity", "权重敏感性", "權重敏感性"),
     "page.before_after": ("Before / after a scheme change", "方案调整前后对比", "方案調整前後對比"),
+    "index.h.headline": ("Headline", "要点", "要點"),
+    "index.lights": (
+        "Red, yellow and green per indicator for the {n} agents scored in {period}:",
+        "{period} 参与评分的 {n} 名坐席各指标的红黄绿分布：",
+        "{period} 參與評分的 {n} 名坐席各指標的紅黃綠分佈：",
+    ),
+    "index.col.indicator": ("Indicator", "指标", "指標"),
+    "index.col.red": ("Red", "红", "紅"),
+    "index.col.yellow": ("Yellow", "黄", "黃"),
+    "index.col.green": ("Green", "绿", "綠"),
+    "index.h.attention": ("Needs attention", "需要关注", "需要關注"),
+    "index.attention": (
+        "Performance-improvement candidates, {shown} of {total} shown (full list: {link}).",
+        "绩效改进候选人，显示 {total} 人中的 {shown} 人（完整名单：{link}）。",
+        "績效改進候選人，顯示 {total} 人中的 {shown} 人（完整名單：{link}）。",
+    ),
+    "index.pip_evidence": (
+        "in the lowest tiers in {low} of the last {n} periods ({periods}); composites {composites}",
+        "最近 {n} 期中有 {low} 期处于最低档（{periods}）；综合得分 {composites}",
+        "最近 {n} 期中有 {low} 期處於最低檔（{periods}）；綜合得分 {composites}",
+    ),
+    "index.no_pip": (
+        "No agent meets the performance-improvement rule in this period.",
+        "本期没有坐席符合绩效改进规则。",
+        "本期沒有坐席符合績效改進規則。",
+    ),
+    "index.h.pages": ("Pages", "页面", "頁面"),
+    "index.col.page": ("Page", "页面", "頁面"),
+    "index.col.covers": ("Covers", "覆盖范围", "覆蓋範圍"),
+    "index.col.status": ("Status", "状态", "狀態"),
+    "index.status.ok": ("ready", "已完成", "已完成"),
+    "index.status.failed": ("failed", "失败", "失敗"),
+    "index.h.exports": ("Decisions to download", "决定下载", "決定下載"),
+    "index.exports": (
+        "Bonus, commission, certification, PIP, coaching and the scorecard, one row per agent, "
+        "as CSV (opens in Excel) and one XLSX workbook:",
+        "奖金、提成、认证、绩效改进、辅导和计分卡，每名坐席一行，提供 CSV（可用 Excel 打开）和 XLSX 工作簿：",
+        "獎金、提成、認證、績效改進、輔導和計分卡，每名坐席一行，提供 CSV（可用 Excel 開啟）和 XLSX 活頁簿：",
+    ),
+    "index.h.data": ("Data read", "读取的数据", "讀取的數據"),
+    "index.col.table": ("Table", "数据表", "數據表"),
+    "index.col.read": ("Rows read", "读取行数", "讀取行數"),
+    "index.col.used": ("Used", "使用", "使用"),
+    "index.col.aside": ("Set aside", "隔离", "隔離"),
+    "index.about": (
+        "Dataset {dataset} (fingerprint {fingerprint}), generated {finished} by kpi-workbench "
+        "{version}. Every page was computed from one stored review, specification {hash}.",
+        "数据集 {dataset}（指纹 {fingerprint}），由 kpi-workbench {version} 于 {finished} 生成。"
+        "所有页面均来自同一份已存储的回顾，规格 {hash}。",
+        "數據集 {dataset}（指紋 {fingerprint}），由 kpi-workbench {version} 於 {finished} 生成。"
+        "所有頁面均來自同一份已儲存的回顧，規格 {hash}。",
+    ),
+    "nav.index": ("Review index", "回顾目录", "回顧目錄"),
+    "nav.label": ("Pages of this review", "本次回顾的页面", "本次回顧的頁面"),
     "page.title": (
         "{page} — {cycle_name} review {period}",
         "{page} — {cycle_name}回顾 {period}",

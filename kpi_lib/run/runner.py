@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import html
 import json
 import os
 import re
@@ -46,8 +45,10 @@ from kpi_lib import __version__
 from kpi_lib.analyses.calibration import with_reviews
 from kpi_lib.indicators.periods import CYCLES
 from kpi_lib.paths import notebooks_dir, project_root, resolve
-from kpi_lib.report.fonts import cjk_font_face_css
+from kpi_lib.report.exports import write_exports
+from kpi_lib.report.index_page import index_headline_html, index_html
 from kpi_lib.report.page import RECORD_MIME
+from kpi_lib.report.page_html import nav_html, render_html
 from kpi_lib.review import ReviewSpec, SpecError, compute_review, prepare_spec, save_review
 from kpi_lib.review.spec import notebook_parameters
 
@@ -64,6 +65,8 @@ __all__ = [
 
 #: Folder of the stored review inside the staging folder (removed before publishing).
 STORE = "_review"
+#: Folder of the published decision exports (CSV and XLSX), linked from the index.
+EXPORTS = "exports"
 
 
 class ReviewFailed(RuntimeError):
@@ -110,35 +113,6 @@ class ReviewResult:
 # ------------------------------------------------------------------------------ rendering
 
 
-def render_html(notebook_path: str | Path, html_path: str | Path) -> None:
-    """Render an executed notebook to a self-contained HTML file without code cells."""
-    import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    nb = nbformat.read(str(notebook_path), as_version=4)
-    for cell in nb.cells:
-        # recorded values are for checking, not for reading
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if RECORD_MIME not in o.get("data", {})]
-    exporter = HTMLExporter(template_name="lab")
-    # analyst-only notes and papermill's injected-parameters cell stay out of the report
-    remover = TagRemovePreprocessor(
-        remove_cell_tags={"notebook-only", "injected-parameters"}, enabled=True
-    )
-    exporter.register_preprocessor(remover, enabled=True)
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.embed_images = True
-    body, _ = exporter.from_notebook_node(nb)
-    css = cjk_font_face_css(body)
-    if css:
-        # Chinese reports carry the glyphs they use, so they read without system CJK fonts
-        body = body.replace("</head>", f"<style>{css}</style>\n</head>", 1)
-    Path(html_path).write_text(body, encoding="utf-8")
-
-
 def _git_version() -> str:
     try:
         out = subprocess.run(
@@ -150,43 +124,6 @@ def _git_version() -> str:
         return out.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-
-
-def _index_html(manifest: dict) -> str:
-    rows = []
-    for nb in manifest["notebooks"]:
-        status = nb["status"]
-        colour = {"ok": "#1a7f37", "failed": "#cf222e"}.get(status, "#6e7781")
-        link = f'<a href="{html.escape(nb["html"])}">{html.escape(nb["title"])}</a>'
-        rows.append(
-            f"<tr><td>{link}</td><td>{html.escape(nb.get('window', ''))}</td>"
-            f"<td style='color:{colour}'>{status}</td><td>{nb['duration_s']:.1f} s</td></tr>"
-        )
-    counts = manifest.get("load_report", {})
-    load = ""
-    if counts:
-        load = "<h2>Data loaded</h2><table><tr><th>table</th><th>rows read</th><th>used</th><th>set aside</th></tr>"
-        for table, c in counts.items():
-            load += (
-                f"<tr><td>{html.escape(table)}</td><td>{c['rows_read']:,}</td>"
-                f"<td>{c['rows_used']:,}</td><td>{c['rows_quarantined']:,}</td></tr>"
-            )
-        load += "</table>"
-    title = f"{manifest['cycle'].capitalize()} review {manifest['period']}"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:820px;margin:2em auto;color:#1f2328}}
-table{{border-collapse:collapse}}td,th{{padding:4px 12px;border-bottom:1px solid #d0d7de;text-align:left}}</style>
-</head><body>
-<h1>{html.escape(title)}</h1>
-<p>Dataset <code>{html.escape(str(manifest["dataset"]))}</code> (fingerprint {manifest["dataset_fingerprint"]}),
-generated {html.escape(manifest["finished_at"])} by kpi-workbench {html.escape(manifest["code_version"])}.</p>
-<p>Review specification <code>{html.escape(manifest["specification_hash"])}</code>: every page below
-was computed from the same stored review and shows this specification.</p>
-<h2>Reports</h2><table><tr><th>report</th><th>covers</th><th>status</th><th>time</th></tr>{"".join(rows)}</table>
-{load}
-</body></html>
-"""
 
 
 # ------------------------------------------------------------------------------ publishing
@@ -541,6 +478,10 @@ def _review_locked(
             data = with_reviews(data, returned)
         review = compute_review(spec, data, notes=returned_notes)
         save_review(review, staging / STORE)
+        exports = [
+            p.relative_to(staging).as_posix() for p in write_exports(review, staging / EXPORTS)
+        ]
+        headline = index_headline_html(review)
         steps, fingerprint, load_counts = review.timings, data.fingerprint(), _load_counts(data)
         # the notebooks read the stored copy: free this process's before they start
         del review, data
@@ -571,13 +512,17 @@ def _review_locked(
             },
             "notebooks": records,
             "load_report": load_counts,
+            "exports": exports,
             "spot_check_returned": returned_notes,
             "status": "ok",
         }
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, default=str, ensure_ascii=False), encoding="utf-8"
         )
-        (staging / "index.html").write_text(_index_html(manifest), encoding="utf-8")
+        (staging / "index.html").write_text(
+            index_html(manifest, headline=headline, language=spec.settings.get("language", "en")),
+            encoding="utf-8",
+        )
         doing = f"publish the {cycle} review {period} as {target}"
         _publish(staging, target)
     except BaseException as exc:
@@ -592,7 +537,9 @@ def _review_locked(
     return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
 
 
-def _execute_notebook(source: str, out_nb: str, values: dict, cwd: str, kernel_name) -> dict:
+def _execute_notebook(
+    source: str, out_nb: str, values: dict, cwd: str, kernel_name, page: dict | None = None
+) -> dict:
     """Run one notebook with papermill (in a worker process: papermill changes the working
     directory of its process, so two notebooks must not share one)."""
     import papermill as pm
@@ -620,7 +567,7 @@ def _execute_notebook(source: str, out_nb: str, values: dict, cwd: str, kernel_n
         }
     try:
         _scrub_paths(Path(out_nb))
-        render_html(out_nb, str(Path(out_nb).with_suffix(".html")))
+        render_html(out_nb, str(Path(out_nb).with_suffix(".html")), **(page or {}))
     except OSError as exc:
         return _os_error_outcome(exc, t0)
     except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure
@@ -662,6 +609,8 @@ def _run_notebooks(
     jobs = jobs or min(2, os.cpu_count() or 1)
     outcomes: dict[str, dict] = {}
     values_of = {name: {"review": STORE, **spec.for_notebook(name)} for name in names}
+    language = spec.settings.get("language", "en")
+    pages = [(name, f"{name}.html") for name in names]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = {}
@@ -674,6 +623,7 @@ def _run_notebooks(
                 values_of[name],
                 str(staging),
                 kernel_name,
+                {"language": language, "nav": nav_html(pages, current=name, language=language)},
             )
         for position, name in enumerate(names, start=1):
             outcome = futures[name].result()
@@ -698,7 +648,7 @@ def _run_notebooks(
         records.append(
             {
                 "name": name,
-                "title": name.replace("_", " ").capitalize(),
+                "title": recorded.get("title") or name.replace("_", " ").capitalize(),
                 "notebook": out_nb.name,
                 "html": out_nb.with_suffix(".html").name,
                 "parameters": values_of[name],

@@ -1,0 +1,139 @@
+"""The review's decisions and scorecard as files payroll and HR can take in (CSV and XLSX).
+
+Every table is one row per agent with the agent's name, team and the evidence behind the
+decision, for the review's scored period. Column names are stable identifiers (a payroll
+import maps them once); ``docs/reviews.md`` describes each. Text cells that a spreadsheet
+would run as a formula (``=``, ``+``, ``-``, ``@``) are neutralised in both formats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_lib._util import neutralise_formulas, write_csv
+from kpi_lib.review.pipeline import Review
+
+__all__ = ["EXPORTS", "decision_tables", "write_exports"]
+
+#: Export name -> (Review attribute, columns kept in this order when present).
+EXPORTS: dict[str, tuple[str, list[str]]] = {
+    "scorecard": (
+        "leaderboard",
+        [
+            "period",
+            "composite",
+            "rank",
+            "rank_low",
+            "rank_high",
+            "tier",
+            "light",
+            "gates_passed",
+            "gate_failures",
+            "rankable",
+            "coverage",
+        ],
+    ),
+    "bonus": (
+        "bonus",
+        ["period", "composite", "rank", "tier", "eligible", "reason", "share", "bonus"],
+    ),
+    "commission": (
+        "commission",
+        ["period", "value", "target", "attainment", "band", "commission_rate", "commission"],
+    ),
+    "certification": (
+        "certification",
+        ["rule", "eligible", "current_streak", "streak", "last_period", "periods", "evidence"],
+    ),
+    "pip": (
+        "pip",
+        [
+            "periods_in_window",
+            "periods_low",
+            "low_periods",
+            "tiers",
+            "composites",
+            "latest_composite",
+            "evidence",
+        ],
+    ),
+    "coaching": (
+        "coaching",
+        [
+            "period",
+            "dimension",
+            "agent_score",
+            "team_score",
+            "gap",
+            "indicator",
+            "indicator_score",
+            "team_indicator_score",
+            "message",
+        ],
+    ),
+}
+
+_KEYS = ["agent_id", "agent_name", "team_id"]
+
+
+def decision_tables(review: Review) -> dict[str, pd.DataFrame]:
+    """The review's decisions and scorecard, one tidy table per export.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Keys are the names of :data:`EXPORTS`. Each table starts with ``agent_id``,
+        ``agent_name`` and ``team_id``, then the export's columns that the review has. A
+        decision the data could not support (a ``skipped`` note) is an empty table with
+        these columns; ``certification`` holds every agent's record, with ``certified_now``
+        marking the candidates of this period.
+
+    Examples
+    --------
+    >>> from kpi_lib.review import compute_review, prepare_spec  # doctest: +SKIP
+    >>> tables = decision_tables(compute_review(*prepare_spec(cycle="monthly")))  # doctest: +SKIP
+    >>> list(tables)  # doctest: +SKIP
+    ['scorecard', 'bonus', 'commission', 'certification', 'pip', 'coaching']
+    """
+    names = review.agent_names
+    tables = {}
+    for export, (attribute, columns) in EXPORTS.items():
+        source = getattr(review, attribute)
+        if source is None or not isinstance(source, pd.DataFrame):
+            source = pd.DataFrame(columns=["agent_id", "team_id"])
+        table = source.copy()
+        if "agent_id" not in table:
+            table["agent_id"] = pd.Series(dtype="object")
+        if "team_id" not in table:
+            table["team_id"] = pd.Series(dtype="object")
+        table["agent_name"] = table["agent_id"].map(names)
+        kept = _KEYS + [c for c in columns if c in table.columns and c not in _KEYS]
+        table = table[kept]
+        if export == "certification" and len(table):
+            certified = set(review.certified["agent_id"]) if len(review.certified) else set()
+            table = table.assign(certified_now=table["agent_id"].isin(certified))
+        tables[export] = table.reset_index(drop=True)
+    return tables
+
+
+def write_exports(review: Review, folder: str | Path) -> list[Path]:
+    """Write :func:`decision_tables` as ``<name>.csv`` (UTF-8 with BOM, for Excel) and one
+    ``decisions.xlsx`` workbook with a sheet per table into ``folder``; return the paths.
+
+    Formula-like text is neutralised in both formats (see
+    :func:`kpi_lib._util.neutralise_formulas`).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = decision_tables(review)
+    written = []
+    for name, table in tables.items():
+        written.append(Path(write_csv(table, folder / f"{name}.csv", encoding="utf-8-sig")))
+    workbook = folder / "decisions.xlsx"
+    with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
+        for name, table in tables.items():
+            neutralise_formulas(table).to_excel(writer, sheet_name=name, index=False)
+    written.append(workbook)
+    return written

@@ -1,0 +1,158 @@
+"""An executed review notebook as one self-contained HTML page.
+
+Managers read reports on call-centre networks that often have no internet, so a page loads
+nothing from the network: no CDN scripts (nbconvert's default template fetches require.js,
+MathJax and mermaid), no web fonts (Chinese glyphs are embedded as a subset), images inline.
+Each page carries its title, the review's language, a bar linking to the index and to the
+other pages of the review, and a print stylesheet (A4, no scroll bars, no clipped tables).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from kpi_lib.report.fonts import cjk_font_face_css
+from kpi_lib.report.page import RECORD_MIME
+from kpi_lib.report.review_text import TEXTS, text
+
+__all__ = ["PAGE_CSS", "external_references", "nav_html", "page_label", "render_html"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+
+#: Screen and print rules added to every page.
+PAGE_CSS = """
+nav.kpi-nav{position:sticky;top:0;z-index:10;background:#f6f8fa;border-bottom:1px solid #d0d7de;
+  padding:6px 16px;font:14px system-ui,sans-serif}
+nav.kpi-nav a{margin-right:14px;color:#0969da;text-decoration:none}
+nav.kpi-nav a[aria-current]{color:#1f2328;font-weight:600}
+.jp-RenderedHTMLCommon table{font-variant-numeric:tabular-nums}
+.jp-OutputArea-output{overflow-x:auto}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+  nav.kpi-nav{display:none}
+  body{font-size:10pt}
+  .jp-OutputArea-output,.jp-RenderedHTMLCommon{overflow:visible!important;max-height:none!important}
+  .jp-RenderedHTMLCommon table{font-size:8.5pt;width:auto;max-width:100%;page-break-inside:auto}
+  .jp-RenderedHTMLCommon tr{page-break-inside:avoid}
+  .jp-RenderedHTMLCommon h2{page-break-before:auto;page-break-after:avoid}
+  .jp-Cell{page-break-inside:auto}
+  img{max-width:100%!important;height:auto!important;page-break-inside:avoid}
+  details{display:block}
+  pre{white-space:pre-wrap}
+  ::-webkit-scrollbar{display:none}
+}
+"""
+
+
+def page_label(name: str, language: str = "en") -> str:
+    """A page's name in ``language`` (a notebook outside the catalogue: its file name).
+
+    Examples
+    --------
+    >>> page_label("scorecard", "zh-Hans"), page_label("my_extra_page")
+    ('计分卡', 'My extra page')
+    """
+    key = f"page.{name}"
+    return text(key, language) if key in TEXTS else name.replace("_", " ").capitalize()
+
+
+def nav_html(pages: list[tuple[str, str]], *, current: str = "", language: str = "en") -> str:
+    """The navigation bar: a link to the review's index, then one per page.
+
+    Parameters
+    ----------
+    pages
+        ``(name, href)`` of every page of the review, in order; the label is the page's
+        name in ``language``.
+    current
+        The name of the page the bar is on (marked, not a link target of its own).
+
+    Examples
+    --------
+    >>> "index.html" in nav_html([("scorecard", "scorecard.html")], current="scorecard")
+    True
+    """
+    links = [f'<a href="index.html">{html.escape(text("nav.index", language))}</a>']
+    for name, href in pages:
+        marker = ' aria-current="page"' if name == current else ""
+        label = page_label(name, language)
+        links.append(f'<a href="{html.escape(href)}"{marker}>{html.escape(label)}</a>')
+    label = html.escape(text("nav.label", language))
+    return f'<nav class="kpi-nav" aria-label="{label}">{"".join(links)}</nav>'
+
+
+def render_html(
+    notebook_path: str | Path,
+    html_path: str | Path,
+    *,
+    title: str | None = None,
+    language: str = "en",
+    nav: str = "",
+) -> None:
+    """Render an executed notebook to a self-contained HTML page without code cells.
+
+    Parameters
+    ----------
+    title
+        The page's ``<title>`` (default: the notebook's recorded title, else its file name).
+    language
+        BCP-47 code written into ``<html lang>`` (``en``, ``zh-Hans``, ``zh-Hant``).
+    nav
+        HTML of the navigation bar (see :func:`nav_html`), placed at the top of the page.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    recorded_title = None
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            value = output.get("data", {}).get(RECORD_MIME)
+            if isinstance(value, dict) and value.get("name") == "title":
+                recorded_title = value.get("value")
+        # recorded values are for checking, not for reading
+        cell.outputs = [o for o in cell.outputs if RECORD_MIME not in o.get("data", {})]
+    exporter = HTMLExporter(template_name="kpi_offline", extra_template_basedirs=[str(_TEMPLATES)])
+    # analyst-only notes and papermill's injected-parameters cell stay out of the report
+    remover = TagRemovePreprocessor(
+        remove_cell_tags={"notebook-only", "injected-parameters"}, enabled=True
+    )
+    exporter.register_preprocessor(remover, enabled=True)
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    exporter.language_code = language
+    name = title or recorded_title or Path(notebook_path).stem.replace("_", " ").capitalize()
+    resources = {
+        "metadata": {"name": name},
+        "kpi_css": PAGE_CSS,
+        "kpi_nav": nav,
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    css = cjk_font_face_css(body)
+    if css:
+        # Chinese reports carry the glyphs they use, so they read without system CJK fonts
+        body = body.replace("</head>", f"<style>{css}</style>\n</head>", 1)
+    Path(html_path).write_text(body, encoding="utf-8")
+
+
+_EXTERNAL = re.compile(
+    r"""(?:\bsrc|\bhref|\burl)\s*[=(]\s*["']?\s*((?:https?:)?//[^"')\s>]+)""", re.IGNORECASE
+)
+
+
+def external_references(page: str) -> list[str]:
+    """Every network address a page would load or link to (``src``, ``href``, CSS ``url()``).
+
+    Examples
+    --------
+    >>> external_references('<script src="https://cdn.example/x.js"></script><a href="a.html">')
+    ['https://cdn.example/x.js']
+    """
+    return _EXTERNAL.findall(page)

@@ -1,0 +1,151 @@
+"""Published pages: offline, titled, linked to each other, with decision exports beside them."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import REVIEW_PARAMS
+
+from kpi_lib.report.page_html import external_references, nav_html, page_label
+from kpi_lib.run.runner import run_review
+
+PAGE = """from kpi_lib.report import record_review
+from kpi_lib.review import open_review
+
+rv = open_review(review, settings)
+record_review(rv, "{name}")
+print("page for", rv.period)
+"""
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, small_data, write_notebook):
+    """One review in each language, two pages each (named like the real pages)."""
+    tmp = tmp_path_factory.mktemp("pages")
+    nbs = tmp / "notebooks"
+    nbs.mkdir()
+    for name in ("period_review", "scorecard"):
+        write_notebook(nbs / f"{name}.ipynb", PAGE.format(name=name), REVIEW_PARAMS)
+    folders = {}
+    for language in ("en", "zh-Hans"):
+        result = run_review(
+            dataset=str(small_data),
+            output_root=tmp / language,
+            notebooks=["period_review", "scorecard"],
+            notebook_dir=nbs,
+            overrides={"draws": 20, "n_boot": 10, "language": language},
+            progress=False,
+        )
+        folders[language] = Path(result.folder)
+    return folders
+
+
+def _links(page: str) -> list[str]:
+    return re.findall(r'href="([^"#]+)"', page)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_pages_load_nothing_from_the_network_and_every_link_resolves(published, language):
+    folder = published[language]
+    pages = sorted(folder.glob("*.html"))
+    assert {p.name for p in pages} == {"index.html", "period_review.html", "scorecard.html"}
+    for page in pages:
+        body = page.read_text("utf-8")
+        assert external_references(body) == [], page.name
+        assert "cdnjs" not in body and "require.min.js" not in body
+        assert f'<html lang="{language}"' in body
+        for link in _links(body):
+            assert (folder / link).is_file(), f"{page.name} links to missing {link}"
+
+
+def test_each_page_has_its_own_title_and_links_to_the_others(published):
+    folder = published["zh-Hans"]
+    scorecard = (folder / "scorecard.html").read_text("utf-8")
+    assert "<title>计分卡 — 月度回顾 2026-10</title>" in scorecard
+    assert "<title>Notebook</title>" not in scorecard
+    links = _links(scorecard)
+    assert "index.html" in links and "period_review.html" in links
+    # the page itself is marked as the current one
+    current = re.findall(r"<a [^>]*aria-current=[^>]*>", scorecard)
+    assert len(current) == 1 and 'href="scorecard.html"' in current[0]
+    index = (folder / "index.html").read_text("utf-8")
+    assert "<title>月度绩效回顾 — 2026-10</title>" in index
+    assert "计分卡" in index and "要点" in index
+    # Chinese glyphs are embedded, so the page reads without system fonts
+    assert "@font-face" in index and "@font-face" in scorecard
+
+
+def test_the_index_opens_with_the_headline(published):
+    index = (published["en"] / "index.html").read_text("utf-8")
+    assert index.index("Headline") < index.index("Pages")
+    assert "Needs attention" in index
+    assert "Red, yellow and green per indicator" in index
+
+
+def test_decision_exports_are_published_linked_and_readable(published):
+    folder = published["en"]
+    exports = folder / "exports"
+    names = {p.name for p in exports.iterdir()}
+    expected = {"scorecard", "bonus", "commission", "certification", "pip", "coaching"}
+    assert names == {f"{n}.csv" for n in expected} | {"decisions.xlsx"}
+    index = (folder / "index.html").read_text("utf-8")
+    for name in names:
+        assert f'href="exports/{name}"' in index
+    scorecard = pd.read_csv(exports / "scorecard.csv", encoding="utf-8-sig")
+    assert list(scorecard.columns[:3]) == ["agent_id", "agent_name", "team_id"]
+    assert scorecard["agent_name"].notna().all() and len(scorecard) > 0
+    workbook = pd.read_excel(exports / "decisions.xlsx", sheet_name=None)
+    assert set(workbook) == expected
+    bonus = pd.read_csv(exports / "bonus.csv", encoding="utf-8-sig")
+    assert len(workbook["bonus"]) == len(bonus)
+    assert bonus["bonus"].sum() == pytest.approx(workbook["bonus"]["bonus"].sum())
+    # the BOM makes Excel read the file as UTF-8
+    assert (exports / "bonus.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    manifest = (folder / "manifest.json").read_text()
+    assert '"exports/decisions.xlsx"' in manifest
+
+
+def test_export_cells_that_look_like_formulas_are_neutralised(tmp_path):
+    from types import SimpleNamespace
+
+    from kpi_lib.report import exports
+
+    attack = '=HYPERLINK("http://x","y")'
+    table = pd.DataFrame(
+        {"agent_id": [attack, "A2"], "team_id": ["+T1", "T2"], "period": ["2026-10"] * 2}
+    )
+    empty = pd.DataFrame(columns=["agent_id", "team_id"])
+    review = SimpleNamespace(
+        agent_names={attack: "@SUM(A1:A9)", "A2": "Li"},
+        leaderboard=table.assign(composite=[10.0, -5.0]),
+        bonus=table.assign(bonus=[1.0, 2.0]),
+        commission=empty,
+        certification=empty,
+        pip=empty,
+        coaching=empty,
+        certified=empty,
+    )
+    exports.write_exports(review, tmp_path)
+    with open(tmp_path / "scorecard.csv", encoding="utf-8-sig", newline="") as f:
+        cells = [cell for row in csv.reader(f) for cell in row]
+    assert "'" + attack in cells and "'@SUM(A1:A9)" in cells and "'+T1" in cells
+    assert "-5.0" in cells  # numbers stay numbers
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "decisions.xlsx")
+    values = [c for ws in book for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in values if c.data_type == "f"]
+    assert "'" + attack in {c.value for c in values}
+
+
+def test_page_labels_and_navigation():
+    assert page_label("data_quality", "zh-Hant") == "數據質量與質檢校準"
+    bar = nav_html([("period_review", "period_review.html")], language="en")
+    assert 'href="index.html"' in bar and "Period review" in bar
+    assert "回顧目錄" in nav_html([], language="zh-Hant")
+    assert external_references('<link href="//cdn.x/y.css">') == ["//cdn.x/y.css"]
+    assert external_references("<a href='page.html'>") == []
