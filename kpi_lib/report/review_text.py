@@ -329,6 +329,20 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "數據集 {dataset}（指紋 {fingerprint}），由 kpi-workbench {version} 於 {finished} 生成。"
         "所有頁面均來自同一份已儲存的回顧，規格 {hash}。",
     ),
+    # ---- formatting: values and the column headers of manager tables
+    "fmt.no_data": ("no data", "无数据", "無數據"),
+    "fmt.yes": ("yes", "是", "是"),
+    "fmt.no": ("no", "否", "否"),
+    "fmt.seconds": ("{value} s", "{value} 秒", "{value} 秒"),
+    "fmt.minutes": ("{value} min", "{value} 分钟", "{value} 分鐘"),
+    "col.agent_id": ("agent id", "坐席编号", "坐席編號"),
+    "col.period": ("period", "期间", "期間"),
+    "col.rank_range": ("plausible ranks", "可能排名范围", "可能排名範圍"),
+    "col.eligible": ("eligible", "符合资格", "符合資格"),
+    "col.value": ("value", "数值", "數值"),
+    "col.target": ("target", "目标", "目標"),
+    "col.attainment": ("attainment", "达成率", "達成率"),
+    "col.calls": ("calls", "通话数", "通話數"),
     "nav.index": ("Review index", "回顾目录", "回顧目錄"),
     "nav.label": ("Pages of this review", "本次回顾的页面", "本次回顧的頁面"),
     "page.title": (
