@@ -605,7 +605,7 @@ def test_package_files_import_cleanly():
 
 def _pairs(*, agents=48, teams=4, calls=(60, 160), fpr=0.08, planted=(), planted_fpr=0.35,
            seed=0):  # fmt: skip
-    """Paired judgements of `effective`: truth positive 40 %, system sensitivity 0.9 and
+    """Paired judgements of `effective`: truth positive 40 %, system sensitivity 0.98 and
     false-positive rate `fpr` for every agent but `planted` (`planted_fpr`)."""
     rng = np.random.default_rng(seed)
     rows = []
@@ -614,7 +614,7 @@ def _pairs(*, agents=48, teams=4, calls=(60, 160), fpr=0.08, planted=(), planted
         n = int(rng.integers(*calls))
         truth = rng.random(n) < 0.4
         f = planted_fpr if aid in planted else fpr
-        system = np.where(truth, rng.random(n) < 0.9, rng.random(n) < f)
+        system = np.where(truth, rng.random(n) < 0.98, rng.random(n) < f)
         rows.append(
             pd.DataFrame(
                 {

@@ -590,12 +590,14 @@ def team_weak_spots(scorecard: Scorecard, *, period: str | None = None) -> pd.Da
 #: Why a decision is held, in the order a manager should read them.
 HOLD_REASONS = ("small_sample", "unrankable", "gaming_flag")
 
-#: Display names of the gaming checks of ``kpi_lib.analyses.gaming`` (others: name with spaces).
-_CHECK_NAMES = {
+#: The per-agent gaming checks of a review's diagnosis (``kpi_lib.analyses.gaming``) that hold
+#: a bonus, with the name a manager reads.
+GAMING_CHECKS = {
     "bunching": "call-length",
     "call_padding": "call-padding",
     "need_intent": "need/intent mismatch",
     "over_promising": "over-promising",
+    "selective_surveys": "selective-survey",
 }
 
 
@@ -606,7 +608,8 @@ def _flag_table(gaming_flags) -> pd.DataFrame:
     if isinstance(gaming_flags, pd.DataFrame):
         items = [(None, gaming_flags)]
     elif isinstance(gaming_flags, dict):
-        items = list(gaming_flags.items())
+        # a diagnosis also holds conflict and team-level tables: only the gaming checks count
+        items = [(k, t) for k, t in gaming_flags.items() if k in GAMING_CHECKS]
     else:
         raise ValueError(
             "`gaming_flags` must be a DataFrame (agent_id, check, flagged) or a mapping of "
@@ -615,7 +618,7 @@ def _flag_table(gaming_flags) -> pd.DataFrame:
     parts = []
     for name, t in items:
         if not isinstance(t, pd.DataFrame) or not {"agent_id", "flagged"} <= set(t.columns):
-            continue  # a diagnosis also holds tables that flag nobody (skipped, findings...)
+            continue
         f = t[t["flagged"].fillna(False).astype(bool)]
         check = f["check"].astype(str) if "check" in f.columns else str(name or "gaming")
         parts.append(pd.DataFrame({"agent_id": f["agent_id"].astype(str), "check": check}))
@@ -648,8 +651,9 @@ def bonus_holds(
         ``rank_low``, ``rank_high`` (the Monte Carlo rank interval with sampling noise).
     gaming_flags : DataFrame or mapping, optional
         A table with ``agent_id``, ``flagged`` and optional ``check``, or a mapping check name
-        -> table with ``agent_id`` and ``flagged`` (the review's diagnosis; tables without
-        these columns are ignored).
+        -> table with ``agent_id`` and ``flagged``: the review's diagnosis, of which the
+        tables named in ``GAMING_CHECKS`` are read (conflict and team-level tables are not
+        agent flags).
     calls : Series or DataFrame, optional
         Calls (dials) per agent in the period: a Series indexed by ``agent_id``, or a table
         with ``agent_id`` and ``calls`` (or ``value``, e.g. the ``dials`` rows of the
@@ -730,7 +734,7 @@ def bonus_holds(
         if aid not in lb.index:
             continue
         r = lb.loc[aid]
-        name = _CHECK_NAMES.get(check, str(check).replace("_", " "))
+        name = GAMING_CHECKS.get(check, str(check).replace("_", " "))
         rows.append(
             {
                 "agent_id": aid,
@@ -784,4 +788,4 @@ def _attach_holds(a: pd.DataFrame, holds: pd.DataFrame, decision: str) -> pd.Dat
     return a
 
 
-__all__ += ["HOLD_REASONS", "bonus_holds"]
+__all__ += ["GAMING_CHECKS", "HOLD_REASONS", "bonus_holds"]
