@@ -691,3 +691,64 @@ def test_no_false_positive_is_never_inflated():
     assert not f["flagged"].any()
     low, _ = cal.wilson_interval([0, 0], [7, 30])
     assert (low == 0).all()
+
+
+def _handmade(truth, system):
+    """One agent, one call per entry, reviewed by the system and one human."""
+    n = len(truth)
+    ids = pd.array([f"C{i:03d}" for i in range(n)], dtype="string")
+    started = pd.Timestamp("2026-09-01") + pd.to_timedelta(np.arange(n), unit="h")
+    calls = pd.DataFrame(
+        {
+            "call_id": ids,
+            "agent_id": pd.array(["A01"] * n, dtype="string"),
+            "started_at": started,
+            "duration_s": 200.0,
+            "outcome": "connected",
+        }
+    )
+    reviews = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "call_id": ids,
+                    "agent_id": pd.array(["A01"] * n, dtype="string"),
+                    "reviewed_at": started + pd.Timedelta(hours=k + 1),
+                    "reviewer": pd.array([who] * n, dtype="string"),
+                    "compliant": pd.array(judged, dtype="boolean"),
+                    "effective": pd.array(judged, dtype="boolean"),
+                }
+            )
+            for k, (who, judged) in enumerate((("system", system), ("qa_a", truth)))
+        ],
+        ignore_index=True,
+    )
+    reviews.insert(0, "review_id", pd.array([f"R{i}" for i in range(2 * n)], dtype="string"))
+    agents = pd.DataFrame(
+        {
+            "agent_id": pd.array(["A01"], dtype="string"),
+            "agent_name": ["A"],
+            "team_id": pd.array(["T1"], dtype="string"),
+        }
+    )
+    return Dataset(tables={"agents": agents, "calls": calls, "qa_reviews": reviews}, name="h")
+
+
+def test_correction_at_chance_level_and_at_the_boundary():
+    # sensitivity 3/10 and specificity 7/10: Se + Sp - 1 = 0, the system carries no
+    # information and nothing can be corrected (hand computation)
+    truth = [True] * 10 + [False] * 10
+    system = [True] * 3 + [False] * 7 + [True] * 3 + [False] * 7
+    out = cal.corrected_rates(_handmade(truth, system), judgements="effective")
+    assert out["value"].isna().all()
+    assert out["reason"].str.contains("no better than chance").all()
+    assert not out["clipped"].any()
+    # Se = 9/10, Sp = 8/10 and a system rate of 11/20: Rogan-Gladen
+    # (0.55 + 0.8 - 1) / (0.9 + 0.8 - 1) = 0.5, inside [0, 1] -> not clipped
+    truth = [True] * 10 + [False] * 10
+    system = [True] * 9 + [False] + [True] * 2 + [False] * 8
+    out = cal.corrected_rates(_handmade(truth, system), judgements="effective").iloc[0]
+    assert out["sensitivity"] == 0.9 and out["specificity"] == 0.8
+    assert out["raw_value"] == pytest.approx(11 / 20)
+    assert out["value"] == pytest.approx(0.5)
+    assert not out["clipped"]
