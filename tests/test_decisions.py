@@ -170,7 +170,6 @@ def test_bonus_holds_codes_values_and_texts():
         _leaderboard(),
         gaming_flags={"bunching": bunching, "skipped": pd.DataFrame({"analysis": []})},
         calls=calls,
-        min_calls=100,
     )
     assert list(zip(h["agent_id"], h["reason"], strict=True)) == [
         ("B", "gaming_flag"),
@@ -229,3 +228,15 @@ def test_bonus_allocation_with_holds_keeps_the_pool_and_holds_payment():
 
 
 HOLD_COLUMNS = ("held", "hold", "hold_codes", "payable")
+
+
+def test_bonus_holds_small_sample_scales_with_the_period():
+    lb = pd.DataFrame({"agent_id": list("ABCDE"), "rank": [1.0, 2, 3, 4, 5]})
+    month = pd.Series({"A": 420, "B": 400, "C": 430, "D": 100, "E": 29})
+    # median 400 -> held below max(30, 0.25 * 400) = 100: E (29) only; D has exactly 100
+    assert bonus_holds(lb, calls=month)["agent_id"].tolist() == ["E"]
+    week = month / 4  # median 100 -> floor max(30, 25) = 30: D (25) and E (7.25)
+    assert bonus_holds(lb, calls=week)["agent_id"].tolist() == ["D", "E"]
+    assert bonus_holds(lb, calls=month, min_share=0.3)["agent_id"].tolist() == ["D", "E"]
+    with pytest.raises(ValueError, match="min_share"):
+        bonus_holds(lb, calls=month, min_share=2)

@@ -632,13 +632,14 @@ def bonus_holds(
     *,
     gaming_flags: pd.DataFrame | dict | None = None,
     calls: pd.Series | pd.DataFrame | None = None,
-    min_calls: int = 100,
+    min_calls: int = 30,
+    min_share: float = 0.25,
 ) -> pd.DataFrame:
     """Bonus holds and caveats: agents whose bonus must wait for a review, or be read with
     care, with the reason and evidence.
 
-    An agent's bonus is held when the month says too little about the agent (fewer than
-    ``min_calls`` calls: hired late, long leave) or when a gaming check flags the agent (the
+    An agent's bonus is held when the period says too little about the agent (fewer calls
+    than ``min_calls`` or than ``min_share`` of the median agent's: hired late, long leave) or when a gaming check flags the agent (the
     bonus may reward the gaming). It carries a caveat when the scorecard cannot rank the agent
     (its rates are too uncertain, ``rankable`` False: in a small team this can be everyone, so
     it does not stop payment). Every record carries the agent's rank interval so the reader
@@ -658,8 +659,12 @@ def bonus_holds(
         Calls (dials) per agent in the period: a Series indexed by ``agent_id``, or a table
         with ``agent_id`` and ``calls`` (or ``value``, e.g. the ``dials`` rows of the
         indicator table). Agents absent from it are not held for sample size.
-    min_calls : int, default 100
-        Fewer calls than this holds the bonus (``small_sample``).
+    min_calls : int, default 30
+        Fewer calls than this always holds the bonus (``small_sample``).
+    min_share : float, default 0.25
+        Fewer calls than this share of the median agent's calls also holds it (with ~420
+        calls a month for the median agent: below 105; in a weekly review with ~100: below
+        30), so the rule scales with the period.
 
     Returns
     -------
@@ -680,6 +685,8 @@ def bonus_holds(
         raise KeyError("bonus_holds: `leaderboard` needs `agent_id` and `rank` columns.")
     if min_calls < 0:
         raise ValueError(f"`min_calls` must be >= 0; got {min_calls!r}.")
+    if not 0 <= min_share <= 1:
+        raise ValueError(f"`min_share` must be in [0, 1]; got {min_share!r}.")
     lb = leaderboard.drop_duplicates("agent_id").copy()
     lb["agent_id"] = lb["agent_id"].astype(str)
     lb = lb.set_index("agent_id")
@@ -704,6 +711,8 @@ def bonus_holds(
     else:
         raise ValueError("`calls` must be a Series (agent_id -> calls) or a DataFrame.")
     lb["calls"] = n_calls
+    known = n_calls[np.isfinite(n_calls)]
+    floor = max(float(min_calls), min_share * float(known.median()) if len(known) else 0.0)
 
     def interval(r) -> str:
         if np.isfinite(r["rank_low"]) and np.isfinite(r["rank_high"]):
@@ -720,7 +729,7 @@ def bonus_holds(
             "rank_low": r["rank_low"],
             "rank_high": r["rank_high"],
         }
-        if np.isfinite(r["calls"]) and r["calls"] < min_calls:
+        if np.isfinite(r["calls"]) and r["calls"] < floor:
             text = f"bonus held: {int(r['calls'])} calls, {interval(r)}"
             rows.append({**base, "reason": "small_sample", "check": "", "text": text})
         rankable = r.get("rankable", True)
