@@ -66,7 +66,9 @@ class MonteCarloResult:
     weights : DataFrame
         The weight shares of each draw (index ``draw``, one column per indicator).
     settings : dict
-        The arguments that produced the result (draws, size, distribution, seed, top_k, ...).
+        The arguments that produced the result (draws, size, distribution, seed, top_k, ...),
+        ``sampling`` (whether counts were redrawn) and ``sampling_fixed`` (indicators the
+        sampling model held at their observed values).
     ranks : ndarray or None
         Draws x agents ranks (agents in ``agents_order``) when ``keep_ranks=True``.
     agents_order : Index
