@@ -8,14 +8,17 @@ import importlib
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import cohens_kappa as sm_cohens_kappa
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 from statsmodels.stats.proportion import proportion_confint
 
 from kpi_lib.analyses import calibration as cal
+from kpi_lib.analyses.calibration.agreement import excess_rate_test
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.paths import project_root
+from kpi_lib.scoring.smallsample import beta_binomial_fit
 
 SE_TRUE, SP_TRUE = 0.9, 0.8  # simulated system sensitivity / specificity for `effective`
 
@@ -595,3 +598,157 @@ def test_package_files_import_cleanly():
 
     for stem in files:
         visit(stem, [stem])
+
+
+# ------------------------------------------ flags relative to the team (issue 17, part B)
+
+
+def _pairs(*, agents=48, teams=4, calls=(60, 160), fpr=0.08, planted=(), planted_fpr=0.35,
+           seed=0):  # fmt: skip
+    """Paired judgements of `effective`: truth positive 40 %, system sensitivity 0.98 and
+    false-positive rate `fpr` for every agent but `planted` (`planted_fpr`)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for a in range(agents):
+        aid = f"A{a:02d}"
+        n = int(rng.integers(*calls))
+        truth = rng.random(n) < 0.4
+        f = planted_fpr if aid in planted else fpr
+        system = np.where(truth, rng.random(n) < 0.98, rng.random(n) < f)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "judgement": "effective",
+                    "call_id": [f"{aid}-{i}" for i in range(n)],
+                    "agent_id": aid,
+                    "team_id": f"T{a % teams}",
+                    "system": system,
+                    "human": truth,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_excess_rate_test_reference_values():
+    data = pd.DataFrame({"k": [9, 2, 3, 2, 0], "n": [30, 30, 30, 30, 30]})
+    out = excess_rate_test(data, count="k", trials="n")
+    # leave-one-out null rate of unit 0: (2 + 3 + 2 + 0 + 1/2) / (120 + 1)
+    p0 = 7.5 / 121
+    assert out.loc[0, "reference_rate"] == pytest.approx(7 / 120)
+    # the other four units: rate 7/120, method of moments rho (Kleinman) clipped at 0 ->
+    # exact binomial test; R: binom.test(9, 30, 7.5/121, alternative="greater")$p.value
+    assert out.loc[0, "overdispersion"] == 0
+    ref = stats.binomtest(9, 30, p0, alternative="greater").pvalue
+    assert out.loc[0, "p_value"] == pytest.approx(ref, rel=1e-9)
+    assert out.loc[4, "p_value"] == 1.0  # no event: never above the peers
+
+
+def test_excess_rate_test_beta_binomial_when_agents_differ():
+    data = pd.DataFrame({"k": [20, 2, 12, 4, 9, 1], "n": [40, 40, 40, 40, 40, 40]})
+    out = excess_rate_test(data, count="k", trials="n")
+    rest = data.drop(index=0)
+    fit = beta_binomial_fit(rest["k"], rest["n"])
+    assert out.loc[0, "overdispersion"] == pytest.approx(fit["rho"])
+    p0 = (rest["k"].sum() + 0.5) / (rest["n"].sum() + 1)
+    ab = (1 - fit["rho"]) / fit["rho"]
+    ref = stats.betabinom.sf(19, 40, p0 * ab, (1 - p0) * ab)  # P(X >= 20)
+    assert out.loc[0, "p_value"] == pytest.approx(ref, rel=1e-9)
+    # overdispersion makes the test more cautious than the binomial one
+    assert out.loc[0, "p_value"] > stats.binomtest(20, 40, p0, alternative="greater").pvalue
+
+
+def test_flags_on_null_qa_data_are_rare():
+    # the system errs alike for all 48 agents (8 % false positives): before the fix 46 of 48
+    # agents were flagged. With BH at 5 % across agents the chance of any flag in a dataset
+    # is at most ~5 %; 40 datasets, allow up to 5 (binomial 95th percentile for p = 0.05 is 4)
+    any_flag, flags_total = 0, 0
+    for seed in range(40):
+        f = cal.flag_inflated(_pairs(seed=seed))
+        any_flag += bool(f["flagged"].any())
+        flags_total += int(f["flagged"].sum())
+    assert any_flag <= 5
+    assert flags_total / (40 * 48) <= 0.005
+
+
+def test_flags_find_the_two_planted_agents():
+    found, false = 0, 0
+    for seed in range(10):
+        f = cal.flag_inflated(_pairs(seed=100 + seed, planted=("A07", "A30")))
+        flagged = set(f.loc[f["fpr_above_team"], "agent_id"])
+        found += len(flagged & {"A07", "A30"})
+        false += len(flagged - {"A07", "A30"})
+    assert found >= 14  # of 20 (16 with these seeds): power >= 70 % at 35 % vs 8 %
+    assert false <= 2
+
+
+def test_no_false_positive_is_never_inflated():
+    # compliance judged perfectly on negatives: 0 false positives anywhere. The Wilson lower
+    # bound of 0/n was 5.6e-17 > 0 = the team rate, flagging agents with no false positive
+    pairs = _pairs(agents=21, fpr=0.0, seed=3)
+    f = cal.flag_inflated(pairs)
+    assert (f["fp"] == 0).all()
+    assert not f["flagged"].any()
+    low, _ = cal.wilson_interval([0, 0], [7, 30])
+    assert (low == 0).all()
+
+
+def _handmade(truth, system):
+    """One agent, one call per entry, reviewed by the system and one human."""
+    n = len(truth)
+    ids = pd.array([f"C{i:03d}" for i in range(n)], dtype="string")
+    started = pd.Timestamp("2026-09-01") + pd.to_timedelta(np.arange(n), unit="h")
+    calls = pd.DataFrame(
+        {
+            "call_id": ids,
+            "agent_id": pd.array(["A01"] * n, dtype="string"),
+            "started_at": started,
+            "duration_s": 200.0,
+            "outcome": "connected",
+        }
+    )
+    reviews = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "call_id": ids,
+                    "agent_id": pd.array(["A01"] * n, dtype="string"),
+                    "reviewed_at": started + pd.Timedelta(hours=k + 1),
+                    "reviewer": pd.array([who] * n, dtype="string"),
+                    "compliant": pd.array(judged, dtype="boolean"),
+                    "effective": pd.array(judged, dtype="boolean"),
+                }
+            )
+            for k, (who, judged) in enumerate((("system", system), ("qa_a", truth)))
+        ],
+        ignore_index=True,
+    )
+    reviews.insert(0, "review_id", pd.array([f"R{i}" for i in range(2 * n)], dtype="string"))
+    agents = pd.DataFrame(
+        {
+            "agent_id": pd.array(["A01"], dtype="string"),
+            "agent_name": ["A"],
+            "team_id": pd.array(["T1"], dtype="string"),
+        }
+    )
+    return Dataset(tables={"agents": agents, "calls": calls, "qa_reviews": reviews}, name="h")
+
+
+def test_correction_at_chance_level_and_at_the_boundary():
+    # sensitivity 3/10 and specificity 7/10: Se + Sp - 1 = 0, the system carries no
+    # information and nothing can be corrected (hand computation)
+    truth = [True] * 10 + [False] * 10
+    system = [True] * 3 + [False] * 7 + [True] * 3 + [False] * 7
+    out = cal.corrected_rates(_handmade(truth, system), judgements="effective")
+    assert out["value"].isna().all()
+    assert out["reason"].str.contains("no better than chance").all()
+    assert not out["clipped"].any()
+    # Se = 9/10, Sp = 8/10 and a system rate of 11/20: Rogan-Gladen
+    # (0.55 + 0.8 - 1) / (0.9 + 0.8 - 1) = 0.5, inside [0, 1] -> not clipped
+    truth = [True] * 10 + [False] * 10
+    system = [True] * 9 + [False] + [True] * 2 + [False] * 8
+    out = cal.corrected_rates(_handmade(truth, system), judgements="effective").iloc[0]
+    assert out["sensitivity"] == 0.9 and out["specificity"] == 0.8
+    assert out["raw_value"] == pytest.approx(11 / 20)
+    assert out["value"] == pytest.approx(0.5)
+    assert not out["clipped"]

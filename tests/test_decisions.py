@@ -7,6 +7,7 @@ import pytest
 from kpi_lib.scoring.composite import score
 from kpi_lib.scoring.decisions import (
     bonus_allocation,
+    bonus_holds,
     certification_candidates,
     coaching_focus,
     commission_tiers,
@@ -145,3 +146,97 @@ def test_coaching_focus_weakest_dimension_relative_to_team():
     w = team_weak_spots(score(history(spec), SCHEME))
     assert set(w["team_id"]) == {"T1", "T2"}
     assert np.isclose(w.groupby("dimension")["gap"].sum(), 0).all()
+
+
+# ------------------------------------------------------- bonus holds (issue 17, part A)
+
+
+def _leaderboard():
+    return pd.DataFrame(
+        {
+            "agent_id": ["A", "B", "C", "D"],
+            "rank": [1.0, 2.0, 3.0, 4.0],
+            "rankable": [True, True, True, False],
+            "rank_low": [1, 1, 3, 2],
+            "rank_high": [2, 4, 41, 4],
+        }
+    )
+
+
+def test_bonus_holds_codes_values_and_texts():
+    calls = pd.DataFrame({"agent_id": ["A", "B", "C", "D"], "value": [500, 480, 30, 450]})
+    bunching = pd.DataFrame({"agent_id": ["A", "B"], "flagged": [False, True]})
+    h = bonus_holds(
+        _leaderboard(),
+        gaming_flags={"bunching": bunching, "skipped": pd.DataFrame({"analysis": []})},
+        calls=calls,
+    )
+    assert list(zip(h["agent_id"], h["reason"], strict=True)) == [
+        ("B", "gaming_flag"),
+        ("C", "small_sample"),
+        ("D", "unrankable"),
+    ]
+    c = h.set_index("agent_id")
+    # the record a report shows: the code with its values (issue 17's example)
+    assert c.loc["C", "record"] == {
+        "code": "bonus_held",
+        "reason": "small_sample",
+        "calls": 30,
+        "rank_low": 3,
+        "rank_high": 41,
+    }
+    assert c.loc["C", "text"] == "bonus held: 30 calls, rank interval 3-41"
+    assert c.loc["B", "text"] == "bonus held pending review of the call-length flag"
+    assert c.loc["B", "record"]["check"] == "bunching"
+    assert c.loc["D", "code"] == "bonus_caveat"
+    assert c.loc["D", "text"].startswith("caveat: rates too uncertain to rank, rank interval 2-4")
+    # a flat flags table and a calls Series work too; nothing to hold -> the empty table
+    none = bonus_holds(_leaderboard().assign(rankable=True), calls=pd.Series({"A": 500}))
+    assert none.empty and "record" in none.columns
+    with pytest.raises(KeyError, match="agent_id"):
+        bonus_holds(pd.DataFrame({"rank": [1]}))
+
+
+def test_bonus_allocation_with_holds_keeps_the_pool_and_holds_payment():
+    sc = score(
+        history(
+            {
+                "A": [("2026-01", 100, 1.0, 1.0)],
+                "B": [("2026-01", 50, 0.5, 1.0)],
+                "C": [("2026-01", 100, 1.0, 1.0)],
+            }
+        ),
+        SCHEME,
+    )
+    lb = sc.agents[["agent_id", "rank"]]
+    lb = lb.assign(rankable=lb["agent_id"].map({"A": True, "B": True, "C": False}))
+    flags = pd.DataFrame({"agent_id": ["A"], "check": ["call_padding"], "flagged": [True]})
+    holds = bonus_holds(lb, gaming_flags=flags, calls=pd.Series({"A": 900, "B": 40, "C": 800}))
+    plain = bonus_allocation(sc, pool=1000).set_index("agent_id")
+    b = bonus_allocation(sc, pool=1000, holds=holds).set_index("agent_id")
+    # shares unchanged by holds (composites A 100, B 50, C 100 -> 400, 200, 400)
+    assert b["bonus"].to_dict() == pytest.approx(plain["bonus"].to_dict())
+    assert b.loc["A", "bonus"] == pytest.approx(400) and b["bonus"].sum() == pytest.approx(1000)
+    # A (gaming flag) and B (40 calls) held, C only carries a caveat
+    assert b["held"].to_dict() == {"A": True, "B": True, "C": False}
+    assert b["payable"].to_dict() == pytest.approx({"A": 0.0, "B": 0.0, "C": 400.0})
+    assert b.loc["A", "hold"] == "bonus held pending review of the call-padding flag"
+    assert b.loc["B", "hold"].startswith("bonus held: 40 calls")
+    assert b.loc["C", "hold"].startswith("caveat: ")
+    assert [r["reason"] for r in b.loc["B", "hold_codes"]] == ["small_sample"]
+    assert list(plain.columns) == [c for c in b.columns if c not in HOLD_COLUMNS]
+
+
+HOLD_COLUMNS = ("held", "hold", "hold_codes", "payable")
+
+
+def test_bonus_holds_small_sample_scales_with_the_period():
+    lb = pd.DataFrame({"agent_id": list("ABCDE"), "rank": [1.0, 2, 3, 4, 5]})
+    month = pd.Series({"A": 420, "B": 400, "C": 430, "D": 100, "E": 29})
+    # median 400 -> held below max(30, 0.25 * 400) = 100: E (29) only; D has exactly 100
+    assert bonus_holds(lb, calls=month)["agent_id"].tolist() == ["E"]
+    week = month / 4  # median 100 -> floor max(30, 25) = 30: D (25) and E (7.25)
+    assert bonus_holds(lb, calls=week)["agent_id"].tolist() == ["D", "E"]
+    assert bonus_holds(lb, calls=month, min_share=0.3)["agent_id"].tolist() == ["D", "E"]
+    with pytest.raises(ValueError, match="min_share"):
+        bonus_holds(lb, calls=month, min_share=2)

@@ -423,3 +423,190 @@ def test_plots_and_text_run(data):
         text.reversal_text(rev),
     ):
         assert md.startswith("- ")
+
+
+# --------------------------------------- sampling noise in the rank intervals (issue 17, A)
+
+SALES_DIALS = {
+    "name": "sales70_dials30",
+    "normalisation": "goalposts",
+    "aggregation": "arithmetic",
+    "dimensions": {
+        "performance": {"weight": 70, "indicators": {"sales_amount": {"weight": 100}}},
+        "efficiency": {"weight": 30, "indicators": {"dials": {"weight": 100}}},
+    },
+    "targets": {
+        "sales_amount": {"target": 60000, "threshold": 10000},
+        "dials": {"target": 600, "threshold": 200},
+    },
+    "tiers": {"A": 85, "B": 70, "C": 50, "D": None},
+}
+
+
+def _month(agents=30, *, skill=None, seed=0, dials=400, conv=0.03, aov=3000.0):
+    """One month of agents: dials ~ Poisson(400 skill), deals ~ Binomial(dials, 3 % skill),
+    each deal's amount ~ Exponential(3000): the indicator rows the scheme needs."""
+    rng = np.random.default_rng(seed)
+    skill = np.ones(agents) if skill is None else np.asarray(skill, dtype=float)
+    ids = [f"A{i:03d}" for i in range(agents)]
+    d = rng.poisson(dials * skill)
+    deals = rng.binomial(d, np.clip(conv * skill, 0, 1))
+    amount = np.array([rng.exponential(aov, k).sum() for k in deals])
+    rows = [
+        pd.DataFrame(
+            {
+                "agent_id": ids,
+                "team_id": "T1",
+                "period": "2026-10",
+                "granularity": "month",
+                "indicator": name,
+                "value": num.astype(float),
+                "numerator": num.astype(float),
+                "denominator": 1.0,
+            }
+        )
+        for name, num in (("dials", d), ("deals", deals), ("sales_amount", amount))
+    ]
+    return pd.concat(rows, ignore_index=True)
+
+
+def _inputs(ind):
+    from kpi_lib.scoring import score
+    from kpi_lib.scoring.schemes import scheme_from_dict
+
+    sc = score(ind, scheme_from_dict(SALES_DIALS))
+    return sens.scorecard_inputs(sc, indicators=ind)
+
+
+def _non_overlap(agents: pd.DataFrame) -> float:
+    """Share of agent pairs whose rank intervals do not overlap."""
+    lo, hi = agents["rank_low"].to_numpy(), agents["rank_high"].to_numpy()
+    i, j = np.triu_indices(len(lo), 1)
+    return float(np.mean((hi[i] < lo[j]) | (hi[j] < lo[i])))
+
+
+@pytest.fixture(scope="module")
+def sample_scorecard():
+    from kpi_lib.datasets import load_sample
+    from kpi_lib.indicators.engine import compute_indicators
+    from kpi_lib.scoring import score
+
+    ind = compute_indicators(load_sample())
+    return ind, score(ind, "default")
+
+
+@pytest.mark.parametrize("normalisation", ["goalposts", "attainment", "minmax", "percentile"])
+def test_sampling_model_scores_observed_values_as_the_scorecard(sample_scorecard, normalisation):
+    from dataclasses import replace
+
+    from kpi_lib.analyses.sensitivity.sampling import sampling_model
+    from kpi_lib.scoring import score
+    from kpi_lib.scoring.schemes import load_scheme
+
+    ind, _ = sample_scorecard
+    sc = score(ind, replace(load_scheme("default"), normalisation=normalisation))
+    model = sampling_model(sc, indicators=ind)
+    ref = sens.score_matrix(sc).reindex(index=model.agents, columns=model.indicators)
+    # the model's scoring of the observed values is kpi_lib.scoring.normalise's, cell by cell
+    assert_allclose(model.score(model.value), ref.to_numpy(), atol=1e-9)
+    assert model.fixed == []
+
+
+def test_sampling_draws_match_the_posterior_moments(sample_scorecard):
+    from kpi_lib.analyses.sensitivity.sampling import EVENT_CV, sampling_model
+
+    ind, sc = sample_scorecard
+    model = sampling_model(sc, period="2026-04", indicators=ind)
+    V = model.draw_values(40_000, np.random.default_rng(3))
+    rows = sc.indicators[sc.indicators["period"] == "2026-04"].set_index(["agent_id", "indicator"])
+    a = model.agents[0]
+    j = model.indicators.index
+    # proportion k of n: Beta(k + 1/2, n - k + 1/2), mean (k + 1/2) / (n + 1)
+    k, n = rows.loc[(a, "satisfaction_rate"), ["numerator", "denominator"]]
+    x = V[:, 0, j("satisfaction_rate")]
+    assert x.mean() == pytest.approx((k + 0.5) / (n + 1), abs=0.003)
+    assert x.var() == pytest.approx(stats.beta(k + 0.5, n - k + 0.5).var(), rel=0.05)
+    # count k: Gamma(k + 1/2, 1): mean = variance = k + 1/2
+    k = rows.loc[(a, "effective_calls"), "value"]
+    x = V[:, 0, j("effective_calls")]
+    assert x.mean() == pytest.approx(k + 0.5, rel=0.01)
+    assert x.var() == pytest.approx(k + 0.5, rel=0.05)
+    # amount S over m deals, order CV c: mean S (m + 1/2) / m, variance (m + 1/2)(1 + c^2)(S/m)^2
+    S = rows.loc[(a, "sales_amount"), "value"]
+    m = ind.query("period == '2026-04' and agent_id == @a and indicator == 'deals'")["value"].item()
+    c2 = EVENT_CV["currency"] ** 2
+    x = V[:, 0, j("sales_amount")]
+    assert x.mean() == pytest.approx(S * (m + 0.5) / m, rel=0.01)
+    assert x.var() == pytest.approx((m + 0.5) * (1 + c2) * (S / m) ** 2, rel=0.05)
+    # complaints per 100 customers: 100 Gamma(k + 1/2) / n with k = value * n / 100 complaints
+    val, n = rows.loc[(a, "complaints_per_100"), ["value", "denominator"]]
+    x = V[:, 0, j("complaints_per_100")]
+    assert x.mean() == pytest.approx(100 * (round(val * n / 100) + 0.5) / n, rel=0.02)
+
+
+def test_monte_carlo_with_sampling_matches_per_draw_loop():
+    from kpi_lib.analyses.sensitivity.draws import draw_weights
+
+    inputs = _inputs(_month(agents=12, seed=4))
+    mc = sens.monte_carlo_ranks(**inputs, draws=200, size=0.3, seed=9, keep_ranks=True, top_k=3)
+    agents = list(mc.agents_order)
+    model = inputs["sampling"].subset(pd.Index(agents), list(inputs["weights"].index))
+    rng = np.random.default_rng(9)
+    w0 = inputs["weights"].to_numpy()
+    W = draw_weights(w0 / w0.sum(), 200, 0.3, "uniform", rng)
+    assert_allclose(W, mc.weights.to_numpy())
+    S = model.draw_scores(200, rng.spawn(1)[0])  # one block: the first child generator
+    ref = np.vstack(
+        [stats.rankdata(-(S[d] @ W[d]), method="min") for d in range(200)]
+    )  # per draw: this draw's scores under this draw's weights, scipy min ranks
+    assert_array_equal(mc.ranks, ref)
+    a = mc.agents.set_index("agent_id").loc[agents]
+    assert_allclose(a["p_top_k"], (ref <= 3).mean(axis=0))
+    assert_array_equal(a["rank_low"], np.quantile(ref, 0.05, axis=0, method="inverted_cdf"))
+    assert mc.settings["sampling"] and mc.settings["sampling_fixed"] == []
+
+
+def test_monte_carlo_sampling_reproducible_and_rejects_alternatives():
+    inputs = _inputs(_month(agents=15, seed=2))
+    a = sens.monte_carlo_ranks(**inputs, draws=300, seed=1)
+    b = sens.monte_carlo_ranks(**inputs, draws=300, seed=1, n_jobs=2)
+    pd.testing.assert_frame_equal(a.agents, b.agents)
+    with pytest.raises(ValueError, match="cannot be combined"):
+        sens.monte_carlo_ranks(**inputs, draws=10, alternatives={"z": inputs["scores"]})
+
+
+def test_equal_skill_rank_intervals_overlap():
+    # 30 agents of equal true skill under sales 70 / dials 30: weight noise alone called
+    # 98 % of pairs distinct and the nominal top 4 sure bonus winners (p_top_k = 1)
+    for seed in range(3):
+        inputs = _inputs(_month(seed=seed))
+        mc = sens.monte_carlo_ranks(**inputs, draws=1000, seed=seed, top_k=4)
+        weights_only = {k: v for k, v in inputs.items() if k != "sampling"}
+        mc0 = sens.monte_carlo_ranks(**weights_only, draws=1000, seed=seed, top_k=4)
+        assert _non_overlap(mc0.agents) > 0.8  # the old behaviour, for contrast
+        assert _non_overlap(mc.agents) < 0.10
+        top4 = mc.agents.loc[mc.agents["top_k"], "p_top_k"]
+        assert (top4 < 0.9).all()
+
+
+def test_planted_skill_differences_separate_and_intervals_cover():
+    from kpi_lib.scoring.composite import rank_rows
+
+    skill = np.linspace(0.6, 1.4, 30)
+    ids = [f"A{i:03d}" for i in range(30)]
+    # expected composite of each agent (goalposts of the expected sales and dials)
+    sales = np.clip((400 * skill * 0.03 * skill * 3000 - 10000) / 50000, 0, 1)
+    dials = np.clip((400 * skill - 200) / 400, 0, 1)
+    true_rank = pd.Series(rank_rows((70 * sales + 30 * dials)[None, :])[0], index=ids)
+    covered, separated = [], []
+    for seed in range(4):
+        mc = sens.monte_carlo_ranks(**_inputs(_month(skill=skill, seed=seed)), draws=800,
+                                    seed=seed, top_k=4)  # fmt: skip
+        a = mc.agents.set_index("agent_id")
+        t = true_rank.reindex(a.index)
+        covered.append(np.mean((a["rank_low"] <= t) & (t <= a["rank_high"])))
+        separated.append(_non_overlap(mc.agents))
+        # the five best agents are far more often in the bonus group than the five worst
+        assert a.loc[ids[-5:], "p_top_k"].mean() > 0.3 > a.loc[ids[:5], "p_top_k"].max()
+    assert np.mean(covered) >= 0.8  # nominal 0.90
+    assert np.mean(separated) > 0.12  # planted spread: many more pairs told apart than at 0

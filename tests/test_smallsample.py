@@ -117,3 +117,14 @@ def test_small_samples_not_rankable():
     strict = add_intervals(df, max_half_width=0.001)
     assert not strict["rankable"].any()
     assert rng is not None
+
+
+def test_wilson_bounds_are_exact_at_zero_and_all():
+    # the formula leaves ~1e-17 at k = 0 (statsmodels too: proportion_confint(0, 7,
+    # method="wilson")[0] == 2.8e-17); a rate with no events must have a lower bound of exactly
+    # 0, or `low > 0` calls it above a team rate of 0 (21 agents flagged with 0 false positives)
+    lo, hi = wilson_interval([0, 0, 5, 30], [7, 30, 5, 30])
+    assert (lo[:2] == 0.0).all() and (hi[2:] == 1.0).all()
+    ref_lo, ref_hi = proportion_confint([0, 0, 5, 30], [7, 30, 5, 30], method="wilson")
+    np.testing.assert_allclose(lo, ref_lo, atol=1e-12)
+    np.testing.assert_allclose(hi, ref_hi, atol=1e-12)

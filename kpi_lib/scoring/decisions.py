@@ -97,6 +97,7 @@ def bonus_allocation(
     tier_multipliers: dict[str, float] | None = None,
     require_gates: bool = True,
     decimals: int = 2,
+    holds: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Distribute a bonus pool by composite score among eligible agents.
 
@@ -117,13 +118,20 @@ def bonus_allocation(
         Agents who fail a bonus gate (e.g. compliance < 90 %) get nothing, whatever the score.
     decimals : int
         Bonuses are rounded; the rounding remainder goes to the highest share.
+    holds : DataFrame, optional
+        :func:`bonus_holds`: agents whose bonus is computed but held pending review (too few
+        calls, unrankable, a gaming flag). A held bonus keeps its share of the pool (nobody
+        else's bonus changes when the review releases it) and is not payable yet.
 
     Returns
     -------
     DataFrame
         One row per agent: ``agent_id``, ``team_id``, ``period``, ``composite``, ``rank``,
         ``tier``, ``eligible``, ``reason`` (why not eligible, else empty), ``share`` (of the
-        pool) and ``bonus``. The bonuses add up to ``pool`` when anybody is eligible.
+        pool) and ``bonus``. The bonuses add up to ``pool`` when anybody is eligible. With
+        ``holds`` also ``held`` (bool: a ``bonus_held`` record; caveats do not hold),
+        ``hold`` (the hold and caveat texts, ``"; "``-joined, else empty), ``hold_codes`` (list of the hold records, see
+        :func:`bonus_holds`) and ``payable`` (``bonus``, or 0 while held).
 
     Examples
     --------
@@ -185,6 +193,9 @@ def bonus_allocation(
         "share",
         "bonus",
     ]
+    if holds is not None:
+        a = _attach_holds(a, holds, "bonus")
+        cols += ["held", "hold", "hold_codes", "payable"]
     return a[cols].sort_values(["bonus", "composite"], ascending=False).reset_index(drop=True)
 
 
@@ -574,3 +585,216 @@ def team_weak_spots(scorecard: Scorecard, *, period: str | None = None) -> pd.Da
         .sort_values("gap")
         .reset_index(drop=True)
     )
+
+
+#: Why a decision is held, in the order a manager should read them.
+HOLD_REASONS = ("small_sample", "unrankable", "gaming_flag")
+
+#: The per-agent gaming checks of a review's diagnosis (``kpi_lib.analyses.gaming``) that hold
+#: a bonus, with the name a manager reads.
+GAMING_CHECKS = {
+    "bunching": "call-length",
+    "call_padding": "call-padding",
+    "need_intent": "need/intent mismatch",
+    "over_promising": "over-promising",
+    "selective_surveys": "selective-survey",
+}
+
+
+def _flag_table(gaming_flags) -> pd.DataFrame:
+    """agent_id, check of every flagged agent, from a table or a mapping check -> table."""
+    if gaming_flags is None:
+        return pd.DataFrame(columns=["agent_id", "check"])
+    if isinstance(gaming_flags, pd.DataFrame):
+        items = [(None, gaming_flags)]
+    elif isinstance(gaming_flags, dict):
+        # a diagnosis also holds conflict and team-level tables: only the gaming checks count
+        items = [(k, t) for k, t in gaming_flags.items() if k in GAMING_CHECKS]
+    else:
+        raise ValueError(
+            "`gaming_flags` must be a DataFrame (agent_id, check, flagged) or a mapping of "
+            f"check name -> table with agent_id and flagged; got {type(gaming_flags).__name__}."
+        )
+    parts = []
+    for name, t in items:
+        if not isinstance(t, pd.DataFrame) or not {"agent_id", "flagged"} <= set(t.columns):
+            continue
+        f = t[t["flagged"].fillna(False).astype(bool)]
+        check = f["check"].astype(str) if "check" in f.columns else str(name or "gaming")
+        parts.append(pd.DataFrame({"agent_id": f["agent_id"].astype(str), "check": check}))
+    if not parts:
+        return pd.DataFrame(columns=["agent_id", "check"])
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
+
+
+def bonus_holds(
+    leaderboard: pd.DataFrame,
+    *,
+    gaming_flags: pd.DataFrame | dict | None = None,
+    calls: pd.Series | pd.DataFrame | None = None,
+    min_calls: int = 30,
+    min_share: float = 0.25,
+) -> pd.DataFrame:
+    """Bonus holds and caveats: agents whose bonus must wait for a review, or be read with
+    care, with the reason and evidence.
+
+    An agent's bonus is held when the period says too little about the agent (fewer calls
+    than ``min_calls`` or than ``min_share`` of the median agent's: hired late, long leave) or when a gaming check flags the agent (the
+    bonus may reward the gaming). It carries a caveat when the scorecard cannot rank the agent
+    (its rates are too uncertain, ``rankable`` False: in a small team this can be everyone, so
+    it does not stop payment). Every record carries the agent's rank interval so the reader
+    sees how much the rank itself is worth.
+
+    Parameters
+    ----------
+    leaderboard : DataFrame
+        One row per agent with ``agent_id`` and ``rank``; optional ``rankable``,
+        ``rank_low``, ``rank_high`` (the Monte Carlo rank interval with sampling noise).
+    gaming_flags : DataFrame or mapping, optional
+        A table with ``agent_id``, ``flagged`` and optional ``check``, or a mapping check name
+        -> table with ``agent_id`` and ``flagged``: the review's diagnosis, of which the
+        tables named in ``GAMING_CHECKS`` are read (conflict and team-level tables are not
+        agent flags).
+    calls : Series or DataFrame, optional
+        Calls (dials) per agent in the period: a Series indexed by ``agent_id``, or a table
+        with ``agent_id`` and ``calls`` (or ``value``, e.g. the ``dials`` rows of the
+        indicator table). Agents absent from it are not held for sample size.
+    min_calls : int, default 30
+        Fewer calls than this always holds the bonus (``small_sample``).
+    min_share : float, default 0.25
+        Fewer calls than this share of the median agent's calls also holds it (with ~420
+        calls a month for the median agent: below 105; in a weekly review with ~100: below
+        30), so the rule scales with the period.
+
+    Returns
+    -------
+    DataFrame
+        One row per agent and hold: ``agent_id``, ``code`` (``"bonus_held"``, or
+        ``"bonus_caveat"`` for ``unrankable``), ``reason``
+        (``small_sample``, ``unrankable`` or ``gaming_flag``), ``check`` (the gaming check,
+        else empty), ``calls`` (NaN when unknown), ``rank``, ``rank_low``, ``rank_high``
+        (NaN when absent), ``text`` (e.g. ``"bonus held: 30 calls, rank interval 3-41"``,
+        ``"bonus held pending review of the call-length flag"``) and ``record`` (a dict of
+        the code and its values, for reports and JSON:
+        ``{"code": "bonus_held", "reason": "small_sample", "calls": 30, "rank_low": 3,
+        "rank_high": 41}``). Sorted by rank, then by reason.
+    """
+    if not isinstance(leaderboard, pd.DataFrame) or not {"agent_id", "rank"} <= set(
+        leaderboard.columns
+    ):
+        raise KeyError("bonus_holds: `leaderboard` needs `agent_id` and `rank` columns.")
+    if min_calls < 0:
+        raise ValueError(f"`min_calls` must be >= 0; got {min_calls!r}.")
+    if not 0 <= min_share <= 1:
+        raise ValueError(f"`min_share` must be in [0, 1]; got {min_share!r}.")
+    lb = leaderboard.drop_duplicates("agent_id").copy()
+    lb["agent_id"] = lb["agent_id"].astype(str)
+    lb = lb.set_index("agent_id")
+    for c in ("rank_low", "rank_high"):
+        if c not in lb:
+            lb[c] = np.nan
+    if calls is None:
+        n_calls = pd.Series(np.nan, index=lb.index)
+    elif isinstance(calls, pd.Series):
+        n_calls = calls.rename(index=str).reindex(lb.index).astype(float)
+    elif isinstance(calls, pd.DataFrame):
+        col = "calls" if "calls" in calls else "value" if "value" in calls else None
+        if col is None or "agent_id" not in calls:
+            raise KeyError("bonus_holds: `calls` needs `agent_id` and `calls` (or `value`).")
+        n_calls = (
+            calls.assign(agent_id=calls["agent_id"].astype(str))
+            .groupby("agent_id")[col]
+            .sum()
+            .reindex(lb.index)
+            .astype(float)
+        )
+    else:
+        raise ValueError("`calls` must be a Series (agent_id -> calls) or a DataFrame.")
+    lb["calls"] = n_calls
+    known = n_calls[np.isfinite(n_calls)]
+    floor = max(float(min_calls), min_share * float(known.median()) if len(known) else 0.0)
+
+    def interval(r) -> str:
+        if np.isfinite(r["rank_low"]) and np.isfinite(r["rank_high"]):
+            return f"rank interval {int(r['rank_low'])}-{int(r['rank_high'])}"
+        return f"rank {int(r['rank'])}" if np.isfinite(r["rank"]) else "no rank"
+
+    rows = []
+    for aid, r in lb.iterrows():
+        base = {
+            "agent_id": aid,
+            "code": "bonus_held",
+            "calls": r["calls"],
+            "rank": r["rank"],
+            "rank_low": r["rank_low"],
+            "rank_high": r["rank_high"],
+        }
+        if np.isfinite(r["calls"]) and r["calls"] < floor:
+            text = f"bonus held: {int(r['calls'])} calls, {interval(r)}"
+            rows.append({**base, "reason": "small_sample", "check": "", "text": text})
+        rankable = r.get("rankable", True)
+        if pd.notna(rankable) and not bool(rankable):
+            text = f"caveat: rates too uncertain to rank, {interval(r)}"
+            rows.append(
+                {**base, "code": "bonus_caveat", "reason": "unrankable", "check": "", "text": text}
+            )
+    flags = _flag_table(gaming_flags)
+    for aid, check in flags.itertuples(index=False):
+        if aid not in lb.index:
+            continue
+        r = lb.loc[aid]
+        name = GAMING_CHECKS.get(check, str(check).replace("_", " "))
+        rows.append(
+            {
+                "agent_id": aid,
+                "code": "bonus_held",
+                "calls": r["calls"],
+                "rank": r["rank"],
+                "rank_low": r["rank_low"],
+                "rank_high": r["rank_high"],
+                "reason": "gaming_flag",
+                "check": check,
+                "text": f"bonus held pending review of the {name} flag",
+            }
+        )
+    cols = ["agent_id", "code", "reason", "check", "calls", "rank", "rank_low", "rank_high",
+            "text", "record"]  # fmt: skip
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame(rows)
+
+    def record(r) -> dict:
+        rec = {"code": r["code"], "reason": r["reason"]}
+        if r["check"]:
+            rec["check"] = r["check"]
+        for c in ("calls", "rank_low", "rank_high"):
+            if np.isfinite(r[c]):
+                rec[c] = int(r[c])
+        return rec
+
+    out["record"] = [record(r) for _, r in out.iterrows()]
+    out["_o"] = out["reason"].map({k: i for i, k in enumerate(HOLD_REASONS)})
+    out = out.sort_values(["rank", "agent_id", "_o"], na_position="last", kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def _attach_holds(a: pd.DataFrame, holds: pd.DataFrame, decision: str) -> pd.DataFrame:
+    """``held``, ``hold``, ``hold_codes`` and ``payable`` from a :func:`bonus_holds` table."""
+    if not isinstance(holds, pd.DataFrame) or not {"agent_id", "text"} <= set(holds.columns):
+        raise KeyError("`holds` must be a bonus_holds() table (agent_id, text, record...).")
+    h = holds.assign(agent_id=holds["agent_id"].astype(str))
+    if "record" not in h:
+        h["record"] = [{"code": f"{decision}_held"} for _ in range(len(h))]
+    text = h.groupby("agent_id")["text"].agg(lambda t: "; ".join(dict.fromkeys(t)))
+    recs = h.groupby("agent_id")["record"].agg(list)
+    ids = a["agent_id"].astype(str)
+    code = h["record"].map(lambda r: r.get("code", "")) if len(h) else pd.Series(dtype=object)
+    blocking = set(h.loc[code.to_numpy() == f"{decision}_held", "agent_id"])
+    a["held"] = ids.isin(blocking).to_numpy()
+    a["hold"] = ids.map(text).fillna("").to_numpy()
+    a["hold_codes"] = [recs.get(i, []) for i in ids]
+    a["payable"] = np.where(a["held"], 0.0, a[decision].to_numpy(dtype=float))
+    return a
+
+
+__all__ += ["GAMING_CHECKS", "HOLD_REASONS", "bonus_holds"]

@@ -53,8 +53,10 @@ def wilson_interval(
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
     bad = ~(n > 0)
-    low = np.where(bad, np.nan, np.clip(centre - half, 0, 1))
-    high = np.where(bad, np.nan, np.clip(centre + half, 0, 1))
+    # the bounds at k = 0 and k = n are exactly 0 and 1; the formula leaves ~1e-17 of rounding
+    # there, enough for `low > 0` to call a rate with no events above a rate of 0
+    low = np.where(bad, np.nan, np.where(k <= 0, 0.0, np.clip(centre - half, 0, 1)))
+    high = np.where(bad, np.nan, np.where(k >= n, 1.0, np.clip(centre + half, 0, 1)))
     return low, high
 
 

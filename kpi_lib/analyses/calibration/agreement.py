@@ -26,9 +26,9 @@ from kpi_lib.analyses.calibration.common import (
 from kpi_lib.analyses.calibration.formulas import cohens_kappa_2x2
 from kpi_lib.analyses.coverage import GRANULARITIES, period_labels
 from kpi_lib.data.dataset import Dataset
-from kpi_lib.scoring.smallsample import wilson_interval
+from kpi_lib.scoring.smallsample import beta_binomial_fit, wilson_interval
 
-__all__ = ["paired_judgements", "as_pairs", "confusion", "agreement"]
+__all__ = ["paired_judgements", "as_pairs", "confusion", "agreement", "excess_rate_test"]
 
 
 def paired_judgements(
@@ -291,4 +291,116 @@ def agreement(
         else 1.0
         for b, c in zip(fp, fn, strict=True)
     ]
+    return out
+
+
+def excess_rate_test(
+    data: pd.DataFrame,
+    *,
+    count: str,
+    trials: str,
+    group: str | None = None,
+    min_trials: int = 1,
+    min_group: int = 3,
+) -> pd.DataFrame:
+    """Is each unit's rate above its peers' (leave-one-out), allowing for the real spread
+    between units? One-sided beta-binomial test, one row per unit.
+
+    An agent-vs-team test that uses the binomial variance alone calls every agent unusual as
+    soon as agents really differ a little, and a test against a fixed rate (50 % for McNemar)
+    calls every agent unusual when the system errs alike for all of them. This test compares
+    each unit with the pooled rate of the *other* units of its group and widens the binomial
+    variance by the overdispersion estimated from all units.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per unit (e.g. agent), with ``count`` and ``trials`` columns (and ``group``).
+    count, trials : str
+        Columns holding the events (e.g. false positives) and the trials (human-negative
+        calls).
+    group : str, optional
+        Column naming each unit's reference group (e.g. ``team_id``); a group with fewer than
+        ``min_group`` eligible units is compared with all units instead. Default: all units.
+    min_trials : int, default 1
+        Units with fewer trials get NaN (and do not enter the references or the
+        overdispersion).
+    min_group : int, default 3
+
+    Returns
+    -------
+    DataFrame
+        ``data`` (same index) plus ``reference_rate`` (pooled rate of the other eligible units
+        of the group), ``overdispersion`` (intra-unit correlation :math:`\\hat\\rho` of
+        :func:`~kpi_lib.scoring.smallsample.beta_binomial_fit` over the eligible units),
+        ``reference_group`` (the group used, ``"all"`` when pooled) and ``p_value``
+        (:math:`P(X \\ge k)`; 1 when ``k`` is 0; NaN for ineligible units).
+
+    Notes
+    -----
+    Under the null, :math:`k_i \\sim \\mathrm{BetaBinomial}(n_i, a_i, b_i)` with mean
+    :math:`p_{0i} = (K_{-i} + 1/2)/(N_{-i} + 1)` (the other units' pooled events and trials,
+    Jeffreys posterior mean) and intra-class correlation
+    :math:`\\rho`: :math:`a_i = p_{0i}(1-\\rho)/\\rho`, :math:`b_i = (1-p_{0i})(1-\\rho)/\\rho`,
+    so :math:`\\operatorname{Var} k_i = n_i p_{0i}(1-p_{0i})(1 + (n_i - 1)\\rho)`; with
+    :math:`\\hat\\rho = 0` it is the exact binomial test (``scipy.stats.binomtest(k, n, p0,
+    alternative="greater")``). :math:`\\hat\\rho` is the method-of-moments estimate of
+    Kleinman (1973), from the other units (leave-one-out, so a unit far above the rest does
+    not widen its own null); other units that really are above the rest raise it, which makes
+    the test conservative rather than liberal. Correct the p-values for multiplicity across units
+    (Benjamini-Hochberg, ``scipy.stats.false_discovery_control``).
+    """
+    for c in (count, trials) + ((group,) if group else ()):
+        if c not in data.columns:
+            raise KeyError(f"excess_rate_test: `data` has no column {c!r}.")
+    out = data.copy()
+    k = out[count].to_numpy(dtype=float)
+    n = out[trials].to_numpy(dtype=float)
+    ok = np.isfinite(k) & np.isfinite(n) & (n >= max(min_trials, 1))
+    # overdispersion of the other units (leave-one-out): a unit far above the rest must not
+    # widen its own null distribution
+    rho = np.full(len(out), np.nan)
+    for i in np.flatnonzero(ok):
+        rest = ok.copy()
+        rest[i] = False
+        fit = beta_binomial_fit(k[rest], n[rest])
+        rho[i] = fit["rho"] if np.isfinite(fit["rho"]) else 0.0
+    keys = (
+        out[group].astype("string").fillna("").to_numpy(dtype=object)
+        if group
+        else np.full(len(out), "all", dtype=object)
+    )
+    ref = np.full(len(out), np.nan)
+    p0 = np.full(len(out), np.nan)
+    used = np.full(len(out), "all", dtype=object)
+    k_all, n_all = k[ok].sum(), n[ok].sum()
+    for g in pd.unique(keys):
+        members = keys == g
+        in_g = ok & members
+        if in_g.sum() >= min_group:
+            kg, ng, used[members] = k[in_g].sum(), n[in_g].sum(), g
+        else:
+            kg, ng = k_all, n_all
+        # every eligible unit is in its own pool: take it out (leave-one-out)
+        rest_k, rest_n = kg - k[members], ng - n[members]
+        ref[members] = np.where(rest_n > 0, rest_k / np.where(rest_n > 0, rest_n, 1), np.nan)
+        # the null rate: the Jeffreys posterior mean of the peers' rate, so that peers with no
+        # events at all (a rate of exactly 0) do not make one event look impossible
+        p0[members] = (rest_k + 0.5) / (rest_n + 1.0)
+    pv = np.full(len(out), np.nan)
+    sel = ok & np.isfinite(ref)
+    kk = np.where(sel, np.round(k), 0).astype(np.int64)
+    nn = np.where(sel, np.round(n), 1).astype(np.int64)
+    over = sel & (rho > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ab = np.where(over, (1 - rho) / rho, 1.0)
+    pv[over] = stats.betabinom.sf(kk[over] - 1, nn[over], p0[over] * ab[over],
+                                  (1 - p0[over]) * ab[over])  # fmt: skip
+    plain = sel & ~over
+    pv[plain] = stats.binom.sf(kk[plain] - 1, nn[plain], p0[plain])
+    pv[sel & (k <= 0)] = 1.0
+    out["reference_rate"] = np.where(ok, ref, np.nan)
+    out["overdispersion"] = rho
+    out["reference_group"] = used
+    out["p_value"] = np.clip(pv, 0.0, 1.0)
     return out

@@ -26,6 +26,9 @@ from kpi_lib.data.dataset import Dataset
 
 __all__ = ["corrected_rates", "apply_correction"]
 
+#: Rounding tolerance of the Rogan-Gladen estimate before it counts as outside [0, 1].
+_EPS = 1e-12
+
 
 def corrected_rates(
     data: Dataset,
@@ -190,7 +193,7 @@ def corrected_rates(
         lo = np.nanpercentile(th, tail, axis=1)
         hi = np.nanpercentile(th, 100 - tail, axis=1)
     reason = np.select(
-        [np.isnan(se) | np.isnan(sp), j_ <= 0],
+        [np.isnan(se) | np.isnan(sp), j_ <= _EPS],  # 0.3 + 0.7 - 1 is 1e-16, not > 0
         [
             "no human reviews to estimate the system's error rates",
             "system no better than chance (sensitivity + specificity <= 1)",
@@ -202,7 +205,8 @@ def corrected_rates(
     out["value"] = np.where(ok, value, np.nan)
     out["ci_low"] = np.where(ok, lo, np.nan)
     out["ci_high"] = np.where(ok, hi, np.nan)
-    out["clipped"] = ok & ((raw_rg < 0) | (raw_rg > 1))
+    # a rate at the boundary by rounding (p + Sp - 1 = -1e-17) is not clipped
+    out["clipped"] = ok & ((raw_rg < -_EPS) | (raw_rg > 1 + _EPS))
     out["reason"] = pd.Series(reason, dtype="string")
     out["numerator"] = out["value"] * out["denominator"]
     out["adjustment"] = out["value"] - out["raw_value"]

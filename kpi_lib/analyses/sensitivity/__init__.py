@@ -9,8 +9,11 @@ that judgement and which are an artefact of it:
 :func:`one_at_a_time`          move one weight by +/- a step (the others rescaled), count the
                                rank, bonus, PIP and tier changes (tornado chart)
 :func:`monte_carlo_ranks`      perturb all weights (and optionally the normalisation and
-                               aggregation method) thousands of times: rank intervals, top-k /
-                               bottom-k and tier probabilities per agent
+                               aggregation method) thousands of times, with ``sampling`` also
+                               redraw every agent's counts: rank intervals, top-k / bottom-k
+                               and tier probabilities per agent
+:func:`sampling_model`         the sampling noise of a scorecard's counts (beta / gamma
+                               posteriors) for ``monte_carlo_ranks(sampling=...)``
 :func:`decision_flips`         the bonus / PIP / tier decisions that flip in a meaningful share
                                of the Monte Carlo draws
 :func:`sobol_weight_indices`   variance-based (Sobol) first-order and total indices of each
@@ -60,7 +63,8 @@ axis); no Python loop runs per draw.
 Files
 -----
 ``common`` (validated inputs, tiers), ``ranking`` (vectorised ranks, nominal ranking), ``draws``
-(weight draws and the block-wise draw engine), ``effective``, ``oat``, ``monte_carlo``,
+(weight draws and the block-wise draw engine), ``sampling`` (count noise), ``effective``,
+``oat``, ``monte_carlo``,
 ``sobol``, ``schemes``, ``reversals`` (one analysis each) and ``inputs`` (adapters from the
 scoring layer).
 """
@@ -85,6 +89,7 @@ from kpi_lib.analyses.sensitivity.monte_carlo import (
 from kpi_lib.analyses.sensitivity.oat import one_at_a_time
 from kpi_lib.analyses.sensitivity.ranking import composite_scores, rank_composites
 from kpi_lib.analyses.sensitivity.reversals import rank_reversal_thresholds
+from kpi_lib.analyses.sensitivity.sampling import SamplingModel, sampling_model
 from kpi_lib.analyses.sensitivity.schemes import compare_schemes, scheme_agreement
 from kpi_lib.analyses.sensitivity.sobol import OUTPUTS, sobol_analysis, sobol_weight_indices
 from kpi_lib.scoring.composite import TIE_TOLERANCE
@@ -95,6 +100,7 @@ __all__ = [
     "OUTPUTS",
     "TIE_TOLERANCE",
     "MonteCarloResult",
+    "SamplingModel",
     "compare_schemes",
     "composite_scores",
     "decision_flips",
@@ -104,6 +110,7 @@ __all__ = [
     "rank_composites",
     "rank_reversal_thresholds",
     "sample_weights",
+    "sampling_model",
     "scheme_agreement",
     "alternative_scores",
     "scheme_inputs",

@@ -93,6 +93,9 @@ class Setup:
     methods: list[str]
     shift: float
     _cache: dict = field(default_factory=dict)
+    #: a :class:`~kpi_lib.analyses.sensitivity.sampling.SamplingModel` of these agents and
+    #: indicators: each draw then scores a fresh draw of the counts instead of the observed ones
+    sampler: object = None
 
     @property
     def n_agents(self) -> int:
@@ -131,6 +134,18 @@ class Setup:
         if self.methods[agg] == "geometric":
             C = np.exp(C) - self.shift
         return C
+
+    def composites_from(self, W: np.ndarray, S: np.ndarray, agg: int = 0) -> np.ndarray:
+        """Composites of per-draw scores ``S`` (draws x agents x indicators) under the weight
+        rows ``W`` (draws x indicators) -> draws x agents."""
+        geometric = self.methods[agg] == "geometric"
+        X = np.log(S + self.shift) if geometric else S
+        mask = ~np.isnan(X)
+        C = np.einsum("daj,dj->da", np.where(mask, X, 0.0), W)
+        den = np.einsum("daj,dj->da", mask.astype(float), W)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            C = np.where(den > 0, C / np.where(den > 0, den, 1.0), np.nan)
+        return np.exp(C) - self.shift if geometric else C
 
 
 def prepare(

@@ -48,11 +48,14 @@ def evaluate(
     rank_hist: bool = False,
     block: int | None = None,
     n_jobs: int = 1,
+    sample_rng: np.random.Generator | None = None,
 ) -> DrawStats:
     """Evaluate every weight row of ``W`` against the nominal ranking, in vectorised blocks.
 
     Blocks of draws are independent; with ``n_jobs > 1`` they run on threads (numpy releases
-    the GIL in matmul, sort and the elementwise work).
+    the GIL in matmul, sort and the elementwise work). When ``setup.sampler`` is set, each draw
+    also scores its own draw of the counts (one child of ``sample_rng`` per block, so the
+    result does not depend on ``n_jobs``).
     """
     D = W.shape[0]
     A = setup.n_agents
@@ -63,7 +66,9 @@ def evaluate(
     norm_idx = np.zeros(D, dtype=np.int64) if norm_idx is None else np.asarray(norm_idx)
     agg_idx = np.zeros(D, dtype=np.int64) if agg_idx is None else np.asarray(agg_idx)
     combo = norm_idx * nm + agg_idx
-    block = block or max(1, _BLOCK_CELLS // max(A, 1))
+    sampler = setup.sampler
+    per_draw_cells = A * (len(setup.indicators) if sampler is not None else 1)
+    block = block or max(1, _BLOCK_CELLS // max(per_draw_cells, 1))
     names = ["mean_abs_rank_shift", "max_abs_rank_shift", "agents_moved", "top_k_changes",
              "bottom_k_changes"] + (["tier_changes"] if tiers is not None else [])  # fmt: skip
     per_draw = {n: np.zeros(D) for n in names}
@@ -79,7 +84,13 @@ def evaluate(
         sl = slice(s, min(s + block, D))
         Wb, cb = W[sl], combo[sl]
         codes = np.unique(cb)
-        if len(codes) == 1:
+        if sampler is not None:
+            S = sampler.draw_scores(len(Wb), block_rngs[s // block])
+            C = np.empty((Wb.shape[0], A))
+            for c in codes:
+                rows = np.flatnonzero(cb == c)
+                C[rows] = setup.composites_from(Wb[rows], S[rows], int(c) % nm)
+        elif len(codes) == 1:
             C = setup.composites(Wb, int(codes[0]) // nm, int(codes[0]) % nm)
         else:
             C = np.empty((Wb.shape[0], A))
@@ -111,6 +122,10 @@ def evaluate(
         return part
 
     starts = range(0, D, block)
+    if sampler is not None:
+        if sample_rng is None:
+            raise ValueError("evaluate: a setup with a sampler needs `sample_rng`.")
+        block_rngs = sample_rng.spawn(len(starts))
     if n_jobs > 1 and len(starts) > 1:
         from concurrent.futures import ThreadPoolExecutor
 

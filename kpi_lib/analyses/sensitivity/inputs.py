@@ -107,7 +107,13 @@ def scheme_inputs(scheme, indicators: Sequence[str] | None = None) -> dict:
     }
 
 
-def scorecard_inputs(scorecard, *, period: str | None = None) -> dict:
+def scorecard_inputs(
+    scorecard,
+    *,
+    period: str | None = None,
+    indicators: pd.DataFrame | None = None,
+    sampling: bool = True,
+) -> dict:
     """Keyword arguments for this module's functions taken from a Scorecard.
 
     The weights are those the scorecard used in ``period`` (the scheme's weights rescaled over
@@ -120,12 +126,20 @@ def scorecard_inputs(scorecard, *, period: str | None = None) -> dict:
         From ``kpi_lib.scoring.composite.score``.
     period : str, optional
         Default the latest period of the scorecard.
+    indicators : DataFrame, optional
+        The agent-level indicator table behind the scorecard: gives the sampling model the
+        event counts behind amounts (orders behind ``sales_amount``); without it amounts
+        keep their observed values in every draw.
+    sampling : bool, default True
+        Add the ``sampling`` model (:func:`~kpi_lib.analyses.sensitivity.sampling.
+        sampling_model`), so that ``monte_carlo_ranks(**inputs)`` includes the sampling noise
+        of the counts.
 
     Returns
     -------
     dict
         ``scores`` (see :func:`score_matrix`), ``weights``, ``tiers``, ``bottom_tier``,
-        ``method``, ``geometric_shift``.
+        ``method``, ``geometric_shift`` and (with ``sampling``) ``sampling``.
 
     Examples
     --------
@@ -136,7 +150,7 @@ def scorecard_inputs(scorecard, *, period: str | None = None) -> dict:
     >>> sc = score(compute_indicators(load_sample()), "default")
     >>> inputs = scorecard_inputs(sc, period="2026-04")
     >>> sorted(inputs)
-    ['bottom_tier', 'geometric_shift', 'method', 'scores', 'tiers', 'weights']
+    ['bottom_tier', 'geometric_shift', 'method', 'sampling', 'scores', 'tiers', 'weights']
     >>> inputs["weights"]
     indicator
     complaints_per_100    0.09
@@ -172,6 +186,12 @@ def scorecard_inputs(scorecard, *, period: str | None = None) -> dict:
     w = w.reindex(scores.columns).dropna()
     out["weights"] = w / w.sum() if w.sum() > 0 else w
     out["scores"] = scores[w.index]
+    if sampling:
+        from kpi_lib.analyses.sensitivity.sampling import sampling_model
+
+        out["sampling"] = sampling_model(
+            scorecard, period=per, indicators=indicators, agents=out["scores"].index
+        )
     return out
 
 
@@ -261,7 +281,7 @@ def scheme_set_inputs(
     for name, sch in items:
         sch = load_scheme(sch)
         sc = score(indicators, sch, period=period, cycle=cycle, **score_options)
-        kw = scorecard_inputs(sc, period=period)
+        kw = scorecard_inputs(sc, period=period, sampling=False)
         out["scores"][name] = kw["scores"]
         out["schemes"][name] = kw["weights"]
         out["methods"][name] = kw["method"]

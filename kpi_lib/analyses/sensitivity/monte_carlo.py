@@ -66,7 +66,9 @@ class MonteCarloResult:
     weights : DataFrame
         The weight shares of each draw (index ``draw``, one column per indicator).
     settings : dict
-        The arguments that produced the result (draws, size, distribution, seed, top_k, ...).
+        The arguments that produced the result (draws, size, distribution, seed, top_k, ...),
+        ``sampling`` (whether counts were redrawn) and ``sampling_fixed`` (indicators the
+        sampling model held at their observed values).
     ranks : ndarray or None
         Draws x agents ranks (agents in ``agents_order``) when ``keep_ranks=True``.
     agents_order : Index
@@ -111,12 +113,16 @@ def monte_carlo_ranks(
     seed: int | np.random.Generator | None = None,
     keep_ranks: bool = False,
     n_jobs: int = 1,
+    sampling=None,
 ) -> MonteCarloResult:
-    """Rank distribution, bonus / PIP and tier probabilities under uncertain weights.
+    """Rank distribution, bonus / PIP and tier probabilities under uncertain weights and
+    (with ``sampling``) the sampling noise of the counts behind each score.
 
     Each draw perturbs all weights at once (see :func:`sample_weights`) and, optionally,
     switches the normalisation (``alternatives``) and the aggregation method (``methods``),
-    each chosen uniformly at random per draw.
+    each chosen uniformly at random per draw. With ``sampling`` each draw also redraws every
+    agent's indicator values from their counts and scores them, so agents whose difference is
+    within chance get overlapping rank intervals.
 
     Parameters
     ----------
@@ -144,6 +150,11 @@ def monte_carlo_ranks(
     n_jobs : int
         Threads evaluating blocks of draws (numpy releases the GIL); 2 on a 2-core machine
         nearly halves the time of large runs.
+    sampling : SamplingModel, optional
+        From :func:`~kpi_lib.analyses.sensitivity.sampling.sampling_model` (the ``sampling``
+        entry of :func:`scorecard_inputs`); covers at least the agents and indicators of
+        ``scores``. Not combined with ``alternatives``. The nominal ranking stays that of the
+        observed scores.
 
     Returns
     -------
@@ -164,20 +175,31 @@ def monte_carlo_ranks(
     >>> from kpi_lib.datasets import load_sample
     >>> from kpi_lib.indicators.engine import compute_indicators
     >>> from kpi_lib.scoring import score
-    >>> inputs = scorecard_inputs(score(compute_indicators(load_sample()), "default"))
+    >>> ind = compute_indicators(load_sample())
+    >>> inputs = scorecard_inputs(score(ind, "default"), indicators=ind)
     >>> mc = monte_carlo_ranks(**inputs, draws=500, seed=1)
-    >>> flips = mc.agents[mc.agents["any_flip"]]
-    >>> flips[["agent_id", "rank", "rank_low", "rank_high", "p_tier"]].head(3)
-       agent_id  rank  rank_low  rank_high  p_tier
-    8     A0013     9         7          9   0.712
-    9     A0022    10        10         10   0.764
-    10    A0003    11        11         14   0.860
+    >>> mc.agents[["agent_id", "rank", "rank_low", "rank_high", "p_top_k", "p_tier"]].head(4)
+      agent_id  rank  rank_low  rank_high  p_top_k  p_tier
+    0    A0018     1         1         10    0.488   0.828
+    1    A0019     1         1         17    0.442   0.644
+    2    A0006     3         1         18    0.418   0.578
+    3    A0005     4         1         15    0.456   0.802
     >>> mc.tiers.head(4)
       agent_id tier  probability  nominal
-    0    A0018    A          1.0     True
-    1    A0018    B          0.0    False
-    2    A0018    C          0.0    False
-    3    A0018    D          0.0    False
+    0    A0018    A        0.828     True
+    1    A0018    B        0.160    False
+    2    A0018    C        0.010    False
+    3    A0018    D        0.002    False
+
+    The weights alone (without ``sampling``) would call the top three certain:
+
+    >>> weights_only = {k: v for k, v in inputs.items() if k != "sampling"}
+    >>> mc0 = monte_carlo_ranks(**weights_only, draws=500, seed=1)
+    >>> mc0.agents[["agent_id", "rank_low", "rank_high", "p_top_k"]].head(3)
+      agent_id  rank_low  rank_high  p_top_k
+    0    A0018         1          1      1.0
+    1    A0019         1          1      1.0
+    2    A0006         3          3      1.0
     """
     if not 0 < interval < 1:
         raise ValueError(f"`interval` must be in (0, 1); got {interval!r}.")
@@ -199,6 +221,13 @@ def monte_carlo_ranks(
     tr = make_tiers(tiers, bottom_tier, tier_basis, A)
     kt, kb = resolve_k(top_k, A, "top_k"), resolve_k(bottom_k, A, "bottom_k")
     rng = make_rng(seed)
+    if sampling is not None:
+        if alternatives:
+            raise ValueError(
+                "`sampling` and `alternatives` cannot be combined: the sampling model scores "
+                "draws with the scheme's own normalisation."
+            )
+        setup.sampler = sampling.subset(setup.agents, setup.indicators)
     W = draw_weights(setup.w0, draws, float(size), distribution, rng)
     norm, agg = _method_choices(setup, draws, rng)
     use_hist = draws * A > _STORE_MAX_CELLS and A <= _HIST_MAX_AGENTS
@@ -213,6 +242,7 @@ def monte_carlo_ranks(
         keep_ranks=keep_ranks or not use_hist,
         rank_hist=use_hist,
         n_jobs=n_jobs,
+        sample_rng=rng if sampling is not None else None,
     )
     c0, r0, t0 = nominal(setup, tr)
     lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
@@ -286,6 +316,8 @@ def monte_carlo_ranks(
         "flip_threshold": flip_threshold,
         "tiers": None if tr is None else list(tr.labels),
         "n_agents": A,
+        "sampling": sampling is not None,
+        "sampling_fixed": [] if sampling is None else list(setup.sampler.fixed),
         "seed": seed if not isinstance(seed, np.random.Generator) else "Generator",
     }
     return MonteCarloResult(
