@@ -373,3 +373,65 @@ def test_package_keeps_the_old_module_names():
     assert old <= set(mapping.__all__)
     assert all(hasattr(mapping, name) for name in mapping.__all__)
     assert issubclass(mapping.MappingError, ValueError)
+
+
+# ------------------------------------------------------------------ issue 16: import fixes
+
+
+def _one_agent_calls(calls_block: dict, **top) -> dict:
+    return {
+        "tables": {
+            "agents": {"inline": [{"agent_id": "A", "agent_name": "A", "team_id": "T"}]},
+            "calls": calls_block,
+        },
+        "empty_tables": ["orders"],
+        **top,
+    }
+
+
+def test_offsets_changing_mid_file_are_read_per_value(tmp_path):
+    """A European export across the spring clock change: +01:00 before, +02:00 after."""
+    (tmp_path / "c.csv").write_text(
+        "id,start,end\n"
+        "1,2026-03-28T10:00:00+01:00,2026-03-28T10:03:00+01:00\n"
+        "2,2026-03-29T01:55:00+01:00,2026-03-29T03:05:00+02:00\n"  # 10 min across the change
+        "3,2026-03-30T10:00:00+02:00,2026-03-30T10:01:00+02:00\n"
+        "4,2026-03-30T08:00:00Z,2026-03-30T10:02:00+02:00\n"  # Z and an offset: 2 min
+        "5,2026-03-30 12:00:00,2026-03-30 12:00:30\n",  # no offset: local wall-clock time
+        encoding="utf-8",
+    )
+    block = {
+        "file": "c.csv",
+        "columns": {
+            "call_id": "id",
+            "agent_id": {"const": "A"},
+            "started_at": "start",
+            "duration_s": {"duration": {"start": "start", "end": "end"}},
+            "outcome": {"const": "connected"},
+        },
+        "parse": {"started_at": {"format": "%Y-%m-%dT%H:%M:%S%z"}},
+    }
+    raw = _one_agent_calls(block, timezone="Europe/Berlin")
+    result = import_export(parse_mapping(raw), tmp_path)
+    calls = result.dataset["calls"].set_index("call_id")
+    assert calls["duration_s"].to_dict() == {"1": 180, "2": 600, "3": 60, "4": 120}
+    # converted to Berlin wall-clock time, each value with its own offset
+    assert calls.loc["1", "started_at"] == pd.Timestamp("2026-03-28 10:00:00")
+    assert calls.loc["2", "started_at"] == pd.Timestamp("2026-03-29 01:55:00")
+    assert calls.loc["4", "started_at"] == pd.Timestamp("2026-03-30 10:00:00")
+    # a value that does not fit the stated format is not guessed: quarantined with its value
+    assert result.quarantine["value"].tolist() == [
+        "unparseable as '%Y-%m-%dT%H:%M:%S%z': 2026-03-30 12:00:00"
+    ]
+    # without a parse rule the naive start is local time, and its duration wall-clock time
+    del block["parse"]
+    result = import_export(parse_mapping(raw), tmp_path)
+    calls = result.dataset["calls"].set_index("call_id")
+    assert calls.loc["5", "duration_s"] == 30 and calls.loc["2", "duration_s"] == 600
+    assert calls.loc["5", "started_at"] == pd.Timestamp("2026-03-30 12:00:00")
+    assert calls.loc["2", "started_at"] == pd.Timestamp("2026-03-29 01:55:00")
+    # a date-time `format` with %z in a duration is read per value as well
+    block["columns"]["duration_s"]["duration"]["format"] = "%Y-%m-%dT%H:%M:%S%z"
+    result = import_export(parse_mapping(raw), tmp_path)
+    calls = result.dataset["calls"].set_index("call_id")
+    assert calls.loc["2", "duration_s"] == 600

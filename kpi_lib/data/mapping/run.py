@@ -155,7 +155,7 @@ def import_export(
     offsets: dict[str, int] = {}
     for block, label, df in loaded:
         offset = offsets.get(block.key, 0)
-        pieces.append(apply_block(block, df, label, offset))
+        pieces.append(apply_block(block, df, label, offset, mapping.timezone))
         offsets[block.key] = offset + len(df)
 
     frames: dict[str, pd.DataFrame] = {}

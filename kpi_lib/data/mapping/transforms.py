@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi_lib.data.dataset import DEFAULT_TIMEZONE
 from kpi_lib.data.mapping.durations import clock_seconds, duration
 from kpi_lib.data.mapping.spec import normalise_spec
 from kpi_lib.data.mapping.timestamps import date_parts, parse_datetime
@@ -51,10 +52,13 @@ def apply_sentinels(
     return src, steps
 
 
-def column(src: pd.DataFrame, spec, *, row_offset: int) -> tuple[pd.Series, dict[str, int]]:
+def column(
+    src: pd.DataFrame, spec, *, row_offset: int, timezone: str = DEFAULT_TIMEZONE
+) -> tuple[pd.Series, dict[str, int]]:
     """One column spec evaluated on the source rows (``row_offset``: rows of the same block
-    in earlier files, so row numbers continue across files). Returns the values and notes
-    (rule -> rows) for the accounting."""
+    in earlier files, so row numbers continue across files; ``timezone``: the dataset's, for
+    date-times without an offset). Returns the values and notes (rule -> rows) for the
+    accounting."""
     if isinstance(spec, str):
         return src[spec], {}
     kind, value = normalise_spec(spec)
@@ -72,7 +76,7 @@ def column(src: pd.DataFrame, spec, *, row_offset: int) -> tuple[pd.Series, dict
         n = src[SOURCE_ROW] + int(value.get("start", 1)) + row_offset
         return str(value.get("prefix", "")) + n.astype(str), {}
     if kind == "duration":
-        return duration(src, value)
+        return duration(src, value, timezone)
     if kind == "date_parts":
         return date_parts(src, value), {}
     raise ValueError(f"unknown column spec {kind!r}")  # pragma: no cover
@@ -106,14 +110,17 @@ def parse_number(text: pd.Series, opts) -> pd.Series:
     return pd.to_numeric(t.str.strip(), errors="coerce").astype("float64")
 
 
-def parse_value(values: pd.Series, rules: dict, src: pd.DataFrame):
-    """A ``parse`` rule: dates and times (``format``), ``clock_to_seconds`` or ``number``.
+def parse_value(
+    values: pd.Series, rules: dict, src: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE
+):
+    """A ``parse`` rule: dates and times (``format``; converted to local time in ``timezone``
+    when they carry a UTC offset), ``clock_to_seconds`` or ``number``.
 
     Returns the values (unparseable ones as ``unparseable as ...`` texts, which the loader
     quarantines) and notes (rule -> rows) for the accounting.
     """
     if "format" in rules:
-        return parse_datetime(values, rules, src)
+        return parse_datetime(values, rules, src, timezone)
     text = clean_text(values)
     if "clock_to_seconds" in rules:
         secs = clock_seconds(text)
