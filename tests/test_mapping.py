@@ -435,3 +435,52 @@ def test_offsets_changing_mid_file_are_read_per_value(tmp_path):
     result = import_export(parse_mapping(raw), tmp_path)
     calls = result.dataset["calls"].set_index("call_id")
     assert calls.loc["2", "duration_s"] == 600
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
+def test_sentinels_for_empty_cells_match(tmp_path, fmt):
+    """ "N/A" and "-" placeholders match in every format (Excel used to read "N/A" as an
+    empty cell, so a drop sentinel dropped nothing); -1 matches a number read as -1.0; ""
+    names empty cells."""
+    src = pd.DataFrame(
+        {
+            "id": ["1", "2", "3", "4", "5"],
+            "t": ["2026-10-01 09:00"] * 5,
+            "d": [60, -1, 30, 20, 10],  # -1: no duration recorded
+            "cust": ["K1", "N/A", "-", "K4", "K5"],
+            "agent": ["A", "A", "A", "N/A", None],
+        }
+    )
+    if fmt == "csv":
+        src.to_csv(tmp_path / "c.csv", index=False)
+    elif fmt == "xlsx":
+        src.to_excel(tmp_path / "c.xlsx", index=False)
+    else:
+        src["d"] = src["d"].astype(float)
+        src.to_parquet(tmp_path / "c.parquet")
+    block = {
+        "file": f"c.{fmt}",
+        "sentinels": {
+            "cust": ["N/A", "-"],
+            "d": [-1],
+            "agent": {"values": ["N/A", ""], "action": "drop", "reason": "no agent"},
+        },
+        "columns": {
+            "call_id": "id",
+            "agent_id": "agent",
+            "started_at": "t",
+            "duration_s": "d",
+            "outcome": {"const": "connected"},
+            "customer_id": "cust",
+        },
+    }
+    result = import_export(parse_mapping(_one_agent_calls(block)), tmp_path)
+    acc = result.accounting.set_index("rule")["rows"]
+    assert acc["sentinel agent in ['N/A', '']: no agent"] == 2
+    assert acc["sentinel cust in ['N/A', '-'] set to empty"] == 2
+    assert acc["sentinel d in ['-1'] set to empty"] == 1
+    calls = result.dataset["calls"].set_index("call_id")
+    assert sorted(calls.index) == ["1", "3"]  # 2 quarantined (no duration), 4 and 5 dropped
+    assert pd.isna(calls.loc["3", "customer_id"]) and calls.loc["1", "customer_id"] == "K1"
+    assert result.quarantine["source_row"].tolist() == [2]
+    assert result.balance["balanced"].all()

@@ -18,7 +18,7 @@ from kpi_lib.data.dataset import DEFAULT_TIMEZONE
 from kpi_lib.data.mapping.durations import clock_seconds, duration
 from kpi_lib.data.mapping.spec import normalise_spec
 from kpi_lib.data.mapping.timestamps import date_parts, parse_datetime
-from kpi_lib.data.mapping.values import SOURCE_ROW, as_list, clean_text, unparseable
+from kpi_lib.data.mapping.values import SOURCE_ROW, as_list, clean_text, matches, unparseable
 
 __all__ = ["apply_sentinels", "column", "recode", "parse_value", "parse_number"]
 
@@ -29,26 +29,32 @@ def apply_sentinels(
     """Apply a block's ``sentinels`` to the source rows.
 
     A ``drop`` sentinel removes the rows holding one of its values (a ``dropped`` step); the
-    others are set to empty after every drop (a ``note`` step). Returns the remaining rows and
+    others are set to empty after every drop (a ``note`` step). Values match as text, numbers
+    also by value, and ``""`` matches empty cells (see
+    :func:`~kpi_lib.data.mapping.values.matches`). Returns the remaining rows and
     the (stage, rule, rows) steps for the accounting.
     """
     steps: list[tuple[str, str, int]] = []
-    nulls: dict[str, list[str]] = {}
+    nulls: dict[str, list] = {}
     for col, rule in sentinels.items():
-        values = as_list(rule["values"] if isinstance(rule, dict) else rule)
+        raw = rule["values"] if isinstance(rule, dict) else rule
+        raw = raw if isinstance(raw, list) else [raw]
+        shown = as_list(raw)
         action = rule.get("action", "null") if isinstance(rule, dict) else "null"
-        hit = clean_text(src[col]).isin(values).fillna(False).astype(bool)
+        hit = matches(src[col], raw)
         if action == "drop":
             steps.append(
-                ("dropped", f"sentinel {col} in {values}: {rule['reason']}", int(hit.sum()))
+                ("dropped", f"sentinel {col} in {shown}: {rule['reason']}", int(hit.sum()))
             )
             src = src.loc[~hit]
         else:
-            nulls[col] = values
-            steps.append(("note", f"sentinel {col} in {values} set to empty", int(hit.sum())))
-    for col, values in nulls.items():
+            nulls[col] = raw
+            # cells already empty are not counted as set to empty
+            n = int((hit & clean_text(src[col]).notna()).sum())
+            steps.append(("note", f"sentinel {col} in {shown} set to empty", n))
+    for col, raw in nulls.items():
         t = clean_text(src[col])
-        src[col] = t.mask(t.isin(values))
+        src[col] = t.mask(matches(src[col], raw))
     return src, steps
 
 
