@@ -267,3 +267,34 @@ def test_scheme_check_reports_rescaled_weights_and_fails_on_errors(tmp_path, mon
     captured = capsys.readouterr()
     assert "indicator_unavailable" in captured.out
     assert captured.err.startswith("error: the scheme has 1 error(s): indicator_unavailable")
+
+
+# ------------------------------------------------------------ issue 16: kpi compute --out
+
+
+def test_compute_out_into_a_missing_folder(tmp_path, monkeypatch, capsys):
+    """A missing folder in --out is created; a folder name, or a file standing where a folder
+    should be, is one paragraph (exit 2) before anything is computed."""
+    import kpi_lib.data.load as load
+    import kpi_lib.indicators.engine as engine
+
+    calls = []
+    monkeypatch.setattr(load, "load_dataset", lambda *a, **k: object())
+    monkeypatch.setattr(
+        engine, "compute_indicators", lambda *a, **k: calls.append(1) or _payload_table()
+    )
+    out = tmp_path / "new" / "deeper" / "ind.csv"
+    assert main(["compute", "ds", "--out", str(out)]) == 0
+    assert out.is_file() and (out.parent / "ind.csv").is_file()
+    capsys.readouterr()
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for bad, expected in (
+        (tmp_path / "missing_folder", "does not exist and is not a file name"),
+        (tmp_path / "afile" / "ind.csv", "is a file, not a folder"),
+    ):
+        calls.clear()
+        assert main(["compute", "ds", "--out", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and expected in err, err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+        assert not calls  # refused before computing

@@ -186,9 +186,18 @@ def _cmd_compute(args) -> int:
 
     check_option("granularity", args.granularity, GRANULARITIES)
     check_option("level", args.level, LEVELS)
-    out = (
-        _output_file(args.out, option="--out", suffixes=(".csv", ".parquet")) if args.out else None
-    )
+    given = Path(args.out).expanduser() if args.out else None
+    if given is not None and not given.exists() and not given.suffix:
+        raise ValueError(
+            f"`--out` {args.out!r} does not exist and is not a file name: give the file to "
+            f"write, such as {str(given / 'indicators.csv')!r} (missing folders are created)."
+        )
+    out = _output_file(args.out, option="--out", suffixes=(".csv", ".parquet")) if given else None
+    if out is not None:  # the folder is made (or refused) before the indicators are computed
+        blocker = next((p for p in out.parents if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise ValueError(f"`--out` {args.out!r}: {str(blocker)!r} is a file, not a folder.")
+        out.parent.mkdir(parents=True, exist_ok=True)
     from kpi_lib.indicators.catalogue import CATALOGUE
 
     ds = load_dataset(args.dataset, indicators=CATALOGUE)
