@@ -298,3 +298,69 @@ def test_compute_out_into_a_missing_folder(tmp_path, monkeypatch, capsys):
         assert err.startswith("error: ") and expected in err, err
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1
         assert not calls  # refused before computing
+
+
+# ------------------------------------------------------- issue 16: review failure messages
+
+# the traceback a Jupyter kernel stores for `y = f(-1)` on line 6 (ANSI colours as stored)
+_KERNEL_TRACEBACK = [
+    "\x1b[31m-------------------------------------------------------------\x1b[39m",
+    "\x1b[31mValueError\x1b[39m                    Traceback (most recent call last)",
+    "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[3]\x1b[39m\x1b[32m, line 6\x1b[39m\n"
+    "\x1b[32m      5\x1b[39m     return math.sqrt(x)\n"
+    "\x1b[32m----> \x1b[39m\x1b[32m6\x1b[39m y = f(-\x1b[32m1\x1b[39m)\n",
+    "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[3]\x1b[39m\x1b[32m, line 5\x1b[39m, in f(x)\n"
+    "\x1b[32m----> \x1b[39m\x1b[32m5\x1b[39m     return math.sqrt(x)\n",
+    "\x1b[31mValueError\x1b[39m: math domain error",
+]
+_CELL = "%matplotlib inline\nimport math\n\ndef f(x):\n    return math.sqrt(x)\ny = f(-1)\nprint(y)"
+
+
+def _failed_notebook(path, traceback):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("x = 1")
+    params.metadata["tags"] = ["injected-parameters"]
+    cell = nbformat.v4.new_code_cell(_CELL)
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "error", ename="ValueError", evalue="math domain error", traceback=traceback
+        )
+    ]
+    nb.cells = [nbformat.v4.new_code_cell("import pandas"), params, cell]
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_failure_message_quotes_the_failing_line(tmp_path):
+    from kpi_lib.run.runner import _failed_cell
+
+    nb = _failed_notebook(tmp_path / "f.ipynb", _KERNEL_TRACEBACK)
+    where = _failed_cell(nb)
+    assert where == "cell 2 (ValueError: math domain error; line 6: 'y = f(-1)')"
+    assert "matplotlib" not in where
+    # a kernel that stores no frames: the cell's last line of code, never a magic
+    bare = _failed_cell(_failed_notebook(tmp_path / "g.ipynb", ["ValueError: math domain"]))
+    assert bare.endswith("'print(y)')") and "matplotlib" not in bare
+
+
+def test_failure_message_speaks_of_a_last_good_report_only_when_there_is_one(tmp_path):
+    from types import SimpleNamespace
+
+    from kpi_lib.run.runner import ReviewFailed, _keep_failed
+
+    spec = SimpleNamespace(cycle="monthly", period="2026-09")
+    out_root = tmp_path / "reports"
+    target = out_root / "monthly" / "2026-09"
+    target.mkdir(parents=True)  # a folder, but no report in it
+    nb = _failed_notebook(tmp_path / "bad.ipynb", _KERNEL_TRACEBACK)
+    with pytest.raises(ReviewFailed) as info:
+        _keep_failed("bad", nb, "boom", spec, out_root, target, "s1")
+    assert "last good report" not in str(info.value)
+    assert "Nothing was published; the failed notebook is kept in" in str(info.value)
+    (target / "manifest.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ReviewFailed) as info:
+        _keep_failed("bad", nb, "boom", spec, out_root, target, "s2")
+    assert f"The last good report in {target} is unchanged" in str(info.value)
+    assert "line 6: 'y = f(-1)'" in str(info.value)
