@@ -484,3 +484,88 @@ def test_sentinels_for_empty_cells_match(tmp_path, fmt):
     assert pd.isna(calls.loc["3", "customer_id"]) and calls.loc["1", "customer_id"] == "K1"
     assert result.quarantine["source_row"].tolist() == [2]
     assert result.balance["balanced"].all()
+
+
+def test_table_declared_empty_gives_unavailable_not_zero(bank_dir, tmp_path):
+    """orders declared empty: sales, deals and conversion are missing with a reason (also
+    after the dataset is written and loaded again), never 0; call indicators are computed."""
+    import warnings
+
+    from kpi_lib.data.mapping.record import declared_empty
+    from kpi_lib.indicators.engine import compute_indicators
+
+    out = tmp_path / "out"
+    result = import_export(parse_mapping(bank_like_mapping()), bank_dir, out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = load_dataset(out)
+    assert declared_empty(again["orders"]) == "service data"
+    ids = ["sales_amount", "deals", "conversion_rate", "dials"]
+    for data in (result.dataset, again):
+        ind = compute_indicators(data, indicators=ids).set_index(["agent_id", "indicator"])
+        for i in ("sales_amount", "deals", "conversion_rate"):
+            assert ind.xs(i, level="indicator")["value"].isna().all(), i
+            assert ind.xs(i, level="indicator")["reason"].str.contains("`orders`").all(), i
+        assert ind.loc[("DORIT", "dials"), "value"].sum() == 2
+    # an orders table that is really empty (no sales this month) still counts 0
+    plain = again.tables["orders"].copy()
+    plain.attrs.clear()
+    from kpi_lib.data.dataset import Dataset
+
+    real = Dataset(tables={**again.tables, "orders": plain}, timezone=again.timezone)
+    ind = compute_indicators(real, indicators=["sales_amount"])
+    assert (ind["value"] == 0).all()
+
+
+def test_rows_set_aside_at_import_reach_validate_and_the_quarantine_summary(bank_dir, tmp_path):
+    """Reloaded, the dataset counts from the export: rows read = used + quarantined +
+    filtered per table, the import's quarantine is in the quarantine summary."""
+    import warnings
+
+    from kpi_lib.analyses.coverage import quarantine_summary, table_coverage
+    from kpi_lib.data.mapping import read_import_record
+
+    out = tmp_path / "out"
+    result = import_export(parse_mapping(bank_like_mapping()), bank_dir, out)
+    record = read_import_record(out)
+    calls = record["tables"]["calls"]
+    n_rows = len(CALL_LOG.strip().splitlines()) - 1
+    assert calls["rows_read"] == n_rows == 8
+    assert (calls["rows_used"], calls["rows_quarantined"], calls["rows_filtered"]) == (4, 1, 3)
+    assert calls["filtered"] == {
+        "filter: phantom": 1,
+        "filter: abandoned": 1,
+        "sentinel server in ['NO_SERVER']: no agent": 1,
+    }
+    assert record["empty_tables"] == {"orders": "service data"}
+    assert result.totals.set_index("table").loc["calls"].to_dict() == {
+        "rows_read": 8,
+        "rows_used": 4,
+        "rows_quarantined": 1,
+        "rows_filtered": 3,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = load_dataset(out)
+    rep = ds.load_report
+    summary = rep[rep.reason == ""].set_index("table")
+    for table in ("agents", "calls", "orders"):
+        row = summary.loc[table]
+        assert row.rows_read == row.rows_used + row.rows_quarantined + row.rows_filtered, table
+    assert summary.loc["calls", "rows_read"] == 8 and summary.loc["calls", "rows_quarantined"] == 1
+    assert summary.loc["agents", "rows_filtered"] == 6  # 3 NO_SERVER rows, 3 merged
+    assert len(ds["calls"]) == 4
+    q = ds.quarantine[ds.quarantine["stage"] == "import"]
+    assert set(q["source_row"].astype(int)) == {8}  # one row, one line per problem
+    assert q["value"].str.contains("25:61:00").any()
+    qs = quarantine_summary(ds)
+    qs = qs[qs["table"] == "calls"]
+    assert len(qs) and (qs["rows"] == 1).all() and (qs["rows_read"] == 8).all()
+    assert table_coverage(ds).set_index("table").loc["calls", "rows_read"] == 8
+    # the files changed after the import: the record no longer describes them and is not used
+    pd.read_parquet(out / "calls.parquet").head(2).to_parquet(out / "calls.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        changed = load_dataset(out)
+    assert "rows_filtered" not in changed.load_report.columns
+    assert changed.load_report.set_index("table").loc["calls", "rows_read"] == 2

@@ -18,6 +18,12 @@ from kpi_lib.data.dataset import Dataset
 from kpi_lib.data.load import validate_tables
 from kpi_lib.data.mapping.apply import Piece, apply_block
 from kpi_lib.data.mapping.readers import find_files, read_source
+from kpi_lib.data.mapping.record import (
+    IMPORT_KEY,
+    import_record,
+    import_totals,
+    mark_declared_empty,
+)
 from kpi_lib.data.mapping.spec import Mapping, MappingError, TableBlock, did_you_mean
 from kpi_lib.data.mapping.validate import source_columns
 from kpi_lib.data.mapping.values import SOURCE_ROW
@@ -58,6 +64,13 @@ class ImportResult:
     quarantine: pd.DataFrame
     mapping: Mapping
     out_dir: Path | None = None
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """Per table: ``rows_read``, ``rows_used``, ``rows_quarantined``, ``rows_filtered``
+        (read = used + quarantined + filtered), as ``dataset.yaml`` records them under
+        ``import:`` and ``kpi validate`` shows them."""
+        return import_totals(self.accounting)
 
     @property
     def balance(self) -> pd.DataFrame:
@@ -187,6 +200,8 @@ def import_export(
         sources=sources,
     )
 
+    for table, reason in mapping.empty_tables.items():
+        mark_declared_empty(dataset.tables[table], reason)
     # map the loader's quarantine rows back to source files and rows
     q = dataset.quarantine.copy()
     q["source"] = pd.Series(dtype=object)
@@ -275,10 +290,15 @@ def _write(result: ImportResult, out: Path, source_dir: Path) -> Path:
         "empty_tables": m.empty_tables or None,
         "absent_tables": m.absent_tables or None,
         "description": m.description or None,
+        IMPORT_KEY: import_record(
+            result.accounting,
+            files={"accounting": "import_accounting.csv", "quarantine": "quarantine.csv"},
+        ),
     }
     settings = {k: v for k, v in settings.items() if v is not None}
     (out / "dataset.yaml").write_text(
-        yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, width=10**6),
+        encoding="utf-8",
     )
     # CSVs are opened in spreadsheets: text that starts like a formula gets a leading "'".
     write_csv(ds.load_report, out / "load_report.csv")
