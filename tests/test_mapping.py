@@ -569,3 +569,19 @@ def test_rows_set_aside_at_import_reach_validate_and_the_quarantine_summary(bank
         changed = load_dataset(out)
     assert "rows_filtered" not in changed.load_report.columns
     assert changed.load_report.set_index("table").loc["calls", "rows_read"] == 2
+
+
+def test_import_summary_labels_rows_and_problems_apart(bank_dir):
+    """One source row with two bad values is one quarantined row and two problems."""
+    result = import_export(parse_mapping(bank_like_mapping()), bank_dir)
+    q = result.quarantine
+    assert q["source_row"].nunique() == 1 and len(q) == 2  # the fixture: one row, two problems
+    text = result.summary()
+    assert "Problems in the 1 quarantined rows (a row with several problems" in text
+    problems = text.split("Problems in the 1 quarantined rows")[1].split("\n\n")[0]
+    assert "problems" in problems.splitlines()[1] and len(problems.splitlines()) == 4
+    quarantined = text.split("Rows quarantined (each row once")[1].split("\n\n")[0]
+    assert len(quarantined.splitlines()) == 3  # title rest, header, one reason line of 1 row
+    assert quarantined.splitlines()[2].rstrip().endswith(" 1")
+    assert "Rows per table (rows_read = rows_used + rows_quarantined + rows_filtered)" in text
+    assert "Table `orders` declared empty in the mapping: service data" in text

@@ -244,13 +244,7 @@ def _cmd_import(args) -> int:
     from kpi_lib.data.mapping import import_export, load_mapping
 
     result = import_export(load_mapping(args.mapping), args.source, args.out)
-    _print_table(result.balance, title="Every source row accounted for")
-    _print_table(result.accounting, title="\nSource rows by stage and rule")
-    report = result.dataset.load_report
-    _print_table(
-        report[report.reason == ""].drop(columns=["reason", "rows"]), title="\nLoad report"
-    )
-    _print_table(report[report.reason != ""][["table", "reason", "rows"]], title="\nQuarantined")
+    print(result.summary())  # rows and problems labelled apart (a row may have several)
     print(f"\nContract dataset written to {args.out}")
     return EXIT_OK
 

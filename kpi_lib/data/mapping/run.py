@@ -72,6 +72,55 @@ class ImportResult:
         ``import:`` and ``kpi validate`` shows them."""
         return import_totals(self.accounting)
 
+    def summary(self) -> str:
+        """The import in plain text, as ``kpi import`` prints it: rows per table (read = used +
+        quarantined + filtered), rows filtered per rule, rows quarantined per reason (each row
+        once), the problems found in them (a row with several problems is listed under each,
+        so problems may outnumber rows), notes (values changed, no row removed) and tables
+        declared empty."""
+        acc = self.accounting
+        parts = [
+            _section(
+                "Rows per table (rows_read = rows_used + rows_quarantined + rows_filtered)",
+                self.totals,
+            ),
+            _section(
+                "Rows filtered by the mapping's rules",
+                acc[acc.stage.isin(("dropped", "merged"))][["table", "source", "rule", "rows"]],
+            ),
+            _section(
+                "Rows quarantined (each row once, under its first problem; quarantine.csv "
+                "lists every problem)",
+                acc[acc.stage == "quarantined"][["table", "source", "rule", "rows"]].rename(
+                    columns={"rule": "reason"}
+                ),
+            ),
+        ]
+        q = self.quarantine
+        if len(q):
+            problems = (
+                q.assign(column=q["column"].fillna(""))
+                .groupby(["table", "column", "reason"], sort=False)
+                .agg(problems=("row", "size"), rows=("row", "nunique"))
+                .reset_index()
+            )
+            parts.append(
+                _section(
+                    f"Problems in the {int(self.totals['rows_quarantined'].sum()):,} quarantined "
+                    "rows (a row with several problems is listed under each)",
+                    problems,
+                )
+            )
+        notes = acc[(acc.stage == "note") & (acc.rows > 0)][["table", "source", "rule", "rows"]]
+        parts.append(
+            _section(
+                "Notes: values changed, no row removed (rows = rows whose value changed)", notes
+            )
+        )
+        for table, reason in self.mapping.empty_tables.items():
+            parts.append(f"Table `{table}` declared empty in the mapping: {reason or 'no reason'}")
+        return "\n\n".join(p for p in parts if p)
+
     @property
     def balance(self) -> pd.DataFrame:
         """Per table and source: read, dropped, merged, quarantined, used and ``balanced``."""
@@ -305,3 +354,11 @@ def _write(result: ImportResult, out: Path, source_dir: Path) -> Path:
     write_csv(result.quarantine, out / "quarantine.csv")
     write_csv(result.accounting, out / "import_accounting.csv")
     return out
+
+
+def _section(title: str, table: pd.DataFrame) -> str:
+    """``title`` over ``table`` as text (``(none)`` when empty)."""
+    if table.empty:
+        return f"{title}\n  (none)"
+    with pd.option_context("display.max_rows", 500, "display.max_colwidth", 120):
+        return f"{title}\n{table.to_string(index=False)}"
