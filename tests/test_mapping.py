@@ -585,3 +585,180 @@ def test_import_summary_labels_rows_and_problems_apart(bank_dir):
     assert quarantined.splitlines()[2].rstrip().endswith(" 1")
     assert "Rows per table (rows_read = rows_used + rows_quarantined + rows_filtered)" in text
     assert "Table `orders` declared empty in the mapping: service data" in text
+
+
+def _call_level_dataset():
+    """Three agents, two teams, calls and orders over three months (seeded)."""
+    import numpy as np
+
+    from kpi_lib.data.load import validate_tables
+
+    rng = np.random.default_rng(16)
+    agents = pd.DataFrame(
+        {
+            "agent_id": ["A1", "A2", "A3"],
+            "agent_name": ["A1", "A2", "A3"],
+            "team_id": ["T1"] * 2 + ["T2"],
+        }
+    )
+    n = 900
+    started = pd.Timestamp("2026-09-01 08:00") + pd.to_timedelta(
+        rng.integers(0, 91 * 24 * 3600, n), unit="s"
+    )
+    connected = rng.random(n) < 0.4
+    calls = pd.DataFrame(
+        {
+            "call_id": [f"C{i}" for i in range(n)],
+            "agent_id": rng.choice(["A1", "A2", "A3"], n),
+            "started_at": started,
+            "duration_s": np.where(connected, rng.integers(20, 900, n), rng.integers(0, 30, n)),
+            "outcome": np.where(connected, "connected", "no_answer"),
+        }
+    )
+    sold = calls[connected & (rng.random(n) < 0.3)]
+    orders = pd.DataFrame(
+        {
+            "order_id": [f"O{i}" for i in range(len(sold))],
+            "agent_id": sold["agent_id"].to_numpy(),
+            "customer_id": [f"K{i}" for i in range(len(sold))],
+            "ordered_at": sold["started_at"].to_numpy() + pd.Timedelta(minutes=20),
+            "amount": rng.integers(100, 5000, len(sold)) / 4,
+        }
+    )
+    return validate_tables(
+        {"agents": agents, "calls": calls, "orders": orders},
+        timezone="Europe/Berlin",
+        exported_at="2027-01-01",
+    )
+
+
+def _daily_by_hand(ds) -> pd.DataFrame:
+    """The call-level data summed by hand into one row per agent and day."""
+    c = ds["calls"].assign(
+        day=ds["calls"]["started_at"].dt.normalize(),
+        conn=ds["calls"]["outcome"].eq("connected"),
+    )
+    c["conn_s"] = c["duration_s"].where(c["conn"], 0)
+    calls = c.groupby(["agent_id", "day"]).agg(
+        dials=("call_id", "size"),
+        connects=("conn", "sum"),
+        talk_s=("duration_s", "sum"),
+        connected_talk_s=("conn_s", "sum"),
+    )
+    o = ds["orders"].assign(day=ds["orders"]["ordered_at"].dt.normalize())
+    orders = o.groupby(["agent_id", "day"]).agg(deals=("order_id", "size"), sales=("amount", "sum"))
+    return calls.join(orders, how="outer").fillna(0).reset_index()
+
+
+def test_agent_day_totals_map_onto_the_preaggregated_input(tmp_path):
+    """A daily export (one row per agent and day) imported through `agent_days` gives the
+    indicators the engine computes from the call-level data it was summed from."""
+    from kpi_lib.indicators.engine import compute_indicators
+    from kpi_lib.indicators.preaggregated import from_agent_days, read_preaggregated
+
+    ds = _call_level_dataset()
+    daily = _daily_by_hand(ds)
+    teams = ds.agents.set_index("agent_id")["team_id"]
+    export = pd.DataFrame(
+        {
+            "Agent": daily["agent_id"],
+            "Team": daily["agent_id"].map(teams),
+            "Day": daily["day"].dt.strftime("%d.%m.%Y"),
+            "Calls": daily["dials"].astype(int),
+            "Answered": daily["connects"].astype(int),
+            # talk time as H:MM:SS, as CRMs print it
+            "Talk time": [
+                f"{int(s) // 3600}:{int(s) % 3600 // 60:02d}:{int(s) % 60:02d}"
+                for s in daily["talk_s"]
+            ],
+            "Answered talk (s)": daily["connected_talk_s"].astype(int),
+            "Orders": daily["deals"].astype(int),
+            "Revenue": daily["sales"].map(lambda v: f"{v:.2f}"),
+        }
+    )
+    bad = export.iloc[[0]].assign(Day="15.08.2026", Calls="-5")  # quarantined: negative
+    pd.concat([export, bad]).to_csv(tmp_path / "daily.csv", index=False)
+    raw = {
+        "timezone": "Europe/Berlin",
+        "tables": {
+            "agents": {
+                "file": "daily.csv",
+                "columns": {"agent_id": "Agent", "agent_name": "Agent", "team_id": "Team"},
+                "distinct": True,
+            }
+        },
+        "agent_days": {
+            "file": "daily.csv",
+            "columns": {
+                "agent_id": "Agent",
+                "date": "Day",
+                "dials": "Calls",
+                "connects": "Answered",
+                "talk_s": "Talk time",
+                "connected_talk_s": "Answered talk (s)",
+                "deals": "Orders",
+                "sales_amount": "Revenue",  # an indicator id for the component it counts
+            },
+            "parse": {"date": {"format": "%d.%m.%Y"}, "talk_s": {"clock_to_seconds": True}},
+        },
+        "empty_tables": {"calls": "daily totals only", "orders": "daily totals only"},
+    }
+    out = tmp_path / "out"
+    result = import_export(parse_mapping(raw), tmp_path, out)
+    assert result.balance["balanced"].all()
+    days_acc = result.totals.set_index("table").loc["agent_days"]
+    assert (days_acc["rows_read"], days_acc["rows_quarantined"]) == (len(export) + 1, 1)
+    assert result.quarantine.set_index("table").loc["agent_days", "reason"] == (
+        "dials: negative total"
+    )
+    ids = [
+        "dials",
+        "connects",
+        "connect_rate",
+        "talk_time_min",
+        "avg_talk_time_s",
+        "deals",
+        "sales_amount",
+        "conversion_rate",
+        "average_order_value",
+    ]
+    for pre in (from_agent_days(result.agent_days), read_preaggregated(out)):
+        for granularity, level in (("month", "agent"), ("quarter", "agent"), ("month", "team")):
+            keys = ["team_id" if level == "team" else "agent_id", "period", "indicator"]
+            want = compute_indicators(ds, indicators=ids, granularity=granularity, level=level)
+            got = compute_indicators(pre, indicators=ids, granularity=granularity, level=level)
+            m = want.merge(got, on=keys, suffixes=("", "_pre"), validate="one_to_one")
+            assert len(m) == len(want) == len(got) > 0
+            for col in ("value", "numerator", "denominator"):
+                pd.testing.assert_series_equal(
+                    m[col], m[f"{col}_pre"], check_names=False, rtol=1e-9
+                )
+    weekly = from_agent_days(result.agent_days, granularity="week")
+    want = compute_indicators(ds, indicators=["dials"], granularity="week")
+    got = compute_indicators(weekly, indicators=["dials"], granularity="week")
+    assert got["value"].sum() == want["value"].sum() == len(ds["calls"])
+    with pytest.raises(ValueError, match="not day components"):
+        from_agent_days(result.agent_days.assign(customers_served=1))
+
+
+def test_preaggregated_counts_add_up_over_periods():
+    """A monthly export's counts and amounts give their sum for the quarter (they used to be
+    divided by the number of months: the denominator of a sum was summed too)."""
+    from kpi_lib.indicators.engine import compute_indicators
+    from kpi_lib.indicators.preaggregated import read_preaggregated
+
+    export = pd.DataFrame(
+        {
+            "agent_id": ["A1"] * 3 + ["A2"],
+            "team_id": ["T1"] * 4,
+            "period": ["2026-01", "2026-02", "2026-03", "2026-01"],
+            "dials": [100, 50, 50, 40],
+            "sales_amount": [1000.0, 0.0, 500.0, 250.0],
+        }
+    )
+    pre = read_preaggregated(export)
+    q = compute_indicators(pre, granularity="quarter").set_index(["agent_id", "indicator"])
+    assert q.loc[("A1", "dials"), "value"] == 200 and q.loc[("A1", "dials"), "denominator"] == 1
+    assert q.loc[("A1", "sales_amount"), "value"] == 1500
+    team = compute_indicators(pre, level="team").set_index(["period", "indicator"])
+    assert team.loc[("2026-01", "dials"), "value"] == 140

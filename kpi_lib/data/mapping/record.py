@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.dataset import Dataset
 
 __all__ = [
@@ -163,7 +164,7 @@ def with_import_record(data: Dataset, folder: str | Path) -> Dataset:
     if "rows_filtered" in report.columns:  # already folded in
         return dataclasses.replace(data, tables=tables)
     summary = report["reason"].fillna("") == ""
-    counts = record["tables"]
+    counts = {t: e for t, e in record["tables"].items() if t in CONTRACT}
     for table, entry in counts.items():
         line = report[summary & (report["table"] == table)]
         if len(line) != 1 or int(line["rows_read"].iloc[0]) != int(entry.get("rows_used", -1)):

@@ -16,6 +16,7 @@ from kpi_lib._util import write_csv
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.data.load import validate_tables
+from kpi_lib.data.mapping.agent_days import AGENT_DAY_FILE, check_agent_days
 from kpi_lib.data.mapping.apply import Piece, apply_block
 from kpi_lib.data.mapping.readers import find_files, read_source
 from kpi_lib.data.mapping.record import (
@@ -24,7 +25,7 @@ from kpi_lib.data.mapping.record import (
     import_totals,
     mark_declared_empty,
 )
-from kpi_lib.data.mapping.spec import Mapping, MappingError, TableBlock, did_you_mean
+from kpi_lib.data.mapping.spec import AGENT_DAYS, Mapping, MappingError, TableBlock, did_you_mean
 from kpi_lib.data.mapping.validate import source_columns
 from kpi_lib.data.mapping.values import SOURCE_ROW
 
@@ -57,6 +58,12 @@ class ImportResult:
         that file, not counting the header).
     mapping : Mapping
     out_dir : Path or None
+    agent_days : DataFrame or None
+        With an ``agent_days`` block: the checked agent-day totals (``agent_id``,
+        ``team_id``, ``date`` and one column per total), for
+        :func:`kpi_lib.indicators.preaggregated.from_agent_days`; written as
+        ``agent_days.parquet``. Their rows are counted in ``accounting`` as table
+        ``agent_days``, their problems are in ``quarantine``.
     """
 
     dataset: Dataset
@@ -64,6 +71,7 @@ class ImportResult:
     quarantine: pd.DataFrame
     mapping: Mapping
     out_dir: Path | None = None
+    agent_days: pd.DataFrame | None = None
 
     @property
     def totals(self) -> pd.DataFrame:
@@ -223,7 +231,7 @@ def import_export(
     frames: dict[str, pd.DataFrame] = {}
     origin: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
-    for table in CONTRACT:
+    for table in [*CONTRACT, AGENT_DAYS]:
         parts = [p for p in pieces if p.table == table]
         if not parts:
             continue
@@ -241,6 +249,7 @@ def import_export(
             {c: pd.Series(dtype="string") for c in CONTRACT[table].required_columns}
         )
         sources[table] = "(declared empty in the mapping)"
+    day_rows = frames.pop(AGENT_DAYS, None)
     dataset = validate_tables(
         frames,
         timezone=mapping.timezone,
@@ -251,8 +260,13 @@ def import_export(
 
     for table, reason in mapping.empty_tables.items():
         mark_declared_empty(dataset.tables[table], reason)
-    # map the loader's quarantine rows back to source files and rows
+    days = None
     q = dataset.quarantine.copy()
+    if day_rows is not None:
+        days, day_problems = check_agent_days(day_rows, dataset.tables.get("agents"))
+        if len(day_problems):
+            q = pd.concat([q, day_problems], ignore_index=True)
+    # map the quarantine rows back to source files and rows
     q["source"] = pd.Series(dtype=object)
     q["source_row"] = pd.Series(dtype="Int64")
     for table, org in origin.items():
@@ -310,7 +324,9 @@ def import_export(
             }
         )
     accounting = pd.DataFrame(records, columns=ACCOUNTING_COLUMNS)
-    result = ImportResult(dataset=dataset, accounting=accounting, quarantine=q, mapping=mapping)
+    result = ImportResult(
+        dataset=dataset, accounting=accounting, quarantine=q, mapping=mapping, agent_days=days
+    )
     if out_dir is not None and write:
         result.out_dir = _write(result, resolve(out_dir), source_dir)
     return result
@@ -323,11 +339,13 @@ def _write(result: ImportResult, out: Path, source_dir: Path) -> Path:
             "choose another folder."
         )
     out.mkdir(parents=True, exist_ok=True)
-    for name in CONTRACT:
+    for name in [*CONTRACT, AGENT_DAYS]:
         for ext in (".parquet", ".csv"):
             stale = out / f"{name}{ext}"
             if stale.exists():
                 stale.unlink()
+    if result.agent_days is not None:
+        result.agent_days.to_parquet(out / AGENT_DAY_FILE, index=False)
     ds, m = result.dataset, result.mapping
     for name, df in ds.tables.items():
         df.to_parquet(out / f"{name}.parquet", index=False)
@@ -339,6 +357,7 @@ def _write(result: ImportResult, out: Path, source_dir: Path) -> Path:
         "empty_tables": m.empty_tables or None,
         "absent_tables": m.absent_tables or None,
         "description": m.description or None,
+        AGENT_DAYS: AGENT_DAY_FILE if result.agent_days is not None else None,
         IMPORT_KEY: import_record(
             result.accounting,
             files={"accounting": "import_accounting.csv", "quarantine": "quarantine.csv"},
