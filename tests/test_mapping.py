@@ -762,3 +762,48 @@ def test_preaggregated_counts_add_up_over_periods():
     assert q.loc[("A1", "sales_amount"), "value"] == 1500
     team = compute_indicators(pre, level="team").set_index(["period", "indicator"])
     assert team.loc[("2026-01", "dials"), "value"] == 140
+
+
+def test_agent_days_block_is_checked():
+    raw = {
+        "tables": {"agents": {"inline": [{"agent_id": "A", "agent_name": "A", "team_id": "T"}]}},
+        "agent_days": {
+            "file": "d.csv",
+            "distinct": True,
+            "columns": {"agent_id": "a", "date": "d", "dails": "n", "customers_served": "c"},
+        },
+        "empty_tables": ["calls", "orders"],
+    }
+    with pytest.raises(MappingError) as info:
+        parse_mapping(raw)
+    msg = str(info.value)
+    assert "`agent_days.distinct`: unknown key." in msg
+    assert (
+        "`agent_days.columns.dails`: 'dails' is not an agent-day column. Did you mean 'dials'?"
+        in msg
+    )
+    assert "`agent_days.columns.customers_served`" in msg  # a distinct count: not additive
+    assert "`agent_days.columns`: map at least one total" in msg
+    raw["agent_days"] = {"file": "d.csv", "columns": {"agent_id": "a", "date": "d", "dials": "n"}}
+    mapping = parse_mapping(raw)
+    assert mapping.agent_days.key == "agent_days" and mapping.tables == [
+        "agents",
+        "calls",
+        "orders",
+    ]
+
+
+def test_example_agent_days_mapping(tmp_path):
+    (tmp_path / "daily_report_oct.csv").write_text(
+        "Agent;Team;Day;Calls;Answered;Talk time;Answered talk (s);Orders;Revenue\n"
+        "1001;North;01.10.2026;84;31;3:12:40;10850;3;1.280,50\n"
+        "1001;North;02.10.2026;60;20;2:00:00;7000;-;0\n"
+        "TEST;North;02.10.2026;1;1;0:00:10;10;0;0\n",
+        encoding="utf-8",
+    )
+    result = import_export(load_mapping(MAPPINGS / "example_agent_days.yaml"), tmp_path)
+    days = result.agent_days.set_index("date")
+    assert days.loc["2026-10-01", "talk_s"] == 3 * 3600 + 12 * 60 + 40
+    assert days.loc["2026-10-01", "sales"] == 1280.5 and days.loc["2026-10-02", "deals"] == 0
+    assert result.dataset.agents.agent_id.tolist() == ["1001"]
+    assert result.balance["balanced"].all()
