@@ -562,6 +562,10 @@ def test_rows_set_aside_at_import_reach_validate_and_the_quarantine_summary(bank
     qs = qs[qs["table"] == "calls"]
     assert len(qs) and (qs["rows"] == 1).all() and (qs["rows_read"] == 8).all()
     assert table_coverage(ds).set_index("table").loc["calls", "rows_read"] == 8
+    from kpi_lib.data.mapping import row_counts
+
+    counts = row_counts(ds).set_index("table")
+    assert counts.loc["calls"].tolist() == [8, 4, 1, 3]
     # the files changed after the import: the record no longer describes them and is not used
     pd.read_parquet(out / "calls.parquet").head(2).to_parquet(out / "calls.parquet")
     with warnings.catch_warnings():
@@ -569,6 +573,7 @@ def test_rows_set_aside_at_import_reach_validate_and_the_quarantine_summary(bank
         changed = load_dataset(out)
     assert "rows_filtered" not in changed.load_report.columns
     assert changed.load_report.set_index("table").loc["calls", "rows_read"] == 2
+    assert (row_counts(changed)["rows_filtered"] == 0).all()
 
 
 def test_import_summary_labels_rows_and_problems_apart(bank_dir):

@@ -37,6 +37,7 @@ from kpi_lib.data.mapping.record import (
     DECLARED_EMPTY,
     declared_empty,
     read_import_record,
+    row_counts,
     with_import_record,
 )
 from kpi_lib.data.mapping.run import (
@@ -71,6 +72,7 @@ __all__ = [
     "read_source",
     "read_import_record",
     "with_import_record",
+    "row_counts",
     "declared_empty",
     "DECLARED_EMPTY",
     # the mapping language's vocabulary and the accounting's balance stages

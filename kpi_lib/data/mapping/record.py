@@ -34,7 +34,12 @@ __all__ = [
     "read_import_record",
     "with_import_record",
     "import_totals",
+    "row_counts",
+    "ROW_COUNT_COLUMNS",
 ]
+
+#: Columns of :func:`row_counts`.
+ROW_COUNT_COLUMNS = ["table", "rows_read", "rows_used", "rows_quarantined", "rows_filtered"]
 
 #: ``DataFrame.attrs`` key marking a table declared empty by the mapping (value: the reason).
 DECLARED_EMPTY = "kpi_declared_empty"
@@ -209,3 +214,28 @@ def _now(data: Dataset, table: str) -> int:
     rep = data.load_report
     line = rep[(rep["table"] == table) & (rep["reason"].fillna("") == "")]
     return int(line["rows_read"].iloc[0]) if len(line) else 0
+
+
+def row_counts(data: Dataset) -> pd.DataFrame:
+    """Rows per table as every page should show them: read = used + quarantined + filtered.
+
+    Parameters
+    ----------
+    data : Dataset
+
+    Returns
+    -------
+    DataFrame
+        ``table``, ``rows_read``, ``rows_used``, ``rows_quarantined``, ``rows_filtered``
+        (rows a mapping rule removed at import; 0 for datasets that were not imported), one
+        row per table of the load report's summary lines.
+    """
+    rep = data.load_report
+    if rep is None or rep.empty:
+        return pd.DataFrame(columns=ROW_COUNT_COLUMNS)
+    out = rep[rep["reason"].fillna("") == ""].copy()
+    if "rows_filtered" not in out.columns:
+        out["rows_filtered"] = 0
+    for col in ROW_COUNT_COLUMNS[1:]:
+        out[col] = out[col].fillna(0).astype(int)
+    return out[ROW_COUNT_COLUMNS].reset_index(drop=True)
