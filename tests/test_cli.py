@@ -364,3 +364,25 @@ def test_failure_message_speaks_of_a_last_good_report_only_when_there_is_one(tmp
         _keep_failed("bad", nb, "boom", spec, out_root, target, "s2")
     assert f"The last good report in {target} is unchanged" in str(info.value)
     assert "line 6: 'y = f(-1)'" in str(info.value)
+
+
+def test_compute_on_imported_agent_day_totals(tmp_path, capsys):
+    """`kpi compute` on a folder imported with an `agent_days` block computes from the totals
+    (the contract's calls and orders are declared empty there)."""
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "daily_report_oct.csv").write_text(
+        "Agent;Team;Day;Calls;Answered;Talk time;Answered talk (s);Orders;Revenue\n"
+        "1001;North;01.10.2026;84;31;3:12:40;10850;3;1.280,50\n"
+        "1001;North;02.11.2026;60;20;2:00:00;7000;-;0\n",
+        encoding="utf-8",
+    )
+    mapping = project_root() / "params" / "mappings" / "example_agent_days.yaml"
+    out = tmp_path / "ds"
+    assert main(["import", "--mapping", str(mapping), str(export), str(out)]) == 0
+    table = tmp_path / "ind.csv"
+    args = ["compute", str(out), "--granularity", "quarter", "--out", str(table)]
+    assert main(args) == 0
+    assert "agent-day totals" in capsys.readouterr().out
+    ind = pd.read_csv(table).set_index("indicator")
+    assert ind.loc["dials", "value"] == 144 and ind.loc["connect_rate", "value"] == 51 / 144

@@ -201,6 +201,13 @@ def _cmd_compute(args) -> int:
     from kpi_lib.indicators.catalogue import CATALOGUE
 
     ds = load_dataset(args.dataset, indicators=CATALOGUE)
+    days = Path(getattr(ds, "source", None) or args.dataset) / "agent_days.parquet"
+    if days.is_file():  # imported agent-day totals (docs/mappings.md): computed from them
+        from kpi_lib.indicators.preaggregated import read_preaggregated
+
+        base = "week" if args.granularity == "week" else "month"
+        ds = read_preaggregated(days.parent, granularity=base)
+        print(f"Indicators from the agent-day totals in {days}")
     table = compute_indicators(ds, granularity=args.granularity, level=args.level)
     if out is None:
         _print_table(table.head(50))
