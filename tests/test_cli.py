@@ -88,7 +88,7 @@ def test_import_with_a_mapping(tmp_path, capsys):
     mapping = project_root() / "params" / "mappings" / "olist_funnel.yaml"
     assert main(["import", "--mapping", str(mapping), str(source), str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Every source row accounted for" in printed
+    assert "Rows per table (rows_read = rows_used + rows_quarantined + rows_filtered)" in printed
     assert (out / "orders.parquet").is_file()
 
 
@@ -267,3 +267,122 @@ def test_scheme_check_reports_rescaled_weights_and_fails_on_errors(tmp_path, mon
     captured = capsys.readouterr()
     assert "indicator_unavailable" in captured.out
     assert captured.err.startswith("error: the scheme has 1 error(s): indicator_unavailable")
+
+
+# ------------------------------------------------------------ issue 16: kpi compute --out
+
+
+def test_compute_out_into_a_missing_folder(tmp_path, monkeypatch, capsys):
+    """A missing folder in --out is created; a folder name, or a file standing where a folder
+    should be, is one paragraph (exit 2) before anything is computed."""
+    import kpi_lib.data.load as load
+    import kpi_lib.indicators.engine as engine
+
+    calls = []
+    monkeypatch.setattr(load, "load_dataset", lambda *a, **k: object())
+    monkeypatch.setattr(
+        engine, "compute_indicators", lambda *a, **k: calls.append(1) or _payload_table()
+    )
+    out = tmp_path / "new" / "deeper" / "ind.csv"
+    assert main(["compute", "ds", "--out", str(out)]) == 0
+    assert out.is_file() and (out.parent / "ind.csv").is_file()
+    capsys.readouterr()
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for bad, expected in (
+        (tmp_path / "missing_folder", "does not exist and is not a file name"),
+        (tmp_path / "afile" / "ind.csv", "is a file, not a folder"),
+    ):
+        calls.clear()
+        assert main(["compute", "ds", "--out", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and expected in err, err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+        assert not calls  # refused before computing
+
+
+# ------------------------------------------------------- issue 16: review failure messages
+
+# the traceback a Jupyter kernel stores for `y = f(-1)` on line 6 (ANSI colours as stored)
+_KERNEL_TRACEBACK = [
+    "\x1b[31m-------------------------------------------------------------\x1b[39m",
+    "\x1b[31mValueError\x1b[39m                    Traceback (most recent call last)",
+    "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[3]\x1b[39m\x1b[32m, line 6\x1b[39m\n"
+    "\x1b[32m      5\x1b[39m     return math.sqrt(x)\n"
+    "\x1b[32m----> \x1b[39m\x1b[32m6\x1b[39m y = f(-\x1b[32m1\x1b[39m)\n",
+    "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[3]\x1b[39m\x1b[32m, line 5\x1b[39m, in f(x)\n"
+    "\x1b[32m----> \x1b[39m\x1b[32m5\x1b[39m     return math.sqrt(x)\n",
+    "\x1b[31mValueError\x1b[39m: math domain error",
+]
+_CELL = "%matplotlib inline\nimport math\n\ndef f(x):\n    return math.sqrt(x)\ny = f(-1)\nprint(y)"
+
+
+def _failed_notebook(path, traceback):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("x = 1")
+    params.metadata["tags"] = ["injected-parameters"]
+    cell = nbformat.v4.new_code_cell(_CELL)
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "error", ename="ValueError", evalue="math domain error", traceback=traceback
+        )
+    ]
+    nb.cells = [nbformat.v4.new_code_cell("import pandas"), params, cell]
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_failure_message_quotes_the_failing_line(tmp_path):
+    from kpi_lib.run.runner import _failed_cell
+
+    nb = _failed_notebook(tmp_path / "f.ipynb", _KERNEL_TRACEBACK)
+    where = _failed_cell(nb)
+    assert where == "cell 2 (ValueError: math domain error; line 6: 'y = f(-1)')"
+    assert "matplotlib" not in where
+    # a kernel that stores no frames: the cell's last line of code, never a magic
+    bare = _failed_cell(_failed_notebook(tmp_path / "g.ipynb", ["ValueError: math domain"]))
+    assert bare.endswith("'print(y)')") and "matplotlib" not in bare
+
+
+def test_failure_message_speaks_of_a_last_good_report_only_when_there_is_one(tmp_path):
+    from types import SimpleNamespace
+
+    from kpi_lib.run.runner import ReviewFailed, _keep_failed
+
+    spec = SimpleNamespace(cycle="monthly", period="2026-09")
+    out_root = tmp_path / "reports"
+    target = out_root / "monthly" / "2026-09"
+    target.mkdir(parents=True)  # a folder, but no report in it
+    nb = _failed_notebook(tmp_path / "bad.ipynb", _KERNEL_TRACEBACK)
+    with pytest.raises(ReviewFailed) as info:
+        _keep_failed("bad", nb, "boom", spec, out_root, target, "s1")
+    assert "last good report" not in str(info.value)
+    assert "Nothing was published; the failed notebook is kept in" in str(info.value)
+    (target / "manifest.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ReviewFailed) as info:
+        _keep_failed("bad", nb, "boom", spec, out_root, target, "s2")
+    assert f"The last good report in {target} is unchanged" in str(info.value)
+    assert "line 6: 'y = f(-1)'" in str(info.value)
+
+
+def test_compute_on_imported_agent_day_totals(tmp_path, capsys):
+    """`kpi compute` on a folder imported with an `agent_days` block computes from the totals
+    (the contract's calls and orders are declared empty there)."""
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "daily_report_oct.csv").write_text(
+        "Agent;Team;Day;Calls;Answered;Talk time;Answered talk (s);Orders;Revenue\n"
+        "1001;North;01.10.2026;84;31;3:12:40;10850;3;1.280,50\n"
+        "1001;North;02.11.2026;60;20;2:00:00;7000;-;0\n",
+        encoding="utf-8",
+    )
+    mapping = project_root() / "params" / "mappings" / "example_agent_days.yaml"
+    out = tmp_path / "ds"
+    assert main(["import", "--mapping", str(mapping), str(export), str(out)]) == 0
+    table = tmp_path / "ind.csv"
+    args = ["compute", str(out), "--granularity", "quarter", "--out", str(table)]
+    assert main(args) == 0
+    assert "agent-day totals" in capsys.readouterr().out
+    ind = pd.read_csv(table).set_index("indicator")
+    assert ind.loc["dials", "value"] == 144 and ind.loc["connect_rate", "value"] == 51 / 144

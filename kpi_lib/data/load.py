@@ -1390,7 +1390,7 @@ def load_dataset(
         raise DatasetError(problems, folder)
     for note in read.notes:
         warn(note, UserWarning, stacklevel=2)
-    return validate_tables(
+    data = validate_tables(
         read.frames,
         timezone=tz,
         source=folder,
@@ -1402,3 +1402,6 @@ def load_dataset(
         indicators=indicators,
         warnings=read.notes,
     )
+    from kpi_lib.data.mapping.record import with_import_record  # rows set aside at import
+
+    return with_import_record(data, folder)

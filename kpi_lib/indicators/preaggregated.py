@@ -9,6 +9,14 @@ ratios of sums when their denominator is known: either an explicit ``<id>_numera
 ``connect_rate`` with ``dials``; :data:`~kpi_lib.indicators.catalogue.FORMULAS` says which
 indicators are sums, ratios or means). Rates without a known denominator are passed through at the
 export's own granularity and agent level and are missing, with the reason, elsewhere.
+
+An export with one row per agent and *day* holding totals (calls made, connected, talk
+seconds, deals, sales...) is read by :func:`from_agent_days`: the totals are the engine's own
+components (:data:`~kpi_lib.indicators.catalogue.formulas.COMPONENTS`), summed per agent and
+period, and every indicator the formula table builds from them gets its value, numerator and
+denominator, so that coarser periods and teams re-aggregate as ratios of sums. A mapping's
+``agent_days`` block (``kpi import``, see ``docs/mappings.md``) writes such totals to
+``agent_days.parquet`` in the dataset folder; :func:`read_preaggregated` reads that folder.
 """
 
 from __future__ import annotations
@@ -31,6 +39,13 @@ from kpi_lib.indicators.catalogue import (
     get_indicator,
     label,
 )
+from kpi_lib.indicators.catalogue.formulas import (
+    COMPONENTS,
+    DERIVED_COMPONENTS,
+    ByDefinition,
+    Difference,
+)
+from kpi_lib.indicators.definitions import Definitions
 from kpi_lib.indicators.periods import (
     GRANULARITIES,
     parse_period,
@@ -39,7 +54,18 @@ from kpi_lib.indicators.periods import (
     period_start,
 )
 
-__all__ = ["PreAggregated", "read_preaggregated", "preaggregated_indicators"]
+__all__ = ["PreAggregated", "read_preaggregated", "preaggregated_indicators", "from_agent_days"]
+
+#: Components an agent-day row may hold: those that add up over days (distinct counts such
+#: as customers served, the repurchase cohort and agent levels do not).
+DAY_COMPONENTS = tuple(
+    c
+    for c in COMPONENTS
+    if c not in ("customers_served", "order_customers", "repurchase_base", "repurchased")
+    and not c.startswith("level_")
+)
+#: File of agent-day totals in a dataset folder written by ``kpi import``.
+AGENT_DAY_FILE = "agent_days.parquet"
 
 
 def _rate_denominators() -> dict[str, str]:
@@ -87,21 +113,118 @@ def _name_lookup() -> dict:
     return lookup
 
 
+def from_agent_days(
+    days: pd.DataFrame, *, granularity: str = "month", definitions=None
+) -> PreAggregated:
+    """Agent-day totals as the pre-aggregated input at ``granularity``.
+
+    Parameters
+    ----------
+    days : DataFrame
+        One row per agent and day: ``agent_id``, ``team_id``, ``date`` and totals named by
+        the engine's components (``dials``, ``connects``, ``talk_s``, ``connected_talk_s``,
+        ``effective``, ``deals``, ``sales``, ...; :data:`DAY_COMPONENTS`). Several rows of the
+        same agent and day are added up.
+    granularity : {"week", "month", "quarter", "year"}
+        The periods the days are summed into (days nest in weeks and months alike; coarser
+        periods can be asked of :func:`preaggregated_indicators` later).
+    definitions : Definitions, dict or path, optional
+        For components chosen by a definition (e.g. ``compliance_reviewer`` for
+        ``compliance_rate``); default :class:`Definitions()`.
+
+    Returns
+    -------
+    PreAggregated
+        Per agent and period the summed totals, and for every indicator whose components are
+        all among them: ``<id>`` (the value) and, for rates, ``<id>_numerator`` and
+        ``<id>_denominator`` (so teams and coarser periods are ratios of sums). A rate whose
+        denominator is 0 in a period is missing there.
+
+    Raises
+    ------
+    KeyError
+        When ``agent_id``, ``team_id`` or ``date`` is missing.
+    ValueError
+        When a column is neither a key nor a day component (the message lists them), or no
+        total is given.
+
+    Examples
+    --------
+    >>> days = pd.DataFrame({"agent_id": ["A1", "A1"], "team_id": ["T1", "T1"],
+    ...                      "date": pd.to_datetime(["2026-10-01", "2026-10-02"]),
+    ...                      "dials": [40, 60], "connects": [10, 20], "deals": [1, 2]})
+    >>> pre = from_agent_days(days)
+    >>> pre.table[["period", "dials", "connect_rate", "conversion_rate"]]
+        period  dials  connect_rate  conversion_rate
+    0  2026-10  100.0           0.3              0.1
+    """
+    check_option("granularity", granularity, GRANULARITIES)
+    df = pd.DataFrame(days).copy()
+    for key in ("agent_id", "team_id", "date"):
+        if key not in df.columns:
+            raise KeyError(f"Agent-day totals have no `{key}` column; columns: {list(df.columns)}.")
+    unknown = [c for c in df.columns if c not in ("agent_id", "team_id", "date", *DAY_COMPONENTS)]
+    if unknown:
+        raise ValueError(
+            f"Agent-day totals: columns {unknown} are not day components; valid totals: "
+            f"{', '.join(DAY_COMPONENTS)}."
+        )
+    comps = [c for c in DAY_COMPONENTS if c in df.columns]
+    if not comps:
+        raise ValueError(
+            f"Agent-day totals hold no total; give some of {', '.join(DAY_COMPONENTS)}."
+        )
+    d = Definitions.from_yaml(definitions)
+    date = pd.to_datetime(df["date"]).astype("datetime64[us]")
+    df["period"] = period_labels(date, granularity)
+    df["period_start"] = period_start(date, granularity).astype("datetime64[us]")
+    df[comps] = df[comps].astype("float64")
+    keys = ["agent_id", "team_id", "period", "period_start"]
+    g = df.groupby(keys, sort=True)[comps].sum(min_count=1).reset_index()
+    values = {c: g[c] for c in comps}
+    for name, expr in DERIVED_COMPONENTS.items():
+        if isinstance(expr, Difference):
+            if expr.minuend in values and expr.subtrahend in values:
+                values[name] = values[expr.minuend] - values[expr.subtrahend]
+        elif isinstance(expr, ByDefinition) and expr.choose(d) in values:
+            values[name] = values[expr.choose(d)]
+    table = g[keys].copy()
+    table["agent_id"] = table["agent_id"].astype("string")
+    table["team_id"] = table["team_id"].astype("string")
+    for i, f in FORMULAS.items():
+        num = values.get(f.numerator)
+        if f.kind == "mean" or num is None:
+            continue
+        if f.kind == "sum":
+            table[i] = (num * float(f.scale)).astype("float64")
+            continue
+        den = values.get(f.denominator)
+        if den is None:
+            continue
+        table[f"{i}_numerator"] = (num * float(f.scale)).astype("float64")
+        table[f"{i}_denominator"] = den.astype("float64")
+        table[i] = (table[f"{i}_numerator"] / den.where(den != 0)).astype("float64")
+    return PreAggregated(table.reset_index(drop=True), granularity, [])
+
+
 def read_preaggregated(
     source,
     *,
     columns: dict | None = None,
     agents: pd.DataFrame | None = None,
     timezone: str | None = None,
+    granularity: str = "month",
 ) -> PreAggregated:
-    """Read a pre-aggregated export (DataFrame, CSV, Parquet or Excel file).
+    """Read a pre-aggregated export (DataFrame, CSV, Parquet or Excel file), or the agent-day
+    totals of a dataset folder written by ``kpi import`` (its ``agent_days.parquet``).
 
     Parameters
     ----------
     source : DataFrame or path
         One row per agent and period. Needs ``agent_id`` and ``period`` (labels such as
         ``2026-10``, or dates, read as the month containing them); ``team_id`` unless
-        ``agents`` is given.
+        ``agents`` is given. Or a dataset folder holding ``agent_days.parquet``: see
+        :func:`from_agent_days`.
     columns : dict, optional
         Export column name -> indicator id (or ``agent_id``/``team_id``/``period``), for
         headers the catalogue names do not match.
@@ -109,11 +232,21 @@ def read_preaggregated(
         ``agent_id`` and ``team_id`` when the export has no team column.
     timezone : str, optional
         Converts timezone-aware period dates to wall-clock dates there.
+    granularity : str, default "month"
+        For agent-day totals only: the periods the days are summed into.
 
     Returns
     -------
     PreAggregated
     """
+    if isinstance(source, str | Path) and Path(source).is_dir():
+        days = Path(source) / AGENT_DAY_FILE
+        if not days.is_file():
+            raise FileNotFoundError(
+                f"{str(source)!r} is a folder without {AGENT_DAY_FILE}: import a daily export "
+                "with a mapping's `agent_days` block (docs/mappings.md), or give a file."
+            )
+        return from_agent_days(pd.read_parquet(days), granularity=granularity)
     if isinstance(source, str | Path):
         path = Path(source)
         if not path.is_file():
@@ -305,6 +438,9 @@ def preaggregated_indicators(
                 _has_den=("_has_den", "all"),
                 _native=("_native", "first"),
             )
+        if FORMULAS[i].kind == "sum":
+            # a count or amount adds up over agents and periods: its denominator stays 1
+            agg["denominator"] = agg["denominator"].clip(upper=1.0)
         ok = agg["_has_den"] & agg["denominator"].notna() & (agg["denominator"] != 0)
         value = (agg["numerator"] / agg["denominator"].where(ok)).where(ok)
         reason = pd.Series("", index=agg.index, dtype=object)

@@ -186,12 +186,28 @@ def _cmd_compute(args) -> int:
 
     check_option("granularity", args.granularity, GRANULARITIES)
     check_option("level", args.level, LEVELS)
-    out = (
-        _output_file(args.out, option="--out", suffixes=(".csv", ".parquet")) if args.out else None
-    )
+    given = Path(args.out).expanduser() if args.out else None
+    if given is not None and not given.exists() and not given.suffix:
+        raise ValueError(
+            f"`--out` {args.out!r} does not exist and is not a file name: give the file to "
+            f"write, such as {str(given / 'indicators.csv')!r} (missing folders are created)."
+        )
+    out = _output_file(args.out, option="--out", suffixes=(".csv", ".parquet")) if given else None
+    if out is not None:  # the folder is made (or refused) before the indicators are computed
+        blocker = next((p for p in out.parents if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise ValueError(f"`--out` {args.out!r}: {str(blocker)!r} is a file, not a folder.")
+        out.parent.mkdir(parents=True, exist_ok=True)
     from kpi_lib.indicators.catalogue import CATALOGUE
 
     ds = load_dataset(args.dataset, indicators=CATALOGUE)
+    days = Path(getattr(ds, "source", None) or args.dataset) / "agent_days.parquet"
+    if days.is_file():  # imported agent-day totals (docs/mappings.md): computed from them
+        from kpi_lib.indicators.preaggregated import read_preaggregated
+
+        base = "week" if args.granularity == "week" else "month"
+        ds = read_preaggregated(days.parent, granularity=base)
+        print(f"Indicators from the agent-day totals in {days}")
     table = compute_indicators(ds, granularity=args.granularity, level=args.level)
     if out is None:
         _print_table(table.head(50))
@@ -235,13 +251,7 @@ def _cmd_import(args) -> int:
     from kpi_lib.data.mapping import import_export, load_mapping
 
     result = import_export(load_mapping(args.mapping), args.source, args.out)
-    _print_table(result.balance, title="Every source row accounted for")
-    _print_table(result.accounting, title="\nSource rows by stage and rule")
-    report = result.dataset.load_report
-    _print_table(
-        report[report.reason == ""].drop(columns=["reason", "rows"]), title="\nLoad report"
-    )
-    _print_table(report[report.reason != ""][["table", "reason", "rows"]], title="\nQuarantined")
+    print(result.summary())  # rows and problems labelled apart (a row may have several)
     print(f"\nContract dataset written to {args.out}")
     return EXIT_OK
 

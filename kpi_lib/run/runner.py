@@ -243,11 +243,7 @@ def _not_writable(exc: OSError, out_root: Path, target: Path, doing: str,
         cause, fix = f"{out_root} is read-only for this user", "make it writable for this user"
     else:
         cause, fix = f"{out_root} cannot be written", "check that folder"
-    last_good = (
-        f"The last good report in {target} is unchanged"
-        if target.exists()
-        else f"Nothing had been published for {target.parent.name} {target.name}"
-    )
+    last_good = _last_good(target)
     left = [str(p) for p in leftovers if os.path.lexists(p)]
     cleaned = (
         f"; {', '.join(left)} could not be removed (the next run of this period removes it)"
@@ -302,7 +298,8 @@ def _log(message: str) -> None:
 
 
 def _failed_cell(nb_path: Path) -> str:
-    """'cell N (Error: message)', N counting cells of the source notebook from 1."""
+    """'cell N (Error: message; line L: code)', N counting cells of the source notebook from 1
+    and L the cell's line that raised (see :func:`_failing_line`)."""
     import nbformat
 
     try:
@@ -317,12 +314,45 @@ def _failed_cell(nb_path: Path) -> str:
         position += 1
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+                line, code = _failing_line(cell.source, out.get("traceback") or [])
+                where = f"line {line}: " if line else ""
                 return (
                     f"cell {position} ({out.get('ename')}: {str(out.get('evalue'))[:200]}; "
-                    f"code: {first[:80]!r})"
+                    f"{where}{code[:120]!r})"
                 )
     return "unknown cell"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _failing_line(source: str, traceback: list[str]) -> tuple[int | None, str]:
+    """The line of a cell's ``source`` that raised: (1-based number, code).
+
+    Read from the kernel's traceback: the frame ``Cell In[k], line L`` of the cell itself (an
+    error raised deeper, in ``kpi_lib``, still names the cell's line that called it), else
+    the first ``---->`` marker. Without either (a kernel that prints no frames), the last
+    line of the cell that is code (not a comment or an IPython ``%magic``), and no number.
+    """
+    lines = source.splitlines()
+    text = _ANSI.sub("", "\n".join(traceback))
+    m = re.search(r"(?:Cell In\s*\[\d*\]|<ipython-input-[^>]*>), line (\d+)", text)
+    if m and 0 < int(m.group(1)) <= len(lines):
+        n = int(m.group(1))
+        return n, lines[n - 1].strip()
+    arrow = re.search(r"^-+>\s*(\d+)\s(.*)$", text, flags=re.M)
+    if arrow:
+        return int(arrow.group(1)), arrow.group(2).strip()
+    code = [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith(("#", "%", "!"))]
+    return None, code[-1] if code else ""
+
+
+def _last_good(target: Path) -> str:
+    """What a failure leaves published: the earlier report of the period when there is one
+    (its ``manifest.json`` is there), else that nothing was published."""
+    if (target / "manifest.json").is_file():
+        return f"The last good report in {target} is unchanged"
+    return "Nothing was published"
 
 
 # ------------------------------------------------------------------------------ the run
@@ -694,11 +724,7 @@ def _keep_failed(name, out_nb: Path, error: str, spec, out_root, target, stamp) 
         except OSError as exc:
             not_written.append((report.name, exc))
             _quietly(report.unlink, missing_ok=True)
-    last_good = (
-        f"The last good report in {target} is unchanged"
-        if target.exists()
-        else "Nothing was published"
-    )
+    last_good = _last_good(target)
     if not not_written:
         raise ReviewFailed(
             f"Notebook `{name}` failed at {cell}. {last_good}; the failed notebook is kept in "

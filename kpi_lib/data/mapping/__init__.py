@@ -22,15 +22,24 @@ Files: ``spec`` (the mapping's keys, :class:`Mapping`, :class:`TableBlock`,
 (:func:`load_mapping`, :func:`parse_mapping`), ``readers`` (:func:`read_source`: encodings,
 separators, header rows, Excel), ``values`` (source values as text, shared by the rules),
 ``filters``, ``transforms`` (sentinels, column specs, recode, parse), ``timestamps`` (dates,
-times of day, the roll-over past midnight), ``durations`` (``H:MM:SS``, the wrap past
-midnight), ``apply`` (one block on one file) and ``run`` (:func:`import_export`,
-:class:`ImportResult`).
+times of day, UTC offsets, the roll-over past midnight), ``durations`` (``H:MM:SS``, the wrap
+past midnight), ``apply`` (one block on one file), ``run`` (:func:`import_export`,
+:class:`ImportResult`) and ``record`` (what the import leaves in the dataset folder for the
+loader: the accounting under ``import:`` in ``dataset.yaml``, tables declared empty;
+:func:`read_import_record`, :func:`with_import_record`).
 """
 
 from __future__ import annotations
 
 from kpi_lib.data.mapping.loader import load_mapping, parse_mapping
 from kpi_lib.data.mapping.readers import read_source
+from kpi_lib.data.mapping.record import (
+    DECLARED_EMPTY,
+    declared_empty,
+    read_import_record,
+    row_counts,
+    with_import_record,
+)
 from kpi_lib.data.mapping.run import (
     ACCOUNTING_COLUMNS,
     BALANCE_STAGES,
@@ -61,6 +70,11 @@ __all__ = [
     "parse_mapping",
     "import_export",
     "read_source",
+    "read_import_record",
+    "with_import_record",
+    "row_counts",
+    "declared_empty",
+    "DECLARED_EMPTY",
     # the mapping language's vocabulary and the accounting's balance stages
     "BALANCE_STAGES",
     "TOP_KEYS",

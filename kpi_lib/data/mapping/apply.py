@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpi_lib.data.dataset import DEFAULT_TIMEZONE
 from kpi_lib.data.mapping.filters import apply_filters
 from kpi_lib.data.mapping.spec import TableBlock
 from kpi_lib.data.mapping.transforms import apply_sentinels, column, parse_value, recode
@@ -30,9 +31,16 @@ class Piece:
     steps: list[tuple[str, str, int]]  # (stage, rule, rows) before validation
 
 
-def apply_block(block: TableBlock, src: pd.DataFrame, label: str, row_offset: int) -> Piece:
+def apply_block(
+    block: TableBlock,
+    src: pd.DataFrame,
+    label: str,
+    row_offset: int,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> Piece:
     """Map the rows ``src`` of source ``label`` through ``block`` (``row_offset``: rows of
-    the same block in earlier files, so generated row numbers continue across files)."""
+    the same block in earlier files, so generated row numbers continue across files;
+    ``timezone``: the dataset's, where date-times with a UTC offset are converted to)."""
     spec = block.spec
     steps: list[tuple[str, str, int]] = [("read", "", len(src))]
     src = src.copy()
@@ -48,13 +56,13 @@ def apply_block(block: TableBlock, src: pd.DataFrame, label: str, row_offset: in
     if not targets and "inline" in spec:
         targets = {c: c for c in src.columns if c != SOURCE_ROW}
     for target, cspec in targets.items():
-        values, notes = column(src, cspec, row_offset=row_offset)
+        values, notes = column(src, cspec, row_offset=row_offset, timezone=timezone)
         out[target] = values
         steps += [("note", f"{target}: {k}", v) for k, v in notes.items()]
     for target, table in (spec.get("recode") or {}).items():
         out[target] = recode(out[target], table)
     for target, rules in (spec.get("parse") or {}).items():
-        out[target], notes = parse_value(out[target], rules, src)
+        out[target], notes = parse_value(out[target], rules, src, timezone)
         steps += [("note", f"{target}: {k}", v) for k, v in notes.items()]
     if spec.get("distinct"):
         dup = out.duplicated(keep="first")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi_lib.data.mapping.spec import FILTER_OPS
-from kpi_lib.data.mapping.values import SOURCE_ROW, as_list, clean_text
+from kpi_lib.data.mapping.values import SOURCE_ROW, clean_text, matches
 
 __all__ = ["apply_filters"]
 
@@ -33,13 +33,13 @@ def apply_filters(
         else:
             text = clean_text(src[rule["column"]])
             if op == "in":
-                mask = text.isin(as_list(rule["in"]))
+                mask = matches(src[rule["column"]], rule["in"])
             elif op == "not_in":
-                mask = ~text.isin(as_list(rule["not_in"])) & text.notna()
+                mask = ~matches(src[rule["column"]], rule["not_in"]) & text.notna()
                 if None not in (rule["not_in"] if isinstance(rule["not_in"], list) else []):
                     mask = mask | text.isna()
             elif op == "equals":
-                mask = text == str(rule["equals"])
+                mask = matches(src[rule["column"]], [rule["equals"]])
             else:
                 mask = text.isna() if rule["empty"] else text.notna()
         mask = mask.fillna(False).astype(bool)

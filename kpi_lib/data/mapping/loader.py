@@ -15,7 +15,14 @@ import yaml
 
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.dataset import DEFAULT_TIMEZONE
-from kpi_lib.data.mapping.spec import TOP_KEYS, Mapping, MappingError, TableBlock, did_you_mean
+from kpi_lib.data.mapping.spec import (
+    AGENT_DAYS,
+    TOP_KEYS,
+    Mapping,
+    MappingError,
+    TableBlock,
+    did_you_mean,
+)
 from kpi_lib.data.mapping.validate import check_keys, validate_block
 
 __all__ = ["load_mapping", "parse_mapping"]
@@ -103,6 +110,12 @@ def parse_mapping(raw: dict, *, path: str | Path | None = None) -> Mapping:
             problems.append(
                 f"`tables.{name}`: also listed under empty_tables/absent_tables; choose one."
             )
+    days = raw.get(AGENT_DAYS)
+    if days is not None:
+        if isinstance(days, dict):
+            blocks.append(TableBlock(AGENT_DAYS, 0, days))
+        else:
+            problems.append(f"`{AGENT_DAYS}`: must be one block (file, columns, ...).")
     for block in blocks:
         validate_block(block, problems)
     covered = {b.table for b in blocks} | set(empty)

@@ -50,7 +50,8 @@ def read_source(path: str | Path, spec: dict | None = None) -> pd.DataFrame:
     -------
     DataFrame
         Source columns (names stripped of spaces and byte-order marks); CSV and Excel values
-        are strings, empty cells are missing.
+        are strings, only empty cells are missing (placeholders such as ``N/A`` or ``-`` stay
+        text, for a block's ``sentinels`` to name).
     """
     spec = spec or {}
     path = Path(path)
@@ -63,7 +64,15 @@ def read_source(path: str | Path, spec: dict | None = None) -> pd.DataFrame:
     if fmt == "parquet":
         df = pd.read_parquet(path)
     elif fmt == "xlsx":
-        df = pd.read_excel(path, sheet_name=spec.get("sheet", 0), header=skip, dtype=str)
+        # only empty cells are missing, as in CSV: "N/A", "-", "NULL" reach the sentinels
+        df = pd.read_excel(
+            path,
+            sheet_name=spec.get("sheet", 0),
+            header=skip,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+        )
     else:
         text = _decode(path.read_bytes(), str(spec.get("encoding", "auto")).lower())
         text = text.lstrip("\ufeff")

@@ -16,9 +16,16 @@ from kpi_lib._util import write_csv
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.data.load import validate_tables
+from kpi_lib.data.mapping.agent_days import AGENT_DAY_FILE, check_agent_days
 from kpi_lib.data.mapping.apply import Piece, apply_block
 from kpi_lib.data.mapping.readers import find_files, read_source
-from kpi_lib.data.mapping.spec import Mapping, MappingError, TableBlock, did_you_mean
+from kpi_lib.data.mapping.record import (
+    IMPORT_KEY,
+    import_record,
+    import_totals,
+    mark_declared_empty,
+)
+from kpi_lib.data.mapping.spec import AGENT_DAYS, Mapping, MappingError, TableBlock, did_you_mean
 from kpi_lib.data.mapping.validate import source_columns
 from kpi_lib.data.mapping.values import SOURCE_ROW
 
@@ -51,6 +58,12 @@ class ImportResult:
         that file, not counting the header).
     mapping : Mapping
     out_dir : Path or None
+    agent_days : DataFrame or None
+        With an ``agent_days`` block: the checked agent-day totals (``agent_id``,
+        ``team_id``, ``date`` and one column per total), for
+        :func:`kpi_lib.indicators.preaggregated.from_agent_days`; written as
+        ``agent_days.parquet``. Their rows are counted in ``accounting`` as table
+        ``agent_days``, their problems are in ``quarantine``.
     """
 
     dataset: Dataset
@@ -58,6 +71,63 @@ class ImportResult:
     quarantine: pd.DataFrame
     mapping: Mapping
     out_dir: Path | None = None
+    agent_days: pd.DataFrame | None = None
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """Per table: ``rows_read``, ``rows_used``, ``rows_quarantined``, ``rows_filtered``
+        (read = used + quarantined + filtered), as ``dataset.yaml`` records them under
+        ``import:`` and ``kpi validate`` shows them."""
+        return import_totals(self.accounting)
+
+    def summary(self) -> str:
+        """The import in plain text, as ``kpi import`` prints it: rows per table (read = used +
+        quarantined + filtered), rows filtered per rule, rows quarantined per reason (each row
+        once), the problems found in them (a row with several problems is listed under each,
+        so problems may outnumber rows), notes (values changed, no row removed) and tables
+        declared empty."""
+        acc = self.accounting
+        parts = [
+            _section(
+                "Rows per table (rows_read = rows_used + rows_quarantined + rows_filtered)",
+                self.totals,
+            ),
+            _section(
+                "Rows filtered by the mapping's rules",
+                acc[acc.stage.isin(("dropped", "merged"))][["table", "source", "rule", "rows"]],
+            ),
+            _section(
+                "Rows quarantined (each row once, under its first problem; quarantine.csv "
+                "lists every problem)",
+                acc[acc.stage == "quarantined"][["table", "source", "rule", "rows"]].rename(
+                    columns={"rule": "reason"}
+                ),
+            ),
+        ]
+        q = self.quarantine
+        if len(q):
+            problems = (
+                q.assign(column=q["column"].fillna(""))
+                .groupby(["table", "column", "reason"], sort=False)
+                .agg(problems=("row", "size"), rows=("row", "nunique"))
+                .reset_index()
+            )
+            parts.append(
+                _section(
+                    f"Problems in the {int(self.totals['rows_quarantined'].sum()):,} quarantined "
+                    "rows (a row with several problems is listed under each)",
+                    problems,
+                )
+            )
+        notes = acc[(acc.stage == "note") & (acc.rows > 0)][["table", "source", "rule", "rows"]]
+        parts.append(
+            _section(
+                "Notes: values changed, no row removed (rows = rows whose value changed)", notes
+            )
+        )
+        for table, reason in self.mapping.empty_tables.items():
+            parts.append(f"Table `{table}` declared empty in the mapping: {reason or 'no reason'}")
+        return "\n\n".join(p for p in parts if p)
 
     @property
     def balance(self) -> pd.DataFrame:
@@ -155,13 +225,13 @@ def import_export(
     offsets: dict[str, int] = {}
     for block, label, df in loaded:
         offset = offsets.get(block.key, 0)
-        pieces.append(apply_block(block, df, label, offset))
+        pieces.append(apply_block(block, df, label, offset, mapping.timezone))
         offsets[block.key] = offset + len(df)
 
     frames: dict[str, pd.DataFrame] = {}
     origin: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
-    for table in CONTRACT:
+    for table in [*CONTRACT, AGENT_DAYS]:
         parts = [p for p in pieces if p.table == table]
         if not parts:
             continue
@@ -179,6 +249,7 @@ def import_export(
             {c: pd.Series(dtype="string") for c in CONTRACT[table].required_columns}
         )
         sources[table] = "(declared empty in the mapping)"
+    day_rows = frames.pop(AGENT_DAYS, None)
     dataset = validate_tables(
         frames,
         timezone=mapping.timezone,
@@ -187,8 +258,15 @@ def import_export(
         sources=sources,
     )
 
-    # map the loader's quarantine rows back to source files and rows
+    for table, reason in mapping.empty_tables.items():
+        mark_declared_empty(dataset.tables[table], reason)
+    days = None
     q = dataset.quarantine.copy()
+    if day_rows is not None:
+        days, day_problems = check_agent_days(day_rows, dataset.tables.get("agents"))
+        if len(day_problems):
+            q = pd.concat([q, day_problems], ignore_index=True)
+    # map the quarantine rows back to source files and rows
     q["source"] = pd.Series(dtype=object)
     q["source_row"] = pd.Series(dtype="Int64")
     for table, org in origin.items():
@@ -246,7 +324,9 @@ def import_export(
             }
         )
     accounting = pd.DataFrame(records, columns=ACCOUNTING_COLUMNS)
-    result = ImportResult(dataset=dataset, accounting=accounting, quarantine=q, mapping=mapping)
+    result = ImportResult(
+        dataset=dataset, accounting=accounting, quarantine=q, mapping=mapping, agent_days=days
+    )
     if out_dir is not None and write:
         result.out_dir = _write(result, resolve(out_dir), source_dir)
     return result
@@ -259,11 +339,13 @@ def _write(result: ImportResult, out: Path, source_dir: Path) -> Path:
             "choose another folder."
         )
     out.mkdir(parents=True, exist_ok=True)
-    for name in CONTRACT:
+    for name in [*CONTRACT, AGENT_DAYS]:
         for ext in (".parquet", ".csv"):
             stale = out / f"{name}{ext}"
             if stale.exists():
                 stale.unlink()
+    if result.agent_days is not None:
+        result.agent_days.to_parquet(out / AGENT_DAY_FILE, index=False)
     ds, m = result.dataset, result.mapping
     for name, df in ds.tables.items():
         df.to_parquet(out / f"{name}.parquet", index=False)
@@ -275,13 +357,27 @@ def _write(result: ImportResult, out: Path, source_dir: Path) -> Path:
         "empty_tables": m.empty_tables or None,
         "absent_tables": m.absent_tables or None,
         "description": m.description or None,
+        AGENT_DAYS: AGENT_DAY_FILE if result.agent_days is not None else None,
+        IMPORT_KEY: import_record(
+            result.accounting,
+            files={"accounting": "import_accounting.csv", "quarantine": "quarantine.csv"},
+        ),
     }
     settings = {k: v for k, v in settings.items() if v is not None}
     (out / "dataset.yaml").write_text(
-        yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, width=10**6),
+        encoding="utf-8",
     )
     # CSVs are opened in spreadsheets: text that starts like a formula gets a leading "'".
     write_csv(ds.load_report, out / "load_report.csv")
     write_csv(result.quarantine, out / "quarantine.csv")
     write_csv(result.accounting, out / "import_accounting.csv")
     return out
+
+
+def _section(title: str, table: pd.DataFrame) -> str:
+    """``title`` over ``table`` as text (``(none)`` when empty)."""
+    if table.empty:
+        return f"{title}\n  (none)"
+    with pd.option_context("display.max_rows", 500, "display.max_colwidth", 120):
+        return f"{title}\n{table.to_string(index=False)}"

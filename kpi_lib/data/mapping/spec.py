@@ -28,9 +28,23 @@ __all__ = [
     "SENTINEL_ACTIONS",
     "did_you_mean",
     "normalise_spec",
+    "AGENT_DAYS",
+    "AGENT_DAY_KEYS",
+    "AGENT_DAY_COMPONENTS",
+    "AGENT_DAY_ALIASES",
+    "AgentDayColumns",
 ]
 
-TOP_KEYS = ("name", "description", "timezone", "tables", "empty_tables", "absent_tables", "notes")
+TOP_KEYS = (
+    "name",
+    "description",
+    "timezone",
+    "tables",
+    "agent_days",
+    "empty_tables",
+    "absent_tables",
+    "notes",
+)
 BLOCK_KEYS = (
     "file",
     "inline",
@@ -60,6 +74,70 @@ PARSE_KEYS = (
     "number",
 )
 FILTER_OPS = ("in", "not_in", "equals", "empty", "duplicates")
+
+#: Name of the block of agent-day totals (top-level key ``agent_days``) in messages and the
+#: accounting.
+AGENT_DAYS = "agent_days"
+#: Keys of an ``agent_days`` block: a table block's, without ``extra`` and ``distinct``.
+AGENT_DAY_KEYS = tuple(k for k in BLOCK_KEYS if k not in ("extra", "distinct"))
+#: Totals an agent-day row may hold: the indicator engine's components that add up over
+#: days (``kpi_lib.indicators.catalogue.formulas.COMPONENTS``; distinct counts such as
+#: customers served do not, and are left out), with what each one counts.
+AGENT_DAY_COMPONENTS = {
+    "dials": "calls made",
+    "connects": "calls connected",
+    "effective": "effective calls (the team's rule, applied by the CRM)",
+    "talk_s": "talk seconds of all calls",
+    "connected_talk_s": "talk seconds of connected calls",
+    "effective_talk_s": "talk seconds of effective calls",
+    "interested": "connected calls showing purchase intent",
+    "sales": "sales amount",
+    "deals": "orders",
+    "new_sales": "sales amount of customers' first orders",
+    "new_customers": "customers' first orders",
+    "collected": "amount collected",
+    "leads": "leads assigned",
+    "leads_worked": "leads assigned with a call",
+    "leads_converted": "leads assigned that led to an order",
+    "leads_intent": "leads assigned that showed intent",
+    "leads_intent_converted": "leads assigned that showed intent and led to an order",
+    "surveys": "surveys answered",
+    "score_sum": "sum of survey scores",
+    "satisfied": "surveys at or above the satisfied cut-off",
+    "complaints": "complaints opened",
+    "resolved": "complaints resolved",
+    "qa_all_n": "QA reviews",
+    "qa_all_ok": "compliant QA reviews",
+    "qa_system_n": "QA reviews by the system reviewer",
+    "qa_system_ok": "compliant QA reviews by the system reviewer",
+    "exams": "training exams taken",
+    "exams_passed": "training exams passed",
+    "proposals": "proposals submitted",
+    "proposals_accepted": "proposals accepted",
+}
+#: Indicator ids accepted for the component they count (``sales_amount`` -> ``sales``).
+AGENT_DAY_ALIASES = {
+    "sales_amount": "sales",
+    "effective_calls": "effective",
+    "collected_amount": "collected",
+    "new_customer_sales": "new_sales",
+    "proposals_submitted": "proposals",
+}
+
+
+@dataclass(frozen=True)
+class AgentDayColumns:
+    """The target columns of an ``agent_days`` block (shaped like a contract table for the
+    block checks)."""
+
+    name: str = AGENT_DAYS
+    required_columns: tuple[str, ...] = ("agent_id", "date")
+
+    @property
+    def column_names(self) -> list[str]:
+        return ["agent_id", "team_id", "date", *AGENT_DAY_COMPONENTS, *AGENT_DAY_ALIASES]
+
+
 SENTINEL_ACTIONS = ("null", "drop")
 
 
@@ -85,6 +163,8 @@ class TableBlock:
     @property
     def key(self) -> str:
         """The mapping key path of this block, used in messages."""
+        if self.table == AGENT_DAYS:
+            return AGENT_DAYS
         return f"tables.{self.table}[{self.index}]"
 
 
@@ -102,9 +182,14 @@ class Mapping:
     path: Path | None = None
 
     @property
+    def agent_days(self) -> TableBlock | None:
+        """The ``agent_days`` block (agent-day totals for the pre-aggregated input), if any."""
+        return next((b for b in self.blocks if b.table == AGENT_DAYS), None)
+
+    @property
     def tables(self) -> list[str]:
         """Contract tables the mapping fills (from sources or declared empty)."""
-        names = [b.table for b in self.blocks] + list(self.empty_tables)
+        names = [b.table for b in self.blocks if b.table != AGENT_DAYS] + list(self.empty_tables)
         return [t for t in CONTRACT if t in names]
 
 

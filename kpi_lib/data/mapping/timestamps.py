@@ -1,16 +1,80 @@
 """Dates and times from text: stated formats, times of day on another column's date with the
 roll-over past midnight, and dates built from year / month / day columns.
 
+Date-times may carry a UTC offset (``2026-03-29T03:10:00+02:00``, ``...Z``), and the offset
+may change within one file (every European export across a clock change): each value is
+read with its own offset and converted to the dataset's timezone. Values without an offset
+are local times there already.
+
 Values that do not parse become ``unparseable ...`` texts, which the loader quarantines.
 """
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from kpi_lib.data.dataset import DEFAULT_TIMEZONE
 from kpi_lib.data.mapping.values import clean_text, unparseable
 
-__all__ = ["clock", "parse_datetime", "date_parts"]
+__all__ = ["clock", "parse_datetime", "date_parts", "instants", "local_times"]
+
+#: A UTC offset (or ``Z``) at the end of a date-time text.
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+
+
+def _parse(text: pd.Series, fmt: str | None, *, utc: bool) -> pd.Series:
+    """``text`` parsed with ``fmt`` (else ISO 8601, then any form pandas reads); NaT where
+    nothing fits. With ``utc`` the values carry offsets and come back as UTC instants."""
+    out = pd.to_datetime(text, errors="coerce", format=fmt or "ISO8601", utc=utc)
+    bad = out.isna() & text.notna()
+    if bad.any() and not fmt:
+        out[bad] = pd.to_datetime(text[bad], errors="coerce", format="mixed", utc=utc)
+    return out
+
+
+def instants(
+    text: pd.Series, fmt: str | None = None, timezone: str = DEFAULT_TIMEZONE
+) -> tuple[pd.Series, pd.Series]:
+    """Date-time texts (already cleaned) as UTC instants, reading each value's own offset.
+
+    Returns ``(utc, aware)``: ``utc`` as timezone-aware UTC timestamps (NaT where a value
+    does not parse, or a local time that does not exist or is ambiguous at a clock change),
+    and ``aware``, whether the value carried an offset. Values without an offset are local
+    times in ``timezone``.
+    """
+    aware = text.str.contains(_OFFSET, na=False).astype(bool)
+    utc = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    if aware.any():
+        utc[aware] = _parse(text[aware], fmt, utc=True)
+    naive = text.notna() & ~aware
+    if naive.any():
+        local = _parse(text[naive], fmt, utc=False)
+        if getattr(local.dt, "tz", None) is not None:  # pragma: no cover - fmt with %z
+            utc[naive] = local.dt.tz_convert("UTC")
+        else:
+            utc[naive] = local.dt.tz_localize(
+                timezone, ambiguous="NaT", nonexistent="NaT"
+            ).dt.tz_convert("UTC")
+    return utc, aware
+
+
+def local_times(
+    text: pd.Series, fmt: str | None = None, timezone: str = DEFAULT_TIMEZONE
+) -> pd.Series:
+    """Date-time texts (already cleaned) as naive wall-clock times in ``timezone``: values
+    with an offset are converted there one by one (offsets may differ between values), values
+    without one are taken as they are. NaT where a value does not parse."""
+    aware = text.str.contains(_OFFSET, na=False).astype(bool)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if aware.any():
+        out[aware] = _parse(text[aware], fmt, utc=True).dt.tz_convert(timezone).dt.tz_localize(None)
+    naive = text.notna() & ~aware
+    if naive.any():
+        out[naive] = _parse(text[naive], fmt, utc=False)
+    return out
+
 
 _MONTHS = {
     m: i
@@ -42,9 +106,10 @@ def clock(s: pd.Series, fmt: str) -> pd.Series:
 
 
 def parse_datetime(
-    values: pd.Series, rules: dict, src: pd.DataFrame
+    values: pd.Series, rules: dict, src: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE
 ) -> tuple[pd.Series, dict[str, int]]:
-    """A ``parse: {format: ...}`` rule: values as ``YYYY-MM-DD HH:MM:SS`` texts.
+    """A ``parse: {format: ...}`` rule: values as ``YYYY-MM-DD HH:MM:SS`` texts, local time in
+    ``timezone`` (values with a UTC offset, ``%z`` in the format, are converted one by one).
 
     With ``date_from`` the values are times of day put on that source column's date (read
     with ``date_format``); with ``roll_over_from`` as well, a time more than 12 h earlier than
@@ -68,7 +133,7 @@ def parse_datetime(
                 rolled.sum()
             )
     else:
-        result = pd.to_datetime(text, format=fmt, errors="coerce")
+        result = local_times(text, fmt, timezone)
     out = result.dt.strftime("%Y-%m-%d %H:%M:%S").astype(object)
     bad = text.notna() & result.isna()
     out[bad] = unparseable(text, bad, repr(fmt))

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi_lib.data.dataset import DEFAULT_TIMEZONE
 from kpi_lib.data.mapping.durations import clock_seconds, duration
 from kpi_lib.data.mapping.spec import normalise_spec
 from kpi_lib.data.mapping.timestamps import date_parts, parse_datetime
-from kpi_lib.data.mapping.values import SOURCE_ROW, as_list, clean_text, unparseable
+from kpi_lib.data.mapping.values import SOURCE_ROW, as_list, clean_text, matches, unparseable
 
 __all__ = ["apply_sentinels", "column", "recode", "parse_value", "parse_number"]
 
@@ -28,33 +29,42 @@ def apply_sentinels(
     """Apply a block's ``sentinels`` to the source rows.
 
     A ``drop`` sentinel removes the rows holding one of its values (a ``dropped`` step); the
-    others are set to empty after every drop (a ``note`` step). Returns the remaining rows and
+    others are set to empty after every drop (a ``note`` step). Values match as text, numbers
+    also by value, and ``""`` matches empty cells (see
+    :func:`~kpi_lib.data.mapping.values.matches`). Returns the remaining rows and
     the (stage, rule, rows) steps for the accounting.
     """
     steps: list[tuple[str, str, int]] = []
-    nulls: dict[str, list[str]] = {}
+    nulls: dict[str, list] = {}
     for col, rule in sentinels.items():
-        values = as_list(rule["values"] if isinstance(rule, dict) else rule)
+        raw = rule["values"] if isinstance(rule, dict) else rule
+        raw = raw if isinstance(raw, list) else [raw]
+        shown = as_list(raw)
         action = rule.get("action", "null") if isinstance(rule, dict) else "null"
-        hit = clean_text(src[col]).isin(values).fillna(False).astype(bool)
+        hit = matches(src[col], raw)
         if action == "drop":
             steps.append(
-                ("dropped", f"sentinel {col} in {values}: {rule['reason']}", int(hit.sum()))
+                ("dropped", f"sentinel {col} in {shown}: {rule['reason']}", int(hit.sum()))
             )
             src = src.loc[~hit]
         else:
-            nulls[col] = values
-            steps.append(("note", f"sentinel {col} in {values} set to empty", int(hit.sum())))
-    for col, values in nulls.items():
+            nulls[col] = raw
+            # cells already empty are not counted as set to empty
+            n = int((hit & clean_text(src[col]).notna()).sum())
+            steps.append(("note", f"sentinel {col} in {shown} set to empty", n))
+    for col, raw in nulls.items():
         t = clean_text(src[col])
-        src[col] = t.mask(t.isin(values))
+        src[col] = t.mask(matches(src[col], raw))
     return src, steps
 
 
-def column(src: pd.DataFrame, spec, *, row_offset: int) -> tuple[pd.Series, dict[str, int]]:
+def column(
+    src: pd.DataFrame, spec, *, row_offset: int, timezone: str = DEFAULT_TIMEZONE
+) -> tuple[pd.Series, dict[str, int]]:
     """One column spec evaluated on the source rows (``row_offset``: rows of the same block
-    in earlier files, so row numbers continue across files). Returns the values and notes
-    (rule -> rows) for the accounting."""
+    in earlier files, so row numbers continue across files; ``timezone``: the dataset's, for
+    date-times without an offset). Returns the values and notes (rule -> rows) for the
+    accounting."""
     if isinstance(spec, str):
         return src[spec], {}
     kind, value = normalise_spec(spec)
@@ -72,7 +82,7 @@ def column(src: pd.DataFrame, spec, *, row_offset: int) -> tuple[pd.Series, dict
         n = src[SOURCE_ROW] + int(value.get("start", 1)) + row_offset
         return str(value.get("prefix", "")) + n.astype(str), {}
     if kind == "duration":
-        return duration(src, value)
+        return duration(src, value, timezone)
     if kind == "date_parts":
         return date_parts(src, value), {}
     raise ValueError(f"unknown column spec {kind!r}")  # pragma: no cover
@@ -106,14 +116,17 @@ def parse_number(text: pd.Series, opts) -> pd.Series:
     return pd.to_numeric(t.str.strip(), errors="coerce").astype("float64")
 
 
-def parse_value(values: pd.Series, rules: dict, src: pd.DataFrame):
-    """A ``parse`` rule: dates and times (``format``), ``clock_to_seconds`` or ``number``.
+def parse_value(
+    values: pd.Series, rules: dict, src: pd.DataFrame, timezone: str = DEFAULT_TIMEZONE
+):
+    """A ``parse`` rule: dates and times (``format``; converted to local time in ``timezone``
+    when they carry a UTC offset), ``clock_to_seconds`` or ``number``.
 
     Returns the values (unparseable ones as ``unparseable as ...`` texts, which the loader
     quarantines) and notes (rule -> rows) for the accounting.
     """
     if "format" in rules:
-        return parse_datetime(values, rules, src)
+        return parse_datetime(values, rules, src, timezone)
     text = clean_text(values)
     if "clock_to_seconds" in rules:
         secs = clock_seconds(text)

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.mapping.spec import (
+    AGENT_DAY_ALIASES,
+    AGENT_DAY_COMPONENTS,
+    AGENT_DAY_KEYS,
+    AGENT_DAYS,
     BLOCK_KEYS,
     ENCODINGS,
     FILTER_OPS,
@@ -18,6 +22,7 @@ from kpi_lib.data.mapping.spec import (
     PARSE_KEYS,
     SENTINEL_ACTIONS,
     SPEC_KEYS,
+    AgentDayColumns,
     TableBlock,
     did_you_mean,
     normalise_spec,
@@ -108,8 +113,10 @@ def _source_columns_of_spec(spec, key: str, problems: list[str]) -> list[tuple[s
 
 def validate_block(block: TableBlock, problems: list[str]) -> list[tuple[str, str]]:
     """Structural checks of one block; returns (key, source column) pairs to check later."""
-    spec, key, table = block.spec, block.key, CONTRACT[block.table]
-    check_keys(spec, BLOCK_KEYS, key, problems)
+    spec, key = block.spec, block.key
+    day_totals = block.table == AGENT_DAYS
+    table = AgentDayColumns() if day_totals else CONTRACT[block.table]
+    check_keys(spec, AGENT_DAY_KEYS if day_totals else BLOCK_KEYS, key, problems)
     reads: list[tuple[str, str]] = []
     has_file, has_inline = "file" in spec, "inline" in spec
     if has_file == has_inline:
@@ -142,10 +149,16 @@ def validate_block(block: TableBlock, problems: list[str]) -> list[tuple[str, st
     for target, cspec in columns.items():
         ckey = f"{key}.columns.{target}"
         if target not in table.column_names:
+            what = (
+                "an agent-day column"
+                if day_totals
+                else f"a column of contract table `{table.name}`"
+            )
             problems.append(
-                f"`{ckey}`: {target!r} is not a column of contract table `{table.name}`."
-                f"{did_you_mean(target, table.column_names)} Contract columns: "
-                f"{', '.join(table.column_names)}. (Keep other columns under `extra:`.)"
+                f"`{ckey}`: {target!r} is not {what}."
+                f"{did_you_mean(target, table.column_names)} Valid columns: "
+                f"{', '.join(table.column_names)}."
+                + ("" if day_totals else " (Keep other columns under `extra:`.)")
             )
             continue
         reads += _source_columns_of_spec(cspec, ckey, problems)
@@ -161,6 +174,16 @@ def validate_block(block: TableBlock, problems: list[str]) -> list[tuple[str, st
     targets = set(columns) | set(extra)
     if has_inline and not columns and not extra:
         targets = inline_cols
+    if day_totals:
+        resolved = [AGENT_DAY_ALIASES.get(t, t) for t in columns]
+        if not set(resolved) & set(AGENT_DAY_COMPONENTS):
+            problems.append(
+                f"`{key}.columns`: map at least one total (e.g. `dials`, `connects`, `talk_s`, "
+                "`deals`, `sales`); see docs/mappings.md."
+            )
+        twice = sorted({c for c in resolved if resolved.count(c) > 1})
+        if twice:
+            problems.append(f"`{key}.columns`: {twice} mapped twice (an id and its alias).")
     for col in table.required_columns:
         if col not in targets:
             problems.append(

@@ -8,6 +8,7 @@ import pandas as pd
 
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.dataset import DEFAULT_TIMEZONE, Dataset
+from kpi_lib.data.mapping.record import declared_empty
 from kpi_lib.indicators.engine.folder import read_folder
 from kpi_lib.indicators.engine.source import Source, duckdb_connect
 from kpi_lib.paths import resolve
@@ -46,8 +47,8 @@ def _from_dataset(ds, backend) -> Source:
         con = duckdb_connect()
     tables = {}
     for name, df in ds.tables.items():
-        if name not in CONTRACT:
-            continue
+        if name not in CONTRACT or (name != "calls" and declared_empty(df)):
+            continue  # declared empty at import: missing data (unavailable), not zero activity
         if name == "targets":
             # targets stay in pandas (small): they are joined after aggregation
             tables[name] = df
