@@ -91,7 +91,9 @@ def table_coverage(data: Dataset) -> pd.DataFrame:
     DataFrame
         ``table``; ``required`` (bool, the contract requires it); ``present`` (bool);
         ``rows_read``, ``rows_used``, ``rows_quarantined`` (from the load report, or the used
-        rows when there is none); ``quarantined_share`` (quarantined / read);
+        rows when there is none); ``rows_filtered`` (rows a mapping rule removed at import,
+        0 for datasets that were not imported; read = used + quarantined + filtered);
+        ``quarantined_share`` (quarantined / read);
         ``first``, ``last`` (earliest and latest timestamp, NaT for tables without one);
         ``agents`` (distinct agents with at least one row; NaN for tables without agent_id);
         ``agents_share`` (agents / agents in the ``agents`` table);
@@ -124,6 +126,7 @@ def table_coverage(data: Dataset) -> pd.DataFrame:
         rep = report.get(name, {})
         read = rep.get("rows_read", used)
         quar = rep.get("rows_quarantined", 0)
+        filtered = rep.get("rows_filtered", 0)
         tcol = TIME_COLUMNS.get(name)
         first = last = pd.NaT
         agents = np.nan
@@ -155,6 +158,7 @@ def table_coverage(data: Dataset) -> pd.DataFrame:
                 "rows_read": read,
                 "rows_used": used,
                 "rows_quarantined": quar,
+                "rows_filtered": filtered,
                 "quarantined_share": quar / read if read else np.nan,
                 "first": first,
                 "last": last,
@@ -177,7 +181,7 @@ def _report_totals(data: Dataset) -> dict[str, dict]:
     for _, r in totals.iterrows():
         out[r["table"]] = {
             k: (int(r[k]) if pd.notna(r[k]) else 0)
-            for k in ("rows_read", "rows_used", "rows_quarantined")
+            for k in ("rows_read", "rows_used", "rows_quarantined", "rows_filtered")
             if k in totals.columns
         }
     return out

@@ -142,12 +142,15 @@ def index_html(manifest: dict, *, headline: str = "", language: str = "en") -> s
         load = (
             f"<h2>{_t(lang, 'index.h.data')}</h2><table><tr>"
             f"<th>{_t(lang, 'index.col.table')}</th><th>{_t(lang, 'index.col.read')}</th>"
-            f"<th>{_t(lang, 'index.col.used')}</th><th>{_t(lang, 'index.col.aside')}</th></tr>"
+            f"<th>{_t(lang, 'index.col.used')}</th><th>{_t(lang, 'index.col.aside')}</th>"
+            f"<th>{_t(lang, 'index.col.filtered')}</th></tr>"
         )
         for table, c in counts.items():
             load += (
                 f"<tr><td>{_e(table)}</td><td class='n'>{c['rows_read']:,}</td>"
-                f"<td class='n'>{c['rows_used']:,}</td><td class='n'>{c['rows_quarantined']:,}</td></tr>"
+                f"<td class='n'>{c['rows_used']:,}</td>"
+                f"<td class='n'>{c['rows_quarantined']:,}</td>"
+                f"<td class='n'>{c.get('rows_filtered', 0):,}</td></tr>"
             )
         load += "</table>"
     about = _t(

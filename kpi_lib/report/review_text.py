@@ -321,6 +321,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "index.col.read": ("Rows read", "读取行数", "讀取行數"),
     "index.col.used": ("Used", "使用", "使用"),
     "index.col.aside": ("Set aside", "隔离", "隔離"),
+    "index.col.filtered": ("Filtered at import", "导入时筛除", "匯入時篩除"),
     "index.about": (
         "Dataset {dataset} (fingerprint {fingerprint}), generated {finished} by kpi-workbench "
         "{version}. Every page was computed from one stored review, specification {hash}.",

@@ -43,6 +43,7 @@ import pandas as pd
 
 from kpi_lib import __version__
 from kpi_lib.analyses.calibration import with_reviews
+from kpi_lib.data.mapping import row_counts
 from kpi_lib.indicators.periods import CYCLES
 from kpi_lib.paths import notebooks_dir, project_root, resolve
 from kpi_lib.report.exports import write_exports
@@ -832,14 +833,14 @@ def _public_spec(spec: ReviewSpec) -> dict:
 
 
 def _load_counts(data) -> dict:
-    """Rows read / used / set aside per table, as every page of the review saw them."""
-    report = data.load_report
-    summary = report[report.reason == ""]
+    """Rows read / used / set aside / filtered at import per table, as every page of the
+    review saw them (read = used + quarantined + filtered)."""
     return {
         r.table: {
             "rows_read": int(r.rows_read),
             "rows_used": int(r.rows_used),
             "rows_quarantined": int(r.rows_quarantined),
+            "rows_filtered": int(r.rows_filtered),
         }
-        for r in summary.itertuples()
+        for r in row_counts(data).itertuples()
     }
