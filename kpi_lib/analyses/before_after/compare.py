@@ -11,7 +11,13 @@ import pandas as pd
 from scipy import stats
 
 from kpi_lib._util import check_option
-from kpi_lib.analyses.before_after.common import as_window, check_table, select_rows
+from kpi_lib.analyses.before_after.common import (
+    as_window,
+    check_table,
+    check_window_in_data,
+    not_matured,
+    select_rows,
+)
 from kpi_lib.analyses.before_after.derived import indicator_meta
 from kpi_lib.analyses.before_after.multiplicity import CORRECTIONS, adjust_p_values
 
@@ -69,7 +75,9 @@ def rank_test(
 
 
 def _verdict(change, lo, hi, p_adj, direction, alpha) -> str:
-    if not np.isfinite(change) or not np.isfinite(lo) or not (p_adj < alpha) or lo <= 0 <= hi:
+    if not np.isfinite(change):
+        return "no data"
+    if not np.isfinite(lo) or not np.isfinite(lo) or not (p_adj < alpha) or lo <= 0 <= hi:
         return "no clear change"
     if direction is None:
         return "increased" if change > 0 else "decreased"
@@ -311,7 +319,8 @@ def period_comparison(
         ``numerator`` and ``denominator``.
     before, after : (start, end)
         Inclusive date windows; a period belongs to a window when its ``period_start`` does.
-        :func:`windows_around` builds them from a switch date.
+        :func:`windows_around` builds them from a switch date. A window running outside the
+        periods of ``data`` is an error.
     indicators : list of str, optional
         Indicator ids (default: every indicator in ``data``).
     teams : list of str, optional
@@ -358,12 +367,18 @@ def period_comparison(
           (after / before - 1) with ``rel_change_ci_low/high``;
         - ``test`` (``wilcoxon`` or ``mann-whitney``), ``statistic``, ``p_value``, ``p_adj``
           (after ``correction``), ``correction``, ``significant`` (``p_adj < alpha``);
+          ``interval``: the kind of bootstrap interval;
         - ``effect_size`` and ``effect_size_kind``: matched-pairs rank-biserial correlation for
           Wilcoxon, rank-biserial correlation for Mann-Whitney; both in [-1, 1], positive when
           values tend to be higher after;
         - ``verdict``: ``improved``/``worsened`` (direction-aware) when the test is significant
-          after correction **and** the change interval excludes 0, else ``no clear change``
-          (``increased``/``decreased`` for indicators without a direction).
+          after correction **and** the change interval excludes 0, ``no data`` when one window
+          has no value (nothing is estimated), else ``no clear change``
+          (``increased``/``decreased`` for indicators without a direction);
+        - ``periods_before``, ``periods_after``: periods with a value in each window;
+          ``not_matured_before``, ``not_matured_after``: periods of the window left out because
+          the indicator's follow-up window (repurchase within 90 days) had not closed when the
+          data end (comma-separated labels, empty when none).
 
     Notes
     -----
@@ -410,19 +425,14 @@ def period_comparison(
     bw, aw = as_window(before, "before"), as_window(after, "after")
     if not (bw[1] < aw[0] or aw[1] < bw[0]):
         raise ValueError(f"The before window {bw} and after window {aw} overlap.")
+    check_window_in_data(bw, data, "before")
+    check_window_in_data(aw, data, "after")
     rows, wanted = select_rows(data, indicators, teams)
     rows["agent_id"] = rows["agent_id"].astype(str)
     rows["team_id"] = rows["team_id"].astype(str)
     in_b = rows["period_start"].between(*bw)
     in_a = rows["period_start"].between(*aw)
-    if not in_b.any() or not in_a.any():
-        empty = "before" if not in_b.any() else "after"
-        w = bw if empty == "before" else aw
-        raise ValueError(
-            f"No indicator rows have a period_start in the {empty} window "
-            f"{w[0].date()} - {w[1].date()}; the table covers "
-            f"{rows['period_start'].min().date()} - {rows['period_start'].max().date()}."
-        )
+    immature = {"before": not_matured(data, bw, teams), "after": not_matured(data, aw, teams)}
     rows["_window"] = np.where(in_b, "before", np.where(in_a, "after", ""))
     rows = rows[rows["_window"] != ""]
     if level == "team":
@@ -461,11 +471,21 @@ def period_comparison(
                 "after_start": aw[0],
                 "after_end": aw[1],
                 **res,
+                "periods_before": int(g.loc[g["_window"] == "before", "period"].nunique()),
+                "periods_after": int(g.loc[g["_window"] == "after", "period"].nunique()),
+                "not_matured_before": ", ".join(immature["before"].get(ind, [])),
+                "not_matured_after": ", ".join(immature["after"].get(ind, [])),
             }
+        )
+    if not out:
+        raise ValueError(
+            f"No indicator has a value in the before window {bw[0].date()} - {bw[1].date()} or "
+            f"the after window {aw[0].date()} - {aw[1].date()}."
         )
     res = pd.DataFrame(out)
     res["p_adj"] = adjust_p_values(res["p_value"], correction)
     res["correction"] = correction
+    res["interval"] = interval
     res["significant"] = res["p_adj"] < alpha
     res["verdict"] = [
         _verdict(c, lo, hi, p, d, alpha)

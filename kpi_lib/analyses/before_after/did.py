@@ -14,6 +14,9 @@ from kpi_lib.analyses.before_after.common import (
     as_list,
     as_window,
     check_table,
+    check_window_in_data,
+    data_extent,
+    not_matured,
     period_index,
     select_rows,
     side_of_switch,
@@ -91,9 +94,11 @@ def did_panel(
     keep = side != "transition"
     if before is not None:
         bw = as_window(before, "before")
+        check_window_in_data(bw, data, "before")
         keep &= (side != "before") | rows["period_start"].between(*bw)
     if after is not None:
         aw = as_window(after, "after")
+        check_window_in_data(aw, data, "after")
         keep &= (side != "after") | rows["period_start"].between(*aw)
     rows, side = rows[keep].copy(), side[keep]
     for name in ("before", "after"):
@@ -268,8 +273,26 @@ def difference_in_differences(
         after=after,
         weights=weights,
     )
+    t_list, c_list = as_list(treated, "treated"), as_list(comparison, "comparison")
+    first, last = data_extent(data)
+    sw = pd.Timestamp(switch)
+    spans = {
+        "before": as_window(before, "before") if before is not None else (first, sw),
+        "after": as_window(after, "after") if after is not None else (sw, last),
+    }
+    immature = {k: not_matured(data, w, t_list + c_list) for k, w in spans.items()}
     out = []
     for ind, p in panel.groupby("indicator", sort=False, observed=True):
+        left_out = [
+            f"{', '.join(immature[k][ind])} ({k})"
+            for k in ("before", "after")
+            if ind in immature[k]
+        ]
+        matured = (
+            "months whose follow-up window had not closed are left out: " + "; ".join(left_out)
+            if left_out
+            else ""
+        )
         cells = {
             (t, q): _ratio(p[(p["treated"] == t) & (p["post"] == q)])
             for t in (0, 1)
@@ -315,7 +338,9 @@ def difference_in_differences(
                     "trend_bias": np.nan,
                     "parallel_trends": "cannot judge",
                     "inference": "none",
-                    "note": "no data for " + " and ".join(empty),
+                    "note": "; ".join(
+                        x for x in ["no data for " + " and ".join(empty), matured] if x
+                    ),
                 }
             )
             continue
@@ -359,7 +384,7 @@ def difference_in_differences(
                 "trend_bias": bias,
                 "parallel_trends": verdict,
                 "inference": method,
-                "note": note,
+                "note": "; ".join(x for x in [note, matured] if x),
             }
         )
     cols = [

@@ -18,6 +18,8 @@ from kpi_lib.analyses.before_after.common import (
     as_list,
     as_window,
     check_table,
+    not_matured,
+    period_ends,
     period_index,
     select_rows,
     side_of_switch,
@@ -32,11 +34,33 @@ __all__ = [
 ]
 
 
-def _its_frame(data, *, switch, indicators, teams, window=None, exclude=None) -> pd.DataFrame:
+def _its_frame(
+    data, *, switch, indicators, teams, window=None, exclude=None, data_from=None, data_to=None
+) -> tuple[pd.DataFrame, str]:
     check_table(data, need_agent=False)
     rows, _ = select_rows(data, indicators, teams)
     side = side_of_switch(rows, switch)
     keep = side != "transition"
+    left_out = []
+    if data_from is not None or data_to is not None:
+        gran = rows["granularity"] if "granularity" in rows.columns else "month"
+        ends = period_ends(rows["period_start"], gran) - pd.Timedelta(days=1)
+        partial = pd.Series(False, index=rows.index)
+        if data_from is not None:
+            partial |= rows["period_start"] < pd.Timestamp(data_from).normalize()
+        if data_to is not None:
+            partial |= ends > pd.Timestamp(data_to).normalize()
+        if partial.any():
+            labels = sorted(rows.loc[partial, "period"].astype(str).unique())
+            left_out.append(
+                "incomplete periods (data start or end within them): " + ", ".join(labels)
+            )
+        keep &= ~partial
+    immature = not_matured(data, (pd.Timestamp.min, pd.Timestamp.max), teams)
+    wanted = set(rows["indicator"])
+    late = sorted({p for ind, ps in immature.items() if ind in wanted for p in ps})
+    if late:
+        left_out.append("periods whose follow-up window had not closed: " + ", ".join(late))
     if window is not None:
         w = as_window(window, "window")
         keep &= rows["period_start"].between(*w)
@@ -72,7 +96,9 @@ def _its_frame(data, *, switch, indicators, teams, window=None, exclude=None) ->
         frames.append(g.assign(time_since_switch=np.where(g["post"] == 1, g["time"] - t0, 0)))
     out = pd.concat(frames, ignore_index=True)
     out["granularity"] = gran
-    return out.sort_values(["indicator", "period_start"]).reset_index(drop=True)
+    return out.sort_values(["indicator", "period_start"]).reset_index(drop=True), "; ".join(
+        left_out
+    )
 
 
 def _its_caution(n: int, dw: float) -> str:
@@ -113,6 +139,8 @@ def interrupted_time_series(
     maxlags: int | None = None,
     alpha: float = 0.05,
     correction: str = "holm",
+    data_from=None,
+    data_to=None,
 ) -> pd.DataFrame:
     """Segmented regression of a team series: level and slope change at the switch.
 
@@ -139,6 +167,10 @@ def interrupted_time_series(
         Interval level is ``1 - alpha``; ``significant`` uses ``p_adj < alpha``.
     correction : {"holm", "fdr_bh", "bonferroni", "none"}
         Multiplicity correction of ``effect_p`` across the indicators.
+    data_from, data_to : date-like, optional
+        First and last day of the data. Periods not wholly inside them (a final one-day week,
+        a first week that starts before the data) are left out: their counts are partial and
+        would pull the line.
 
     Returns
     -------
@@ -154,7 +186,9 @@ def interrupted_time_series(
         ``observed_end`` (fitted value at the last period), ``counterfactual_end`` and
         ``rel_effect_end`` (``effect_end / counterfactual_end``); ``durbin_watson`` of the
         residuals (near 2: little autocorrelation left); ``caution``: why the p-values may be
-        optimistic (fewer than 100 periods, Durbin-Watson below 1.5), empty otherwise.
+        optimistic (fewer than 100 periods, Durbin-Watson below 1.5), empty otherwise;
+        ``left_out``: periods left out because the data cover them only in part, or because
+        a follow-up window had not closed (empty when none).
 
     Notes
     -----
@@ -177,8 +211,15 @@ def interrupted_time_series(
     estimation. *Rev Econ Stud*, 61(4).
     """
     check_option("correction", correction, list(CORRECTIONS))
-    frame = _its_frame(
-        data, switch=switch, indicators=indicators, teams=teams, window=window, exclude=exclude
+    frame, left_out = _its_frame(
+        data,
+        switch=switch,
+        indicators=indicators,
+        teams=teams,
+        window=window,
+        exclude=exclude,
+        data_from=data_from,
+        data_to=data_to,
     )
     out = []
     for ind, g in frame.groupby("indicator", sort=False, observed=True):
@@ -226,6 +267,7 @@ def interrupted_time_series(
                 "rel_effect_end": eff / cf_end if cf_end else np.nan,
                 "durbin_watson": dw,
                 "caution": _its_caution(len(g), dw),
+                "left_out": left_out,
             }
         )
     res = pd.DataFrame(out)
@@ -244,12 +286,14 @@ def its_series(
     exclude: Sequence[str] | None = None,
     maxlags: int | None = None,
     alpha: float = 0.05,
+    data_from=None,
+    data_to=None,
 ) -> pd.DataFrame:
     """Observed, fitted and counterfactual series of :func:`interrupted_time_series`, for plotting.
 
     Parameters
     ----------
-    data, switch, indicators, teams, window, exclude, maxlags, alpha
+    data, switch, indicators, teams, window, exclude, maxlags, alpha, data_from, data_to
         As in :func:`interrupted_time_series`.
 
     Returns
@@ -260,8 +304,15 @@ def its_series(
         ``counterfactual`` (pre-switch line continued), ``counterfactual_ci_low/high``
         (``1 - alpha`` interval of that line, Newey-West covariance).
     """
-    frame = _its_frame(
-        data, switch=switch, indicators=indicators, teams=teams, window=window, exclude=exclude
+    frame, left_out = _its_frame(
+        data,
+        switch=switch,
+        indicators=indicators,
+        teams=teams,
+        window=window,
+        exclude=exclude,
+        data_from=data_from,
+        data_to=data_to,
     )
     out = []
     for _ind, g in frame.groupby("indicator", sort=False, observed=True):
