@@ -444,14 +444,23 @@ def test_did_with_too_few_teams_gives_no_interval_and_says_why():
     res = ba.difference_in_differences(t, treated="T1", comparison="T2", switch=SWITCH)
     assert res["ci_low"].isna().all() and res["p_value"].isna().all()
     assert not res["significant"].any() and set(res["inference"]) == {"none"}
-    assert res["note"].str.contains("too few for any interval").all()
+    assert res["note"].str.contains("no interval or test can be given").all()
     assert res["estimate"].notna().all()
     text = bt.did_text(res)
     assert "with no interval or test" in text and "95 % interval" not in text
-    # one comparison team beside two switched teams: an interval, with a warning
+    assert set(res["parallel_trends"]) == {"cannot judge"}
+    # one comparison team beside two switched teams: still none
     t3 = make_table(seed=25, teams=("T1", "T2", "T3"))
     one = ba.difference_in_differences(t3, treated=["T1", "T2"], comparison="T3", switch=SWITCH)
     assert one["note"].str.startswith("only one comparison team").all()
+    assert one["ci_low"].isna().all()
+    # two on each side: an interval, flagged as approximate
+    t4 = make_table(seed=26, teams=("T1", "T2", "T3", "T4"))
+    two = ba.difference_in_differences(
+        t4, treated=["T1", "T2"], comparison=["T3", "T4"], switch=SWITCH, n_boot=199
+    )
+    assert two["ci_low"].notna().all()
+    assert two["note"].str.startswith("only 4 teams: the interval is approximate").all()
 
 
 def test_did_flags_diverging_pre_trends():

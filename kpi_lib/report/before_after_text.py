@@ -542,14 +542,22 @@ def case_study_text(
     if did is not None and len(did):
         notes = [n for n in did.get("note", pd.Series(dtype=str)).fillna("") if n]
         team_notes = [n for n in dict.fromkeys(notes) if "team" in n]
-        confirmed = did[did["significant"]]
-        doubtful = did[did["parallel_trends"] == "doubtful"]
-        sure.append(
-            f"{comparison_name.capitalize()} kept the old scheme: against it, {len(confirmed)} of "
-            f"{len(did)} indicators show a change attributable to the scheme"
-            + (f" ({', '.join(confirmed['label'].str.lower())})" if len(confirmed) else "")
-            + "."
-        )
+        testable = did[did["inference"] != "none"] if "inference" in did else did
+        confirmed = testable[testable["significant"]]
+        doubtful = testable[testable["parallel_trends"] == "doubtful"]
+        if len(testable):
+            sure.append(
+                f"{comparison_name.capitalize()} kept the old scheme: against it, {len(confirmed)} "
+                f"of {len(testable)} indicators show a change attributable to the scheme"
+                + (f" ({', '.join(confirmed['label'].str.lower())})" if len(confirmed) else "")
+                + "."
+            )
+        elif team_notes:
+            sure.append(
+                f"{comparison_name.capitalize()} kept the old scheme, but "
+                + team_notes[0].split(" (")[0]
+                + ". Against it the changes can only be described, not confirmed."
+            )
         if len(doubtful):
             sure.append(
                 "For "
@@ -557,7 +565,7 @@ def case_study_text(
                 + " the groups already drifted apart "
                 "before the switch, so that comparison is less trustworthy."
             )
-        if team_notes:
+        if team_notes and len(testable):
             sure.append(
                 "The comparison counts teams, not agents, since the scheme changed team by team: "
                 + team_notes[0].split(";")[0]

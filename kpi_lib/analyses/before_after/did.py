@@ -150,20 +150,20 @@ def _team_test(panel: pd.DataFrame, other: str, *, n_boot: int, alpha: float, se
 
 def _teams_note(n_t: int, n_c: int) -> str:
     """Why team-level inference is limited or impossible; empty when it is not."""
-    if n_t + n_c < 3 or min(n_t, n_c) < 1:
-        return (
-            f"only {n_t + n_c} teams: too few for any interval or test, since every team has "
-            "its own month-to-month swings; the estimate is shown without one"
-        )
     if min(n_t, n_c) < MIN_CLUSTERS_PER_SIDE:
-        side = "comparison team" if n_c < n_t else "switched team"
+        side = "comparison team" if n_c <= n_t else "switched team"
         return (
             f"only one {side}: its own month-to-month swings cannot be told apart from the "
-            "scheme's effect, so the interval is wide and rests on all teams swinging alike"
+            "scheme's effect, so no interval or test can be given (at least 2 teams on each "
+            "side are needed, 5 or more for a useful interval)"
         )
     if n_t + n_c < 6:
         return f"only {n_t + n_c} teams: the interval is approximate and on the wide side"
     return ""
+
+
+def _can_infer(n_t: int, n_c: int) -> bool:
+    return min(n_t, n_c) >= MIN_CLUSTERS_PER_SIDE
 
 
 def _ratio(panel: pd.DataFrame) -> float:
@@ -243,9 +243,11 @@ def difference_in_differences(
     the time (``benchmarks/calibration_before_after.py``). Inference is therefore at the team
     level: a restricted wild cluster bootstrap (WCR) with Webb six-point weights, clustered by
     team (:func:`~kpi_lib.analyses.before_after.wild.wild_cluster_test`), which stays close to
-    its nominal level with few clusters (MacKinnon, Nielsen & Webb 2023). With fewer than 3
-    teams no inference is given; with a single team on one side the interval is conservative
-    and usually very wide, and ``note`` says so.
+    its nominal level with few clusters (MacKinnon, Nielsen & Webb 2023). With a single team on
+    either side no interval, test or pre-trend verdict is given (that team's own swings cannot
+    be told from the effect; the bootstrap then gives intervals wider than the scale of the
+    indicator), and ``note`` says so; with fewer than 6 teams ``note`` says the interval is
+    approximate.
 
     Pre-trend check: on pre-period rows only, ``value ~ treated * time`` with the same weights
     and team-level bootstrap; the ``treated:time`` coefficient is the slope difference. Absence
@@ -346,7 +348,7 @@ def difference_in_differences(
             continue
         cf = cells[1, 0] + cells[0, 1] - cells[0, 0]
         note = _teams_note(n_t, n_c)
-        if n_t + n_c >= 3:
+        if _can_infer(n_t, n_c):
             fit = _team_test(p, "post", n_boot=int(n_boot), alpha=alpha, seed=seed)
             est, se, pv, lo, hi = fit.estimate, fit.se, fit.p_value, fit.ci_low, fit.ci_high
             method = "wild cluster bootstrap by team (WCR, Webb weights)"
@@ -356,7 +358,7 @@ def difference_in_differences(
             method = "none"
         n_pre = row["n_pre_periods"]
         if (
-            n_t + n_c >= 3
+            _can_infer(n_t, n_c)
             and n_pre >= 3
             and pre.groupby("treated")["time"].nunique().min() >= 2
             and pre["team_id"].nunique() == n_t + n_c

@@ -26,7 +26,7 @@ WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(
 #: Fewest clusters on each side of a binary regressor (treated and comparison teams) for which
 #: an interval is given. With a single cluster on one side the effect of the scheme cannot be
 #: told from that cluster's own shocks by any method that does not assume all clusters' shocks
-#: alike (MacKinnon & Webb 2017); the wild bootstrap then has no power or no size.
+#: alike (MacKinnon & Webb 2017); the restricted wild bootstrap then has almost no power.
 MIN_CLUSTERS_PER_SIDE = 2
 
 
