@@ -304,7 +304,12 @@ def its_text(its: pd.DataFrame) -> str:
             f"({_pct(r.rel_effect_end)}) away from where the earlier trend pointed "
             f"(95 % interval {_delta(r.effect_end_ci_low, u)} to {_delta(r.effect_end_ci_high, u)})"
         )
-        verdict = "a clear break" if r.significant else "no clear break"
+        if r.significant:
+            verdict = "a clear break"
+        elif _finite(r.level_change_p) and r.level_change_p < 0.05:
+            verdict = "a jump but no clear lasting effect"
+        else:
+            verdict = "no clear break"
         line = (
             f"**{r.label}**: {verdict} at the switch - jump {_delta(r.level_change, u)} "
             f"(p {_p(r.level_change_p)}), trend change {_delta(r.slope_change, u)} per {r.granularity}; "
