@@ -217,9 +217,14 @@ def did_text(
     """
     lines = []
     units = {r.indicator: _unit(r.indicator) for r in did.itertuples(index=False)}
-    for r in did.itertuples(index=False):
+    parts = [
+        [x for x in str(n or "").split("; ") if x]
+        for n in (did["note"] if "note" in did else [""] * len(did))
+    ]
+    shared = [x for x in (parts[0] if parts else []) if all(x in p for p in parts)]
+    for r, own in zip(did.itertuples(index=False), parts, strict=True):
         u = units[r.indicator]
-        note = str(getattr(r, "note", "") or "")
+        note = "; ".join(x for x in own if x not in shared)
         tail = f" *{note[0].upper() + note[1:]}.*" if note else ""
         if not _finite(r.estimate):
             lines.append(f"**{r.label}**: cannot be estimated - no estimate is given.{tail}")
@@ -273,6 +278,8 @@ def did_text(
                 " Before the switch the groups moved in parallel (no significant trend difference)."
             )
         lines.append(head + trend + tail)
+    if shared:
+        lines.insert(0, "**All indicators**: " + "; ".join(shared) + ".")
     if len(did) and "inference" in did:
         lines.append(
             "*Intervals and tests treat each team as one unit (wild cluster bootstrap by team), "
@@ -305,13 +312,13 @@ def its_text(its: pd.DataFrame) -> str:
             f"(95 % interval {_delta(r.effect_end_ci_low, u)} to {_delta(r.effect_end_ci_high, u)})"
         )
         if r.significant:
-            verdict = "a clear break"
+            verdict = "a clear break at the switch"
         elif _finite(r.level_change_p) and r.level_change_p < 0.05:
-            verdict = "a jump but no clear lasting effect"
+            verdict = "a jump at the switch but no clear lasting effect"
         else:
-            verdict = "no clear break"
+            verdict = "no clear break at the switch"
         line = (
-            f"**{r.label}**: {verdict} at the switch - jump {_delta(r.level_change, u)} "
+            f"**{r.label}**: {verdict} - jump {_delta(r.level_change, u)} "
             f"(p {_p(r.level_change_p)}), trend change {_delta(r.slope_change, u)} per {r.granularity}; "
             f"{effect}."
         )
