@@ -135,7 +135,7 @@ def _no_data_reason(r) -> str:
         if not _finite(getattr(r, f"value_{side}")):
             late = getattr(r, f"not_matured_{side}", "")
             if late:
-                return f"no data {side}: follow-up window not yet closed ({late})"
+                return f"no data {side}: follow-up window not yet closed ({markdown_safe(late)})"
             return f"no data {side} the switch"
     return "no data"
 
@@ -143,7 +143,7 @@ def _no_data_reason(r) -> str:
 def _matured_note(r) -> str:
     """Which months a follow-up indicator could not use; empty when none."""
     parts = [
-        f"{side} window without {late}"
+        f"{side} window without {markdown_safe(late)}"
         for side in ("before", "after")
         if (late := getattr(r, f"not_matured_{side}", ""))
     ]
@@ -224,7 +224,7 @@ def did_text(
     shared = [x for x in (parts[0] if parts else []) if all(x in p for p in parts)]
     for r, own in zip(did.itertuples(index=False), parts, strict=True):
         u = units[r.indicator]
-        note = "; ".join(x for x in own if x not in shared)
+        note = markdown_safe("; ".join(x for x in own if x not in shared))
         tail = f" *{note[0].upper() + note[1:]}.*" if note else ""
         if not _finite(r.estimate):
             lines.append(f"**{r.label}**: cannot be estimated - no estimate is given.{tail}")
@@ -279,7 +279,7 @@ def did_text(
             )
         lines.append(head + trend + tail)
     if shared:
-        lines.insert(0, "**All indicators**: " + "; ".join(shared) + ".")
+        lines.insert(0, "**All indicators**: " + markdown_safe("; ".join(shared)) + ".")
     if len(did) and "inference" in did:
         lines.append(
             "*Intervals and tests treat each team as one unit (wild cluster bootstrap by team), "
@@ -326,7 +326,7 @@ def its_text(its: pd.DataFrame) -> str:
             line += f" *{r.caution[0].upper() + r.caution[1:]}.*"
         left_out = str(getattr(r, "left_out", "") or "")
         if left_out:
-            line += f" Left out: {left_out}."
+            line += f" Left out: {markdown_safe(left_out)}."
         lines.append(line)
     return "\n".join(f"- {line}" for line in lines)
 
