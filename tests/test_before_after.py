@@ -795,7 +795,9 @@ def test_text_and_plots_render_from_the_tables():
     d, sw = weekly_series(seed=5)
     series = ba.its_series(d, switch=sw)
     its = ba.interrupted_time_series(d, switch=sw)
-    assert "break at the switch" in bt.its_text(its)
+    its_md = bt.its_text(its)
+    verdicts = ["a clear break at the", "a jump at the switch but", "no clear break at the"]
+    assert sum(v in its_md for v in verdicts) == 1, its_md
     case = ba.case_study_table(comp)
     md = bt.case_study_text(
         comparison=comp,
@@ -1055,3 +1057,13 @@ def test_its_leaves_out_incomplete_weeks_which_hid_a_break():
     assert "Left out: incomplete periods" in bt.its_text(pd.DataFrame([honest]))
     series = ba.its_series(full, switch=switch, data_to=data_to)
     assert "W30" not in set(series["period"])
+
+
+def test_changes_that_round_to_zero_carry_no_sign():
+    # the rendered case study read "trend change -0.0 points per week"
+    from kpi_lib.report.before_after_text import _delta
+
+    assert _delta(-0.0001, "share") == "0.0 points"
+    assert _delta(-0.04, "") == "0.0"
+    assert _delta(0.05, "share") == "+5.0 points" and _delta(-3.2, "") == "-3.2"
+    assert _delta(12345.6, "currency") == "+12,346" and _delta(float("nan"), "") == "n/a"

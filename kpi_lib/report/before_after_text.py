@@ -67,8 +67,10 @@ def _delta(x, unit: str) -> str:
     if not _finite(x):
         return "n/a"
     if unit == "share":
-        return f"{100 * float(x):+.1f} points"
-    return ("+" if float(x) > 0 else "") + format_value(x, unit)
+        text = f"{100 * float(x):+.1f}"
+        return ("0.0" if text in ("+0.0", "-0.0") else text) + " points"
+    text = ("+" if float(x) > 0 else "") + format_value(x, unit)
+    return text.lstrip("+-") if float(text.lstrip("+").replace(",", "")) == 0 else text
 
 
 def _p(p) -> str:
