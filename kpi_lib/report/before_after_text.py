@@ -568,9 +568,10 @@ def case_study_text(
             )
         elif team_notes:
             sure.append(
-                f"{comparison_name.capitalize()} kept the old scheme, but "
-                + team_notes[0].split(" (")[0]
-                + ". Against it the changes can only be described, not confirmed."
+                f"{comparison_name.capitalize()} kept the old scheme, but with "
+                + team_notes[0].split(" (")[0].split(":")[0]
+                + " its own month-to-month swings cannot be told apart from the effect of the "
+                "scheme: against it the changes can only be described, not confirmed."
             )
         if len(doubtful):
             sure.append(

@@ -154,7 +154,7 @@ def _teams_note(n_t: int, n_c: int) -> str:
         side = "comparison team" if n_c <= n_t else "switched team"
         return (
             f"only one {side}: its own month-to-month swings cannot be told apart from the "
-            "scheme's effect, so no interval or test can be given (at least 2 teams on each "
+            "effect of the scheme, so no interval or test can be given (at least 2 teams on each "
             "side are needed, 5 or more for a useful interval)"
         )
     if n_t + n_c < 6:
