@@ -1067,3 +1067,16 @@ def test_changes_that_round_to_zero_carry_no_sign():
     assert _delta(-0.04, "") == "0.0"
     assert _delta(0.05, "share") == "+5.0 points" and _delta(-3.2, "") == "-3.2"
     assert _delta(12345.6, "currency") == "+12,346" and _delta(float("nan"), "") == "n/a"
+
+
+def test_rescoring_periods_from_default_windows_exist_in_the_data(tmp_path):
+    # issue 16: the notebook's default windows ran to 2026-09 on data ending earlier and
+    # re-scoring died with KeyError "period '2026-09'"; windows are now cut back to the data.
+    t = scoring_table()  # months 2026-01 to 2026-06
+    path = _planted(tmp_path, date="2026-03-01")
+    s = ba.study_setup(path, after_months=6, data_start="2026-01-01", data_end="2026-06-30")
+    assert (s["before_last"], s["after_last"]) == ("2026-02", "2026-06")
+    r = ba.rescore_under_schemes(t, periods=[s["before_last"], s["after_last"]], bonus_pool=1.0)
+    assert set(r["period"]) == {"2026-02", "2026-06"}
+    with pytest.raises(KeyError, match="In the scorecard: Unknown period '2026-09'"):
+        ba.rescore_under_schemes(t, periods=["2026-09"])

@@ -104,7 +104,7 @@ def select_rows(data: pd.DataFrame, indicators, teams=None) -> tuple[pd.DataFram
     for ind in wanted:
         if ind not in present:
             raise KeyError(
-                "The indicator table has no rows for "
+                "In the indicator table: "
                 + unknown_name_message("indicator", ind, [str(p) for p in present])
             )
     out = data[data["indicator"].isin(wanted)]
@@ -113,9 +113,7 @@ def select_rows(data: pd.DataFrame, indicators, teams=None) -> tuple[pd.DataFram
         known = set(data["team_id"].astype(str))
         for t in team_list:
             if t not in known:
-                raise KeyError(
-                    "The indicator table has no rows for " + unknown_name_message("team", t, known)
-                )
+                raise KeyError("In the indicator table: " + unknown_name_message("team", t, known))
         out = out[out["team_id"].astype(str).isin(team_list)]
     out = out.dropna(subset=["numerator", "denominator"]).copy()
     out["period_start"] = pd.to_datetime(out["period_start"])
