@@ -67,8 +67,10 @@ def _delta(x, unit: str) -> str:
     if not _finite(x):
         return "n/a"
     if unit == "share":
-        return f"{100 * float(x):+.1f} points"
-    return ("+" if float(x) > 0 else "") + format_value(x, unit)
+        text = f"{100 * float(x):+.1f}"
+        return ("0.0" if text in ("+0.0", "-0.0") else text) + " points"
+    text = ("+" if float(x) > 0 else "") + format_value(x, unit)
+    return text.lstrip("+-") if float(text.lstrip("+").replace(",", "")) == 0 else text
 
 
 def _p(p) -> str:
@@ -98,6 +100,20 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in comparison.itertuples(index=False):
         u = r.unit
+        if r.verdict == "no data":
+            rows.append(
+                {
+                    "group": r.group,
+                    "indicator": r.label,
+                    "before": format_value(r.value_before, u),
+                    "after": format_value(r.value_after, u),
+                    "change": "n/a",
+                    "test": "n/a",
+                    "effect size": "n/a",
+                    "verdict": _no_data_reason(r),
+                }
+            )
+            continue
         rows.append(
             {
                 "group": r.group,
@@ -115,8 +131,37 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _no_data_reason(r) -> str:
+    """Why a comparison row has no estimate."""
+    for side in ("after", "before"):
+        if not _finite(getattr(r, f"value_{side}")):
+            late = getattr(r, f"not_matured_{side}", "")
+            if late:
+                return f"no data {side}: follow-up window not yet closed ({markdown_safe(late)})"
+            return f"no data {side} the switch"
+    return "no data"
+
+
+def _matured_note(r) -> str:
+    """Which months a follow-up indicator could not use; empty when none."""
+    parts = [
+        f"{side} window without {markdown_safe(late)}"
+        for side in ("before", "after")
+        if (late := getattr(r, f"not_matured_{side}", ""))
+    ]
+    if not parts:
+        return ""
+    return (
+        " Only months whose follow-up window had closed count ("
+        + "; ".join(parts)
+        + ", too recent to know who came back)."
+    )
+
+
 def _change_sentence(r) -> str:
     u = r.unit
+    if r.verdict == "no data":
+        return f"**{r.label}** cannot be compared: {_no_data_reason(r)}. No estimate is given."
     levels = f"from {format_value(r.value_before, u)} to {format_value(r.value_after, u)}"
     interval = f"{_pct(r.rel_change_ci_low)} to {_pct(r.rel_change_ci_high)}"
     if r.verdict in ("improved", "worsened", "increased", "decreased"):
@@ -125,11 +170,12 @@ def _change_sentence(r) -> str:
             r.verdict, ""
         )
         return (
-            f"**{r.label}** {verb} {levels} ({_pct(r.rel_change)}, 95 % interval {interval}){tail}."
+            f"**{r.label}** {verb} {levels} ({_pct(r.rel_change)}, 95 % interval {interval})"
+            f"{tail}.{_matured_note(r)}"
         )
     return (
         f"**{r.label}** moved {levels} ({_pct(r.rel_change)}), but the interval ({interval}) "
-        "or the test cannot rule out no change."
+        f"or the test cannot rule out no change.{_matured_note(r)}"
     )
 
 
@@ -147,8 +193,9 @@ def comparison_text(comparison: pd.DataFrame) -> str:
         s = _change_sentence(r)
         lines.append(f"{markdown_safe(r.group)}: {s}" if multi else s)
     corr = comparison["correction"].iloc[0] if len(comparison) else "none"
+    kind = comparison["interval"].iloc[0] if "interval" in comparison and len(comparison) else ""
     note = (
-        f"\n\n*Intervals: cluster bootstrap over agents. Tests: {', '.join(sorted(comparison['test'].unique()))} "
+        f"\n\n*Intervals: cluster bootstrap over agents ({kind}). Tests: {', '.join(sorted(comparison['test'].unique()))} "
         f"on per-agent values, p-values adjusted ({corr}) across the {comparison['p_value'].notna().sum()} "
         "tests of this table. A change counts only when test and interval agree.*"
     )
@@ -172,9 +219,27 @@ def did_text(
     """
     lines = []
     units = {r.indicator: _unit(r.indicator) for r in did.itertuples(index=False)}
-    for r in did.itertuples(index=False):
+    parts = [
+        [x for x in str(n or "").split("; ") if x]
+        for n in (did["note"] if "note" in did else [""] * len(did))
+    ]
+    shared = [x for x in (parts[0] if parts else []) if all(x in p for p in parts)]
+    for r, own in zip(did.itertuples(index=False), parts, strict=True):
         u = units[r.indicator]
+        note = markdown_safe("; ".join(x for x in own if x not in shared))
+        tail = f" *{note[0].upper() + note[1:]}.*" if note else ""
+        if not _finite(r.estimate):
+            lines.append(f"**{r.label}**: cannot be estimated - no estimate is given.{tail}")
+            continue
+        if not _finite(r.ci_low) and not _finite(r.ci_high):
+            lines.append(
+                f"**{r.label}**: {_delta(r.estimate, u)} relative to {comparison}, with no "
+                f"interval or test.{tail}"
+            )
+            continue
         ci = f"95 % interval {_delta(r.ci_low, u)} to {_delta(r.ci_high, u)}"
+        if not (np.isfinite(r.ci_low) and np.isfinite(r.ci_high)):
+            ci = "the data do not bound the effect: " + ci.replace("inf", "infinity")
         if r.significant:
             head = (
                 f"**{r.label}**: relative to {comparison}, {treated} moved by an extra "
@@ -209,12 +274,20 @@ def did_text(
                     "it, but its size is uncertain."
                 )
         elif r.parallel_trends == "cannot judge":
-            trend = " Too few periods before the switch to check that the groups moved in parallel."
+            trend = " Too few periods or teams before the switch to check that the groups moved in parallel."
         else:
             trend = (
                 " Before the switch the groups moved in parallel (no significant trend difference)."
             )
-        lines.append(head + trend)
+        lines.append(head + trend + tail)
+    if shared:
+        lines.insert(0, "**All indicators**: " + markdown_safe("; ".join(shared)) + ".")
+    if len(did) and "inference" in did:
+        lines.append(
+            "*Intervals and tests treat each team as one unit (wild cluster bootstrap by team), "
+            "because the scheme was switched team by team and every team has its own "
+            "month-to-month swings.*"
+        )
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -240,14 +313,22 @@ def its_text(its: pd.DataFrame) -> str:
             f"({_pct(r.rel_effect_end)}) away from where the earlier trend pointed "
             f"(95 % interval {_delta(r.effect_end_ci_low, u)} to {_delta(r.effect_end_ci_high, u)})"
         )
-        verdict = "a clear break" if r.significant else "no clear break"
+        if r.significant:
+            verdict = "a clear break at the switch"
+        elif _finite(r.level_change_p) and r.level_change_p < 0.05:
+            verdict = "a jump at the switch but no clear lasting effect"
+        else:
+            verdict = "no clear break at the switch"
         line = (
-            f"**{r.label}**: {verdict} at the switch - jump {_delta(r.level_change, u)} "
+            f"**{r.label}**: {verdict} - jump {_delta(r.level_change, u)} "
             f"(p {_p(r.level_change_p)}), trend change {_delta(r.slope_change, u)} per {r.granularity}; "
             f"{effect}."
         )
         if r.caution:
             line += f" *{r.caution[0].upper() + r.caution[1:]}.*"
+        left_out = str(getattr(r, "left_out", "") or "")
+        if left_out:
+            line += f" Left out: {markdown_safe(left_out)}."
         lines.append(line)
     return "\n".join(f"- {line}" for line in lines)
 
@@ -388,6 +469,17 @@ def case_study_text(
     rows = []
     for r in c.reset_index().itertuples(index=False):
         u = r.unit
+        if r.verdict == "no data":
+            rows.append(
+                {
+                    "indicator": r.label,
+                    "before": format_value(r.value_before, u),
+                    "after": format_value(r.value_after, u),
+                    "change": "n/a",
+                    "verdict": _no_data_reason(r),
+                }
+            )
+            continue
         rows.append(
             {
                 "indicator": r.label,
@@ -404,7 +496,12 @@ def case_study_text(
     checks = []
     for r in case_table.itertuples(index=False):
         if pd.isna(r.consistent):
-            checks.append(f"{r.source_text}: not measured here")
+            why = (
+                _no_data_reason(c.loc[r.indicator].rename(r.indicator))
+                if r.indicator in c.index and c.loc[r.indicator, "verdict"] == "no data"
+                else "not measured here"
+            )
+            checks.append(f"{r.source_text}: {why}")
             continue
         unit = "share" if r.check == "rel_change" else _unit(r.indicator)
         measured = _pct(r.measured) if r.check == "rel_change" else format_value(r.measured, unit)
@@ -444,6 +541,11 @@ def case_study_text(
     ]
     if unclear:
         para.append("No clear change in " + ", ".join(unclear) + ".")
+    missing = [
+        r.label.lower() for r in c.reset_index().itertuples(index=False) if r.verdict == "no data"
+    ]
+    if missing:
+        para.append("Not measurable yet: " + ", ".join(missing) + ".")
     out += ["### In one paragraph", " ".join(para) if para else "No indicator changed clearly."]
 
     sure = [
@@ -452,20 +554,37 @@ def case_study_text(
         "the interval and the rank test agree, after correcting for the number of indicators tested."
     ]
     if did is not None and len(did):
-        confirmed = did[did["significant"]]
-        doubtful = did[did["parallel_trends"] == "doubtful"]
-        sure.append(
-            f"{comparison_name.capitalize()} kept the old scheme: against it, {len(confirmed)} of "
-            f"{len(did)} indicators show a change attributable to the scheme"
-            + (f" ({', '.join(confirmed['label'].str.lower())})" if len(confirmed) else "")
-            + "."
-        )
+        notes = [n for n in did.get("note", pd.Series(dtype=str)).fillna("") if n]
+        team_notes = [n for n in dict.fromkeys(notes) if "team" in n]
+        testable = did[did["inference"] != "none"] if "inference" in did else did
+        confirmed = testable[testable["significant"]]
+        doubtful = testable[testable["parallel_trends"] == "doubtful"]
+        if len(testable):
+            sure.append(
+                f"{comparison_name.capitalize()} kept the old scheme: against it, {len(confirmed)} "
+                f"of {len(testable)} indicators show a change attributable to the scheme"
+                + (f" ({', '.join(confirmed['label'].str.lower())})" if len(confirmed) else "")
+                + "."
+            )
+        elif team_notes:
+            sure.append(
+                f"{comparison_name.capitalize()} kept the old scheme, but with "
+                + team_notes[0].split(" (")[0].split(":")[0]
+                + " its own month-to-month swings cannot be told apart from the effect of the "
+                "scheme: against it the changes can only be described, not confirmed."
+            )
         if len(doubtful):
             sure.append(
                 "For "
                 + ", ".join(doubtful["label"].str.lower())
                 + " the groups already drifted apart "
                 "before the switch, so that comparison is less trustworthy."
+            )
+        if team_notes and len(testable):
+            sure.append(
+                "The comparison counts teams, not agents, since the scheme changed team by team: "
+                + team_notes[0].split(";")[0]
+                + "."
             )
     else:
         sure.append(

@@ -4,9 +4,10 @@ Four analyses over the shared indicator table (one row per agent, period and ind
 ``numerator`` and ``denominator``), each returning a tidy DataFrame:
 
 - :func:`period_comparison` - level before and after a switch, change, cluster-bootstrap
-  intervals, a rank test (paired by agent where possible) and an effect size;
+  intervals (studentized), a rank test (paired by agent where possible) and an effect size;
 - :func:`difference_in_differences` - the change in treated teams net of the change in a
-  comparison team that kept the old scheme, with agent-clustered errors and a pre-trend check
+  comparison team that kept the old scheme, with inference at the team level (wild cluster
+  bootstrap, :func:`wild_cluster_test`) and a pre-trend check
   (:func:`did_panel` and :func:`did_trends` give the rows it fits and the series to draw);
 - :func:`interrupted_time_series` - segmented regression of a team series with level and slope
   change at the switch and Newey-West errors (:func:`its_series` gives the counterfactual line);
@@ -36,7 +37,8 @@ Files
 ``common`` (validation, selection, windows, side of the switch, period numbers),
 ``multiplicity`` (p-value corrections), ``derived`` (labels and derived indicators),
 ``windows`` (windows around a switch), then one analysis each: ``compare``, ``did``, ``its``,
-``rescoring`` and ``case_study``; ``study`` sets a study up for the notebooks.
+``rescoring`` and ``case_study``; ``wild`` (the wild cluster bootstrap); ``study`` sets a
+study up for the notebooks.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from kpi_lib.analyses.before_after.study import (
     planted_setup,
     study_setup,
 )
+from kpi_lib.analyses.before_after.wild import wild_cluster_test
 from kpi_lib.analyses.before_after.windows import windows_around
 
 __all__ = [
@@ -83,4 +86,5 @@ __all__ = [
     "planted_setup",
     "study_setup",
     "indicator_table",
+    "wild_cluster_test",
 ]

@@ -79,9 +79,7 @@ def case_study_table(
             )
         group = groups[0]
     elif group not in groups:
-        raise KeyError(
-            "`comparison` has no " + unknown_name_message("group", group, map(str, groups))
-        )
+        raise KeyError("In `comparison`: " + unknown_name_message("group", group, map(str, groups)))
     comp = comparison[comparison["group"] == group].set_index("indicator")
     cols = {
         "before": ("value_before", "value_before_ci_low", "value_before_ci_high"),

@@ -13,12 +13,16 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib._util import unknown_name_message
+from kpi_lib.indicators.catalogue.formulas import WINDOW_NOT_COMPLETE
 
 __all__ = [
     "INDICATOR_COLUMNS",
     "as_list",
     "as_window",
     "check_table",
+    "check_window_in_data",
+    "data_extent",
+    "not_matured",
     "period_ends",
     "period_index",
     "select_rows",
@@ -100,7 +104,7 @@ def select_rows(data: pd.DataFrame, indicators, teams=None) -> tuple[pd.DataFram
     for ind in wanted:
         if ind not in present:
             raise KeyError(
-                "The indicator table has no rows for "
+                "In the indicator table: "
                 + unknown_name_message("indicator", ind, [str(p) for p in present])
             )
     out = data[data["indicator"].isin(wanted)]
@@ -109,9 +113,7 @@ def select_rows(data: pd.DataFrame, indicators, teams=None) -> tuple[pd.DataFram
         known = set(data["team_id"].astype(str))
         for t in team_list:
             if t not in known:
-                raise KeyError(
-                    "The indicator table has no rows for " + unknown_name_message("team", t, known)
-                )
+                raise KeyError("In the indicator table: " + unknown_name_message("team", t, known))
         out = out[out["team_id"].astype(str).isin(team_list)]
     out = out.dropna(subset=["numerator", "denominator"]).copy()
     out["period_start"] = pd.to_datetime(out["period_start"])
@@ -176,3 +178,55 @@ def single_granularity(data: pd.DataFrame) -> str:
             "granularity (compute_indicators(..., granularity='week' or 'month'))."
         )
     return str(g[0])
+
+
+def data_extent(data: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First day and last day covered by the periods of ``data`` (all rows, with or without a
+    value)."""
+    starts = pd.to_datetime(data["period_start"])
+    gran = data["granularity"] if "granularity" in data.columns else "month"
+    ends = period_ends(starts, gran)
+    return starts.min(), ends.max() - pd.Timedelta(days=1)
+
+
+def check_window_in_data(window, data: pd.DataFrame, name: str) -> None:
+    """Raise when the inclusive ``window`` runs outside the periods of ``data``.
+
+    Raises
+    ------
+    ValueError
+        Naming the window, its dates and the span the table covers.
+    """
+    first, last = data_extent(data)
+    start, end = window
+    if start < first or end > last:
+        raise ValueError(
+            f"The {name} window {start.date()} - {end.date()} runs past the data, which cover "
+            f"{first.date()} - {last.date()}; give a window inside them "
+            "(study_setup(..., data_end=...) cuts default windows back to the data)."
+        )
+
+
+def not_matured(data: pd.DataFrame, window, teams=None) -> dict[str, list[str]]:
+    """Per indicator, the periods in ``window`` left without a value because a follow-up
+    window (e.g. repurchase within 90 days) had not closed when the data end.
+
+    A period counts when every row of it is marked ``window not complete`` in ``reason``.
+    """
+    if "reason" not in data.columns:
+        return {}
+    rows = data
+    team_list = as_list(teams, "teams")
+    if team_list:
+        rows = rows[rows["team_id"].astype(str).isin(team_list)]
+    starts = pd.to_datetime(rows["period_start"])
+    rows = rows[starts.between(*window)]
+    if rows.empty:
+        return {}
+    flag = (rows["reason"].astype(str) == WINDOW_NOT_COMPLETE) & rows["numerator"].isna()
+    per = flag.groupby([rows["indicator"], rows["period"].astype(str)], observed=True).all()
+    per = per[per]
+    out: dict[str, list[str]] = {}
+    for ind, period in per.index:
+        out.setdefault(str(ind), []).append(period)
+    return {k: sorted(v) for k, v in out.items()}

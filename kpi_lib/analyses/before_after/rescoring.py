@@ -93,9 +93,7 @@ def rescore_under_schemes(
         known = set(data["team_id"].astype(str))
         for t in team_list:
             if t not in known:
-                raise KeyError(
-                    "The indicator table has no rows for " + unknown_name_message("team", t, known)
-                )
+                raise KeyError("In the indicator table: " + unknown_name_message("team", t, known))
         rows = data[data["team_id"].astype(str).isin(team_list)]
     schemes = {"old": load_scheme(old), "new": load_scheme(new)}
     cards = {k: score(rows, s, targets=targets, cycle=cycle) for k, s in schemes.items()}
@@ -103,7 +101,7 @@ def rescore_under_schemes(
     wanted = as_list(periods, "periods") or [available[-1]]
     for p in wanted:
         if p not in available:
-            raise KeyError("The scorecard has no " + unknown_name_message("period", p, available))
+            raise KeyError("In the scorecard: " + unknown_name_message("period", p, available))
     parts = {}
     for k, card in cards.items():
         frames = []

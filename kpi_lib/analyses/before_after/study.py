@@ -105,6 +105,33 @@ def _given(x) -> bool:
     return len(x) > 0
 
 
+def _complete_span(data_start, data_end) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """First day of the first complete month and last day of the last complete month.
+
+    A month whose first or last few days (up to 3: a weekend, a holiday) are missing still
+    counts as complete.
+    """
+    first = last = None
+    if _given(data_start):
+        day = pd.Timestamp(data_start).normalize()
+        month_start = day.replace(day=1)
+        first = (
+            month_start if (day - month_start).days <= 3 else month_start + pd.DateOffset(months=1)
+        )
+    if _given(data_end):
+        day = pd.Timestamp(data_end).normalize()
+        month_end = day + pd.offsets.MonthEnd(0)
+        last = (
+            month_end if (month_end - day).days <= 3 else day.replace(day=1) - pd.Timedelta(days=1)
+        )
+    return first, last
+
+
+def _months_between(start: pd.Timestamp, end: pd.Timestamp) -> int:
+    """Whole months from the month of ``start`` to the month of ``end`` inclusive."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def study_setup(
     path,
     *,
@@ -114,13 +141,14 @@ def study_setup(
     before=None,
     after=None,
     its_window=None,
-    before_months: int = 3,
-    after_months: int = 3,
+    before_months: int | None = None,
+    after_months: int | None = None,
     skip_months: int = 1,
+    data_start=None,
     data_end=None,
 ) -> dict:
     """Switch date, teams and windows of a before/after study; what is not given comes from
-    the dataset's ``PLANTED.json`` and :func:`windows_around`.
+    the dataset's ``PLANTED.json`` and the span of the data.
 
     Empty strings and empty lists count as "not given", so notebook parameters can default
     to them.
@@ -137,21 +165,33 @@ def study_setup(
         Inclusive windows; default :func:`windows_around` with the month counts below.
     its_window : (start, end), optional
         Window of the interrupted time series (default: the whole series).
-    before_months, after_months, skip_months : int
-        Passed to :func:`windows_around` when a window is not given (``skip_months=1`` leaves
+    before_months, after_months : int, optional
+        Passed to :func:`windows_around` when a window is not given. Default (None): the
+        longest span of complete months the data hold on that side (3 when the data's first
+        or last day is not given).
+    skip_months : int
+        Months right after the switch left out of the after window (``skip_months=1`` leaves
         out the first month after the switch, while the new habits settle).
-    data_end : date-like, optional
-        Last day with data. A window running past the last complete month of the data is
-        cut back to it (and ``notes`` says so); a window that starts after it is an error.
+    data_start, data_end : date-like, optional
+        First and last day with data. A window running outside the complete months of the
+        data is cut back to them (and ``notes`` says so); a window wholly outside them is an
+        error.
 
     Returns
     -------
     dict
         ``switch`` (Timestamp), ``treated``, ``comparison`` (lists), ``before``, ``after``
         (pairs of Timestamps), ``its_window`` (pair or None), ``before_last`` and
-        ``after_last`` (labels ``YYYY-MM`` of the last month of each window, for re-scoring)
-        and ``source`` (``given`` or the PLANTED.json path, for what was filled in), and
-        ``notes`` (windows cut back to the data).
+        ``after_last`` (labels ``YYYY-MM`` of the last month of each window, for re-scoring),
+        ``data_from`` and ``data_to`` (the data's first and last day, or None, for the
+        interrupted time series), ``source`` (``given`` or the PLANTED.json path, for what was
+        filled in), and ``notes`` (windows cut back to the data, in plain words).
+
+    Raises
+    ------
+    ValueError
+        When a window lies wholly outside the complete months of the data, or no complete
+        month is left on one side of the switch.
     """
     need_planted = not (_given(switch) and _given(treated))
     planted = planted_setup(path) if need_planted else {}
@@ -164,6 +204,25 @@ def study_setup(
             else planted.get("comparison", [])
         ),
     }
+    complete_from, complete_to = _complete_span(data_start, data_end)
+    sw = out["switch"].normalize()
+    first_after = sw.to_period("M") if sw.day == 1 else sw.to_period("M") + 1
+    if before_months is None:
+        before_months = (
+            _months_between(complete_from, sw.to_period("M").to_timestamp() - pd.Timedelta(days=1))
+            if complete_from is not None
+            else 3
+        )
+    if after_months is None:
+        a0 = (first_after + int(skip_months)).to_timestamp()
+        after_months = _months_between(a0, complete_to) if complete_to is not None else 3
+    for name, n in (("before", before_months), ("after", after_months)):
+        if int(n) < 1:
+            raise ValueError(
+                f"The data hold no complete month {name} the switch {sw.date()}"
+                + (f" (after the {skip_months}-month settling-in)" if name == "after" else "")
+                + f"; complete months run {_d(complete_from)} - {_d(complete_to)}."
+            )
     auto = windows_around(
         out["switch"],
         before_months=before_months,
@@ -173,28 +232,29 @@ def study_setup(
     for name, w in (("before", before), ("after", after)):
         out[name] = as_window(w, name) if w is not None and all(map(_given, w)) else auto[name]
     out["notes"] = []
-    if _given(data_end):
-        last_day = pd.Timestamp(data_end).normalize()
-        month_end = last_day + pd.offsets.MonthEnd(0)
-        # a month whose last few days are missing (weekend, holiday) still counts as complete
-        complete_to = (
-            month_end
-            if (month_end - last_day).days <= 3
-            else last_day.replace(day=1) - pd.Timedelta(days=1)
-        )
-        for name in ("before", "after"):
-            start, end = out[name]
-            if start > complete_to:
-                raise ValueError(
-                    f"The {name} window starts on {start.date()}, after the last complete month "
-                    f"of the data (which ends {complete_to.date()}); give an earlier window."
-                )
-            if end > complete_to:
-                out[name] = (start, complete_to)
-                out["notes"].append(
-                    f"The {name} window was cut back from {end.date()} to {complete_to.date()}, "
-                    "the end of the last complete month in the data."
-                )
+    for name in ("before", "after"):
+        start, end = out[name]
+        if (complete_to is not None and start > complete_to) or (
+            complete_from is not None and end < complete_from
+        ):
+            raise ValueError(
+                f"The {name} window {start.date()} - {end.date()} lies outside the complete "
+                f"months of the data ({_d(complete_from)} - {_d(complete_to)}); give a window "
+                "inside them."
+            )
+        if complete_to is not None and end > complete_to:
+            out[name] = (start, complete_to)
+            out["notes"].append(
+                f"The {name} window was cut back from {end.date()} to {complete_to.date()}, "
+                "the end of the last complete month in the data."
+            )
+        start, end = out[name]
+        if complete_from is not None and start < complete_from:
+            out[name] = (complete_from, end)
+            out["notes"].append(
+                f"The {name} window now starts on {complete_from.date()} instead of "
+                f"{start.date()}, the first complete month in the data."
+            )
     out["its_window"] = (
         as_window(its_window, "its_window")
         if its_window is not None and all(map(_given, its_window))
@@ -202,8 +262,14 @@ def study_setup(
     )
     out["before_last"] = period_label(out["before"][1], "month")
     out["after_last"] = period_label(out["after"][1], "month")
+    out["data_from"] = pd.Timestamp(data_start).normalize() if _given(data_start) else None
+    out["data_to"] = pd.Timestamp(data_end).normalize() if _given(data_end) else None
     out["source"] = "given" if not need_planted else "PLANTED.json"
     return out
+
+
+def _d(x) -> str:
+    return "?" if x is None else str(pd.Timestamp(x).date())
 
 
 def indicator_table(
