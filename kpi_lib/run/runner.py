@@ -49,6 +49,7 @@ from kpi_lib.paths import notebooks_dir, project_root, resolve
 from kpi_lib.report.fonts import cjk_font_face_css
 from kpi_lib.report.page import RECORD_MIME
 from kpi_lib.review import ReviewSpec, SpecError, compute_review, prepare_spec, save_review
+from kpi_lib.review.pipeline import skipped_sections
 from kpi_lib.review.spec import notebook_parameters
 
 __all__ = [
@@ -542,6 +543,9 @@ def _review_locked(
         review = compute_review(spec, data, notes=returned_notes)
         save_review(review, staging / STORE)
         steps, fingerprint, load_counts = review.timings, data.fingerprint(), _load_counts(data)
+        # what the review could not compute on this data (decisions, analyses, dropped
+        # indicators); the pages add their own sections below
+        skipped = skipped_sections(review).assign(page="review").to_dict(orient="records")
         # the notebooks read the stored copy: free this process's before they start
         del review, data
         shared_s = time.perf_counter() - t0
@@ -572,6 +576,7 @@ def _review_locked(
             "notebooks": records,
             "load_report": load_counts,
             "spot_check_returned": returned_notes,
+            "skipped": skipped + [s for r in records for s in r["skipped"]],
             "status": "ok",
         }
         (staging / "manifest.json").write_text(
@@ -706,6 +711,11 @@ def _run_notebooks(
                 "window": recorded.get("window", ""),
                 "status": "ok",
                 "duration_s": round(outcome["seconds"], 2),
+                # sections the page could not compute (recorded as "skipped" by the page)
+                "skipped": [
+                    {"page": name, **{k: v for k, v in item.items() if v not in ("", None)}}
+                    for item in recorded.get("skipped") or []
+                ],
             }
         )
     return records
