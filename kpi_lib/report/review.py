@@ -166,7 +166,6 @@ def scheme_adapted_sentence(review: Review) -> str:
         "scheme_adapted",
         scheme=note.get("scheme", review.scheme.name),
         dropped=sep.join(items),
-        were=_t(review, "scheme_adapted.were" if len(items) > 1 else "scheme_adapted.was"),
         weights_text=weights_text,
     )
 

@@ -346,13 +346,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     # ---- a scheme adapted to the data, sections that could not be computed
     "scheme_adapted": (
-        "Scheme {scheme} adapted to this data: {dropped} cannot be computed from this dataset "
-        "and {were} dropped. {weights_text}",
-        "考核方案 {scheme} 已按本数据调整：{dropped} 无法由本数据计算，已移除。{weights_text}",
-        "考核方案 {scheme} 已按本數據調整：{dropped} 無法由本數據計算，已移除。{weights_text}",
+        "Scheme {scheme} adapted to this data — dropped because the dataset cannot provide "
+        "them: {dropped}. {weights_text}",
+        "考核方案 {scheme} 已按本数据调整——因本数据无法提供而移除：{dropped}。{weights_text}",
+        "考核方案 {scheme} 已按本數據調整——因本數據無法提供而移除：{dropped}。{weights_text}",
     ),
-    "scheme_adapted.were": ("were", "", ""),
-    "scheme_adapted.was": ("was", "", ""),
     "scheme_adapted.weights": (
         "The remaining weights were rescaled: {weights}.",
         "其余权重已重新归一：{weights}。",
