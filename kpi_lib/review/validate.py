@@ -177,6 +177,36 @@ def last_complete_period(data: Dataset, cycle: str, *, grace_days: int = GRACE_D
     return last
 
 
+def _no_calls_message(data: Dataset) -> str:
+    """Why a dataset has no period to review: no calls, or every call set aside (with the
+    load report's counts and main reasons)."""
+    report = data.load_report
+    calls = report[(report["table"] == "calls") & (report["reason"] == "")]
+    read = int(calls["rows_read"].sum()) if len(calls) else 0
+    reasons = report[(report["table"] == "calls") & (report["reason"] != "")]
+    top = ""
+    if len(reasons) and "rows_quarantined" in reasons:
+        worst = reasons.sort_values("rows_quarantined", ascending=False).head(3)
+        top = (
+            " Main reasons: "
+            + "; ".join(f"{r.reason} ({int(r.rows_quarantined)} rows)" for r in worst.itertuples())
+            + "."
+        )
+    if read == 0:
+        what = "its calls table has no rows"
+        fix = "export the calls of the period (kpi validate DIR shows what was read)"
+    else:
+        what = f"all {read} calls were set aside by the validating loader"
+        fix = (
+            "fix the export or its mapping so that calls pass the data contract "
+            "(kpi validate DIR lists every reason; docs/data-contract.md, docs/mappings.md)"
+        )
+    return (
+        f"No usable calls in dataset {data.name!r}: {what}, so there is no period to review "
+        f"and nothing was written.{top} To fix it, {fix}, then run the review again."
+    )
+
+
 def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
     """Check ``spec`` against ``data`` and fill in the period and its windows.
 
@@ -191,6 +221,8 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
     """
     cycle = spec.cycle
     periods = periods_in_data(data, cycle)
+    if not periods:
+        raise SpecError(_no_calls_message(data))
     period = spec.period or last_complete_period(data, cycle)
     if period not in periods:
         shown = ", ".join(periods[-24:]) if periods else "none"
