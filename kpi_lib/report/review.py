@@ -156,7 +156,7 @@ def scheme_adapted_sentence(review: Review) -> str:
     if weights == (note.get("original_weights") or {}):
         weights_text = _t(review, "scheme_adapted.same")
     else:
-        shown = ", ".join(
+        shown = (", " if review.language == "en" else "、").join(
             f"{_label(review, i) if i in CATALOGUE else i} {w:.0%}" for i, w in weights.items()
         )
         weights_text = _t(review, "scheme_adapted.weights", weights=shown)

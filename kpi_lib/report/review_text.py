@@ -368,8 +368,8 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "scheme_adapted.gate": (
         "the gate on {indicator} (needs {needs})",
-        "{indicator} 门槛（需要 {needs}）",
-        "{indicator} 門檻（需要 {needs}）",
+        "{indicator}门槛（需要 {needs}）",
+        "{indicator}門檻（需要 {needs}）",
     ),
     "skip.needs": (
         "needs {indicators} ({needs})",
