@@ -317,3 +317,14 @@ def test_data_quality_sections_without_qa_or_with_one_reviewer(bare_review):
     assert set(skipped["needs"]) == {"qa_reviews"}
     numbers = quality_text.key_numbers(no_qa)
     assert numbers["calls_reviewed_by_both"] == 0 and np.isnan(numbers["kappa_effective"])
+
+
+def test_a_rule_switched_off_says_so_where_the_decision_would_be(bare_review):
+    from dataclasses import replace
+
+    from kpi_lib.report import review as rr
+
+    off = {"code": "skipped", "section": "pip", "reason": "off", "indicators": "", "needs": ""}
+    page = rr.decisions_html(replace(bare_review, notes=[*bare_review.notes, off]))
+    assert "Improvement plan: not available for this data — switched off in the scheme" in page
+    assert "Persistent low performance" not in page

@@ -460,7 +460,9 @@ def decisions_html(review: Review, *, max_rows: int = 25) -> str:
         parts.append(_p(_t(review, "pip.explain", k=plan["min_count"], n=plan["window"])))
     pip = review.pip.head(max_rows)
     parts.append(
-        _table(
+        ""
+        if skipped_note(review, "pip")
+        else _table(
             review,
             pd.DataFrame(
                 {
