@@ -240,3 +240,48 @@ def test_bonus_holds_small_sample_scales_with_the_period():
     assert bonus_holds(lb, calls=month, min_share=0.3)["agent_id"].tolist() == ["D", "E"]
     with pytest.raises(ValueError, match="min_share"):
         bonus_holds(lb, calls=month, min_share=2)
+
+
+def test_rule_gaps_say_why_a_rule_cannot_apply():
+    from kpi_lib.scoring.decisions import rule_gaps
+
+    sc = score(
+        history({"A": [("2026-01", 100, 1.0, 1.0)], "B": [("2026-01", 50, 0.5, 1.0)]}), SCHEME
+    )
+    assert rule_gaps(SCHEME, {}, sc).empty
+    gaps = rule_gaps(SCHEME, {"satisfaction_rate": "surveys"}, sc).set_index("rule")
+    assert gaps.loc["certification", "reason"] == "needs"
+    assert gaps.loc["certification", "indicators"] == "satisfaction_rate"
+    assert gaps.loc["certification", "needs"] == "surveys"
+    # a scheme that does not score an indicator of the rule, and rules switched off
+    sales_only = scheme_from_dict(
+        {
+            "name": "s",
+            "dimensions": {"performance": {"weight": 1, "indicators": {"sales_amount": 1}}},
+            "targets": {"sales_amount": {"target": 100}},
+            "rules": {"pip": False, "coaching": False},
+        }
+    )
+    sc2 = score(history({"A": [("2026-01", 100, 1.0, 1.0)]}), sales_only)
+    gaps = rule_gaps(sales_only, {}, sc2).set_index("rule")
+    assert gaps.loc["certification", "reason"] == "not_scored"
+    assert gaps.loc["certification", "indicators"] == "satisfaction_rate"
+    assert gaps.loc["pip", "reason"] == "off" and gaps.loc["coaching", "reason"] == "off"
+
+
+def test_coaching_can_compare_with_every_agent():
+    spec = {
+        "A": [("2026-01", 100, 0.4, 1)],
+        "B": [("2026-01", 40, 1.0, 1)],
+        "C": [("2026-01", 80, 0.8, 1)],
+    }
+    sc = score(history(spec), SCHEME)
+    team = coaching_focus(sc).set_index("agent_id")
+    every = coaching_focus(sc, compare_to="all").set_index("agent_id")
+    # C is alone in T2: against the team there is no gap; against everyone C's 80 in both
+    # dimensions is above the mean of (100, 40, 80) and of (40, 100, 80)
+    assert team.loc["C", "gap"] == pytest.approx(0)
+    assert every.loc["C", "gap"] == pytest.approx(80 - 220 / 3)
+    assert every.loc["A", "team_score"] == pytest.approx((40 + 100 + 80) / 3)
+    with pytest.raises(ValueError, match="compare_to"):
+        coaching_focus(sc, compare_to="region")

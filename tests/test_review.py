@@ -6,6 +6,7 @@ import json
 import re
 import string
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -185,3 +186,145 @@ def test_headline_in_every_language(review, language):
     html = headline_html(translated)
     assert text("h.headline", language) in html
     assert pd.notna(review.current.agents["composite"]).any()
+
+
+# ----------------------------------------------------------------- data without optional tables
+
+
+@pytest.fixture(scope="module")
+def bare_dataset(small_dataset, tmp_path_factory):
+    """The small dataset without surveys, complaints, proposals, trainings and targets, and
+    with one human QA reviewer."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("bare") / "bare"
+    shutil.copytree(small_dataset, folder)
+    for table in ("surveys", "complaints", "proposals", "trainings", "targets"):
+        (folder / f"{table}.parquet").unlink()
+    qa = pd.read_parquet(folder / "qa_reviews.parquet")
+    qa = qa[qa["reviewer"].isin(["system", "qa_zhang"])]
+    qa.to_parquet(folder / "qa_reviews.parquet")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def bare_review(bare_dataset):
+    from kpi_lib.review import open_review
+
+    return open_review(
+        settings={"dataset": str(bare_dataset), "period": "2026-10", "draws": 50, "n_boot": 20}
+    )
+
+
+def test_scheme_adapts_to_data_without_surveys_and_complaints(bare_review):
+    adapted = bare_review.spec.adapted["scheme"]
+    dropped = {(d["indicator"], d["role"], d["needs"]) for d in adapted["dropped"]}
+    assert dropped == {
+        ("satisfaction_rate", "weight", "surveys"),
+        ("complaints_per_100", "weight", "complaints"),
+    }
+    # monthly (repurchase is quarterly): performance 50 and efficiency 20 of the 70 left
+    assert adapted["weights"] == pytest.approx(
+        {"sales_amount": 50 / 70, "effective_calls": 20 / 70}, abs=1e-6
+    )
+    assert set(bare_review.current.indicators.query("weight > 0")["indicator"]) == {
+        "sales_amount",
+        "effective_calls",
+    }
+    note = bare_review.notes[0]
+    assert note["code"] == "scheme_adapted" and note["weights"] == adapted["weights"]
+    # the gate on compliance stays: one human reviewer still gives the system's judgements
+    assert [g.indicator for g in bare_review.scheme.gates] == ["compliance_rate"]
+
+
+def test_adapted_scheme_note_on_every_scored_page_in_the_review_language(bare_review):
+    from dataclasses import replace
+
+    from kpi_lib.report import review as rr
+    from kpi_lib.report import scorecard_text
+
+    en = rr.scheme_adapted_sentence(bare_review)
+    assert "adapted" in en and "Satisfaction rate (needs surveys)" in en and "71%" in en
+    assert en in rr.headline_html(bare_review).replace("&#x27;", "'")
+    assert scorecard_text.adapted_html(bare_review) == rr.scheme_adapted_html(bare_review)
+    zh = replace(bare_review, spec=bare_review.spec.with_settings(language="zh-Hans"))
+    assert "已按本数据调整" in rr.scheme_adapted_sentence(zh)
+    assert "需要" in rr.skipped_html(zh, "certification")
+
+
+def test_certification_is_skipped_with_its_reason(bare_review):
+    from kpi_lib.report import review as rr
+    from kpi_lib.review.pipeline import skipped_sections
+
+    assert bare_review.certification.empty and bare_review.certified.empty
+    skipped = skipped_sections(bare_review).set_index("section")
+    assert skipped.loc["certification", "reason"] == "needs"
+    assert skipped.loc["certification", "needs"] == "surveys"
+    assert {"scheme.weight"} <= set(skipped.index)
+    page = rr.decisions_html(bare_review)
+    assert "Certification: not available for this data — needs Satisfaction rate (surveys)" in page
+    assert "Not computed for this data: Certification" in " ".join(rr.note_sentences(bare_review))
+    # PIP and coaching still run
+    assert "pip" not in skipped.index and len(bare_review.coaching)
+
+
+def test_a_stop_scheme_stops_before_any_page(bare_dataset, tmp_path):
+    import yaml
+
+    from kpi_lib.data.load import load_dataset
+    from kpi_lib.review import SpecError, build_spec, resolve_spec
+    from kpi_lib.scoring import load_scheme
+
+    scheme = load_scheme("default").to_dict()
+    scheme["missing_indicators"] = "stop"
+    path = tmp_path / "strict.yaml"
+    path.write_text(yaml.safe_dump(scheme))
+    spec = build_spec(overrides={"dataset": str(bare_dataset), "scheme": str(path)})
+    with pytest.raises(SpecError, match=r"satisfaction_rate needs surveys.*renormalise"):
+        resolve_spec(spec, load_dataset(bare_dataset))
+
+
+def test_adapted_review_reads_back_from_the_store(bare_review, tmp_path):
+    from kpi_lib.review import load_review, save_review
+
+    back = load_review(save_review(bare_review, tmp_path / "store"))
+    assert back.spec.hash == bare_review.spec.hash
+    assert back.scheme.adapted == bare_review.scheme.adapted
+    assert back.notes[0]["code"] == "scheme_adapted"
+
+
+def test_data_quality_sections_without_qa_or_with_one_reviewer(bare_review):
+    from dataclasses import replace
+
+    from kpi_lib.analyses.calibration import reviewer_leniency
+    from kpi_lib.report import quality_text
+
+    # one human reviewer: agreement with the system works, reviewer consistency cannot
+    skipped = quality_text.unavailable_sections(bare_review)
+    assert skipped[["section", "reason", "n"]].values.tolist() == [
+        ["qa_reviewers", "one_reviewer", 1]
+    ]
+    assert quality_text.available(skipped, "qa_agreement")
+    assert reviewer_leniency(bare_review.dataset).empty  # used to raise on max() of nothing
+    assert "at least two human reviewers" in quality_text.skipped_html(
+        bare_review, skipped, "qa_reviewers"
+    )
+    # no QA table at all
+    tables = {k: v for k, v in bare_review.dataset.tables.items() if k != "qa_reviews"}
+    no_qa = replace(bare_review, dataset=replace(bare_review.dataset, tables=tables))
+    skipped = quality_text.unavailable_sections(no_qa)
+    assert set(skipped["section"]) == set(quality_text.QA_SECTIONS)
+    assert set(skipped["needs"]) == {"qa_reviews"}
+    numbers = quality_text.key_numbers(no_qa)
+    assert numbers["calls_reviewed_by_both"] == 0 and np.isnan(numbers["kappa_effective"])
+
+
+def test_a_rule_switched_off_says_so_where_the_decision_would_be(bare_review):
+    from dataclasses import replace
+
+    from kpi_lib.report import review as rr
+
+    off = {"code": "skipped", "section": "pip", "reason": "off", "indicators": "", "needs": ""}
+    page = rr.decisions_html(replace(bare_review, notes=[*bare_review.notes, off]))
+    assert "Improvement plan: not available for this data — switched off in the scheme" in page
+    assert "Persistent low performance" not in page

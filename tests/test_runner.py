@@ -159,15 +159,87 @@ def test_bad_settings_stop_the_run_before_any_notebook(project, kwargs, message)
     assert not (tmp / "reports").exists()  # nothing was created
 
 
-def test_a_scheme_the_data_cannot_support_is_named_before_any_notebook(project, tmp_path):
-    tmp, data, nbs = project
+def _without(data, tmp_path, tables=("surveys",)):
     import shutil
 
-    no_surveys = tmp_path / "no_surveys"
-    shutil.copytree(data, no_surveys)
-    (no_surveys / "surveys.parquet").unlink()
+    folder = tmp_path / "_".join(tables)
+    shutil.copytree(data, folder)
+    for table in tables:
+        (folder / f"{table}.parquet").unlink()
+    return folder
+
+
+def test_a_scheme_that_says_stop_is_named_before_any_notebook(project, tmp_path):
+    import yaml
+
+    from kpi_lib.scoring import load_scheme
+
+    tmp, data, nbs = project
+    no_surveys = _without(data, tmp_path)
+    strict = load_scheme("default").to_dict() | {"missing_indicators": "stop"}
+    (tmp_path / "strict.yaml").write_text(yaml.safe_dump(strict))
     with pytest.raises(SpecError, match=r"satisfaction_rate needs surveys.*choose a scheme"):
-        _run(tmp, no_surveys, nbs)
+        _run(tmp, no_surveys, nbs, overrides={"scheme": str(tmp_path / "strict.yaml")})
+    assert not (tmp / "reports").exists()
+
+
+SKIPPING = (
+    GOOD
+    + """from kpi_lib.report import record
+record("skipped", [{"section": "qa_reviewers", "reason": "one_reviewer", "needs": "", "n": 1}])
+"""
+)
+
+
+def test_the_manifest_records_the_adapted_scheme_and_every_skipped_section(
+    project, tmp_path, write_notebook
+):
+    tmp, data, nbs = project
+    write_notebook(nbs / "skipping.ipynb", SKIPPING, PARAMS)
+    no_surveys = _without(data, tmp_path)
+    _run(tmp, no_surveys, nbs, names=("good", "skipping"))
+    manifest = json.loads((tmp / "reports" / "monthly" / "2026-10" / "manifest.json").read_text())
+    adapted = manifest["specification"]["adapted"]["scheme"]
+    assert adapted["dropped"] == [
+        {"indicator": "satisfaction_rate", "role": "weight", "needs": "surveys"}
+    ]
+    assert sum(adapted["weights"].values()) == pytest.approx(1)
+    skipped = {(s["page"], s["section"], s["reason"]) for s in manifest["skipped"]}
+    assert ("review", "scheme.weight", "needs") in skipped
+    assert ("review", "certification", "needs") in skipped
+    assert ("skipping", "qa_reviewers", "one_reviewer") in skipped
+    assert manifest["notebooks"][1]["skipped"] == [
+        {"page": "skipping", "section": "qa_reviewers", "reason": "one_reviewer", "n": 1}
+    ]
+    assert manifest["notebooks"][0]["skipped"] == []
+
+
+def test_review_notebooks_run_to_the_end_without_optional_tables(small_data, tmp_path):
+    """The monthly notebooks on calls, orders, leads and agents only, and one QA reviewer:
+    every page is published and says what it could not compute."""
+    import shutil
+
+    bare = tmp_path / "bare"
+    shutil.copytree(small_data, bare)
+    for table in ("surveys", "complaints", "proposals", "trainings", "targets"):
+        (bare / f"{table}.parquet").unlink()
+    qa = pd.read_parquet(bare / "qa_reviews.parquet")
+    qa[qa["reviewer"].isin(["system", "qa_zhang"])].to_parquet(bare / "qa_reviews.parquet")
+    result = run_review(
+        params_files=["params/monthly.yaml"],
+        dataset=str(bare),
+        output_root=tmp_path / "reports",
+        overrides={"draws": 20, "n_boot": 10, "max_agent_pages": 1},
+        progress=False,
+    )
+    manifest = result.manifest
+    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 4
+    skipped = {(s["page"], s["section"]) for s in manifest["skipped"]}
+    assert {("review", "certification"), ("data_quality", "qa_reviewers")} <= skipped
+    for page in ("period_review", "scorecard"):
+        assert "adapted to this data" in (result.folder / f"{page}.html").read_text()
+    quality = (result.folder / "data_quality.html").read_text()
+    assert "needs at least two human reviewers" in quality
 
 
 def test_cli_exit_codes(project, capsys):
@@ -327,3 +399,20 @@ def test_a_filled_spot_check_sheet_survives_the_next_run_and_joins_the_reviews(p
     third = _run(tmp, data, nbs, period="2026-09")
     used = [n for n in third.manifest["spot_check_returned"] if n["code"] == "spot_check_returned"]
     assert [n["rows_used"] for n in used] == [4]
+
+
+@pytest.mark.parametrize("how", ["empty", "quarantined"])
+def test_no_usable_calls_is_a_clean_error_naming_the_fix(project, tmp_path, how):
+    tmp, data, nbs = project
+    folder = _without(data, tmp_path, tables=("surveys",))
+    calls = pd.read_parquet(folder / "calls.parquet")
+    if how == "empty":
+        calls = calls.iloc[:0]
+        expected = "its calls table has no rows"
+    else:
+        calls = calls.head(50).assign(agent_id="NOBODY")
+        expected = r"all 50 calls were set aside.*unknown agent.*kpi validate"
+    calls.to_parquet(folder / "calls.parquet")
+    with pytest.raises(SpecError, match=rf"No usable calls in dataset .*{expected}"):
+        _run(tmp, folder, nbs)
+    assert not (tmp / "reports").exists()

@@ -232,3 +232,115 @@ def test_weights_that_sum_as_intended_are_not_reported(dims, quality):
 def test_shipped_schemes_have_no_rescaled_weights():
     for name in SHIPPED:
         assert "weights_rescaled" not in set(review_scheme(name)["code"]), name
+
+
+# ------------------------------------------------------------------ adapting to the data
+
+
+def test_without_rescales_within_the_dimension_and_records_what_was_dropped():
+    s = load_scheme("default")
+    a = s.without({"satisfaction_rate": "surveys"})
+    w = a.overall_weights()
+    # quality keeps its 30 %, all of it now on complaints; the other weights are unchanged
+    assert w["complaints_per_100"] == pytest.approx(0.30)
+    assert w["sales_amount"] == pytest.approx(0.35) and w["effective_calls"] == pytest.approx(0.2)
+    assert "satisfaction_rate" not in a.indicator_ids
+    assert a.adapted["dropped"] == [
+        {"indicator": "satisfaction_rate", "role": "weight", "needs": "surveys"}
+    ]
+    assert a.adapted["original_weights"]["satisfaction_rate"] == pytest.approx(0.21)
+    # a scheme the data fully support is returned as is
+    assert s.without({"dials": "calls"}) is s
+
+
+def test_an_emptied_dimension_drops_and_dimension_weights_rescale():
+    a = load_scheme("default").without(
+        {"satisfaction_rate": "surveys", "complaints_per_100": "complaints"}
+    )
+    assert "quality" not in a.dimensions
+    # performance 50 and efficiency 20 of the remaining 70
+    assert a.dimension_weights()["performance"] == pytest.approx(50 / 70)
+    assert a.overall_weights().sum() == pytest.approx(1)
+    assert a.overall_weights()["effective_calls"] == pytest.approx(20 / 70)
+
+
+def test_gates_the_data_cannot_provide_are_dropped_too():
+    a = load_scheme("default").without({"compliance_rate": "qa_reviews"})
+    assert a.gates == ()
+    assert a.adapted["dropped"] == [
+        {"indicator": "compliance_rate", "role": "gate", "needs": "qa_reviews"}
+    ]
+    assert a.overall_weights().equals(load_scheme("default").overall_weights())
+
+
+def test_nothing_left_to_score_is_an_error_naming_the_needs():
+    s = scheme_from_dict(mini())
+    with pytest.raises(ValueError, match="sales_amount needs orders.*nothing is left"):
+        s.without({"sales_amount": "orders", "dials": "calls"})
+
+
+def test_adapted_scheme_round_trips_through_its_dict():
+    a = load_scheme("default").without({"satisfaction_rate": "surveys"})
+    back = scheme_from_dict(a.to_dict())
+    assert back.adapted == a.adapted and back.to_dict() == a.to_dict()
+    assert back.missing_indicators == "renormalise"
+
+
+def test_missing_indicators_policy():
+    assert scheme_from_dict(mini()).missing_indicators == "stop"  # a scheme that does not say
+    assert all(load_scheme(n).missing_indicators == "renormalise" for n in SHIPPED)
+    with pytest.raises(ValueError, match="`missing_indicators` must be one of"):
+        scheme_from_dict(mini(missing_indicators="drop"))
+
+
+def test_decision_rules_are_scheme_parameters_with_the_seeds_rule_as_default():
+    from kpi_lib.scoring.decisions import SENIOR_RULE
+
+    s = scheme_from_dict(mini())
+    assert s.rule("certification") == SENIOR_RULE
+    assert s.rule("pip") == {"bottom_tiers": 1, "min_count": 2, "window": 3}
+    assert s.rule("coaching") == {"compare_to": "team"}
+    custom = scheme_from_dict(
+        mini(
+            rules={
+                "certification": {
+                    "name": "gold",
+                    "consecutive": 3,
+                    "conditions": [
+                        {"indicator": "sales_amount", "field": "attainment", "value": 1.2}
+                    ],
+                },
+                "pip": {"window": 4},
+                "coaching": False,
+            }
+        )
+    )
+    assert custom.rule("certification")["conditions"] == [
+        {"indicator": "sales_amount", "field": "attainment", "op": ">=", "value": 1.2}
+    ]
+    assert custom.rule("pip") == {"bottom_tiers": 1, "min_count": 2, "window": 4}
+    assert custom.rule("coaching") is None
+    assert scheme_from_dict(custom.to_dict()).rules == custom.rules
+
+
+@pytest.mark.parametrize(
+    "rules, message",
+    [
+        ({"certfication": {}}, "Did you mean 'certification'"),
+        ({"pip": {"min_count": 4, "window": 3}}, "cannot exceed"),
+        ({"pip": {"window": 0}}, "whole number >= 1"),
+        ({"coaching": {"compare_to": "region"}}, "compare_to` must be one of"),
+        ({"certification": {"conditions": []}}, "at least one"),
+        (
+            {"certification": {"conditions": [{"indicator": "sales", "value": 1}]}},
+            "indicator",
+        ),
+        (
+            {"certification": {"conditions": [{"indicator": "dials", "op": "=>", "value": 1}]}},
+            "op` must be one of",
+        ),
+    ],
+)
+def test_bad_rules_are_named(rules, message):
+    with pytest.raises((ValueError, KeyError), match=message):
+        scheme_from_dict(mini(rules=rules))

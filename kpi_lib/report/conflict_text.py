@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["findings_text", "ACTION_TEXT"]
+from kpi_lib.report.review_text import text
+
+__all__ = ["findings_text", "skipped_html", "ACTION_TEXT"]
 
 #: What to do, per action code of :data:`kpi_lib.analyses.recommendations.ACTIONS`.
 ACTION_TEXT = {
@@ -149,3 +153,21 @@ def findings_text(findings: pd.DataFrame, *, language: str = "en") -> pd.DataFra
             }
         )
     return pd.DataFrame(rows, columns=cols)
+
+
+def skipped_html(review) -> str:
+    """The analyses of the diagnosis that could not run on this data, one line each in the
+    review's language ("Not computed for this data: relevance (...)"); a sentence saying
+    everything ran when none was skipped. The reason is the analysis's own."""
+    skipped = review.analysis("skipped")
+    if skipped.empty:
+        return ""
+    items = "".join(
+        "<li>"
+        + html.escape(
+            text("note.skipped", review.language, section=r.analysis, reason=str(r.reason))
+        )
+        + "</li>"
+        for r in skipped.itertuples()
+    )
+    return f"<ul>{items}</ul>"

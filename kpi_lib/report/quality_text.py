@@ -9,9 +9,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpi_lib.analyses.calibration.common import reviews_table
 from kpi_lib.report.markup import markdown_safe
+from kpi_lib.report.review import skipped_html as section_html
 
 __all__ = [
+    "QA_SECTIONS",
+    "available",
+    "key_numbers",
+    "skipped_html",
+    "unavailable_sections",
     "kappa_wording",
     "sample_text",
     "agreement_text",
@@ -210,3 +217,85 @@ def coverage_text(
                 f"({_pct(r['share_missing'])}); main reason: {r['main_reason']}."
             )
     return _bullets(lines)
+
+
+#: Sections of the data-quality page that need the ``qa_reviews`` table.
+QA_SECTIONS = ("qa_agreement", "qa_flags", "qa_corrected", "qa_reviewers")
+
+
+def unavailable_sections(review, *, automatic: str = "system") -> pd.DataFrame:
+    """The data-quality sections this dataset cannot support, and why.
+
+    Parameters
+    ----------
+    review : Review
+    automatic : str
+        Reviewer id of the QA system's judgements; every other reviewer is human.
+
+    Returns
+    -------
+    DataFrame
+        One row per section that is skipped: ``section`` (one of :data:`QA_SECTIONS`),
+        ``reason`` (``no_table``: no ``qa_reviews`` table or no rows; ``no_pairs``: no call
+        judged by both the system and a human; ``one_reviewer``: no call judged by two human
+        reviewers), ``needs`` (the missing table, else empty) and ``n`` (human reviewers).
+        Empty when every section can be computed. The page records it for the manifest.
+    """
+    rows = []
+
+    def skip(sections, reason, needs="", n=0):
+        rows.extend({"section": s, "reason": reason, "needs": needs, "n": n} for s in sections)
+
+    data = review.dataset
+    if "qa_reviews" not in data.tables or data["qa_reviews"].empty:
+        skip(QA_SECTIONS, "no_table", needs="qa_reviews")
+    else:
+        r = reviews_table(data)
+        system = set(r.loc[r["reviewer"] == automatic, "call_id"].dropna())
+        human = r[r["reviewer"] != automatic]
+        if not system & set(human["call_id"].dropna()):
+            skip(("qa_agreement", "qa_flags", "qa_corrected"), "no_pairs")
+        shared = human.drop_duplicates(["call_id", "reviewer"]).groupby("call_id").size()
+        if not (shared >= 2).any():
+            skip(("qa_reviewers",), "one_reviewer", n=int(human["reviewer"].nunique()))
+    return pd.DataFrame(rows, columns=["section", "reason", "needs", "n"])
+
+
+def available(skipped: pd.DataFrame, section: str) -> bool:
+    """Whether ``section`` can be computed (it is not in :func:`unavailable_sections`)."""
+    return section not in set(skipped["section"])
+
+
+def skipped_html(review, skipped: pd.DataFrame, section: str) -> str:
+    """The sentence saying why ``section`` is not shown, in the review's language (empty when
+    it is shown)."""
+    row = skipped[skipped["section"] == section]
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    return section_html(review, section, str(r["reason"]), needs=r["needs"], n=int(r["n"]))
+
+
+def key_numbers(review, *, agreement=None, flags=None, reviewers=None, sample=None) -> dict:
+    """The page's key numbers (recorded for the period review); NaN for a skipped section."""
+    nan = float("nan")
+
+    def at(table, judgement, column):
+        if table is None or table.empty:
+            return nan
+        t = table.set_index("judgement")
+        return float(t.loc[judgement, column]) if judgement in t.index else nan
+
+    return {
+        "specification": review.spec.hash,
+        "calls_reviewed_by_both": int(agreement["n"].max())
+        if agreement is not None and len(agreement)
+        else 0,
+        "kappa_effective": at(agreement, "effective", "kappa"),
+        "fpr_effective": at(agreement, "effective", "fpr"),
+        "agents_flagged": int(flags[flags["flagged"]]["agent_id"].nunique())
+        if flags is not None and len(flags)
+        else 0,
+        "fleiss_kappa_effective": at(reviewers, "effective", "fleiss_kappa"),
+        "spot_check_calls": 0 if sample is None else len(sample),
+    }

@@ -20,6 +20,7 @@ from kpi_lib.indicators.catalogue import CATALOGUE, dimension_label, label
 from kpi_lib.indicators.periods import period_bounds
 from kpi_lib.report.review_text import TEXTS, text
 from kpi_lib.review.pipeline import Review, diverse_findings
+from kpi_lib.scoring.schemes import SENIOR_RULE
 
 __all__ = [
     "format_value",
@@ -36,6 +37,11 @@ __all__ = [
     "data_html",
     "notes_html",
     "note_sentences",
+    "scheme_adapted_html",
+    "scheme_adapted_sentence",
+    "skip_reason",
+    "skipped_html",
+    "skipped_note",
     "text",
 ]
 
@@ -126,6 +132,107 @@ def _png(fig) -> str:
 # ------------------------------------------------------------------------------ sections
 
 
+# ------------------------------------------------------------------------------ adapted / skipped
+
+
+def scheme_adapted_sentence(review: Review) -> str:
+    """The note that the scheme was adapted to the data (dropped indicators and gates, the
+    rescaled weights), in the review's language; empty when the scheme was used as written."""
+    note = next((n for n in review.notes if n.get("code") == "scheme_adapted"), None)
+    if note is None:
+        return ""
+    items = [
+        _t(
+            review,
+            "scheme_adapted.gate" if d["role"] == "gate" else "scheme_adapted.item",
+            indicator=_label(review, d["indicator"])
+            if d["indicator"] in CATALOGUE
+            else d["indicator"],
+            needs=d["needs"],
+        )
+        for d in note["dropped"]
+    ]
+    weights = note.get("weights") or {}
+    if weights == (note.get("original_weights") or {}):
+        weights_text = _t(review, "scheme_adapted.same")
+    else:
+        shown = (", " if review.language == "en" else "、").join(
+            f"{_label(review, i) if i in CATALOGUE else i} {w:.0%}" for i, w in weights.items()
+        )
+        weights_text = _t(review, "scheme_adapted.weights", weights=shown)
+    sep = ", " if review.language == "en" else "、"
+    return _t(
+        review,
+        "scheme_adapted",
+        scheme=note.get("scheme", review.scheme.name),
+        dropped=sep.join(items),
+        weights_text=weights_text,
+    )
+
+
+def scheme_adapted_html(review: Review) -> str:
+    """:func:`scheme_adapted_sentence` as a prominent box (every page that shows scores)."""
+    sentence = scheme_adapted_sentence(review)
+    if not sentence:
+        return ""
+    return (
+        '<div style="border-left:6px solid #e3b341;background:#fff8e1;padding:8px 12px;'
+        f'margin:8px 0"><b>{html.escape(sentence)}</b></div>'
+    )
+
+
+def skip_reason(review: Review, reason: str, **values) -> str:
+    """Why a section was not computed, in the review's language. ``reason`` is a code
+    (``needs``, ``not_scored``, ``no_scores``, ``off``, ``no_table``, ``one_reviewer``,
+    ``no_pairs``) or, for an analysis's own message, any other text."""
+    key = f"skip.{reason}"
+    if key in TEXTS:
+        values = {k: v for k, v in values.items() if v is not None}
+        if "indicators" in values:
+            values["indicators"] = ", ".join(
+                _label(review, i.strip()) if i.strip() in CATALOGUE else i.strip()
+                for i in str(values["indicators"]).split(",")
+                if i.strip()
+            )
+        return _t(review, key, **values)
+    return _t(review, "skip.no_analysis", why=reason)
+
+
+def _section_name(review: Review, section: str) -> str:
+    key = f"section.{section}"
+    return _t(review, key) if key in TEXTS else section
+
+
+def skipped_note(review: Review, section: str) -> dict | None:
+    """The review's note that ``section`` (a decision: certification, pip, coaching...) was
+    skipped, or None when it was computed."""
+    return next(
+        (n for n in review.notes if n.get("code") == "skipped" and n.get("section") == section),
+        None,
+    )
+
+
+def skipped_html(review: Review, section: str, reason: str | None = None, **values) -> str:
+    """One paragraph saying that ``section`` is not available for this data and why.
+
+    With ``reason`` None the reason is the review's own note for ``section`` (empty string
+    when the section was computed).
+    """
+    if reason is None:
+        note = skipped_note(review, section)
+        if note is None:
+            return ""
+        reason = note["reason"]
+        values = {"indicators": note.get("indicators"), "needs": note.get("needs"), **values}
+    sentence = _t(
+        review,
+        "skipped.section",
+        section=_section_name(review, section),
+        reason=skip_reason(review, reason, **values),
+    )
+    return f'<p style="color:#57606a"><i>{html.escape(sentence)}</i></p>'
+
+
 def _team_text(review: Review) -> str:
     return ", ".join(review.teams) if review.teams else _t(review, "all_teams")
 
@@ -137,6 +244,7 @@ def headline_html(review: Review) -> str:
     weights = review.current.indicators.query("weight > 0")["indicator"].unique()
     dims = review.current.dimensions["dimension"].unique()
     parts = [
+        scheme_adapted_html(review),
         _p(
             _t(
                 review,
@@ -319,41 +427,42 @@ def decisions_html(review: Review, *, max_rows: int = 25) -> str:
         )
     )
     parts.append(_h(3, _t(review, "h.certification")))
-    parts.append(
-        _p(
-            _t(
-                review,
-                "cert.explain",
-                rule=_t(review, "cert.rule"),
-            )
-        )
-    )
     cert = review.certified.head(max_rows)
-    parts.append(
-        _table(
-            review,
-            pd.DataFrame(
-                {
-                    "agent": agent(cert["agent_id"]),
-                    "team": cert["team_id"],
-                    "periods": cert["periods"].astype(str),
-                    "evidence": [
-                        _t(review, "cert.evidence", streak=int(n), last=last)
-                        for n, last in zip(
-                            cert["current_streak"], cert["last_period"], strict=False
-                        )
-                    ],
-                }
-            ),
+    if skipped_note(review, "certification"):
+        parts.append(skipped_html(review, "certification"))
+    else:
+        parts.append(_p(_t(review, "cert.explain", rule=_rule_text(review))))
+        parts.append(
+            _table(
+                review,
+                pd.DataFrame(
+                    {
+                        "agent": agent(cert["agent_id"]),
+                        "team": cert["team_id"],
+                        "periods": cert["periods"].astype(str),
+                        "evidence": [
+                            _t(review, "cert.evidence", streak=int(n), last=last)
+                            for n, last in zip(
+                                cert["current_streak"], cert["last_period"], strict=False
+                            )
+                        ],
+                    }
+                ),
+            )
+            if len(cert)
+            else _p(_t(review, "none"))
         )
-        if len(cert)
-        else _p(_t(review, "none"))
-    )
     parts.append(_h(3, _t(review, "h.pip")))
-    parts.append(_p(_t(review, "pip.explain", k=2, n=3)))
+    plan = review.pip_rule
+    if skipped_note(review, "pip"):
+        parts.append(skipped_html(review, "pip"))
+    else:
+        parts.append(_p(_t(review, "pip.explain", k=plan["min_count"], n=plan["window"])))
     pip = review.pip.head(max_rows)
     parts.append(
-        _table(
+        ""
+        if skipped_note(review, "pip")
+        else _table(
             review,
             pd.DataFrame(
                 {
@@ -367,6 +476,9 @@ def decisions_html(review: Review, *, max_rows: int = 25) -> str:
         else _p(_t(review, "none"))
     )
     parts.append(_h(3, _t(review, "h.coaching")))
+    if skipped_note(review, "coaching"):
+        parts.append(skipped_html(review, "coaching"))
+        return "\n".join(parts)
     parts.append(_p(_t(review, "coaching.explain")))
     if "dimension" not in review.coaching or review.coaching.empty:
         parts.append(_p(_t(review, "none")))
@@ -385,6 +497,25 @@ def decisions_html(review: Review, *, max_rows: int = 25) -> str:
     )
     parts.append(_table(review, focus))
     return "\n".join(parts)
+
+
+def _rule_text(review: Review) -> str:
+    """The certification rule in words: the sources' wording for the seeds' rule."""
+    rule = review.scheme.rule("certification")
+    if rule == SENIOR_RULE or rule is None:
+        return _t(review, "cert.rule")
+    conditions = ", ".join(
+        f"{_label(review, c['indicator']) if c['indicator'] in CATALOGUE else c['indicator']} "
+        f"{c.get('field', 'value')} {c.get('op', '>=')} {c['value']:g}"
+        for c in rule["conditions"]
+    )
+    return _t(
+        review,
+        "cert.rule.custom",
+        name=rule.get("name", "certification"),
+        n=rule.get("consecutive", 2),
+        conditions=conditions,
+    )
 
 
 def health_html(review: Review) -> str:
@@ -684,8 +815,17 @@ def note_sentences(review: Review) -> list[str]:
             out.append(
                 _t(review, "board.weekly", elapsed=elapsed, total=total, period=note["period"])
             )
+        elif code == "scheme_adapted":
+            out.append(scheme_adapted_sentence(review))
         elif code == "skipped":
-            out.append(_t(review, "note.skipped", section=note["section"], reason=note["reason"]))
+            reason = skip_reason(
+                review,
+                note["reason"],
+                indicators=note.get("indicators"),
+                needs=note.get("needs"),
+            )
+            section = _section_name(review, note["section"])
+            out.append(_t(review, "note.skipped", section=section, reason=reason))
         elif code == "spot_check_returned":
             out.append(
                 _t(

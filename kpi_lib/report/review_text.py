@@ -256,6 +256,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "连续 {streak} 期达标，最近一期 {last}。",
         "連續 {streak} 期達標，最近一期 {last}。",
     ),
+    "cert.rule.custom": (
+        "{name}: {n} consecutive periods with {conditions}",
+        "{name}：连续 {n} 期满足 {conditions}",
+        "{name}：連續 {n} 期滿足 {conditions}",
+    ),
     "cert.rule": (
         "two consecutive months with satisfaction >= 95 % and the sales target met",
         "连续两个月满意度 >= 95 % 且完成销售目标",
@@ -407,6 +412,105 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Only {agents} agents could be scored, too few for the rank-uncertainty study.",
         "仅 {agents} 名坐席可计分，不足以做排名不确定性分析。",
         "僅 {agents} 名坐席可計分，不足以做排名不確定性分析。",
+    ),
+    # ---- a scheme adapted to the data, sections that could not be computed
+    "scheme_adapted": (
+        "Scheme {scheme} adapted to this data — dropped because the dataset cannot provide "
+        "them: {dropped}. {weights_text}",
+        "考核方案 {scheme} 已按本数据调整——因本数据无法提供而移除：{dropped}。{weights_text}",
+        "考核方案 {scheme} 已按本數據調整——因本數據無法提供而移除：{dropped}。{weights_text}",
+    ),
+    "scheme_adapted.weights": (
+        "The remaining weights were rescaled: {weights}.",
+        "其余权重已重新归一：{weights}。",
+        "其餘權重已重新歸一：{weights}。",
+    ),
+    "scheme_adapted.same": (
+        "The weights are unchanged.",
+        "权重不变。",
+        "權重不變。",
+    ),
+    "scheme_adapted.item": (
+        "{indicator} (needs {needs})",
+        "{indicator}（需要 {needs}）",
+        "{indicator}（需要 {needs}）",
+    ),
+    "scheme_adapted.gate": (
+        "the gate on {indicator} (needs {needs})",
+        "{indicator}门槛（需要 {needs}）",
+        "{indicator}門檻（需要 {needs}）",
+    ),
+    "skip.needs": (
+        "needs {indicators} ({needs})",
+        "需要 {indicators}（{needs}）",
+        "需要 {indicators}（{needs}）",
+    ),
+    "skip.not_scored": (
+        "the scheme does not score {indicators}",
+        "考核方案未对 {indicators} 计分",
+        "考核方案未對 {indicators} 計分",
+    ),
+    "skip.no_scores": (
+        "no agent has a score in this period",
+        "本期没有坐席得分",
+        "本期沒有坐席得分",
+    ),
+    "skip.off": ("switched off in the scheme", "考核方案中已关闭", "考核方案中已關閉"),
+    "skip.no_table": (
+        "the dataset has no {needs} table",
+        "数据中没有 {needs} 表",
+        "數據中沒有 {needs} 表",
+    ),
+    "skip.one_reviewer": (
+        "needs at least two human reviewers judging the same calls; the data hold {n}",
+        "需要至少两名人工复核员评审相同通话；数据中只有 {n} 名",
+        "需要至少兩名人工複核員評審相同通話；數據中只有 {n} 名",
+    ),
+    "skip.no_pairs": (
+        "no call was judged by both the QA system and a human reviewer",
+        "没有同时经质检系统与人工复核评判的通话",
+        "沒有同時經質檢系統與人工複核評判的通話",
+    ),
+    "skip.no_analysis": (
+        "the analysis could not run on this data: {why}",
+        "此数据无法运行该分析：{why}",
+        "此數據無法運行該分析：{why}",
+    ),
+    "skipped.section": (
+        "{section}: not available for this data — {reason}. The rest of the report goes on.",
+        "{section}：本数据无法提供——{reason}。报告其余部分照常。",
+        "{section}：本數據無法提供——{reason}。報告其餘部分照常。",
+    ),
+    "section.certification": ("Certification", "认证", "認證"),
+    "section.pip": ("Improvement plan", "绩效改进计划", "績效改進計劃"),
+    "section.coaching": ("Coaching focus", "辅导重点", "輔導重點"),
+    "section.commission": ("Commission bands", "提成档位", "提成檔位"),
+    "section.weak_spots": ("Team weak spots", "团队共性短板", "團隊共性短板"),
+    "section.attainability": ("Target attainability", "目标可达性", "目標可達性"),
+    "section.shrinkage": ("Small samples", "小样本", "小樣本"),
+    "section.qa_agreement": (
+        "Automatic vs human judgements",
+        "系统与人工评判对比",
+        "系統與人工評判對比",
+    ),
+    "section.qa_flags": (
+        "Agents whose system-measured rates look inflated",
+        "系统测量比率疑似偏高的坐席",
+        "系統測量比率疑似偏高的坐席",
+    ),
+    "section.qa_corrected": ("Corrected indicators", "校正后的指标", "校正後的指標"),
+    "section.qa_reviewers": (
+        "Consistency of the human reviewers",
+        "人工复核员一致性",
+        "人工複核員一致性",
+    ),
+    "section.spot_check": ("Next spot check", "下次抽检", "下次抽檢"),
+    "no_calls": (
+        "No usable calls in {period}: every call of the period was set aside or none was "
+        "exported, so nothing can be scored. Check the load report below (kpi validate) and "
+        "the export.",
+        "{period} 没有可用通话：该期通话全部被隔离或未导出，无法计分。请查看下方加载报告（kpi validate）与导出文件。",
+        "{period} 沒有可用通話：該期通話全部被隔離或未導出，無法計分。請查看下方載入報告（kpi validate）與匯出檔案。",
     ),
     "col.agent": ("agent", "坐席", "坐席"),
     "col.team": ("team", "团队", "團隊"),

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi_lib.report.markup import markdown_safe
+from kpi_lib.report.review import scheme_adapted_html, skipped_html
 
 __all__ = [
+    "adapted_html",
+    "section_skipped_html",
     "commission_bands",
     "describe_bonus",
     "describe_certification",
@@ -16,6 +19,17 @@ __all__ = [
     "describe_scorecard",
     "describe_shrinkage",
 ]
+
+
+def adapted_html(review) -> str:
+    """The prominent note that the scheme was adapted to the data (empty when it was not)."""
+    return scheme_adapted_html(review)
+
+
+def section_skipped_html(review, section: str) -> str:
+    """Why a decision (``certification``, ``pip``, ``coaching``...) was not made for this
+    data, in the review's language; empty when it was made."""
+    return skipped_html(review, section)
 
 
 def describe_notes(scorecard) -> str:

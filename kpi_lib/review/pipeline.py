@@ -31,12 +31,12 @@ from kpi_lib.review.spec import ReviewSpec
 from kpi_lib.review.validate import load_definitions, load_review_scheme
 from kpi_lib.scoring.composite import Scorecard, score
 from kpi_lib.scoring.decisions import (
-    SENIOR_RULE,
     bonus_allocation,
     certification_candidates,
     coaching_focus,
     commission_tiers,
     pip_candidates,
+    rule_gaps,
     team_weak_spots,
 )
 from kpi_lib.scoring.schemes import Scheme, review_scheme
@@ -50,7 +50,15 @@ from kpi_lib.scoring.targets import (
     targets_from_table,
 )
 
-__all__ = ["Review", "agent_outcomes", "compute_review", "diverse_findings", "team_subset"]
+__all__ = [
+    "Review",
+    "agent_outcomes",
+    "compute_review",
+    "diverse_findings",
+    "pip_rule",
+    "skipped_sections",
+    "team_subset",
+]
 
 
 @dataclass
@@ -176,15 +184,33 @@ class Review:
         """Certification candidates now: the qualifying streak runs up to the scored period
         (``certification`` holds every agent's record, for context)."""
         c = self.certification
-        if c.empty or "current_streak" not in c:
+        rule = self.scheme.rule("certification")
+        if c.empty or "current_streak" not in c or rule is None:
             return c
-        needed = SENIOR_RULE["consecutive"]
+        needed = int(rule.get("consecutive", 2))
         return c[c["eligible"] & (c["current_streak"] >= needed)].reset_index(drop=True)
+
+    @property
+    def pip_rule(self) -> dict:
+        """The improvement-plan rule applied: the scheme's ``rules.pip``, with any ``pip_*``
+        review setting given in its place."""
+        return pip_rule(self.spec, self.scheme)
 
     @property
     def agent_names(self) -> dict[str, str]:
         agents = self.dataset.agents
         return dict(zip(agents["agent_id"], agents["agent_name"], strict=False))
+
+
+def pip_rule(spec: ReviewSpec, scheme: Scheme) -> dict:
+    """``bottom_tiers``, ``min_count`` and ``window`` of the improvement plan: the review
+    settings ``pip_*`` where given (non-zero), else the scheme's ``rules.pip``."""
+    rule = scheme.rule("pip") or {"bottom_tiers": 1, "min_count": 2, "window": 3}
+    return {
+        "bottom_tiers": int(spec.pip_bottom_tiers or rule["bottom_tiers"]),
+        "min_count": int(spec.pip_min_count or rule["min_count"]),
+        "window": int(spec.pip_window or rule["window"]),
+    }
 
 
 def team_subset(data: Dataset, teams: list[str]) -> Dataset:
@@ -298,6 +324,10 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
     w = spec.windows
     scored_period = w["scored_period"]
     notes: list[dict] = list(notes or [])
+    adapted = spec.to_dict().get("adapted", {}).get("scheme")
+    if adapted:
+        # first: every page that shows scores shows this note prominently
+        notes.insert(0, {"code": "scheme_adapted", "scheme": scheme.name, **adapted})
     data = team_subset(data, teams)
 
     with warnings.catch_warnings():
@@ -374,8 +404,8 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
     lap("rank_uncertainty")
 
     def decision(section: str, fn, *args, **kwargs) -> pd.DataFrame:
-        # a decision whose inputs the scheme or data lack (no sales target for commission,
-        # no satisfaction for certification...) is skipped with its reason; the rest goes on
+        # a decision whose inputs the scheme or data lack (no sales target for commission...)
+        # is skipped with its reason; the rest goes on
         try:
             return fn(*args, **kwargs)
         except (KeyError, ValueError) as exc:
@@ -384,20 +414,58 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
 
     bonus = bonus_allocation(current, pool=spec.bonus_pool, period=scored_period)
     commission = decision("commission", commission_tiers, current, period=scored_period)
-    certification = decision(
-        "certification", certification_candidates, scorecard, as_of=scored_period
+    missing = unavailable_indicators(data, definitions=defs)
+    gaps = rule_gaps(
+        scheme, dict(zip(missing["indicator"], missing["missing_tables"], strict=True)), current
+    ).set_index("rule")
+    for rule, gap in gaps.iterrows():
+        notes.append(
+            {
+                "code": "skipped",
+                "section": rule,
+                "reason": gap["reason"],
+                "indicators": gap["indicators"],
+                "needs": gap["needs"],
+            }
+        )
+    empty = pd.DataFrame(columns=["agent_id", "team_id"])
+    certification = (
+        empty
+        if "certification" in gaps.index
+        else decision(
+            "certification",
+            certification_candidates,
+            scorecard,
+            rule=scheme.rule("certification"),
+            as_of=scored_period,
+        )
     )
     ladder = [*scheme.tiers, scheme.bottom_tier]
-    pip = decision(
-        "pip",
-        pip_candidates,
-        scorecard,
-        as_of=scored_period,
-        bottom_tiers=tuple(ladder[-int(spec.pip_bottom_tiers) :]),
-        min_count=int(spec.pip_min_count),
-        window=int(spec.pip_window),
+    plan = pip_rule(spec, scheme)
+    pip = (
+        empty
+        if "pip" in gaps.index
+        else decision(
+            "pip",
+            pip_candidates,
+            scorecard,
+            as_of=scored_period,
+            bottom_tiers=tuple(ladder[-plan["bottom_tiers"] :]),
+            min_count=plan["min_count"],
+            window=plan["window"],
+        )
     )
-    coaching = decision("coaching", coaching_focus, current, period=scored_period)
+    coaching = (
+        empty
+        if "coaching" in gaps.index
+        else decision(
+            "coaching",
+            coaching_focus,
+            current,
+            period=scored_period,
+            compare_to=(scheme.rule("coaching") or {}).get("compare_to", "team"),
+        )
+    )
     weak = decision("weak_spots", team_weak_spots, current, period=scored_period)
     reach = decision(
         "attainability",
@@ -466,7 +534,7 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
         findings=findings,
         scheme_findings=scheme_findings,
         effective=effective,
-        unavailable=unavailable_indicators(data, definitions=defs),
+        unavailable=missing,
         notes=notes,
         timings=timings,
     )
@@ -489,6 +557,52 @@ def _shrinkage(indicators, scheme, targets, cycle, scorecard, period) -> pd.Data
         )
     except (KeyError, ValueError):
         return pd.DataFrame()
+
+
+def skipped_sections(review: Review) -> pd.DataFrame:
+    """What the review could not compute on this data, and why (for the manifest and pages).
+
+    Returns
+    -------
+    DataFrame
+        ``section`` (a decision such as ``certification``, or ``diagnosis.<analysis>``),
+        ``reason`` (a code: ``needs``, ``not_scored``, ``no_scores``, ``off``; or the
+        analysis's own sentence), ``indicators`` and ``needs`` (comma-separated, may be
+        empty); plus ``scheme`` rows for indicators the adapted scheme dropped.
+    """
+    rows = []
+    for note in review.notes:
+        if note.get("code") == "skipped":
+            rows.append(
+                {
+                    "section": note["section"],
+                    "reason": note["reason"],
+                    "indicators": note.get("indicators", ""),
+                    "needs": note.get("needs", ""),
+                }
+            )
+        elif note.get("code") == "scheme_adapted":
+            for d in note["dropped"]:
+                rows.append(
+                    {
+                        "section": f"scheme.{d['role']}",
+                        "reason": "needs",
+                        "indicators": d["indicator"],
+                        "needs": d["needs"],
+                    }
+                )
+    skipped = review.diagnosis.get("skipped")
+    if isinstance(skipped, pd.DataFrame):
+        for r in skipped.itertuples():
+            rows.append(
+                {
+                    "section": f"diagnosis.{r.analysis}",
+                    "reason": r.reason,
+                    "indicators": "",
+                    "needs": "",
+                }
+            )
+    return pd.DataFrame(rows, columns=["section", "reason", "indicators", "needs"])
 
 
 def diverse_findings(review: Review) -> pd.DataFrame:

@@ -95,12 +95,22 @@ REVIEW_SETTINGS: dict[str, Setting] = {
     ),
     "bonus_pool": Setting(100_000.0, float, "bonus pool shared by composite score", minimum=0),
     "pip_bottom_tiers": Setting(
-        1, int, "how many of the scheme's lowest tiers count for an improvement plan", minimum=1
+        0,
+        int,
+        "how many of the scheme's lowest tiers count for an improvement plan; 0: the scheme's "
+        "rule (rules.pip, default 1)",
+        minimum=0,
     ),
     "pip_min_count": Setting(
-        2, int, "improvement plan: periods in a bottom tier within the window", minimum=1
+        0,
+        int,
+        "improvement plan: periods in a bottom tier within the window; 0: the scheme's rule "
+        "(default 2)",
+        minimum=0,
     ),
-    "pip_window": Setting(3, int, "improvement plan: periods looked back", minimum=1),
+    "pip_window": Setting(
+        0, int, "improvement plan: periods looked back; 0: the scheme's rule (default 3)", minimum=0
+    ),
     "top_k": Setting(10, int, "size of the bonus group in the rank-uncertainty study", minimum=1),
     "draws": Setting(1000, int, "weight draws of the rank-uncertainty study", minimum=10),
     "perturbation": Setting(
@@ -154,18 +164,25 @@ class ReviewSpec:
         period (``start``, ``end`` as ISO dates, end inclusive), the period that is scored
         (``scored_period``; the month of a weekly review), the previous period, and the
         conflict-diagnosis window (``conflict_from``, ``conflict_to``, ``conflict_periods``).
+    adapted : mapping
+        Filled by :func:`~kpi_lib.review.validate.resolve_spec` when the data made the review
+        adapt: ``scheme`` -> ``{"dropped": [{"indicator", "role", "needs"}], "weights":
+        {indicator: share of the composite}, "original_weights": {...}}`` when the scheme's
+        ``missing_indicators: renormalise`` dropped indicators the dataset cannot provide.
     """
 
     settings: Mapping = field(default_factory=dict)
     notebooks: tuple[str, ...] = ()
     notebook_settings: Mapping = field(default_factory=dict)
     windows: Mapping = field(default_factory=dict)
+    adapted: Mapping = field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "settings", _freeze(dict(self.settings)))
         object.__setattr__(self, "notebooks", tuple(self.notebooks))
         object.__setattr__(self, "notebook_settings", _freeze(dict(self.notebook_settings)))
         object.__setattr__(self, "windows", _freeze(dict(self.windows)))
+        object.__setattr__(self, "adapted", _freeze(dict(self.adapted)))
 
     def __getattr__(self, name: str):
         # settings read as attributes: spec.period, spec.language ...
@@ -185,6 +202,7 @@ class ReviewSpec:
             "notebooks": list(self.notebooks),
             "notebook_settings": _thaw(self.notebook_settings),
             "windows": _thaw(self.windows),
+            **({"adapted": _thaw(self.adapted)} if self.adapted else {}),
         }
 
     @classmethod
@@ -194,6 +212,7 @@ class ReviewSpec:
             notebooks=tuple(data.get("notebooks", ())),
             notebook_settings=data.get("notebook_settings", {}),
             windows=data.get("windows", {}),
+            adapted=data.get("adapted", {}),
         )
 
     def to_json(self) -> str:
@@ -207,6 +226,9 @@ class ReviewSpec:
 
     def with_windows(self, **windows) -> ReviewSpec:
         return replace(self, windows={**_thaw(self.windows), **windows})
+
+    def with_adapted(self, **adapted) -> ReviewSpec:
+        return replace(self, adapted={**_thaw(self.adapted), **adapted})
 
     def with_settings(self, **settings) -> ReviewSpec:
         return replace(self, settings={**_thaw(self.settings), **settings})

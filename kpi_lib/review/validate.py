@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from kpi_lib.data.dataset import Dataset
@@ -23,6 +25,7 @@ __all__ = [
     "dataset_location",
     "last_complete_period",
     "load_definitions",
+    "adapt_scheme",
     "load_review_scheme",
     "periods_in_data",
     "resolve_spec",
@@ -68,13 +71,72 @@ def load_definitions(spec: ReviewSpec) -> Definitions:
 
 
 def load_review_scheme(spec: ReviewSpec) -> Scheme:
-    """The weight scheme of a review, with a clear error when it cannot be read."""
+    """The weight scheme of a review, with a clear error when it cannot be read; adapted to
+    the data as :func:`resolve_spec` recorded (``spec.adapted["scheme"]``)."""
     try:
-        return load_scheme(spec.scheme)
+        scheme = load_scheme(spec.scheme)
     except (FileNotFoundError, ValueError, KeyError, TypeError) as exc:
         raise SpecError(
             f"The weight scheme {spec.scheme!r} cannot be used: {_reason(exc)}"
         ) from None
+    adapted = spec.adapted.get("scheme") if spec.adapted else None
+    if adapted:
+        scheme = scheme.without({d["indicator"]: d["needs"] for d in adapted["dropped"]})
+    return scheme
+
+
+def adapt_scheme(
+    scheme: Scheme, data: Dataset, definitions: Definitions, *, cycle: str | None = None
+) -> tuple[Scheme, dict]:
+    """The scheme as the review can use it on ``data``, and what was changed.
+
+    Weighted indicators and gates the dataset cannot provide are dropped and the remaining
+    weights rescaled when the scheme says ``missing_indicators: renormalise``.
+
+    Returns
+    -------
+    (Scheme, dict)
+        The scheme (unchanged when the data provide everything) and ``{}`` or ``{"dropped":
+        [{"indicator", "role", "needs"}], "weights": {...}, "original_weights": {...}}``
+        (shares of the composite after and before; with ``cycle``, of the indicators the
+        review cycle assesses).
+
+    Raises
+    ------
+    SpecError
+        When the scheme says ``missing_indicators: stop`` (the message names the indicators,
+        what they need and what to do), or nothing would be left to score.
+    """
+    missing = unavailable_indicators(data, definitions=definitions)
+    used = set(scheme.indicator_ids) | {g.indicator for g in scheme.gates}
+    blocked = missing[missing["indicator"].isin(used)]
+    if blocked.empty:
+        return scheme, {}
+    needs = "; ".join(f"{r.indicator} needs {r.missing_tables}" for r in blocked.itertuples())
+    if scheme.missing_indicators == "stop":
+        raise SpecError(
+            f"Scheme {scheme.name!r} uses indicators dataset {data.name!r} cannot provide: "
+            f"{needs}. Add the missing tables or columns to the export, choose a scheme "
+            "without these indicators (--set scheme=NAME or a YAML path; "
+            "`kpi scheme check FILE --dataset DIR` checks one), or set "
+            "`missing_indicators: renormalise` in the scheme to drop them and rescale the "
+            "remaining weights (docs/schemes.md)."
+        )
+    try:
+        adapted = scheme.without(
+            dict(zip(blocked["indicator"], blocked["missing_tables"], strict=True))
+        )
+    except ValueError as exc:
+        raise SpecError(
+            f"Scheme {scheme.name!r} cannot score dataset {data.name!r}: {exc} Add the missing "
+            "tables to the export or choose a scheme whose indicators the data provide "
+            "(docs/schemes.md)."
+        ) from None
+    assessed = adapted.indicators_for_cycle(cycle_scoring_cycle(cycle)) if cycle else None
+    before = scheme.indicators_for_cycle(cycle_scoring_cycle(cycle)) if cycle else None
+    weights = {i: round(float(w), 6) for i, w in adapted.overall_weights(assessed).items()}
+    original = {i: round(float(w), 6) for i, w in scheme.overall_weights(before).items()}
+    return adapted, {**adapted.adapted, "weights": weights, "original_weights": original}
 
 
 def periods_in_data(data: Dataset, cycle: str) -> list[str]:
@@ -115,6 +177,36 @@ def last_complete_period(data: Dataset, cycle: str, *, grace_days: int = GRACE_D
     return last
 
 
+def _no_calls_message(data: Dataset) -> str:
+    """Why a dataset has no period to review: no calls, or every call set aside (with the
+    load report's counts and main reasons)."""
+    report = data.load_report
+    calls = report[(report["table"] == "calls") & (report["reason"] == "")]
+    read = int(calls["rows_read"].sum()) if len(calls) else 0
+    reasons = report[(report["table"] == "calls") & (report["reason"] != "")]
+    top = ""
+    if len(reasons) and "rows_quarantined" in reasons:
+        worst = reasons.sort_values("rows_quarantined", ascending=False).head(3)
+        top = (
+            " Main reasons: "
+            + "; ".join(f"{r.reason} ({int(r.rows_quarantined)} rows)" for r in worst.itertuples())
+            + "."
+        )
+    if read == 0:
+        what = "its calls table has no rows"
+        fix = "export the calls of the period (kpi validate DIR shows what was read)"
+    else:
+        what = f"all {read} calls were set aside by the validating loader"
+        fix = (
+            "fix the export or its mapping so that calls pass the data contract "
+            "(kpi validate DIR lists every reason; docs/data-contract.md, docs/mappings.md)"
+        )
+    return (
+        f"No usable calls in dataset {data.name!r}: {what}, so there is no period to review "
+        f"and nothing was written.{top} To fix it, {fix}, then run the review again."
+    )
+
+
 def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
     """Check ``spec`` against ``data`` and fill in the period and its windows.
 
@@ -122,11 +214,15 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
     ------
     SpecError
         When the period is not in the data (the message lists the periods that are), a team
-        is unknown, or the scheme weights indicators the dataset cannot provide (the message
-        names them, what is missing, and what to do).
+        is unknown, or the scheme weights indicators the dataset cannot provide and says
+        ``missing_indicators: stop`` (the message names them, what is missing, and what to
+        do). A scheme that says ``renormalise`` is adapted instead (:func:`adapt_scheme`) and
+        ``spec.adapted["scheme"]`` records what was dropped.
     """
     cycle = spec.cycle
     periods = periods_in_data(data, cycle)
+    if not periods:
+        raise SpecError(_no_calls_message(data))
     period = spec.period or last_complete_period(data, cycle)
     if period not in periods:
         shown = ", ".join(periods[-24:]) if periods else "none"
@@ -141,18 +237,9 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
             f"`team` names unknown team(s) {unknown}; teams in the data: {', '.join(known_teams)}."
         )
     definitions = load_definitions(spec)
-    scheme = load_review_scheme(spec)
-    missing = unavailable_indicators(data, definitions=definitions)
-    weighted = set(scheme.indicator_ids) | {g.indicator for g in scheme.gates}
-    blocked = missing[missing["indicator"].isin(weighted)]
-    if len(blocked):
-        needs = "; ".join(f"{r.indicator} needs {r.missing_tables}" for r in blocked.itertuples())
-        raise SpecError(
-            f"Scheme {scheme.name!r} uses indicators dataset {data.name!r} cannot provide: "
-            f"{needs}. Add the missing tables or columns to the export, or choose a scheme "
-            "without these indicators (--set scheme=NAME or a YAML path; "
-            "`kpi scheme check FILE --dataset DIR` checks one)."
-        )
+    _, adapted = adapt_scheme(
+        load_review_scheme(replace(spec, adapted={})), data, definitions, cycle=cycle
+    )
 
     start, end, _ = period_bounds(period)
     last_day = pd.Timestamp(end) - pd.Timedelta(days=1)
@@ -167,6 +254,7 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
     last_month = period_label(last_day, "month")
     upto = months[: months.index(last_month) + 1] if last_month in months else months
     look = upto[-int(spec.conflict_months) :]
+    spec = replace(spec, adapted={"scheme": adapted} if adapted else {})
     return spec.with_settings(period=period).with_windows(
         start=str(pd.Timestamp(start).date()),
         end=str(last_day.date()),

@@ -51,6 +51,7 @@ from kpi_lib.report.index_page import index_headline_html, index_html
 from kpi_lib.report.page import RECORD_MIME
 from kpi_lib.report.page_html import nav_html, render_html
 from kpi_lib.review import ReviewSpec, SpecError, compute_review, prepare_spec, save_review
+from kpi_lib.review.pipeline import skipped_sections
 from kpi_lib.review.spec import notebook_parameters
 
 __all__ = [
@@ -514,6 +515,9 @@ def _review_locked(
         ]
         headline = index_headline_html(review)
         steps, fingerprint, load_counts = review.timings, data.fingerprint(), _load_counts(data)
+        # what the review could not compute on this data (decisions, analyses, dropped
+        # indicators); the pages add their own sections below
+        skipped = skipped_sections(review).assign(page="review").to_dict(orient="records")
         # the notebooks read the stored copy: free this process's before they start
         del review, data
         shared_s = time.perf_counter() - t0
@@ -545,6 +549,7 @@ def _review_locked(
             "load_report": load_counts,
             "exports": exports,
             "spot_check_returned": returned_notes,
+            "skipped": skipped + [s for r in records for s in r["skipped"]],
             "status": "ok",
         }
         (staging / "manifest.json").write_text(
@@ -687,6 +692,11 @@ def _run_notebooks(
                 "window": recorded.get("window", ""),
                 "status": "ok",
                 "duration_s": round(outcome["seconds"], 2),
+                # sections the page could not compute (recorded as "skipped" by the page)
+                "skipped": [
+                    {"page": name, **{k: v for k, v in item.items() if v not in ("", None)}}
+                    for item in recorded.get("skipped") or []
+                ],
             }
         )
     return records

@@ -12,6 +12,7 @@ import pandas as pd
 
 from kpi_lib._util import check_option
 from kpi_lib.scoring.composite import Scorecard
+from kpi_lib.scoring.schemes import COACHING_COMPARISONS, SENIOR_RULE, Scheme
 
 __all__ = [
     "SENIOR_RULE",
@@ -21,19 +22,9 @@ __all__ = [
     "coaching_focus",
     "commission_tiers",
     "pip_candidates",
+    "rule_gaps",
     "team_weak_spots",
 ]
-
-#: Source 003: two consecutive months with satisfaction >= 95 % and the sales target met ->
-#: eligible for senior certification.
-SENIOR_RULE = {
-    "name": "senior certification",
-    "consecutive": 2,
-    "conditions": [
-        {"indicator": "satisfaction_rate", "field": "value", "op": ">=", "value": 0.95},
-        {"indicator": "sales_amount", "field": "attainment", "op": ">=", "value": 1.0},
-    ],
-}
 
 #: (lowest attainment, commission rate): below 80 % of target 2 %, ...
 DEFAULT_COMMISSION_TIERS = [(0.0, 0.02), (0.8, 0.03), (1.0, 0.05), (1.2, 0.06)]
@@ -265,6 +256,80 @@ def commission_tiers(
     return rows[cols].reset_index(drop=True)
 
 
+def rule_gaps(scheme: Scheme, missing: dict[str, str], scorecard: Scorecard) -> pd.DataFrame:
+    """Decision rules of ``scheme`` that cannot be applied to this data, and why.
+
+    Parameters
+    ----------
+    scheme : Scheme
+        Its ``rules`` (certification, pip, coaching).
+    missing : dict of str to str
+        Indicators the dataset cannot provide -> what they need (e.g. ``{"satisfaction_rate":
+        "surveys"}``; see ``unavailable_indicators``).
+    scorecard : Scorecard
+        The review's scores (a certification condition must be scored to be checked).
+
+    Returns
+    -------
+    DataFrame
+        One row per rule that is skipped: ``rule`` (``certification``, ``pip``, ``coaching``),
+        ``reason`` (``off``: the scheme switched it off; ``needs``: an indicator needs data the
+        dataset lacks; ``not_scored``: the scheme does not score an indicator the rule reads;
+        ``no_scores``: no agent has a composite or dimension score), ``indicators`` and
+        ``needs`` (comma-separated; empty when not applicable). Empty when every rule applies.
+
+    Examples
+    --------
+    >>> from kpi_lib.datasets import load_sample
+    >>> from kpi_lib.indicators.engine import compute_indicators
+    >>> from kpi_lib.scoring import load_scheme, score
+    >>> scheme = load_scheme("default").without({"satisfaction_rate": "surveys"})
+    >>> sc = score(compute_indicators(load_sample()), scheme)
+    >>> rule_gaps(scheme, {"satisfaction_rate": "surveys"}, sc)
+                rule reason         indicators    needs
+    0  certification  needs  satisfaction_rate  surveys
+    """
+    rows = []
+
+    def add(rule, reason, indicators=(), needs=()):
+        rows.append(
+            {
+                "rule": rule,
+                "reason": reason,
+                "indicators": ", ".join(indicators),
+                "needs": ", ".join(dict.fromkeys(needs)),
+            }
+        )
+
+    scored = set(scorecard.indicators["indicator"]) if len(scorecard.indicators) else set()
+    has_composite = (
+        bool(scorecard.agents["composite"].notna().any()) if len(scorecard.agents) else False
+    )
+    has_dimensions = (
+        bool(scorecard.dimensions["score"].notna().any()) if len(scorecard.dimensions) else False
+    )
+    cert = scheme.rule("certification")
+    if cert is None:
+        add("certification", "off")
+    else:
+        inds = list(dict.fromkeys(c["indicator"] for c in cert["conditions"]))
+        lacking = [i for i in inds if i in missing]
+        unscored = [i for i in inds if i not in missing and i not in scored]
+        if lacking:
+            add("certification", "needs", lacking, [missing[i] for i in lacking])
+        elif unscored:
+            add("certification", "not_scored", unscored)
+    if scheme.rule("pip") is None:
+        add("pip", "off")
+    elif not has_composite:
+        add("pip", "no_scores")
+    if scheme.rule("coaching") is None:
+        add("coaching", "off")
+    elif not has_dimensions:
+        add("coaching", "no_scores")
+    return pd.DataFrame(rows, columns=["rule", "reason", "indicators", "needs"])
+
+
 def certification_candidates(
     history: Scorecard | pd.DataFrame | list,
     *,
@@ -282,7 +347,8 @@ def certification_candidates(
         ``{"name", "consecutive": n, "conditions": [{"indicator", "field": "value" |
         "attainment" | "score", "op": ">=", "value"}], "require_gates": bool}``; default
         :data:`SENIOR_RULE` (two consecutive months with satisfaction >= 95 % and the sales
-        target met). Rules can also live in ``params/scorecard.yaml``.
+        target met). A scheme carries its own under ``rules.certification``
+        (``scheme.rule("certification")``).
     as_of : str, optional
         Only consider periods up to this one, and require the streak to end in it
         (default: the streak may end anywhere, ``last_period`` tells when).
@@ -493,7 +559,9 @@ def pip_candidates(
     ).reset_index(drop=True)
 
 
-def coaching_focus(scorecard: Scorecard, *, period: str | None = None) -> pd.DataFrame:
+def coaching_focus(
+    scorecard: Scorecard, *, period: str | None = None, compare_to: str = "team"
+) -> pd.DataFrame:
     """Each agent's weakest dimension relative to the team, and the indicator behind it.
 
     Parameters
@@ -501,6 +569,11 @@ def coaching_focus(scorecard: Scorecard, *, period: str | None = None) -> pd.Dat
     scorecard : Scorecard
     period : str, optional
         Default: the latest period.
+    compare_to : str
+        ``team``: against the mean of the agent's team (the default); ``all``: against every
+        scored agent of the period (for teams too small to compare within). The
+        ``team_score`` columns then hold that mean. A scheme sets it under
+        ``rules.coaching.compare_to``.
 
     Returns
     -------
@@ -527,16 +600,18 @@ def coaching_focus(scorecard: Scorecard, *, period: str | None = None) -> pd.Dat
     >>> print(focus["message"].iloc[0])
     efficiency: 0 vs team 66 (-66); start with effective_calls (0 vs 66)
     """
+    check_option("compare_to", compare_to, COACHING_COMPARISONS)
     if period is None:
         period = scorecard.periods[-1]
+    group = ["team_id"] if compare_to == "team" else []
     d = scorecard.dimensions[scorecard.dimensions["period"].astype(str) == str(period)].copy()
     d = d[d["score"].notna()]
-    d["team_score"] = d.groupby(["team_id", "dimension"])["score"].transform("mean")
+    d["team_score"] = d.groupby([*group, "dimension"])["score"].transform("mean")
     d["gap"] = d["score"] - d["team_score"]
     worst = d.sort_values("gap").drop_duplicates("agent_id")
     i = scorecard.indicators
     i = i[(i["period"].astype(str) == str(period)) & (i["weight"] > 0) & i["score"].notna()].copy()
-    i["team_indicator_score"] = i.groupby(["team_id", "indicator"])["score"].transform("mean")
+    i["team_indicator_score"] = i.groupby([*group, "indicator"])["score"].transform("mean")
     i["igap"] = i["score"] - i["team_indicator_score"]
     wi = (
         i.merge(worst[["agent_id", "dimension"]], on=["agent_id", "dimension"])

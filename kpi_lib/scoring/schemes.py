@@ -25,10 +25,27 @@ A scheme lives in ``params/schemes/<name>.yaml``::
       satisfaction_rate: {target: 0.90, threshold: 0.80}
     tiers: {A: 85, B: 70, C: 50}    # lowest composite for each tier; the rest is D
     lights: {green: 1.0, yellow: 0.8}
+    missing_indicators: renormalise # or stop: what a review does when the data lack an indicator
+    rules:                          # decision rules (each optional; these are the defaults)
+      certification:                # false: no certification decision
+        name: senior certification
+        consecutive: 2
+        conditions:
+          - {indicator: satisfaction_rate, field: value, op: ">=", value: 0.95}
+          - {indicator: sales_amount, field: attainment, op: ">=", value: 1.0}
+      pip: {bottom_tiers: 1, min_count: 2, window: 3}
+      coaching: {compare_to: team}  # team | all; false: no coaching focus
 
 Weights are relative: dimension weights are rescaled to sum to 1, and indicator weights are
 rescaled within their dimension, so ``{sales: 7, dials: 3}`` and ``{sales: 70, dials: 30}`` are
 the same scheme.
+
+When a dataset cannot provide a weighted or gated indicator (no surveys table, say),
+``missing_indicators`` decides: ``stop`` (the default for a scheme that does not say) stops the
+review before any page with a message naming the indicators; ``renormalise`` (the bundled
+schemes) drops them, rescales the remaining weights (within the dimension; a dimension left
+empty is dropped and the other dimensions rescaled) and records what was dropped
+(:meth:`Scheme.without`, :attr:`Scheme.adapted`) so that every page can say so.
 """
 
 from __future__ import annotations
@@ -46,10 +63,16 @@ from kpi_lib.paths import resolve
 
 __all__ = [
     "AGGREGATIONS",
+    "COACHING_COMPARISONS",
     "CYCLES",
+    "DEFAULT_RULES",
     "DIMENSIONS",
     "GATE_EFFECTS",
+    "MISSING_POLICIES",
     "NORMALISATIONS",
+    "RULE_FIELDS",
+    "RULE_OPS",
+    "SENIOR_RULE",
     "Gate",
     "Scheme",
     "catalogue_info",
@@ -66,7 +89,33 @@ CYCLES = ("monthly", "quarterly", "annual")
 #: Dimensions a scheme may group indicators into (the four of source 003, plus a team component).
 DIMENSIONS = ("performance", "efficiency", "quality", "growth", "team")
 GATE_EFFECTS = ("bonus", "composite", "certification")
+#: What a review does when the dataset cannot provide an indicator the scheme weights or gates.
+MISSING_POLICIES = ("renormalise", "stop")
+#: What coaching focus compares an agent with: the agent's team, or every scored agent.
+COACHING_COMPARISONS = ("team", "all")
+RULE_FIELDS = ("value", "attainment", "score")
+RULE_OPS = (">=", ">", "<=", "<", "==")
 SCHEME_DIR = "params/schemes"
+
+#: Source 003: two consecutive months with satisfaction >= 95 % and the sales target met ->
+#: eligible for senior certification.
+SENIOR_RULE = {
+    "name": "senior certification",
+    "consecutive": 2,
+    "conditions": [
+        {"indicator": "satisfaction_rate", "field": "value", "op": ">=", "value": 0.95},
+        {"indicator": "sales_amount", "field": "attainment", "op": ">=", "value": 1.0},
+    ],
+}
+
+#: Decision rules of a scheme that does not set its own: the seeds' certification rule, an
+#: improvement plan for agents in the lowest tier in 2 of the last 3 periods, and coaching focus
+#: against the agent's team.
+DEFAULT_RULES = {
+    "certification": SENIOR_RULE,
+    "pip": {"bottom_tiers": 1, "min_count": 2, "window": 3},
+    "coaching": {"compare_to": "team"},
+}
 
 _TOP_KEYS = {
     "name",
@@ -83,6 +132,9 @@ _TOP_KEYS = {
     "threshold_ratio",
     "geometric_shift",
     "min_coverage",
+    "missing_indicators",
+    "rules",
+    "adapted",
 }
 _SEVERITIES = ("error", "warning", "info")
 
@@ -165,6 +217,17 @@ class Scheme:
     min_coverage : float
         Smallest share of the composite's weight an agent must have values for to get a
         composite.
+    missing_indicators : str
+        ``renormalise`` or ``stop`` (see the module docstring).
+    rules : dict
+        Decision rules: ``certification`` (a rule for
+        :func:`~kpi_lib.scoring.decisions.certification_candidates`, or None for none),
+        ``pip`` (``bottom_tiers``, ``min_count``, ``window``) and ``coaching``
+        (``compare_to``: ``team`` or ``all``; None for none). Default :data:`DEFAULT_RULES`.
+    adapted : dict
+        Empty for a scheme as written; after :meth:`without`: ``dropped`` (one
+        ``{"indicator", "role", "needs"}`` per weighted indicator or gate dropped) and
+        ``original_weights`` (indicator -> share of the composite before dropping).
     path : Path or None
         File the scheme was read from.
     """
@@ -184,6 +247,9 @@ class Scheme:
     threshold_ratio: float = 0.5
     geometric_shift: float = 1.0
     min_coverage: float = 0.5
+    missing_indicators: str = "stop"
+    rules: dict = field(default_factory=lambda: copy.deepcopy(DEFAULT_RULES))
+    adapted: dict = field(default_factory=dict)
     description: str = ""
     source: str = ""
     path: Path | None = None
@@ -291,6 +357,79 @@ class Scheme:
             raise ValueError("with_weights: every weight is zero; at least one must be positive.")
         return replace(self, dimensions=dims, indicators=indicators)
 
+    def rule(self, name: str) -> dict | None:
+        """One decision rule (``certification``, ``pip``, ``coaching``); None when the scheme
+        switched it off."""
+        check_option("rule", name, list(DEFAULT_RULES))
+        return self.rules.get(name, DEFAULT_RULES[name])
+
+    def without(self, missing: dict[str, str]) -> Scheme:
+        """A copy without the weighted indicators and gates in ``missing``, weights rescaled.
+
+        Parameters
+        ----------
+        missing : dict of str to str
+            Indicator -> what it needs that the data lack (e.g. ``{"satisfaction_rate":
+            "surveys"}``). Indicators the scheme neither weights nor gates are ignored.
+
+        Returns
+        -------
+        Scheme
+            Indicator weights are rescaled within their dimension; a dimension left without
+            indicators is dropped and the dimension weights rescaled. :attr:`adapted` records
+            what was dropped and the weights before. The scheme itself when nothing is dropped.
+
+        Raises
+        ------
+        ValueError
+            When every weighted indicator would be dropped (nothing left to score).
+
+        Examples
+        --------
+        >>> s = load_scheme("default").without({"satisfaction_rate": "surveys"})
+        >>> s.overall_weights().round(3).to_dict()  # doctest: +NORMALIZE_WHITESPACE
+        {'sales_amount': 0.35, 'repurchase_rate': 0.15, 'complaints_per_100': 0.3,
+         'effective_calls': 0.2}
+        >>> s.adapted["dropped"]
+        [{'indicator': 'satisfaction_rate', 'role': 'weight', 'needs': 'surveys'}]
+        """
+        weighted = [i for i in self.indicator_ids if i in missing]
+        gated = [g for g in self.gates if g.indicator in missing]
+        if not weighted and not gated:
+            return self
+        keep = [i for i in self.indicator_ids if i not in missing]
+        if not [i for i in keep if self.overall_weights().get(i, 0) > 0]:
+            raise ValueError(
+                f"scheme {self.name}: every weighted indicator needs data the dataset lacks ("
+                + "; ".join(f"{i} needs {missing[i]}" for i in weighted)
+                + "); nothing is left to score."
+            )
+        indicators: dict[str, dict[str, float]] = {}
+        dims: dict[str, float] = {}
+        for dim, inds in self.indicators.items():
+            sub = {i: w for i, w in inds.items() if i not in missing}
+            if sub:
+                indicators[dim] = sub
+                dims[dim] = self.dimensions[dim]
+        dropped = [{"indicator": i, "role": "weight", "needs": missing[i]} for i in weighted]
+        dropped += [
+            {"indicator": g.indicator, "role": "gate", "needs": missing[g.indicator]} for g in gated
+        ]
+        before = self.adapted.get("original_weights") or {
+            i: round(float(w), 6) for i, w in self.overall_weights().items()
+        }
+        return replace(
+            self,
+            dimensions=dims,
+            indicators=indicators,
+            cycles={i: c for i, c in self.cycles.items() if i not in missing},
+            gates=tuple(g for g in self.gates if g.indicator not in missing),
+            adapted={
+                "dropped": [*self.adapted.get("dropped", []), *dropped],
+                "original_weights": before,
+            },
+        )
+
     def to_dict(self) -> dict:
         """The scheme as a plain dict in the YAML layout (round-trips through
         :func:`scheme_from_dict`)."""
@@ -320,6 +459,9 @@ class Scheme:
             "threshold_ratio": self.threshold_ratio,
             "geometric_shift": self.geometric_shift,
             "min_coverage": self.min_coverage,
+            "missing_indicators": self.missing_indicators,
+            "rules": copy.deepcopy(self.rules),
+            **({"adapted": copy.deepcopy(self.adapted)} if self.adapted else {}),
         }
 
 
@@ -545,6 +687,17 @@ def scheme_from_dict(data: dict, *, name: str | None = None, path: Path | None =
             f"`lights.green` ({lights['green']})."
         )
 
+    missing_policy = data.get("missing_indicators", "stop")
+    if missing_policy not in MISSING_POLICIES:
+        raise ValueError(
+            f"{where}: `missing_indicators` must be one of {list(MISSING_POLICIES)}, "
+            f"got {missing_policy!r}."
+        )
+    rules = _rules(data.get("rules"), where, known)
+    adapted = data.get("adapted") or {}
+    if not isinstance(adapted, dict):
+        raise ValueError(f"{where}: `adapted` must be a mapping (written by a review store).")
+
     def opt(key, default, lo=None):
         v = _num(data.get(key, default), key, where)
         if lo is not None and v <= lo:
@@ -567,10 +720,124 @@ def scheme_from_dict(data: dict, *, name: str | None = None, path: Path | None =
         threshold_ratio=opt("threshold_ratio", 0.5, lo=0),
         geometric_shift=opt("geometric_shift", 1.0, lo=0),
         min_coverage=opt("min_coverage", 0.5),
+        missing_indicators=missing_policy,
+        rules=rules,
+        adapted=copy.deepcopy(adapted),
         description=str(data.get("description", "")),
         source=str(data.get("source", "")),
         path=path,
     )
+
+
+def _rules(raw, where: str, known: set[str]) -> dict:
+    """The ``rules`` block, checked, with the defaults for rules it leaves out."""
+    if raw is None:
+        return copy.deepcopy(DEFAULT_RULES)
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: `rules` must map rule names to settings.")
+    extra = set(raw) - set(DEFAULT_RULES)
+    if extra:
+        key = sorted(extra)[0]
+        raise KeyError(f"{where}: {unknown_name_message('rule', key, list(DEFAULT_RULES))}")
+    out = copy.deepcopy(DEFAULT_RULES)
+    for name, body in raw.items():
+        key = f"rules.{name}"
+        if body is False or body is None:
+            out[name] = None
+            continue
+        if not isinstance(body, dict):
+            raise ValueError(f"{where}: `{key}` must be a mapping, or false to switch it off.")
+        if name == "certification":
+            out[name] = _certification_rule(body, key, where, known)
+        elif name == "pip":
+            extra = set(body) - set(DEFAULT_RULES["pip"])
+            if extra:
+                raise KeyError(
+                    f"{where}: `{key}`: unknown keys {sorted(extra)}; "
+                    "allowed: bottom_tiers, min_count, window."
+                )
+            pip = {**DEFAULT_RULES["pip"], **body}
+            for k, v in pip.items():
+                n = _num(v, f"{key}.{k}", where)
+                if n != int(n) or n < 1:
+                    raise ValueError(
+                        f"{where}: `{key}.{k}` must be a whole number >= 1, got {v!r}."
+                    )
+                pip[k] = int(n)
+            if pip["min_count"] > pip["window"]:
+                raise ValueError(
+                    f"{where}: `{key}.min_count` ({pip['min_count']}) cannot exceed "
+                    f"`{key}.window` ({pip['window']})."
+                )
+            out[name] = pip
+        else:
+            extra = set(body) - {"compare_to"}
+            if extra:
+                raise KeyError(
+                    f"{where}: `{key}`: unknown keys {sorted(extra)}; allowed: compare_to."
+                )
+            compare = body.get("compare_to", "team")
+            if compare not in COACHING_COMPARISONS:
+                raise ValueError(
+                    f"{where}: `{key}.compare_to` must be one of {list(COACHING_COMPARISONS)}, "
+                    f"got {compare!r}."
+                )
+            out[name] = {"compare_to": compare}
+    return out
+
+
+def _certification_rule(body: dict, key: str, where: str, known: set[str]) -> dict:
+    extra = set(body) - {"name", "consecutive", "conditions", "require_gates"}
+    if extra:
+        raise KeyError(
+            f"{where}: `{key}`: unknown keys {sorted(extra)}; "
+            "allowed: name, consecutive, conditions, require_gates."
+        )
+    consecutive = _num(body.get("consecutive", 2), f"{key}.consecutive", where)
+    if consecutive != int(consecutive) or consecutive < 1:
+        raise ValueError(f"{where}: `{key}.consecutive` must be a whole number >= 1.")
+    conds = body.get("conditions")
+    if not isinstance(conds, list) or not conds:
+        raise ValueError(
+            f"{where}: `{key}.conditions` must list at least one {{indicator, field, op, value}}."
+        )
+    out = []
+    for k, c in enumerate(conds):
+        ckey = f"{key}.conditions[{k}]"
+        if not isinstance(c, dict) or "indicator" not in c or "value" not in c:
+            raise ValueError(f"{where}: `{ckey}` needs `indicator` and `value`.")
+        extra = set(c) - {"indicator", "field", "op", "value"}
+        if extra:
+            raise KeyError(f"{where}: `{ckey}`: unknown keys {sorted(extra)}.")
+        if known and c["indicator"] not in known:
+            raise KeyError(
+                f"{where}: `{ckey}.indicator`: "
+                f"{unknown_name_message('indicator', c['indicator'], known)}"
+            )
+        field_ = c.get("field", "value")
+        if field_ not in RULE_FIELDS:
+            raise ValueError(
+                f"{where}: `{ckey}.field` must be one of {list(RULE_FIELDS)}, got {field_!r}."
+            )
+        op = c.get("op", ">=")
+        if op not in RULE_OPS:
+            raise ValueError(f"{where}: `{ckey}.op` must be one of {list(RULE_OPS)}, got {op!r}.")
+        out.append(
+            {
+                "indicator": c["indicator"],
+                "field": field_,
+                "op": op,
+                "value": _num(c["value"], f"{ckey}.value", where),
+            }
+        )
+    rule = {
+        "name": str(body.get("name", "certification")),
+        "consecutive": int(consecutive),
+        "conditions": out,
+    }
+    if body.get("require_gates"):
+        rule["require_gates"] = True
+    return rule
 
 
 def _scheme_dirs() -> list[Path]:

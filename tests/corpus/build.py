@@ -569,6 +569,12 @@ SCHEME_OK = (
     "  performance:\n    weight: {p}\n    indicators:\n      sales_amount: {{weight: {s}}}\n"
     "  efficiency:\n    weight: {e}\n    indicators:\n      effective_calls: {{weight: 100}}\n"
 )
+#: A scheme that weights satisfaction and stops when the data cannot provide it.
+SCHEME_STRICT = (
+    SCHEME_OK.format(p=60, e=40, s=100)
+    + "  quality:\n    weight: 30\n    indicators:\n      satisfaction_rate: {weight: 100}\n"
+    + "missing_indicators: stop\n"
+)
 
 
 def _export(tmp: Path) -> Path:
@@ -1897,11 +1903,12 @@ CASES: list[Case] = [
     Case(
         "review-unprovidable-indicators",
         "cli",
-        "a review of a dataset without surveys (the scheme needs them)",
-        dataset(drop=("surveys",)),
-        _review("--dataset", "{ds}"),
+        "a review of a dataset without surveys, its scheme weighting satisfaction with "
+        "`missing_indicators: stop` (the shipped schemes say `renormalise` and adapt)",
+        with_files(dataset(drop=("surveys",)), strict__yaml=SCHEME_STRICT),
+        _review("--dataset", "{ds}", "--set", "scheme={strict}"),
         2,
-        (r"Scheme 'default' uses indicators .* cannot provide: satisfaction_rate needs surveys",),
+        (r"Scheme 'corpus' uses indicators .* cannot provide: satisfaction_rate needs surveys",),
     ),
     Case(
         "review-broken-dataset",

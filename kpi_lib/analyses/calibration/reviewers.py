@@ -250,7 +250,8 @@ def reviewer_leniency(
         reviewer's on those calls); ``others_rate`` (mean of the others' verdicts); ``leniency``
         (mean :math:`d_i`: +0.10 = judges positive 10 points more often); ``ci_low``,
         ``ci_high``; ``p_value`` (two-sided t-test); ``label``: ``lenient`` (interval above 0),
-        ``strict`` (below 0), ``in line`` or ``too few calls``.
+        ``strict`` (below 0), ``in line`` or ``too few calls``. No rows for a judgement that
+        no call received from two raters (e.g. a single human reviewer).
     """
     check_option("reference", reference, ["model", "mean", "majority"])
     reviews = reviews_table(data)
@@ -263,6 +264,8 @@ def reviewer_leniency(
         r["n_call"] = g.transform("size")
         r["sum_call"] = g.transform("sum")
         r = r[r["n_call"] >= 2]
+        if r.empty:  # one reviewer, or no call judged twice: nobody to compare with
+            continue
         others_mean = (r["sum_call"] - r["x"]) / (r["n_call"] - 1)
         if reference == "majority":
             r["others"] = np.sign(others_mean - 0.5) / 2 + 0.5
