@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kpi_lib._util import check_option
 from kpi_lib.indicators.catalogue import LANGUAGES
+from kpi_lib.report.messages import PAGE_TEXTS, merge_catalogues
 
 __all__ = ["LANGUAGES", "text", "TEXTS"]
 
@@ -639,6 +640,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "先明確方案要回答的是坐席內部還是坐席之間的問題，再調整權重。",
     ),
 }
+
+# the pages' own sentences (one module per page) join the one catalogue
+TEXTS = merge_catalogues(TEXTS, PAGE_TEXTS)
 
 
 def text(key: str, language: str = "en", **values) -> str:
