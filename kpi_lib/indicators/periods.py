@@ -8,6 +8,12 @@ Review cycles (:data:`CYCLES`) are how often a review runs. Each cycle has the g
 its period label (:func:`cycle_label_granularity`: the weekly review is labelled ``2026-W43``)
 and the scheme cycle and granularity it is scored at (:func:`cycle_scoring_cycle`,
 :func:`cycle_scoring_granularity`: the weekly review scores the month to date).
+
+Working days: the weekdays a team works (:func:`working_weekdays`, read from the days with
+calls) make the calendar on which a period counts as complete (:func:`period_complete`) and on
+which a partial period is compared like with like (:func:`like_for_like_end`,
+:func:`working_days_between`). Public holidays are not known: a holiday counts as a working
+day without calls.
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ __all__ = [
     "cycle_label_granularity",
     "cycle_scoring_cycle",
     "cycle_scoring_granularity",
+    "COMPLETE_GRACE_DAYS",
+    "WEEKDAYS",
+    "format_weekdays",
+    "like_for_like_end",
+    "parse_weekdays",
+    "period_complete",
     "period_order",
     "parse_period",
     "period_label",
@@ -38,6 +50,8 @@ __all__ = [
     "next_period",
     "periods_between",
     "to_local",
+    "working_days_between",
+    "working_weekdays",
 ]
 
 #: Granularities from finest to coarsest.
@@ -45,6 +59,14 @@ GRANULARITIES = ("week", "month", "quarter", "year")
 
 #: Review cycles from the most to the least frequent.
 CYCLES = ("weekly", "monthly", "quarterly", "annual")
+
+#: Weekday names, Monday first (``date.weekday()`` order).
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+#: A month, quarter or year counts as complete when the data reaches within this many days of
+#: its last working day, at either end (a month ending in a holiday is still complete). A week
+#: has no grace: its last working day must be in the data.
+COMPLETE_GRACE_DAYS = 3
 
 _LABEL_GRANULARITY = {
     "weekly": "week",
@@ -340,3 +362,147 @@ def cycle_scoring_granularity(cycle: str) -> str:
     'month'
     """
     return cycle_label_granularity(cycle_scoring_cycle(cycle))
+
+
+# ---------------------------------------------------------------------------------------------
+# working days, completeness and like-for-like spans
+
+
+def working_weekdays(timestamps, *, min_share: float = 0.1) -> tuple[int, ...]:
+    """The weekdays a team works, read from when its calls happen.
+
+    A day is worked when it holds at least ``min_share`` of the calls of a median worked day
+    (a keen agent's few Saturday calls do not make Saturday a working day); a weekday is a
+    working weekday when at least half of its dates between the first and the last call are
+    worked.
+
+    Parameters
+    ----------
+    timestamps : Series or iterable of timestamps
+        When the calls started (naive wall-clock time).
+    min_share : float
+        Share of a median day's calls below which a day does not count as worked.
+
+    Returns
+    -------
+    tuple of int
+        Weekday numbers, Monday = 0 (:data:`WEEKDAYS`); all seven when there are no calls.
+
+    Examples
+    --------
+    >>> days = pd.Series(pd.date_range("2026-10-05", "2026-10-30", freq="D"))
+    >>> working_weekdays(days[days.dt.day_of_week < 5])
+    (0, 1, 2, 3, 4)
+    """
+    ts = pd.to_datetime(
+        pd.Series(list(timestamps) if not isinstance(timestamps, pd.Series) else timestamps)
+    ).dropna()
+    if ts.empty:
+        return tuple(range(7))
+    per_day = ts.dt.normalize().value_counts()
+    worked = per_day[per_day >= min_share * float(per_day.median())].index
+    span = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D")
+    dates = pd.Series(span.isin(worked), index=span)
+    share = dates.groupby(span.weekday).mean()
+    days = tuple(int(d) for d, v in share.items() if v >= 0.5)
+    return days or tuple(range(7))
+
+
+def format_weekdays(weekdays: Iterable[int]) -> str:
+    """``Mon,Tue,Wed,Thu,Fri`` for ``(0, 1, 2, 3, 4)`` (read back by :func:`parse_weekdays`)."""
+    return ",".join(WEEKDAYS[d] for d in sorted(set(weekdays)))
+
+
+def parse_weekdays(text: str | Iterable[int] | None) -> tuple[int, ...]:
+    """Weekday numbers from ``Mon,Tue,...`` (or numbers); empty or None gives all seven days.
+
+    Raises
+    ------
+    ValueError
+        Naming the weekday names accepted.
+    """
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return tuple(range(7))
+    if isinstance(text, str):
+        out = []
+        for part in text.split(","):
+            name = part.strip()[:3].title()
+            if name not in WEEKDAYS:
+                raise ValueError(
+                    f"{part.strip()!r} is not a weekday; write them like {format_weekdays(range(7))}."
+                )
+            out.append(WEEKDAYS.index(name))
+        return tuple(sorted(set(out)))
+    return tuple(sorted({int(d) for d in text}))
+
+
+def working_days_between(start, end, weekdays: Iterable[int] = range(7)) -> int:
+    """Number of working days from ``start`` to ``end``, both included (0 when end < start)."""
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    if end < start:
+        return 0
+    days = pd.date_range(start, end, freq="D")
+    return int(days.weekday.isin(list(weekdays)).sum())
+
+
+def _working_days(label: str, weekdays) -> pd.DatetimeIndex:
+    start, end, _ = period_bounds(label)
+    days = pd.date_range(start, end - pd.Timedelta(days=1), freq="D")
+    kept = days[days.weekday.isin(list(weekdays))]
+    return kept if len(kept) else days
+
+
+def period_complete(
+    label: str,
+    data_from,
+    data_to,
+    *,
+    weekdays: Iterable[int] = range(7),
+    grace_days: int | None = None,
+) -> bool:
+    """Whether data running from ``data_from`` to ``data_to`` cover period ``label``.
+
+    The data must reach the period's last working day and start by its first one, each within
+    ``grace_days`` (default :data:`COMPLETE_GRACE_DAYS` for months, quarters and years, 0 for
+    weeks).
+
+    Examples
+    --------
+    >>> weekdays = (0, 1, 2, 3, 4)
+    >>> period_complete("2026-10", "2025-11-03", "2026-10-30", weekdays=weekdays)
+    True
+    >>> period_complete("2025", "2025-11-03", "2026-10-30", weekdays=weekdays)
+    False
+    >>> period_complete("2026-W42", "2025-11-03", "2026-10-14", weekdays=weekdays)
+    False
+    """
+    p = parse_period(label)
+    if grace_days is None:
+        grace_days = 0 if p.granularity == "week" else COMPLETE_GRACE_DAYS
+    days = _working_days(label, list(weekdays))
+    grace = pd.Timedelta(days=grace_days)
+    first, last = pd.Timestamp(data_from).normalize(), pd.Timestamp(data_to).normalize()
+    return bool(first <= days[0] + grace and last >= days[-1] - grace)
+
+
+def like_for_like_end(previous: str, working_days: int, weekdays: Iterable[int] = range(7)):
+    """The last day of the span of ``previous`` that holds ``working_days`` working days.
+
+    The weekly review compares the month to date (say its first 10 working days) with the
+    same number of working days of the month before, not with the whole month.
+
+    Returns
+    -------
+    Timestamp
+        The ``working_days``-th working day of ``previous``, or its last day when it has fewer.
+
+    Examples
+    --------
+    >>> like_for_like_end("2026-09", 10, (0, 1, 2, 3, 4)).date()
+    datetime.date(2026, 9, 14)
+    """
+    days = _working_days(previous, list(weekdays))
+    _, end, _ = period_bounds(previous)
+    if working_days >= len(days):
+        return pd.Timestamp(end) - pd.Timedelta(days=1)
+    return days[max(int(working_days), 1) - 1]
