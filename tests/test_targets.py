@@ -317,7 +317,7 @@ def test_period_targets_pro_rate_by_working_days():
     )
     weekdays = (0, 1, 2, 3, 4)
     # October 2026: 22 working days (Mon-Fri); 1-14 October holds 10 of them
-    p = period_targets(t, period="2026-10", as_of="2026-10-14", weekdays=weekdays)
+    p = period_targets(t, period="2026-10", as_of="2026-10-14", calendar=weekdays)
     assert set(p["period"]) == {"2026-10"}
     got = p.set_index("indicator")["target"]
     assert got["sales_amount"] == pytest.approx(2200.0 * 10 / 22)  # the month's own target wins
@@ -327,6 +327,6 @@ def test_period_targets_pro_rate_by_working_days():
     assert cal.loc[("agent", "2026-10"), "target"] == pytest.approx(2200.0 * 14 / 31)
     # board pro-rates the same way
     rows = ind([("A", "T1", "2026-10", "sales_amount", 1000.0)])
-    board = progress_board(rows, t, period="2026-10", as_of="2026-10-14", weekdays=weekdays)
+    board = progress_board(rows, t, period="2026-10", as_of="2026-10-14", calendar=weekdays)
     assert board["elapsed_share"].iloc[0] == pytest.approx(10 / 22)
     assert board["attainment"].iloc[0] == pytest.approx(1000.0 / (2200.0 * 10 / 22))

@@ -9,11 +9,11 @@ its period label (:func:`cycle_label_granularity`: the weekly review is labelled
 and the scheme cycle and granularity it is scored at (:func:`cycle_scoring_cycle`,
 :func:`cycle_scoring_granularity`: the weekly review scores the month to date).
 
-Working days: the weekdays a team works (:func:`working_weekdays`, read from the days with
-calls) make the calendar on which a period counts as complete (:func:`period_complete`) and on
-which a partial period is compared like with like (:func:`like_for_like_end`,
-:func:`working_days_between`). Public holidays are not known: a holiday counts as a working
-day without calls.
+Working days: the days a team works (:func:`working_calendar`, read from the days with calls:
+its working weekdays, the holidays inside the data, make-up days) make the calendar on which a
+period counts as complete (:func:`period_complete`), targets are pro-rated and a partial
+period is compared like with like (:func:`like_for_like_end`, :func:`working_days_between`).
+Holidays after the end of the data are not known.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from kpi_lib._util import check_option
@@ -36,6 +37,7 @@ __all__ = [
     "cycle_scoring_granularity",
     "COMPLETE_GRACE_DAYS",
     "WEEKDAYS",
+    "WorkCalendar",
     "format_weekdays",
     "like_for_like_end",
     "parse_weekdays",
@@ -50,6 +52,7 @@ __all__ = [
     "next_period",
     "periods_between",
     "to_local",
+    "working_calendar",
     "working_days_between",
     "working_weekdays",
 ]
@@ -368,13 +371,77 @@ def cycle_scoring_granularity(cycle: str) -> str:
 # working days, completeness and like-for-like spans
 
 
-def working_weekdays(timestamps, *, min_share: float = 0.1) -> tuple[int, ...]:
-    """The weekdays a team works, read from when its calls happen.
+class WorkCalendar(NamedTuple):
+    """The days a team works: its working weekdays, less the holidays seen in the data, plus
+    the days worked outside those weekdays (a make-up Saturday).
+
+    Days after the data (the rest of a month under review) follow the weekdays: holidays
+    still to come are not known. Build one from the calls with :func:`working_calendar`; it
+    travels in a review's windows as text (:meth:`to_text`, :meth:`from_text`).
+    """
+
+    weekdays: tuple[int, ...] = tuple(range(7))
+    holidays: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+    def is_working(self, days) -> np.ndarray:
+        """Whether each day of ``days`` (a DatetimeIndex) is a working day."""
+        days = pd.DatetimeIndex(days).normalize()
+        mask = np.asarray(days.weekday.isin(list(self.weekdays)))
+        if self.holidays:
+            mask &= ~np.asarray(days.isin(pd.DatetimeIndex(list(self.holidays))))
+        if self.extra:
+            mask |= np.asarray(days.isin(pd.DatetimeIndex(list(self.extra))))
+        return mask
+
+    def within(self, start, end) -> WorkCalendar:
+        """The same calendar with the holidays and extra days of ``start``..``end`` only."""
+        lo, hi = str(pd.Timestamp(start).date()), str(pd.Timestamp(end).date())
+        return WorkCalendar(
+            self.weekdays,
+            tuple(d for d in self.holidays if lo <= d <= hi),
+            tuple(d for d in self.extra if lo <= d <= hi),
+        )
+
+    def to_text(self) -> dict[str, str]:
+        """``working_weekdays``, ``holidays`` and ``extra_working_days`` as text (windows)."""
+        return {
+            "working_weekdays": format_weekdays(self.weekdays),
+            "holidays": ",".join(self.holidays),
+            "extra_working_days": ",".join(self.extra),
+        }
+
+    @classmethod
+    def from_text(cls, windows) -> WorkCalendar:
+        """Read :meth:`to_text` back (missing keys: every day is a working day)."""
+
+        def dates(key):
+            text = str(windows.get(key) or "")
+            return tuple(str(pd.Timestamp(d.strip()).date()) for d in text.split(",") if d.strip())
+
+        return cls(
+            parse_weekdays(windows.get("working_weekdays")),
+            dates("holidays"),
+            dates("extra_working_days"),
+        )
+
+
+def _calendar(calendar) -> WorkCalendar:
+    if calendar is None:
+        return WorkCalendar()
+    if isinstance(calendar, WorkCalendar):
+        return calendar
+    return WorkCalendar(tuple(sorted({int(d) for d in calendar})))
+
+
+def working_calendar(timestamps, *, min_share: float = 0.1) -> WorkCalendar:
+    """The days a team works, read from when its calls happen.
 
     A day is worked when it holds at least ``min_share`` of the calls of a median worked day
-    (a keen agent's few Saturday calls do not make Saturday a working day); a weekday is a
+    (a keen agent's few Saturday calls do not make Saturday a working day). A weekday is a
     working weekday when at least half of its dates between the first and the last call are
-    worked.
+    worked; a working weekday without work inside the data is a holiday, a worked day on
+    another weekday an extra working day.
 
     Parameters
     ----------
@@ -385,8 +452,35 @@ def working_weekdays(timestamps, *, min_share: float = 0.1) -> tuple[int, ...]:
 
     Returns
     -------
-    tuple of int
-        Weekday numbers, Monday = 0 (:data:`WEEKDAYS`); all seven when there are no calls.
+    WorkCalendar
+        Every day a working day when there are no calls.
+
+    Examples
+    --------
+    >>> days = pd.Series(pd.date_range("2026-09-28", "2026-10-16", freq="D"))
+    >>> golden_week = days.between("2026-10-01", "2026-10-07")
+    >>> cal = working_calendar(days[(days.dt.day_of_week < 5) & ~golden_week])
+    >>> format_weekdays(cal.weekdays), cal.holidays
+    ('Mon,Tue,Wed,Thu,Fri', ('2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'))
+    """
+    ts = pd.to_datetime(pd.Series(list(timestamps))).dropna()
+    if ts.empty:
+        return WorkCalendar()
+    per_day = ts.dt.normalize().value_counts()
+    worked = per_day[per_day >= min_share * float(per_day.median())].index
+    span = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D")
+    is_worked = np.asarray(span.isin(worked))
+    share = pd.Series(is_worked, index=span).groupby(span.weekday).mean()
+    weekdays = tuple(int(d) for d, v in share.items() if v >= 0.5) or tuple(range(7))
+    on_pattern = np.asarray(span.weekday.isin(list(weekdays)))
+    holidays = tuple(str(d.date()) for d in span[on_pattern & ~is_worked])
+    extra = tuple(str(d.date()) for d in span[~on_pattern & is_worked])
+    return WorkCalendar(weekdays, holidays, extra)
+
+
+def working_weekdays(timestamps, *, min_share: float = 0.1) -> tuple[int, ...]:
+    """The weekdays a team works (Monday = 0), read from its calls; see
+    :func:`working_calendar`.
 
     Examples
     --------
@@ -394,18 +488,7 @@ def working_weekdays(timestamps, *, min_share: float = 0.1) -> tuple[int, ...]:
     >>> working_weekdays(days[days.dt.day_of_week < 5])
     (0, 1, 2, 3, 4)
     """
-    ts = pd.to_datetime(
-        pd.Series(list(timestamps) if not isinstance(timestamps, pd.Series) else timestamps)
-    ).dropna()
-    if ts.empty:
-        return tuple(range(7))
-    per_day = ts.dt.normalize().value_counts()
-    worked = per_day[per_day >= min_share * float(per_day.median())].index
-    span = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D")
-    dates = pd.Series(span.isin(worked), index=span)
-    share = dates.groupby(span.weekday).mean()
-    days = tuple(int(d) for d, v in share.items() if v >= 0.5)
-    return days or tuple(range(7))
+    return working_calendar(timestamps, min_share=min_share).weekdays
 
 
 def format_weekdays(weekdays: Iterable[int]) -> str:
@@ -429,26 +512,31 @@ def parse_weekdays(text: str | Iterable[int] | None) -> tuple[int, ...]:
             name = part.strip()[:3].title()
             if name not in WEEKDAYS:
                 raise ValueError(
-                    f"{part.strip()!r} is not a weekday; write them like {format_weekdays(range(7))}."
+                    f"{part.strip()!r} is not a weekday; write them like "
+                    f"{format_weekdays(range(7))}."
                 )
             out.append(WEEKDAYS.index(name))
         return tuple(sorted(set(out)))
     return tuple(sorted({int(d) for d in text}))
 
 
-def working_days_between(start, end, weekdays: Iterable[int] = range(7)) -> int:
-    """Number of working days from ``start`` to ``end``, both included (0 when end < start)."""
+def working_days_between(start, end, calendar=None) -> int:
+    """Number of working days from ``start`` to ``end``, both included (0 when end < start).
+
+    ``calendar``: a :class:`WorkCalendar`, or working weekdays (Monday = 0); None counts every
+    day.
+    """
     start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
     if end < start:
         return 0
     days = pd.date_range(start, end, freq="D")
-    return int(days.weekday.isin(list(weekdays)).sum())
+    return int(_calendar(calendar).is_working(days).sum())
 
 
-def _working_days(label: str, weekdays) -> pd.DatetimeIndex:
+def _working_days(label: str, calendar) -> pd.DatetimeIndex:
     start, end, _ = period_bounds(label)
     days = pd.date_range(start, end - pd.Timedelta(days=1), freq="D")
-    kept = days[days.weekday.isin(list(weekdays))]
+    kept = days[_calendar(calendar).is_working(days)]
     return kept if len(kept) else days
 
 
@@ -457,35 +545,35 @@ def period_complete(
     data_from,
     data_to,
     *,
-    weekdays: Iterable[int] = range(7),
+    calendar=None,
     grace_days: int | None = None,
 ) -> bool:
     """Whether data running from ``data_from`` to ``data_to`` cover period ``label``.
 
     The data must reach the period's last working day and start by its first one, each within
     ``grace_days`` (default :data:`COMPLETE_GRACE_DAYS` for months, quarters and years, 0 for
-    weeks).
+    weeks). ``calendar``: a :class:`WorkCalendar` or working weekdays (None: every day).
 
     Examples
     --------
     >>> weekdays = (0, 1, 2, 3, 4)
-    >>> period_complete("2026-10", "2025-11-03", "2026-10-30", weekdays=weekdays)
+    >>> period_complete("2026-10", "2025-11-03", "2026-10-30", calendar=weekdays)
     True
-    >>> period_complete("2025", "2025-11-03", "2026-10-30", weekdays=weekdays)
+    >>> period_complete("2025", "2025-11-03", "2026-10-30", calendar=weekdays)
     False
-    >>> period_complete("2026-W42", "2025-11-03", "2026-10-14", weekdays=weekdays)
+    >>> period_complete("2026-W42", "2025-11-03", "2026-10-14", calendar=weekdays)
     False
     """
     p = parse_period(label)
     if grace_days is None:
         grace_days = 0 if p.granularity == "week" else COMPLETE_GRACE_DAYS
-    days = _working_days(label, list(weekdays))
+    days = _working_days(label, calendar)
     grace = pd.Timedelta(days=grace_days)
     first, last = pd.Timestamp(data_from).normalize(), pd.Timestamp(data_to).normalize()
     return bool(first <= days[0] + grace and last >= days[-1] - grace)
 
 
-def like_for_like_end(previous: str, working_days: int, weekdays: Iterable[int] = range(7)):
+def like_for_like_end(previous: str, working_days: int, calendar=None) -> pd.Timestamp:
     """The last day of the span of ``previous`` that holds ``working_days`` working days.
 
     The weekly review compares the month to date (say its first 10 working days) with the
@@ -494,14 +582,15 @@ def like_for_like_end(previous: str, working_days: int, weekdays: Iterable[int] 
     Returns
     -------
     Timestamp
-        The ``working_days``-th working day of ``previous``, or its last day when it has fewer.
+        The ``working_days``-th working day of ``previous`` (at least its first), or its last
+        day when it has fewer.
 
     Examples
     --------
     >>> like_for_like_end("2026-09", 10, (0, 1, 2, 3, 4)).date()
     datetime.date(2026, 9, 14)
     """
-    days = _working_days(previous, list(weekdays))
+    days = _working_days(previous, calendar)
     _, end, _ = period_bounds(previous)
     if working_days >= len(days):
         return pd.Timestamp(end) - pd.Timedelta(days=1)

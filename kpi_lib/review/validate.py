@@ -8,10 +8,10 @@ from kpi_lib.data.dataset import Dataset
 from kpi_lib.indicators.definitions import Definitions
 from kpi_lib.indicators.engine import unavailable_indicators
 from kpi_lib.indicators.periods import (
+    WorkCalendar,
     cycle_label_granularity,
     cycle_scoring_cycle,
     cycle_scoring_granularity,
-    format_weekdays,
     like_for_like_end,
     period_bounds,
     period_complete,
@@ -19,8 +19,8 @@ from kpi_lib.indicators.periods import (
     period_labels,
     period_order,
     previous_period,
+    working_calendar,
     working_days_between,
-    working_weekdays,
 )
 from kpi_lib.review.spec import ReviewSpec, SpecError
 from kpi_lib.scoring.schemes import Scheme, load_scheme
@@ -88,13 +88,13 @@ def periods_in_data(data: Dataset, cycle: str) -> list[str]:
     return period_order(period_labels(started, granularity).dropna().unique())
 
 
-def _data_span(data: Dataset) -> tuple[pd.Timestamp, pd.Timestamp, tuple[int, ...]]:
-    """First and last day with calls, and the weekdays the team works."""
+def _data_span(data: Dataset) -> tuple[pd.Timestamp, pd.Timestamp, WorkCalendar]:
+    """First and last day with calls, and the team's working calendar."""
     started = data["calls"]["started_at"].dropna()
     return (
         pd.Timestamp(started.min()).normalize(),
         pd.Timestamp(started.max()).normalize(),
-        working_weekdays(started),
+        working_calendar(started),
     )
 
 
@@ -102,7 +102,8 @@ def last_complete_period(data: Dataset, cycle: str, *, grace_days: int | None = 
     """The latest period of ``cycle`` the dataset covers completely.
 
     A period is complete when the calls start by its first working day and reach its last
-    working day (the working weekdays are read from the calls), within ``grace_days`` (default:
+    working day (the working days are read from the calls: ``working_calendar``), within
+    ``grace_days`` (default:
     3 days for months, quarters and years, none for weeks; see
     :func:`~kpi_lib.indicators.periods.period_complete`).
 
@@ -127,9 +128,9 @@ def last_complete_period(data: Dataset, cycle: str, *, grace_days: int | None = 
             f"Dataset {data.name!r} has no usable calls, so it has no period to review; "
             "check the load report (kpi validate) for rows set aside."
         )
-    first, last_day, weekdays = _data_span(data)
+    first, last_day, calendar = _data_span(data)
     for period in reversed(periods):
-        if period_complete(period, first, last_day, weekdays=weekdays, grace_days=grace_days):
+        if period_complete(period, first, last_day, calendar=calendar, grace_days=grace_days):
             return period
     last = periods[-1]
     raise SpecError(
@@ -189,7 +190,7 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
 
     start, end, _ = period_bounds(period)
     last_day = pd.Timestamp(end) - pd.Timedelta(days=1)
-    data_first, data_last, weekdays = _data_span(data)
+    data_first, data_last, calendar = _data_span(data)
     # a week that ends after the data (the last days of an export) is scored up to the data
     as_of = min(last_day, data_last) if cycle == "weekly" else last_day
     scored = period_label(as_of, cycle_scoring_granularity(cycle))
@@ -198,9 +199,9 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
     # weekly review's month to date is complete only in the week that ends the month)
     reach = min(as_of, data_last)
     scored_complete = period_complete(
-        scored, data_first, reach, weekdays=weekdays, grace_days=0 if cycle == "weekly" else None
+        scored, data_first, reach, calendar=calendar, grace_days=0 if cycle == "weekly" else None
     )
-    elapsed = working_days_between(scored_start, reach, weekdays)
+    elapsed = working_days_between(scored_start, reach, calendar)
     scored_periods = periods_in_data(data, cycle_scoring_cycle(cycle))
     idx = scored_periods.index(scored) if scored in scored_periods else len(scored_periods)
     previous = scored_periods[idx - 1] if idx > 0 else ""
@@ -211,7 +212,7 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
         p_last = pd.Timestamp(p_end) - pd.Timedelta(days=1)
         if cycle == "weekly" and not scored_complete and previous == previous_period(scored):
             # like with like: as many working days of the previous month as the month to date
-            p_last = like_for_like_end(previous, elapsed, weekdays)
+            p_last = like_for_like_end(previous, elapsed, calendar)
         previous_to = str(p_last.date())
     months = periods_in_data(data, "monthly")
     last_month = period_label(last_day, "month")
@@ -227,8 +228,9 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
         as_of=str(as_of.date()),
         scored_complete=scored_complete,
         period_choice=choice,
-        working_weekdays=format_weekdays(weekdays),
         working_days=elapsed,
+        # the calendar of the scored and previous periods (holidays seen in the data)
+        **calendar.within(previous_from or scored_start, last_day).to_text(),
         conflict_from=look[0] if look else "",
         conflict_to=look[-1] if look else "",
         conflict_periods=len(look),

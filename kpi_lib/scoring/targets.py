@@ -383,7 +383,7 @@ def partial_targets(
 
 
 def period_targets(
-    targets: pd.DataFrame, *, period: str, as_of=None, weekdays=None
+    targets: pd.DataFrame, *, period: str, as_of=None, calendar=None
 ) -> pd.DataFrame:
     """The targets that apply to ``period``, pro-rated to ``as_of`` and labelled with it.
 
@@ -406,7 +406,7 @@ def period_targets(
     t = t.sort_values(order, kind="stable").drop_duplicates(["scope", "scope_id", "indicator"])
     t = t.drop(columns="_every")
     t["period"] = str(period)
-    pro = prorate(t, period=period, as_of=as_of, weekdays=weekdays)
+    pro = prorate(t, period=period, as_of=as_of, calendar=calendar)
     return pro[list(t.columns)].reset_index(drop=True)
 
 
@@ -635,14 +635,14 @@ def prorate(
     period: str,
     as_of,
     additive: dict | None = None,
-    weekdays=None,
+    calendar=None,
 ) -> pd.DataFrame:
     """Targets pro-rated to the days elapsed in ``period`` up to and including ``as_of``.
 
     Counts and amounts (``additive``) scale with elapsed days; rates and averages do not (a
-    90 % satisfaction target is 90 % on any day). With ``weekdays`` (the working weekdays,
-    Monday = 0; see :func:`~kpi_lib.indicators.periods.working_weekdays`) the share is of
-    working days: 10 of the 22 working days of a month, not 14 of its 31 days.
+    90 % satisfaction target is 90 % on any day). With ``calendar`` (a
+    :class:`~kpi_lib.indicators.periods.WorkCalendar` or the working weekdays, Monday = 0) the
+    share is of working days: 10 of the 22 working days of a month, not 14 of its 31 days.
 
     Returns
     -------
@@ -653,9 +653,10 @@ def prorate(
     """
     start, end, _ = period_bounds(period)
     as_of = resolve_as_of(period, as_of)
-    if weekdays is not None and working_days_between(start, end - pd.Timedelta(days=1), weekdays):
-        days = working_days_between(start, end - pd.Timedelta(days=1), weekdays)
-        elapsed = working_days_between(start, min(as_of, end - pd.Timedelta(days=1)), weekdays)
+    last = end - pd.Timedelta(days=1)
+    if calendar is not None and working_days_between(start, last, calendar):
+        days = working_days_between(start, last, calendar)
+        elapsed = working_days_between(start, min(as_of, last), calendar)
     else:
         days = (end - start).days
         elapsed = min(max((as_of - start).days + 1, 0), days)
@@ -702,7 +703,7 @@ def progress_board(
     green: float = 1.0,
     yellow: float = 0.8,
     directions: dict | None = None,
-    weekdays=None,
+    calendar=None,
 ) -> pd.DataFrame:
     """The red / yellow / green progress board: period-to-date values against pro-rated targets.
 
@@ -714,8 +715,8 @@ def progress_board(
         Targets frame (full-period targets).
     indicators : list of str, optional
         Indicators to show (default: every one with a target).
-    weekdays : tuple of int, optional
-        Working weekdays: pro-rate by working days elapsed (see :func:`prorate`).
+    calendar : WorkCalendar or tuple of int, optional
+        Pro-rate by working days elapsed (see :func:`prorate`); default: calendar days.
 
     Returns
     -------
@@ -746,7 +747,7 @@ def progress_board(
     cur = indicators_to_date[indicators_to_date["period"].astype(str) == str(period)]
     if indicators is not None:
         cur = cur[cur["indicator"].isin(indicators)]
-    pro = prorate(targets, period=period, as_of=as_of, weekdays=weekdays)
+    pro = prorate(targets, period=period, as_of=as_of, calendar=calendar)
     m = attach_targets(cur, pro.drop(columns=["full_target", "elapsed_share", "additive"]))
     full = attach_targets(cur, targets)["target"]
     m["full_target"] = full.to_numpy()
