@@ -387,7 +387,7 @@ class WorkCalendar(NamedTuple):
     def is_working(self, days) -> np.ndarray:
         """Whether each day of ``days`` (a DatetimeIndex) is a working day."""
         days = pd.DatetimeIndex(days).normalize()
-        mask = np.asarray(days.weekday.isin(list(self.weekdays)))
+        mask = np.asarray(days.day_of_week.isin(list(self.weekdays)))
         if self.holidays:
             mask &= ~np.asarray(days.isin(pd.DatetimeIndex(list(self.holidays))))
         if self.extra:
@@ -470,9 +470,9 @@ def working_calendar(timestamps, *, min_share: float = 0.1) -> WorkCalendar:
     worked = per_day[per_day >= min_share * float(per_day.median())].index
     span = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D")
     is_worked = np.asarray(span.isin(worked))
-    share = pd.Series(is_worked, index=span).groupby(span.weekday).mean()
+    share = pd.Series(is_worked, index=span).groupby(span.day_of_week).mean()
     weekdays = tuple(int(d) for d, v in share.items() if v >= 0.5) or tuple(range(7))
-    on_pattern = np.asarray(span.weekday.isin(list(weekdays)))
+    on_pattern = np.asarray(span.day_of_week.isin(list(weekdays)))
     holidays = tuple(str(d.date()) for d in span[on_pattern & ~is_worked])
     extra = tuple(str(d.date()) for d in span[~on_pattern & is_worked])
     return WorkCalendar(weekdays, holidays, extra)
