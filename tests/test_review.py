@@ -281,6 +281,13 @@ def test_weekly_compares_like_with_like_and_decides_nothing_on_a_partial_month(m
     now = now[now["indicator"] == "sales_amount"]
     full = attach_targets(now.drop(columns=["target"]), targets_from_table(mid_october["targets"]))
     assert now["target"].to_numpy() == pytest.approx(full["target"].to_numpy() * 5 / 17)
+    # the headline's team attainment is against the team target pro-rated the same way
+    team = review.team_indicators
+    team = team[(team["indicator"] == "team_target_attainment") & (team["period"] == "2026-10")]
+    t = mid_october["targets"]
+    t = t[(t["scope"] == "team") & (t["period"] == "2026-10") & (t["indicator"] == "sales_amount")]
+    full = t.set_index("scope_id")["target"].reindex(team["team_id"]).to_numpy()
+    assert team["denominator"].to_numpy() == pytest.approx(full * 5 / 17)
     # no bonus, commission, certification or improvement plan from a partial month
     assert review.bonus.empty and review.pip.empty and review.commission.empty
     assert review.certified.empty
@@ -334,5 +341,5 @@ def test_quarter_targets_are_the_agents_own_months_never_the_team_sum(small_data
     assert sales.index.isin(own.index).all()
     assert sales.to_numpy() == pytest.approx(own.reindex(sales.index).to_numpy())
     notes = [n for n in review.notes if n["code"] == "partial_target"]
-    assert any(n["indicator"] == "sales_amount" and agent in n["agent_ids"] for n in notes)
+    assert any("sales_amount" in n["indicators"] and agent in n["agent_ids"] for n in notes)
     assert any(agent in s and "never the team's" in s for s in note_sentences(review))

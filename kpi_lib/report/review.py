@@ -706,7 +706,7 @@ def note_sentences(review: Review) -> list[str]:
                     review,
                     "note.partial_target",
                     agents=note["agents"],
-                    indicator=_label(review, note["indicator"]),
+                    indicators=", ".join(_label(review, i) for i in note["indicators"]),
                     period=note["period"],
                     examples=", ".join(note["agent_ids"][:3]),
                 )

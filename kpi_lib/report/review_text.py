@@ -124,9 +124,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "同口徑比較：{period} 截至 {as_of}（{days} 個工作日）與 {previous} 的前 {days} 個工作日（{start} 至 {end}）比較，目標均按各自工作日折算。",
     ),
     "note.partial_target": (
-        "{agents} agent(s) have a monthly {indicator} target for only some months of {period} (e.g. {examples}): their target covers those months only, never the team's.",
-        "{agents} 名坐席在 {period} 只有部分月份有 {indicator} 月度目标（如 {examples}）：其目标只计这些月份，绝不使用团队目标。",
-        "{agents} 名坐席在 {period} 只有部分月份有 {indicator} 月度目標（如 {examples}）：其目標只計這些月份，絕不使用團隊目標。",
+        "{agents} agent(s) have monthly targets ({indicators}) for only some months of {period} (e.g. {examples}): their target covers those months only, never the team's.",
+        "{agents} 名坐席在 {period} 只有部分月份有月度目标（{indicators}，如 {examples}）：其目标只计这些月份，绝不使用团队目标。",
+        "{agents} 名坐席在 {period} 只有部分月份有月度目標（{indicators}，如 {examples}）：其目標只計這些月份，絕不使用團隊目標。",
     ),
     "note.period_latest_partial": (
         "The data cover no complete {cycle} period, so this review shows the latest, {period}, which the data cover only in part: no pay, certification or improvement-plan decision is taken.",

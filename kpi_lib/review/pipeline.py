@@ -284,6 +284,28 @@ def _weekly_scoring_input(data, indicators, targets, scheme, w, calendar, defs):
     return scored_input, combine_targets(*pro, rest), to_date, spans
 
 
+def _team_to_date(data, team_indicators, w, calendar, defs) -> pd.DataFrame:
+    """Team indicators of a weekly review's month: to date, and team target attainment
+    against the team's target pro-rated to the working days elapsed (as the board)."""
+    scored_period = w["scored_period"]
+    to_date = indicators_to_date(
+        data, period=scored_period, as_of=w["as_of"], definitions=defs, level="team"
+    )
+    if not w.get("scored_complete", False):
+        start, end, _ = period_bounds(scored_period)
+        total = working_days_between(start, pd.Timestamp(end) - pd.Timedelta(days=1), calendar)
+        share = working_days_between(start, w["as_of"], calendar) / total if total else 1.0
+        attain = to_date["indicator"] == "team_target_attainment"
+        if share > 0 and attain.any():
+            to_date = to_date.copy()
+            to_date.loc[attain, "denominator"] = to_date.loc[attain, "denominator"] * share
+            to_date.loc[attain, "value"] = (
+                to_date.loc[attain, "numerator"] / to_date.loc[attain, "denominator"]
+            )
+    rest = team_indicators[team_indicators["period"].astype(str) != scored_period]
+    return pd.concat([rest, to_date], ignore_index=True)
+
+
 def _previous_span_notes(w, spans: dict) -> list[dict]:
     """Say that the previous month is compared over the same working days, not whole."""
     previous = w.get("previous_period")
@@ -312,7 +334,7 @@ def _partial_reason(w, scored_period: str) -> str:
 
 
 def _partial_target_notes(targets, current, granularity, period, scheme) -> list[dict]:
-    """One note per indicator whose quarter or year target is rolled up from only some of an
+    """A note naming the indicators whose quarter or year target is rolled up from only some of an
     agent's months (agents who joined or left, months without a target)."""
     partial = partial_targets(targets, granularity, periods=[period], scope="agent")
     if partial.empty:
@@ -322,16 +344,17 @@ def _partial_target_notes(targets, current, granularity, period, scheme) -> list
         partial["scope_id"].astype(str).isin(scored)
         & partial["indicator"].isin(scheme.indicator_ids)
     ]
+    if partial.empty:
+        return []
     return [
         {
             "code": "partial_target",
             "period": period,
-            "indicator": indicator,
-            "agents": int(g["scope_id"].nunique()),
-            "agent_ids": sorted(g["scope_id"].astype(str).unique())[:10],
-            "months_in_period": int(g["months_in_period"].iloc[0]),
+            "indicators": sorted(partial["indicator"].unique()),
+            "agents": int(partial["scope_id"].nunique()),
+            "agent_ids": sorted(partial["scope_id"].astype(str).unique())[:10],
+            "months_in_period": int(partial["months_in_period"].iloc[0]),
         }
-        for indicator, g in partial.groupby("indicator", sort=True)
     ]
 
 
@@ -415,6 +438,7 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
             data, indicators, targets, scheme, w, calendar, defs
         )
         notes += _previous_span_notes(w, spans)
+        team_indicators = _team_to_date(data, team_indicators, w, calendar, defs)
     scheme_cycle = cycle_scoring_cycle(cycle)
     scorecard = score(scored_input, scheme, targets=scored_targets, cycle=scheme_cycle)
     current = scorecard.for_period(scored_period)

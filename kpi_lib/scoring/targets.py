@@ -805,6 +805,7 @@ def indicators_to_date(
     indicators: list[str] | None = None,
     granularity: str | None = None,
     definitions=None,
+    level: str = "agent",
 ) -> pd.DataFrame:
     """Indicator table of ``period`` computed on the rows dated up to the end of ``as_of``
     (period-to-date values for the progress board).
@@ -818,6 +819,14 @@ def indicators_to_date(
         Granularity of ``period`` (default: read from its label).
     definitions : Definitions, optional
         Indicator definitions (default: the defaults).
+    level : {"agent", "team"}
+        Level of the indicator table.
+
+    Returns
+    -------
+    DataFrame
+        The indicator table of :func:`~kpi_lib.indicators.engine.compute_indicators` for
+        ``period`` only.
     """
     from dataclasses import replace
 
@@ -858,4 +867,5 @@ def indicators_to_date(
         periods=[str(period)],
         indicators=indicators,
         definitions=definitions,
+        level=level,
     )
