@@ -520,7 +520,8 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
     # month to date, a period the data cover only in part): skipped with the reason
     complete = bool(w.get("scored_complete", True))
     if not complete:
-        bonus = bonus.iloc[0:0]
+        # every agent listed, nobody paid, with the reason
+        bonus = bonus.assign(eligible=False, share=0.0, bonus=0.0, reason="partial period")
         reason = _partial_reason(w, scored_period)
         for section in ("bonus", "commission", "certification", "pip"):
             notes.append(
