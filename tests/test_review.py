@@ -241,6 +241,11 @@ def test_default_period_is_the_last_complete_one_in_the_data(small_dataset, mid_
     assert w["period_choice"] == "latest_partial" and w["scored_complete"] is False
     w = resolve_spec(build_spec(overrides={"cycle": "quarterly"}), mid_october).windows
     assert w["period_choice"] == "last_complete" and w["scored_complete"] is True
+    # a week is scored up to its last working day: 28 September - 4 October ends in a weekend
+    # and the 1-2 October holidays, so it scores the whole of September, not an empty October
+    spec = build_spec(overrides={"cycle": "weekly", "period": "2026-W40"})
+    w = resolve_spec(spec, mid_october).windows
+    assert (w["as_of"], w["scored_period"], w["scored_complete"]) == ("2026-09-30", "2026-09", True)
 
 
 def test_weekly_compares_like_with_like_and_decides_nothing_on_a_partial_month(mid_october):

@@ -191,8 +191,16 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
     start, end, _ = period_bounds(period)
     last_day = pd.Timestamp(end) - pd.Timedelta(days=1)
     data_first, data_last, calendar = _data_span(data)
-    # a week that ends after the data (the last days of an export) is scored up to the data
-    as_of = min(last_day, data_last) if cycle == "weekly" else last_day
+    as_of = last_day
+    if cycle == "weekly":
+        # a week is scored up to its last working day in the data: a week that ends after the
+        # data (the last days of an export) up to the data, a week whose last days are a
+        # weekend or holidays in the next month up to its last working day (its month)
+        as_of = min(last_day, data_last)
+        days = pd.date_range(pd.Timestamp(start), as_of, freq="D")
+        worked = days[calendar.is_working(days)]
+        if len(worked):
+            as_of = worked[-1]
     scored = period_label(as_of, cycle_scoring_granularity(cycle))
     scored_start, _, _ = period_bounds(scored)
     # the scored period is complete when the data cover it up to its last working day (a
