@@ -2,23 +2,30 @@
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from kpi_lib.indicators.periods import (
     CYCLES,
+    WorkCalendar,
     cycle_label_granularity,
     cycle_scoring_cycle,
     cycle_scoring_granularity,
+    like_for_like_end,
     next_period,
     parse_period,
+    parse_weekdays,
     period_bounds,
+    period_complete,
     period_label,
     period_labels,
     period_order,
     period_start,
     periods_between,
     previous_period,
+    working_calendar,
+    working_days_between,
 )
 
 
@@ -160,3 +167,72 @@ def test_cycles(cycle, label, scoring_cycle, scoring):
 def test_bad_cycle_is_named(fn):
     with pytest.raises(ValueError, match=r"`cycle` must be one of \['weekly', 'monthly'"):
         fn("daily")
+
+
+# ----------------------------------------------------------------------------- working days
+
+
+def _calls(days, per_day=100):
+    """Call start times: ``per_day`` calls on each day of ``days``."""
+    return pd.Series(np.repeat(pd.DatetimeIndex(days), per_day)) + pd.Timedelta(hours=10)
+
+
+def test_working_calendar_reads_weekdays_holidays_and_make_up_days():
+    days = pd.date_range("2026-09-01", "2026-10-31", freq="D")
+    worked = days[days.day_of_week < 5]
+    golden_week = pd.date_range("2026-10-01", "2026-10-07")
+    worked = worked.difference(golden_week).append(pd.DatetimeIndex(["2026-10-10"]))  # a Saturday
+    calls = pd.concat([_calls(worked), _calls(["2026-09-12", "2026-09-19"], per_day=3)])
+    cal = working_calendar(calls)
+    assert cal.weekdays == (0, 1, 2, 3, 4)
+    # a few Saturday calls do not make a working day; a full Saturday does
+    assert cal.extra == ("2026-10-10",)
+    assert cal.holidays == tuple(str(d.date()) for d in golden_week if d.day_of_week < 5)
+    # hand count: October has 22 weekdays, 5 of them holidays, plus the make-up Saturday
+    assert working_days_between("2026-10-01", "2026-10-31", cal) == 22 - 5 + 1
+    assert working_days_between("2026-10-01", "2026-10-31", (0, 1, 2, 3, 4)) == 22
+    assert working_days_between("2026-10-31", "2026-10-01", cal) == 0
+    # travels as text in a review's windows
+    text = cal.to_text()
+    assert text["working_weekdays"] == "Mon,Tue,Wed,Thu,Fri"
+    assert WorkCalendar.from_text(text) == cal
+    assert WorkCalendar.from_text({}) == WorkCalendar()
+    assert working_calendar(pd.Series([], dtype="datetime64[ns]")) == WorkCalendar()
+
+
+def test_weekdays_are_checked():
+    assert parse_weekdays("mon, Tue,WED") == (0, 1, 2)
+    assert parse_weekdays("") == tuple(range(7))
+    with pytest.raises(ValueError, match="'Funday' is not a weekday; write them like Mon,Tue"):
+        parse_weekdays("Mon,Funday")
+
+
+@pytest.mark.parametrize(
+    ("label", "data_from", "data_to", "complete"),
+    [
+        # a week must reach its last working day (Friday), without grace
+        ("2026-W42", "2026-01-05", "2026-10-16", True),
+        ("2026-W42", "2026-01-05", "2026-10-15", False),
+        # a month ending on a Saturday is complete on Friday; 3 days of grace for holidays
+        ("2026-10", "2026-01-05", "2026-10-30", True),
+        ("2026-10", "2026-01-05", "2026-10-27", True),
+        ("2026-10", "2026-01-05", "2026-10-26", False),
+        # the start counts too: a year whose data start in November is not complete
+        ("2025", "2025-11-03", "2026-10-30", False),
+        ("2026-Q3", "2026-07-01", "2026-10-30", True),
+        ("2026-Q3", "2026-07-08", "2026-10-30", False),
+    ],
+)
+def test_period_complete(label, data_from, data_to, complete):
+    assert period_complete(label, data_from, data_to, calendar=(0, 1, 2, 3, 4)) is complete
+
+
+def test_like_for_like_end_counts_working_days_of_the_previous_period():
+    golden = WorkCalendar((0, 1, 2, 3, 4), holidays=("2026-10-01", "2026-10-02", "2026-10-05"))
+    # 10 working days of September 2026 (Tuesday 1st): 1-4, 7-11, 14
+    assert like_for_like_end("2026-09", 10, golden) == pd.Timestamp("2026-09-14")
+    # the holidays of October are skipped: its working days are 6, 7, 8... (the 3rd: Thursday)
+    assert like_for_like_end("2026-10", 3, golden) == pd.Timestamp("2026-10-08")
+    # more days than the period holds: the whole period
+    assert like_for_like_end("2026-09", 40, golden) == pd.Timestamp("2026-09-30")
+    assert like_for_like_end("2026-09", 0, golden) == pd.Timestamp("2026-09-01")

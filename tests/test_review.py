@@ -328,3 +328,168 @@ def test_a_rule_switched_off_says_so_where_the_decision_would_be(bare_review):
     page = rr.decisions_html(replace(bare_review, notes=[*bare_review.notes, off]))
     assert "Improvement plan: not available for this data — switched off in the scheme" in page
     assert "Persistent low performance" not in page
+
+
+# ----------------------------------------------------------------------------- cycles (issue 16)
+
+
+def _cut(data, day: str):
+    """The dataset as exported on ``day``: rows dated from ``day`` on are not there yet."""
+    from dataclasses import replace
+
+    from kpi_lib.data.contract import TIME_COLUMNS
+
+    cut = pd.Timestamp(day)
+    tables = {
+        name: df[df[TIME_COLUMNS[name]] < cut].reset_index(drop=True)
+        if name in TIME_COLUMNS
+        else df
+        for name, df in data.tables.items()
+    }
+    return replace(data, tables=tables)
+
+
+@pytest.fixture(scope="module")
+def mid_october(small_dataset):
+    """The small dataset (2026-07 to 2026-10) cut after Wednesday 14 October."""
+    from kpi_lib.data.load import load_dataset
+
+    return _cut(load_dataset(small_dataset), "2026-10-15")
+
+
+def test_default_period_is_the_last_complete_one_in_the_data(small_dataset, mid_october):
+    from kpi_lib.data.load import load_dataset
+    from kpi_lib.review import (
+        SpecError,
+        build_spec,
+        last_complete_period,
+        periods_in_data,
+        resolve_spec,
+    )
+
+    whole = load_dataset(small_dataset)  # calls up to Friday 30 October
+    assert last_complete_period(whole, "weekly") == "2026-W44"
+    # cut on a Wednesday: week 42 (12-18 October) has not reached its Friday
+    assert last_complete_period(mid_october, "weekly") == "2026-W41"
+    assert last_complete_period(mid_october, "monthly") == "2026-09"
+    assert last_complete_period(mid_october, "quarterly") == "2026-Q3"
+    # July to mid-October holds no complete year: said clearly...
+    with pytest.raises(SpecError, match="covers no complete annual period.*--period 2026"):
+        last_complete_period(mid_october, "annual")
+    for cycle in ("weekly", "monthly", "quarterly", "annual"):
+        spec = resolve_spec(build_spec(overrides={"cycle": cycle}), mid_october)
+        assert spec.period in periods_in_data(mid_october, cycle)
+    # ...and the annual review shows the latest year, marked partial
+    w = resolve_spec(build_spec(overrides={"cycle": "annual"}), mid_october).windows
+    assert w["period_choice"] == "latest_partial" and w["scored_complete"] is False
+    w = resolve_spec(build_spec(overrides={"cycle": "quarterly"}), mid_october).windows
+    assert w["period_choice"] == "last_complete" and w["scored_complete"] is True
+    # a week is scored up to its last working day: 28 September - 4 October ends in a weekend
+    # and the 1-2 October holidays, so it scores the whole of September, not an empty October
+    spec = build_spec(overrides={"cycle": "weekly", "period": "2026-W40"})
+    w = resolve_spec(spec, mid_october).windows
+    assert (w["as_of"], w["scored_period"], w["scored_complete"]) == ("2026-09-30", "2026-09", True)
+
+
+def test_weekly_compares_like_with_like_and_decides_nothing_on_a_partial_month(mid_october):
+    from kpi_lib.report.review import note_sentences
+    from kpi_lib.review import agent_outcomes, build_spec, compute_review, resolve_spec
+    from kpi_lib.scoring.targets import attach_targets, indicators_to_date, targets_from_table
+
+    spec = build_spec(
+        overrides={"cycle": "weekly", "period": "2026-W42", "draws": 50, "n_boot": 20}
+    )
+    spec = resolve_spec(spec, mid_october)
+    w = spec.windows
+    assert (w["scored_period"], w["as_of"], w["scored_complete"]) == (
+        "2026-10",
+        "2026-10-14",
+        False,
+    )
+    # 1-7 October is a holiday in the data (no calls on working weekdays): 1-14 October holds
+    # 5 working days (8, 9, 12, 13, 14); the previous month is compared over its first 5
+    assert w["working_days"] == 5 and "2026-10-01" in w["holidays"].split(",")
+    assert (w["previous_period"], w["previous_from"], w["previous_to"]) == (
+        "2026-09",
+        "2026-09-01",
+        "2026-09-07",
+    )
+    review = compute_review(spec, mid_october)
+    prev = review.scorecard.indicators
+    prev = prev[(prev["period"] == "2026-09") & (prev["indicator"] == "sales_amount")]
+    same_days = indicators_to_date(mid_october, period="2026-09", as_of="2026-09-07")
+    same_days = same_days[same_days["indicator"] == "sales_amount"]
+    got = prev.set_index("agent_id")["value"]
+    want = same_days.set_index("agent_id")["value"].reindex(got.index)
+    assert got.to_numpy() == pytest.approx(want.to_numpy(), nan_ok=True)
+    # targets pro-rated to the working days: 5 of September's 22, 5 of October's 17
+    full = attach_targets(prev.drop(columns=["target"]), targets_from_table(mid_october["targets"]))
+    assert prev["target"].to_numpy() == pytest.approx(full["target"].to_numpy() * 5 / 22)
+    now = review.current.indicators
+    now = now[now["indicator"] == "sales_amount"]
+    full = attach_targets(now.drop(columns=["target"]), targets_from_table(mid_october["targets"]))
+    assert now["target"].to_numpy() == pytest.approx(full["target"].to_numpy() * 5 / 17)
+    # the headline's team attainment is against the team target pro-rated the same way
+    team = review.team_indicators
+    team = team[(team["indicator"] == "team_target_attainment") & (team["period"] == "2026-10")]
+    t = mid_october["targets"]
+    t = t[(t["scope"] == "team") & (t["period"] == "2026-10") & (t["indicator"] == "sales_amount")]
+    full = t.set_index("scope_id")["target"].reindex(team["team_id"]).to_numpy()
+    assert team["denominator"].to_numpy() == pytest.approx(full * 5 / 17)
+    # no bonus, commission, certification or improvement plan from a partial month
+    assert review.bonus["bonus"].sum() == 0 and not review.bonus["eligible"].any()
+    assert set(review.bonus["reason"]) == {"partial period"}
+    assert review.pip.empty and review.commission.empty
+    assert review.certified.empty
+    skipped = {n["section"] for n in review.notes if n.get("reason_code") == "partial_period"}
+    assert skipped == {"bonus", "commission", "certification", "pip"}
+    outcomes = agent_outcomes(review)
+    assert outcomes["bonus"].sum() == 0 and not outcomes["pip"].any()
+    sentences = " ".join(note_sentences(review))
+    assert "same 5 working days of 2026-09 (2026-09-01 to 2026-09-07)" in sentences
+    assert "5 of 17 working days" in sentences and "Not decided on a partial period" in sentences
+    # the month to date is not judged against whole-month targets (before the fix every agent
+    # of a mid-month week was in the lowest tier; here 21 of 39 are)
+    tiers = review.current.agents["tier"]
+    assert (tiers == review.scheme.bottom_tier).mean() < 0.75
+
+
+def test_quarter_targets_are_the_agents_own_months_never_the_team_sum(small_dataset):
+    from dataclasses import replace
+
+    from kpi_lib.data.load import load_dataset
+    from kpi_lib.report.review import note_sentences
+    from kpi_lib.review import build_spec, compute_review, resolve_spec
+
+    data = load_dataset(small_dataset)
+    t = data["targets"]
+    agent = sorted(t.loc[t["scope"] == "agent", "scope_id"].unique())[0]
+    # the agent has a target for September only (as if it joined then)
+    drop = (
+        (t["scope"] == "agent")
+        & (t["scope_id"] == agent)
+        & t["period"].isin(["2026-07", "2026-08"])
+    )
+    data = replace(data, tables={**data.tables, "targets": t[~drop].reset_index(drop=True)})
+    spec = build_spec(
+        overrides={"cycle": "quarterly", "period": "2026-Q3", "draws": 50, "n_boot": 20}
+    )
+    review = compute_review(resolve_spec(spec, data), data)
+    rows = review.current.indicators.set_index(["agent_id", "indicator"])
+    september = t[(t["scope_id"] == agent) & (t["period"] == "2026-09")].set_index("indicator")
+    assert rows.loc[(agent, "sales_amount"), "target"] == september.loc["sales_amount", "target"]
+    # every agent is measured against the sum of its own months, never a team's total
+    kept = data["targets"]
+    own = kept[
+        (kept["scope"] == "agent")
+        & (kept["indicator"] == "sales_amount")
+        & kept["period"].isin(["2026-07", "2026-08", "2026-09"])
+    ]
+    own = own.groupby("scope_id")["target"].sum()
+    sales = review.current.indicators.query("indicator == 'sales_amount'")
+    sales = sales.set_index("agent_id")["target"]
+    assert sales.index.isin(own.index).all()
+    assert sales.to_numpy() == pytest.approx(own.reindex(sales.index).to_numpy())
+    notes = [n for n in review.notes if n["code"] == "partial_target"]
+    assert any("sales_amount" in n["indicators"] and agent in n["agent_ids"] for n in notes)
+    assert any(agent in s and "never the team's" in s for s in note_sentences(review))

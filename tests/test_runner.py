@@ -53,11 +53,13 @@ def _run(tmp, data, nbs, names=("good",), **kw):
 
 def test_last_complete_period(small_data):
     from kpi_lib.data.load import load_dataset
-    from kpi_lib.review import last_complete_period
+    from kpi_lib.review import SpecError, last_complete_period
 
     data = load_dataset(small_data)
     assert last_complete_period(data, "monthly") == "2026-10"
-    assert last_complete_period(data, "quarterly") == "2026-Q3"
+    # the data start in August: no quarter is complete (the start counts, not only the end)
+    with pytest.raises(SpecError, match="covers no complete quarterly period"):
+        last_complete_period(data, "quarterly")
 
 
 def test_review_publishes_manifest_and_html(project):

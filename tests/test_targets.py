@@ -50,9 +50,9 @@ def test_history_median_plus_uplift_and_direction():
 def test_precedence_agent_over_team_over_all():
     df = ind(
         [
-            ("A", "T1", "2026-01", "sales_amount", 100),
-            ("B", "T1", "2026-01", "sales_amount", 100),
-            ("C", "T2", "2026-01", "sales_amount", 100),
+            ("A", "T1", "2026-01", "satisfaction_rate", 0.9),
+            ("B", "T1", "2026-01", "satisfaction_rate", 0.9),
+            ("C", "T2", "2026-01", "satisfaction_rate", 0.9),
         ]
     )
     table = targets_from_table(
@@ -61,8 +61,8 @@ def test_precedence_agent_over_team_over_all():
                 "period": ["2026-01", "2026-01"],
                 "scope": ["agent", "team"],
                 "scope_id": ["A", "T1"],
-                "indicator": ["sales_amount", "sales_amount"],
-                "target": [10.0, 20.0],
+                "indicator": ["satisfaction_rate", "satisfaction_rate"],
+                "target": [0.8, 0.85],
             }
         )
     )
@@ -72,8 +72,8 @@ def test_precedence_agent_over_team_over_all():
                 "scope": "all",
                 "scope_id": "",
                 "period": "",
-                "indicator": "sales_amount",
-                "target": 30.0,
+                "indicator": "satisfaction_rate",
+                "target": 0.95,
                 "threshold": np.nan,
                 "stretch": np.nan,
                 "source": "scheme",
@@ -81,8 +81,48 @@ def test_precedence_agent_over_team_over_all():
         ]
     )
     out = attach_targets(df, combine_targets(table, scheme)).set_index("agent_id")
-    assert out.loc["A", "target"] == 10 and out.loc["B", "target"] == 20
-    assert out.loc["C", "target"] == 30 and out.loc["C", "target_source"] == "scheme"
+    assert out.loc["A", "target"] == 0.8 and out.loc["B", "target"] == 0.85
+    assert out.loc["C", "target"] == 0.95 and out.loc["C", "target_source"] == "scheme"
+
+
+def test_team_total_is_never_an_agent_target():
+    # a team's sales target is the team's total: agent B (no target of its own) must not be
+    # measured against it; it falls through to the everybody target, or gets none
+    df = ind(
+        [
+            ("A", "T1", "2026-01", "sales_amount", 100),
+            ("B", "T1", "2026-01", "sales_amount", 100),
+        ]
+    )
+    table = targets_from_table(
+        pd.DataFrame(
+            {
+                "period": ["2026-01", "2026-01"],
+                "scope": ["agent", "team"],
+                "scope_id": ["A", "T1"],
+                "indicator": ["sales_amount", "sales_amount"],
+                "target": [10.0, 2000.0],
+            }
+        )
+    )
+    out = attach_targets(df, table).set_index("agent_id")
+    assert out.loc["A", "target"] == 10 and np.isnan(out.loc["B", "target"])
+    everybody = pd.DataFrame(
+        [
+            {
+                "scope": "all",
+                "scope_id": "",
+                "period": "",
+                "indicator": "sales_amount",
+                "target": 30.0,
+            }
+        ]
+    )
+    out = attach_targets(df, combine_targets(table, everybody)).set_index("agent_id")
+    assert out.loc["B", "target"] == 30
+    # team-level rows keep their team's total
+    team = df.drop(columns="agent_id").drop_duplicates("team_id")
+    assert attach_targets(team, table)["target"].tolist() == [2000.0]
 
 
 def test_targets_from_scheme():
@@ -197,7 +237,7 @@ def test_lights_and_board():
 
 
 def test_monthly_targets_roll_up_to_quarters_and_years():
-    from kpi_lib.scoring.targets import roll_up_targets, targets_from_table
+    from kpi_lib.scoring.targets import partial_targets, roll_up_targets, targets_from_table
 
     months = ["2026-07", "2026-08", "2026-09"]
     table = pd.DataFrame(
@@ -209,9 +249,84 @@ def test_monthly_targets_roll_up_to_quarters_and_years():
             "target": [100.0, 200.0, 300.0, 0.8, 0.9, 1.0, 50.0],
         }
     )
-    rolled = roll_up_targets(targets_from_table(table), "quarter").set_index("indicator")
+    rolled = roll_up_targets(targets_from_table(table), "quarter").set_index(
+        ["period", "indicator"]
+    )
     # hand computation: amounts add up over the quarter, rates average
-    assert rolled.loc["sales_amount", "target"] == 600.0
-    assert rolled.loc["satisfaction_rate", "target"] == pytest.approx(0.9)
-    assert set(rolled["period"]) == {"2026-Q3"}  # Q4 has one month only: no target
-    assert roll_up_targets(targets_from_table(table), "year").empty  # no complete year
+    assert rolled.loc[("2026-Q3", "sales_amount"), "target"] == 600.0
+    assert rolled.loc[("2026-Q3", "satisfaction_rate"), "target"] == pytest.approx(0.9)
+    assert rolled.loc[("2026-Q3", "sales_amount"), "source"] == "table (rolled up)"
+    # Q4 has one month only: its target covers that month and says so
+    assert rolled.loc[("2026-Q4", "sales_amount"), "target"] == 50.0
+    assert rolled.loc[("2026-Q4", "sales_amount"), "source"] == "table (rolled up, 1 of 3 months)"
+    year = roll_up_targets(targets_from_table(table), "year").set_index("indicator")
+    assert year.loc["sales_amount", "target"] == 650.0  # 4 of 12 months
+    assert year.loc["sales_amount", "source"].endswith("(rolled up, 4 of 12 months)")
+    partial = partial_targets(targets_from_table(table), "quarter")
+    assert partial[["period", "indicator", "months", "n_months"]].values.tolist() == [
+        ["2026-Q4", "sales_amount", "2026-10", 1]
+    ]
+    assert len(partial_targets(targets_from_table(table), "year")) == 2
+    assert partial_targets(targets_from_table(table), "month").empty
+
+
+def test_quarter_target_of_a_late_joiner_is_his_own_months_never_the_team_sum():
+    # issue 16: agent B joined in September; the quarter used to take team T1's rolled-up
+    # total (3 x 1,000,000) as B's target: "Sales 16,480 (0 %)" and onto the PIP list
+    table = pd.DataFrame(
+        {
+            "period": ["2026-07", "2026-08", "2026-09"] * 2 + ["2026-09"],
+            "scope": ["team"] * 3 + ["agent"] * 4,
+            "scope_id": ["T1"] * 3 + ["A"] * 3 + ["B"],
+            "indicator": "sales_amount",
+            "target": [1e6, 1e6, 1e6, 300.0, 300.0, 300.0, 200.0],
+        }
+    )
+    rows = pd.DataFrame(
+        {
+            "agent_id": ["A", "B"],
+            "team_id": "T1",
+            "period": "2026-Q3",
+            "granularity": "quarter",
+            "indicator": "sales_amount",
+            "value": [950.0, 180.0],
+        }
+    )
+    out = attach_targets(rows, targets_from_table(table)).set_index("agent_id")
+    assert out.loc["A", "target"] == 900.0
+    assert out.loc["B", "target"] == 200.0  # September only, never 3,000,000
+    assert out.loc["B", "target_source"] == "table (rolled up, 1 of 3 months)"
+    team = rows.drop(columns="agent_id").drop_duplicates("team_id")
+    assert attach_targets(team, targets_from_table(table))["target"].tolist() == [3e6]
+
+
+def test_period_targets_pro_rate_by_working_days():
+    from kpi_lib.scoring.targets import period_targets
+
+    t = pd.DataFrame(
+        {
+            "scope": ["agent", "agent", "all"],
+            "scope_id": ["A", "A", ""],
+            "period": ["2026-10", "", ""],
+            "indicator": ["sales_amount", "sales_amount", "satisfaction_rate"],
+            "target": [2200.0, 9999.0, 0.9],
+            "threshold": np.nan,
+            "stretch": np.nan,
+            "source": "table",
+        }
+    )
+    weekdays = (0, 1, 2, 3, 4)
+    # October 2026: 22 working days (Mon-Fri); 1-14 October holds 10 of them
+    p = period_targets(t, period="2026-10", as_of="2026-10-14", calendar=weekdays)
+    assert set(p["period"]) == {"2026-10"}
+    got = p.set_index("indicator")["target"]
+    assert got["sales_amount"] == pytest.approx(2200.0 * 10 / 22)  # the month's own target wins
+    assert got["satisfaction_rate"] == 0.9  # rates are not pro-rated
+    # calendar days without weekdays: 14 of 31
+    cal = prorate(t, period="2026-10", as_of="2026-10-14").set_index(["scope", "period"])
+    assert cal.loc[("agent", "2026-10"), "target"] == pytest.approx(2200.0 * 14 / 31)
+    # board pro-rates the same way
+    rows = ind([("A", "T1", "2026-10", "sales_amount", 1000.0)])
+    board = progress_board(rows, t, period="2026-10", as_of="2026-10-14", calendar=weekdays)
+    assert board["elapsed_share"].iloc[0] == pytest.approx(10 / 22)
+    assert board["attainment"].iloc[0] == pytest.approx(1000.0 / (2200.0 * 10 / 22))

@@ -8,6 +8,12 @@ Review cycles (:data:`CYCLES`) are how often a review runs. Each cycle has the g
 its period label (:func:`cycle_label_granularity`: the weekly review is labelled ``2026-W43``)
 and the scheme cycle and granularity it is scored at (:func:`cycle_scoring_cycle`,
 :func:`cycle_scoring_granularity`: the weekly review scores the month to date).
+
+Working days: the days a team works (:func:`working_calendar`, read from the days with calls:
+its working weekdays, the holidays inside the data, make-up days) make the calendar on which a
+period counts as complete (:func:`period_complete`), targets are pro-rated and a partial
+period is compared like with like (:func:`like_for_like_end`, :func:`working_days_between`).
+Holidays after the end of the data are not known.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from kpi_lib._util import check_option
@@ -28,6 +35,13 @@ __all__ = [
     "cycle_label_granularity",
     "cycle_scoring_cycle",
     "cycle_scoring_granularity",
+    "COMPLETE_GRACE_DAYS",
+    "WEEKDAYS",
+    "WorkCalendar",
+    "format_weekdays",
+    "like_for_like_end",
+    "parse_weekdays",
+    "period_complete",
     "period_order",
     "parse_period",
     "period_label",
@@ -38,6 +52,9 @@ __all__ = [
     "next_period",
     "periods_between",
     "to_local",
+    "working_calendar",
+    "working_days_between",
+    "working_weekdays",
 ]
 
 #: Granularities from finest to coarsest.
@@ -45,6 +62,14 @@ GRANULARITIES = ("week", "month", "quarter", "year")
 
 #: Review cycles from the most to the least frequent.
 CYCLES = ("weekly", "monthly", "quarterly", "annual")
+
+#: Weekday names, Monday first (``date.weekday()`` order).
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+#: A month, quarter or year counts as complete when the data reaches within this many days of
+#: its last working day, at either end (a month ending in a holiday is still complete). A week
+#: has no grace: its last working day must be in the data.
+COMPLETE_GRACE_DAYS = 3
 
 _LABEL_GRANULARITY = {
     "weekly": "week",
@@ -340,3 +365,233 @@ def cycle_scoring_granularity(cycle: str) -> str:
     'month'
     """
     return cycle_label_granularity(cycle_scoring_cycle(cycle))
+
+
+# ---------------------------------------------------------------------------------------------
+# working days, completeness and like-for-like spans
+
+
+class WorkCalendar(NamedTuple):
+    """The days a team works: its working weekdays, less the holidays seen in the data, plus
+    the days worked outside those weekdays (a make-up Saturday).
+
+    Days after the data (the rest of a month under review) follow the weekdays: holidays
+    still to come are not known. Build one from the calls with :func:`working_calendar`; it
+    travels in a review's windows as text (:meth:`to_text`, :meth:`from_text`).
+    """
+
+    weekdays: tuple[int, ...] = tuple(range(7))
+    holidays: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+    def is_working(self, days) -> np.ndarray:
+        """Whether each day of ``days`` (a DatetimeIndex) is a working day."""
+        days = pd.DatetimeIndex(days).normalize()
+        mask = np.asarray(days.day_of_week.isin(list(self.weekdays)))
+        if self.holidays:
+            mask &= ~np.asarray(days.isin(pd.DatetimeIndex(list(self.holidays))))
+        if self.extra:
+            mask |= np.asarray(days.isin(pd.DatetimeIndex(list(self.extra))))
+        return mask
+
+    def within(self, start, end) -> WorkCalendar:
+        """The same calendar with the holidays and extra days of ``start``..``end`` only."""
+        lo, hi = str(pd.Timestamp(start).date()), str(pd.Timestamp(end).date())
+        return WorkCalendar(
+            self.weekdays,
+            tuple(d for d in self.holidays if lo <= d <= hi),
+            tuple(d for d in self.extra if lo <= d <= hi),
+        )
+
+    def to_text(self) -> dict[str, str]:
+        """``working_weekdays``, ``holidays`` and ``extra_working_days`` as text (windows)."""
+        return {
+            "working_weekdays": format_weekdays(self.weekdays),
+            "holidays": ",".join(self.holidays),
+            "extra_working_days": ",".join(self.extra),
+        }
+
+    @classmethod
+    def from_text(cls, windows) -> WorkCalendar:
+        """Read :meth:`to_text` back (missing keys: every day is a working day)."""
+
+        def dates(key):
+            text = str(windows.get(key) or "")
+            return tuple(str(pd.Timestamp(d.strip()).date()) for d in text.split(",") if d.strip())
+
+        return cls(
+            parse_weekdays(windows.get("working_weekdays")),
+            dates("holidays"),
+            dates("extra_working_days"),
+        )
+
+
+def _calendar(calendar) -> WorkCalendar:
+    if calendar is None:
+        return WorkCalendar()
+    if isinstance(calendar, WorkCalendar):
+        return calendar
+    return WorkCalendar(tuple(sorted({int(d) for d in calendar})))
+
+
+def working_calendar(timestamps, *, min_share: float = 0.1) -> WorkCalendar:
+    """The days a team works, read from when its calls happen.
+
+    A day is worked when it holds at least ``min_share`` of the calls of a median worked day
+    (a keen agent's few Saturday calls do not make Saturday a working day). A weekday is a
+    working weekday when at least half of its dates between the first and the last call are
+    worked; a working weekday without work inside the data is a holiday, a worked day on
+    another weekday an extra working day.
+
+    Parameters
+    ----------
+    timestamps : Series or iterable of timestamps
+        When the calls started (naive wall-clock time).
+    min_share : float
+        Share of a median day's calls below which a day does not count as worked.
+
+    Returns
+    -------
+    WorkCalendar
+        Every day a working day when there are no calls.
+
+    Examples
+    --------
+    >>> days = pd.Series(pd.date_range("2026-09-28", "2026-10-16", freq="D"))
+    >>> golden_week = days.between("2026-10-01", "2026-10-07")
+    >>> cal = working_calendar(days[(days.dt.day_of_week < 5) & ~golden_week])
+    >>> format_weekdays(cal.weekdays), cal.holidays
+    ('Mon,Tue,Wed,Thu,Fri', ('2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'))
+    """
+    ts = pd.to_datetime(pd.Series(list(timestamps))).dropna()
+    if ts.empty:
+        return WorkCalendar()
+    per_day = ts.dt.normalize().value_counts()
+    worked = per_day[per_day >= min_share * float(per_day.median())].index
+    span = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D")
+    is_worked = np.asarray(span.isin(worked))
+    share = pd.Series(is_worked, index=span).groupby(span.day_of_week).mean()
+    weekdays = tuple(int(d) for d, v in share.items() if v >= 0.5) or tuple(range(7))
+    on_pattern = np.asarray(span.day_of_week.isin(list(weekdays)))
+    holidays = tuple(str(d.date()) for d in span[on_pattern & ~is_worked])
+    extra = tuple(str(d.date()) for d in span[~on_pattern & is_worked])
+    return WorkCalendar(weekdays, holidays, extra)
+
+
+def working_weekdays(timestamps, *, min_share: float = 0.1) -> tuple[int, ...]:
+    """The weekdays a team works (Monday = 0), read from its calls; see
+    :func:`working_calendar`.
+
+    Examples
+    --------
+    >>> days = pd.Series(pd.date_range("2026-10-05", "2026-10-30", freq="D"))
+    >>> working_weekdays(days[days.dt.day_of_week < 5])
+    (0, 1, 2, 3, 4)
+    """
+    return working_calendar(timestamps, min_share=min_share).weekdays
+
+
+def format_weekdays(weekdays: Iterable[int]) -> str:
+    """``Mon,Tue,Wed,Thu,Fri`` for ``(0, 1, 2, 3, 4)`` (read back by :func:`parse_weekdays`)."""
+    return ",".join(WEEKDAYS[d] for d in sorted(set(weekdays)))
+
+
+def parse_weekdays(text: str | Iterable[int] | None) -> tuple[int, ...]:
+    """Weekday numbers from ``Mon,Tue,...`` (or numbers); empty or None gives all seven days.
+
+    Raises
+    ------
+    ValueError
+        Naming the weekday names accepted.
+    """
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return tuple(range(7))
+    if isinstance(text, str):
+        out = []
+        for part in text.split(","):
+            name = part.strip()[:3].title()
+            if name not in WEEKDAYS:
+                raise ValueError(
+                    f"{part.strip()!r} is not a weekday; write them like "
+                    f"{format_weekdays(range(7))}."
+                )
+            out.append(WEEKDAYS.index(name))
+        return tuple(sorted(set(out)))
+    return tuple(sorted({int(d) for d in text}))
+
+
+def working_days_between(start, end, calendar=None) -> int:
+    """Number of working days from ``start`` to ``end``, both included (0 when end < start).
+
+    ``calendar``: a :class:`WorkCalendar`, or working weekdays (Monday = 0); None counts every
+    day.
+    """
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    if end < start:
+        return 0
+    days = pd.date_range(start, end, freq="D")
+    return int(_calendar(calendar).is_working(days).sum())
+
+
+def _working_days(label: str, calendar) -> pd.DatetimeIndex:
+    start, end, _ = period_bounds(label)
+    days = pd.date_range(start, end - pd.Timedelta(days=1), freq="D")
+    kept = days[_calendar(calendar).is_working(days)]
+    return kept if len(kept) else days
+
+
+def period_complete(
+    label: str,
+    data_from,
+    data_to,
+    *,
+    calendar=None,
+    grace_days: int | None = None,
+) -> bool:
+    """Whether data running from ``data_from`` to ``data_to`` cover period ``label``.
+
+    The data must reach the period's last working day and start by its first one, each within
+    ``grace_days`` (default :data:`COMPLETE_GRACE_DAYS` for months, quarters and years, 0 for
+    weeks). ``calendar``: a :class:`WorkCalendar` or working weekdays (None: every day).
+
+    Examples
+    --------
+    >>> weekdays = (0, 1, 2, 3, 4)
+    >>> period_complete("2026-10", "2025-11-03", "2026-10-30", calendar=weekdays)
+    True
+    >>> period_complete("2025", "2025-11-03", "2026-10-30", calendar=weekdays)
+    False
+    >>> period_complete("2026-W42", "2025-11-03", "2026-10-14", calendar=weekdays)
+    False
+    """
+    p = parse_period(label)
+    if grace_days is None:
+        grace_days = 0 if p.granularity == "week" else COMPLETE_GRACE_DAYS
+    days = _working_days(label, calendar)
+    grace = pd.Timedelta(days=grace_days)
+    first, last = pd.Timestamp(data_from).normalize(), pd.Timestamp(data_to).normalize()
+    return bool(first <= days[0] + grace and last >= days[-1] - grace)
+
+
+def like_for_like_end(previous: str, working_days: int, calendar=None) -> pd.Timestamp:
+    """The last day of the span of ``previous`` that holds ``working_days`` working days.
+
+    The weekly review compares the month to date (say its first 10 working days) with the
+    same number of working days of the month before, not with the whole month.
+
+    Returns
+    -------
+    Timestamp
+        The ``working_days``-th working day of ``previous`` (at least its first), or its last
+        day when it has fewer.
+
+    Examples
+    --------
+    >>> like_for_like_end("2026-09", 10, (0, 1, 2, 3, 4)).date()
+    datetime.date(2026, 9, 14)
+    """
+    days = _working_days(previous, calendar)
+    _, end, _ = period_bounds(previous)
+    if working_days >= len(days):
+        return pd.Timestamp(end) - pd.Timedelta(days=1)
+    return days[max(int(working_days), 1) - 1]

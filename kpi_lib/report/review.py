@@ -810,13 +810,59 @@ def note_sentences(review: Review) -> list[str]:
             out.append(_t(review, "partial_period", period=note["period"], share=note["share"]))
         elif code == "board.weekly":
             start, end, _ = period_bounds(note["period"])
-            elapsed = (pd.Timestamp(note["as_of"]) - pd.Timestamp(start)).days + 1
-            total = (pd.Timestamp(end) - pd.Timestamp(start)).days
+            elapsed = note.get("working_days")
+            total = note.get("working_days_total")
+            if elapsed is None:  # a store written before working days
+                elapsed = (pd.Timestamp(note["as_of"]) - pd.Timestamp(start)).days + 1
+                total = (pd.Timestamp(end) - pd.Timestamp(start)).days
             out.append(
                 _t(review, "board.weekly", elapsed=elapsed, total=total, period=note["period"])
             )
         elif code == "scheme_adapted":
             out.append(scheme_adapted_sentence(review))
+        elif code == "previous_span":
+            out.append(
+                _t(
+                    review,
+                    "note.previous_span",
+                    period=note["period"],
+                    as_of=note["as_of"],
+                    days=note["working_days"],
+                    previous=note["previous"],
+                    start=note["previous_from"],
+                    end=note["previous_to"],
+                )
+            )
+        elif code == "partial_target":
+            out.append(
+                _t(
+                    review,
+                    "note.partial_target",
+                    agents=note["agents"],
+                    indicators=", ".join(_label(review, i) for i in note["indicators"]),
+                    period=note["period"],
+                    examples=", ".join(note["agent_ids"][:3]),
+                )
+            )
+        elif code == "period_latest_partial":
+            out.append(
+                _t(
+                    review,
+                    "note.period_latest_partial",
+                    cycle=_t(review, f"cycle.{note['cycle']}").lower(),
+                    period=note["period"],
+                )
+            )
+        elif code == "skipped" and note.get("reason_code") == "partial_period":
+            out.append(
+                _t(
+                    review,
+                    "note.skipped_partial",
+                    section=note["section"],
+                    period=note["period"],
+                    as_of=note["as_of"],
+                )
+            )
         elif code == "skipped":
             reason = skip_reason(
                 review,

@@ -115,9 +115,29 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "每格為坐席某項指標相對目標的完成情況：綠色達標，黃色達到目標的 {yellow:.0%} 以上，紅色低於此線。灰色表示無目標或無數據。",
     ),
     "board.weekly": (
-        "Weekly cycle: targets are pro-rated to the {elapsed} of {total} days elapsed in {period}.",
-        "周度看板：目标按 {period} 已过 {elapsed}/{total} 天折算。",
-        "週度看板：目標按 {period} 已過 {elapsed}/{total} 天折算。",
+        "Weekly cycle: targets are pro-rated to the {elapsed} of {total} working days elapsed in {period}.",
+        "周度看板：目标按 {period} 已过 {elapsed}/{total} 个工作日折算。",
+        "週度看板：目標按 {period} 已過 {elapsed}/{total} 個工作日折算。",
+    ),
+    "note.previous_span": (
+        "Like with like: {period} up to {as_of} ({days} working days) is compared with the same {days} working days of {previous} ({start} to {end}), each against targets pro-rated to its working days.",
+        "同口径比较：{period} 截至 {as_of}（{days} 个工作日）与 {previous} 的前 {days} 个工作日（{start} 至 {end}）比较，目标均按各自工作日折算。",
+        "同口徑比較：{period} 截至 {as_of}（{days} 個工作日）與 {previous} 的前 {days} 個工作日（{start} 至 {end}）比較，目標均按各自工作日折算。",
+    ),
+    "note.partial_target": (
+        "{agents} agent(s) have monthly targets ({indicators}) for only some months of {period} (e.g. {examples}): their target covers those months only, never the team's.",
+        "{agents} 名坐席在 {period} 只有部分月份有月度目标（{indicators}，如 {examples}）：其目标只计这些月份，绝不使用团队目标。",
+        "{agents} 名坐席在 {period} 只有部分月份有月度目標（{indicators}，如 {examples}）：其目標只計這些月份，絕不使用團隊目標。",
+    ),
+    "note.period_latest_partial": (
+        "The data cover no complete {cycle} period, so this review shows the latest, {period}, which the data cover only in part: no pay, certification or improvement-plan decision is taken.",
+        "数据不含完整的{cycle}周期，本回顾显示最近一期 {period}（数据只覆盖其部分时间）：不做奖金、认证或改进计划决定。",
+        "數據不含完整的{cycle}週期，本回顧顯示最近一期 {period}（數據只覆蓋其部分時間）：不做獎金、認證或改進計劃決定。",
+    ),
+    "note.skipped_partial": (
+        "Not decided on a partial period: {section} ({period} is covered up to {as_of}; the decision waits for the complete period).",
+        "不基于部分期间做决定：{section}（{period} 数据截至 {as_of}；待整期完成后再决定）。",
+        "不基於部分期間做決定：{section}（{period} 數據截至 {as_of}；待整期完成後再決定）。",
     ),
     "board.truncated": (
         "Showing the {shown} agents needing most attention (most red lights) out of {total}; set the `team` parameter for a full team board.",

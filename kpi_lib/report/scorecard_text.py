@@ -118,6 +118,8 @@ def describe_certification(cands: pd.DataFrame, rule_text: str = "") -> str:
 
 def describe_pip(pip: pd.DataFrame, *, min_count: int = 2, window: int = 3) -> str:
     """How many persistent low performers were found."""
+    if len(pip) == 0 and "evidence" not in pip:
+        return "Improvement plans were not assessed for this data (see the notes of the review)."
     if len(pip) == 0:
         return (
             f"No agent was in the bottom tier in {min_count} of the last {window} periods; "

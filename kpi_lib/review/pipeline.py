@@ -22,10 +22,12 @@ from kpi_lib.data.dataset import Dataset
 from kpi_lib.indicators.definitions import Definitions
 from kpi_lib.indicators.engine import compute_indicators, unavailable_indicators
 from kpi_lib.indicators.periods import (
+    WorkCalendar,
     cycle_label_granularity,
     cycle_scoring_cycle,
     cycle_scoring_granularity,
     period_bounds,
+    working_days_between,
 )
 from kpi_lib.review.spec import ReviewSpec
 from kpi_lib.review.validate import load_definitions, load_review_scheme
@@ -45,6 +47,8 @@ from kpi_lib.scoring.targets import (
     attainability,
     combine_targets,
     indicators_to_date,
+    partial_targets,
+    period_targets,
     progress_board,
     targets_from_scheme,
     targets_from_table,
@@ -267,6 +271,119 @@ def _partial_period_notes(data: Dataset, periods: list[str]) -> list[dict]:
     return notes
 
 
+def _weekly_scoring_input(data, indicators, targets, scheme, w, calendar, defs):
+    """What a weekly review scores: the month to date, and the previous month over the same
+    number of working days (``previous_from`` to ``previous_to``), each against targets
+    pro-rated to its working days; earlier months stay whole.
+
+    Returns ``(scored_input, scored_targets, to_date, spans)``; ``spans`` maps each period
+    scored to date to its last day.
+    """
+    scored_period = w["scored_period"]
+    spans = {scored_period: w["as_of"]}
+    previous, previous_to = w.get("previous_period"), w.get("previous_to")
+    if previous and previous_to:
+        _, p_end, _ = period_bounds(previous)
+        if pd.Timestamp(previous_to) < pd.Timestamp(p_end) - pd.Timedelta(days=1):
+            spans[previous] = previous_to
+    parts = {
+        period: indicators_to_date(data, period=period, as_of=as_of, definitions=defs)
+        for period, as_of in spans.items()
+    }
+    to_date = parts[scored_period]
+    scored_input = pd.concat(
+        [indicators[~indicators["period"].astype(str).isin(spans)], *parts.values()],
+        ignore_index=True,
+    )
+    if w.get("scored_complete", False):
+        return scored_input, targets, to_date, spans
+    full = combine_targets(targets, targets_from_scheme(scheme))
+    pro = [
+        period_targets(full, period=period, as_of=as_of, calendar=calendar)
+        for period, as_of in spans.items()
+    ]
+    # the pro-rated rows replace the full-period rows of those periods (equally specific rows
+    # would otherwise tie)
+    rest = None
+    if targets is not None and len(targets):
+        rest = targets[~targets["period"].fillna("").astype(str).isin(spans)]
+    return scored_input, combine_targets(*pro, rest), to_date, spans
+
+
+def _team_to_date(data, team_indicators, w, calendar, defs) -> pd.DataFrame:
+    """Team indicators of a weekly review's month: to date, and team target attainment
+    against the team's target pro-rated to the working days elapsed (as the board)."""
+    scored_period = w["scored_period"]
+    to_date = indicators_to_date(
+        data, period=scored_period, as_of=w["as_of"], definitions=defs, level="team"
+    )
+    if not w.get("scored_complete", False):
+        start, end, _ = period_bounds(scored_period)
+        total = working_days_between(start, pd.Timestamp(end) - pd.Timedelta(days=1), calendar)
+        share = working_days_between(start, w["as_of"], calendar) / total if total else 1.0
+        attain = to_date["indicator"] == "team_target_attainment"
+        if share > 0 and attain.any():
+            to_date = to_date.copy()
+            to_date.loc[attain, "denominator"] = to_date.loc[attain, "denominator"] * share
+            to_date.loc[attain, "value"] = (
+                to_date.loc[attain, "numerator"] / to_date.loc[attain, "denominator"]
+            )
+    rest = team_indicators[team_indicators["period"].astype(str) != scored_period]
+    return pd.concat([rest, to_date], ignore_index=True)
+
+
+def _previous_span_notes(w, spans: dict) -> list[dict]:
+    """Say that the previous month is compared over the same working days, not whole."""
+    previous = w.get("previous_period")
+    if not previous or previous not in spans:
+        return []
+    return [
+        {
+            "code": "previous_span",
+            "previous": previous,
+            "previous_from": w["previous_from"],
+            "previous_to": w["previous_to"],
+            "period": w["scored_period"],
+            "as_of": w["as_of"],
+            "working_days": int(w.get("working_days", 0)),
+        }
+    ]
+
+
+def _partial_reason(w, scored_period: str) -> str:
+    """Why decisions wait: the scored period is covered only in part (English; the note's
+    ``reason_code`` is ``partial_period``)."""
+    return (
+        f"{scored_period} is covered only in part (up to {min(w['as_of'], w['data_to'])}); "
+        "pay, certification and improvement-plan decisions wait for the complete period"
+    )
+
+
+def _partial_target_notes(targets, current, granularity, period, scheme) -> list[dict]:
+    """A note naming the indicators whose quarter or year target is rolled up from only some of an
+    agent's months (agents who joined or left, months without a target)."""
+    partial = partial_targets(targets, granularity, periods=[period], scope="agent")
+    if partial.empty:
+        return []
+    scored = set(current.agents["agent_id"].astype(str))
+    partial = partial[
+        partial["scope_id"].astype(str).isin(scored)
+        & partial["indicator"].isin(scheme.indicator_ids)
+    ]
+    if partial.empty:
+        return []
+    return [
+        {
+            "code": "partial_target",
+            "period": period,
+            "indicators": sorted(partial["indicator"].unique()),
+            "agents": int(partial["scope_id"].nunique()),
+            "agent_ids": sorted(partial["scope_id"].astype(str).unique())[:10],
+            "months_in_period": int(partial["months_in_period"].iloc[0]),
+        }
+    ]
+
+
 def _diverse(findings: pd.DataFrame, *, limit: int, per_kind: int) -> pd.DataFrame:
     """The strongest findings, at most ``per_kind`` of each kind, so that one kind of signal
     (say eight threshold padders) does not hide the others."""
@@ -344,19 +461,23 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
     lap("indicators")
 
     targets = _targets(spec, data, scheme)
-    scored_input = indicators
-    to_date = None
+    scored_input, scored_targets, to_date = indicators, targets, None
+    calendar = WorkCalendar.from_text(w)
     if cycle == "weekly":
-        to_date = indicators_to_date(data, period=scored_period, as_of=w["as_of"], definitions=defs)
-        scored_input = pd.concat(
-            [indicators[indicators["period"] != scored_period], to_date], ignore_index=True
+        scored_input, scored_targets, to_date, spans = _weekly_scoring_input(
+            data, indicators, targets, scheme, w, calendar, defs
         )
+        notes += _previous_span_notes(w, spans)
+        team_indicators = _team_to_date(data, team_indicators, w, calendar, defs)
     scheme_cycle = cycle_scoring_cycle(cycle)
-    scorecard = score(scored_input, scheme, targets=targets, cycle=scheme_cycle)
+    scorecard = score(scored_input, scheme, targets=scored_targets, cycle=scheme_cycle)
     current = scorecard.for_period(scored_period)
     notes += [{"code": "scoring", "text": n} for n in scorecard.notes]
     previous = w.get("previous_period") or None
     notes += _partial_period_notes(data, [p for p in (previous, scored_period) if p])
+    notes += _partial_target_notes(targets, current, granularity, scored_period, scheme)
+    if w.get("period_choice") == "latest_partial":
+        notes.append({"code": "period_latest_partial", "period": spec.period, "cycle": cycle})
     lap("scorecard")
 
     if cycle == "weekly":
@@ -367,9 +488,21 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
             period=scored_period,
             as_of=w["as_of"],
             indicators=scheme.indicator_ids,
+            calendar=calendar,
             **scheme.lights,
         )
-        notes.append({"code": "board.weekly", "as_of": w["as_of"], "period": scored_period})
+        start, end, _ = period_bounds(scored_period)
+        notes.append(
+            {
+                "code": "board.weekly",
+                "as_of": w["as_of"],
+                "period": scored_period,
+                "working_days": working_days_between(start, w["as_of"], calendar),
+                "working_days_total": working_days_between(
+                    start, pd.Timestamp(end) - pd.Timedelta(days=1), calendar
+                ),
+            }
+        )
     else:
         rows = current.indicators
         board = rows[rows["weight"] > 0][
@@ -413,7 +546,30 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
             return pd.DataFrame(columns=["agent_id", "team_id"])
 
     bonus = bonus_allocation(current, pool=spec.bonus_pool, period=scored_period)
-    commission = decision("commission", commission_tiers, current, period=scored_period)
+    # pay, promotion and improvement plans wait for a complete period (the weekly board's
+    # month to date, a period the data cover only in part): skipped with the reason
+    complete = bool(w.get("scored_complete", True))
+    if not complete:
+        # every agent listed, nobody paid, with the reason
+        bonus = bonus.assign(eligible=False, share=0.0, bonus=0.0, reason="partial period")
+        reason = _partial_reason(w, scored_period)
+        for section in ("bonus", "commission", "certification", "pip"):
+            notes.append(
+                {
+                    "code": "skipped",
+                    "section": section,
+                    "reason": reason,
+                    "reason_code": "partial_period",
+                    "period": scored_period,
+                    "as_of": min(w["as_of"], w["data_to"]),
+                }
+            )
+    empty = pd.DataFrame(columns=["agent_id", "team_id"])
+    commission = (
+        decision("commission", commission_tiers, current, period=scored_period)
+        if complete
+        else empty
+    )
     missing = unavailable_indicators(data, definitions=defs)
     gaps = rule_gaps(
         scheme, dict(zip(missing["indicator"], missing["missing_tables"], strict=True)), current
@@ -428,10 +584,9 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
                 "needs": gap["needs"],
             }
         )
-    empty = pd.DataFrame(columns=["agent_id", "team_id"])
     certification = (
         empty
-        if "certification" in gaps.index
+        if "certification" in gaps.index or not complete
         else decision(
             "certification",
             certification_candidates,
@@ -444,7 +599,7 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
     plan = pip_rule(spec, scheme)
     pip = (
         empty
-        if "pip" in gaps.index
+        if "pip" in gaps.index or not complete
         else decision(
             "pip",
             pip_candidates,
@@ -473,7 +628,9 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
         indicators,
         combine_targets(targets, targets_from_scheme(scheme)),
     )
-    shrinkage = _shrinkage(scored_input, scheme, targets, scheme_cycle, scorecard, scored_period)
+    shrinkage = _shrinkage(
+        scored_input, scheme, scored_targets, scheme_cycle, scorecard, scored_period
+    )
     lap("decisions")
 
     with warnings.catch_warnings():

@@ -10,13 +10,19 @@ from kpi_lib.data.dataset import Dataset
 from kpi_lib.indicators.definitions import Definitions
 from kpi_lib.indicators.engine import unavailable_indicators
 from kpi_lib.indicators.periods import (
+    WorkCalendar,
     cycle_label_granularity,
     cycle_scoring_cycle,
     cycle_scoring_granularity,
+    like_for_like_end,
     period_bounds,
+    period_complete,
     period_label,
     period_labels,
     period_order,
+    previous_period,
+    working_calendar,
+    working_days_between,
 )
 from kpi_lib.review.spec import ReviewSpec, SpecError
 from kpi_lib.scoring.schemes import Scheme, load_scheme
@@ -30,10 +36,6 @@ __all__ = [
     "periods_in_data",
     "resolve_spec",
 ]
-
-#: A period counts as complete when the data reaches within this many days of its end (a
-#: month ending on a weekend or holiday is still complete).
-GRACE_DAYS = 3
 
 
 def dataset_location(spec: ReviewSpec) -> str:
@@ -148,8 +150,30 @@ def periods_in_data(data: Dataset, cycle: str) -> list[str]:
     return period_order(period_labels(started, granularity).dropna().unique())
 
 
-def last_complete_period(data: Dataset, cycle: str, *, grace_days: int = GRACE_DAYS) -> str:
+def _data_span(data: Dataset) -> tuple[pd.Timestamp, pd.Timestamp, WorkCalendar]:
+    """First and last day with calls, and the team's working calendar."""
+    started = data["calls"]["started_at"].dropna()
+    return (
+        pd.Timestamp(started.min()).normalize(),
+        pd.Timestamp(started.max()).normalize(),
+        working_calendar(started),
+    )
+
+
+def last_complete_period(data: Dataset, cycle: str, *, grace_days: int | None = None) -> str:
     """The latest period of ``cycle`` the dataset covers completely.
+
+    A period is complete when the calls start by its first working day and reach its last
+    working day (the working days are read from the calls: ``working_calendar``), within
+    ``grace_days`` (default:
+    3 days for months, quarters and years, none for weeks; see
+    :func:`~kpi_lib.indicators.periods.period_complete`).
+
+    Raises
+    ------
+    SpecError
+        When the dataset has no calls, or covers no period of ``cycle`` completely (the
+        message names the latest period and how far the data cover it).
 
     Examples
     --------
@@ -157,6 +181,8 @@ def last_complete_period(data: Dataset, cycle: str, *, grace_days: int = GRACE_D
     >>> data = load_sample()
     >>> last_complete_period(data, "monthly"), last_complete_period(data, "quarterly")
     ('2026-04', '2026-Q1')
+    >>> last_complete_period(data, "weekly")
+    '2026-W17'
     """
     periods = periods_in_data(data, cycle)
     if not periods:
@@ -164,17 +190,17 @@ def last_complete_period(data: Dataset, cycle: str, *, grace_days: int = GRACE_D
             f"Dataset {data.name!r} has no usable calls, so it has no period to review; "
             "check the load report (kpi validate) for rows set aside."
         )
-    latest = pd.Timestamp(data["calls"]["started_at"].max())
+    first, last_day, calendar = _data_span(data)
+    for period in reversed(periods):
+        if period_complete(period, first, last_day, calendar=calendar, grace_days=grace_days):
+            return period
     last = periods[-1]
-    _, end, _ = period_bounds(last)
-    if latest.normalize() + pd.Timedelta(days=grace_days) < pd.Timestamp(end):
-        if len(periods) < 2:
-            raise SpecError(
-                f"Dataset {data.name!r} covers no complete {cycle} period (it holds {last} "
-                f"only in part, up to {latest.date()}); name the period with --period {last}."
-            )
-        return periods[-2]
-    return last
+    raise SpecError(
+        f"Dataset {data.name!r} covers no complete {cycle} period: its calls run from "
+        f"{first.date()} to {last_day.date()}, so {last} is covered only in part. Name a "
+        f"period with --period {last} (its scores are then marked partial and no bonus or "
+        "improvement-plan decision is taken)."
+    )
 
 
 def _no_calls_message(data: Dataset) -> str:
@@ -223,7 +249,13 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
     periods = periods_in_data(data, cycle)
     if not periods:
         raise SpecError(_no_calls_message(data))
-    period = spec.period or last_complete_period(data, cycle)
+    period, choice = spec.period, "given"
+    if not period:
+        try:
+            period, choice = last_complete_period(data, cycle), "last_complete"
+        except SpecError:
+            # no complete period: review the latest one, marked partial (no pay decisions)
+            period, choice = periods[-1], "latest_partial"
     if period not in periods:
         shown = ", ".join(periods[-24:]) if periods else "none"
         raise SpecError(
@@ -243,13 +275,38 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
 
     start, end, _ = period_bounds(period)
     last_day = pd.Timestamp(end) - pd.Timedelta(days=1)
-    data_last = pd.Timestamp(data["calls"]["started_at"].max()).normalize()
-    # a week that ends after the data (the last days of an export) is scored up to the data
-    as_of = min(last_day, data_last) if cycle == "weekly" else last_day
+    data_first, data_last, calendar = _data_span(data)
+    as_of = last_day
+    if cycle == "weekly":
+        # a week is scored up to its last working day in the data: a week that ends after the
+        # data (the last days of an export) up to the data, a week whose last days are a
+        # weekend or holidays in the next month up to its last working day (its month)
+        as_of = min(last_day, data_last)
+        days = pd.date_range(pd.Timestamp(start), as_of, freq="D")
+        worked = days[calendar.is_working(days)]
+        if len(worked):
+            as_of = worked[-1]
     scored = period_label(as_of, cycle_scoring_granularity(cycle))
+    scored_start, _, _ = period_bounds(scored)
+    # the scored period is complete when the data cover it up to its last working day (a
+    # weekly review's month to date is complete only in the week that ends the month)
+    reach = min(as_of, data_last)
+    scored_complete = period_complete(
+        scored, data_first, reach, calendar=calendar, grace_days=0 if cycle == "weekly" else None
+    )
+    elapsed = working_days_between(scored_start, reach, calendar)
     scored_periods = periods_in_data(data, cycle_scoring_cycle(cycle))
     idx = scored_periods.index(scored) if scored in scored_periods else len(scored_periods)
     previous = scored_periods[idx - 1] if idx > 0 else ""
+    previous_from = previous_to = ""
+    if previous:
+        p_start, p_end, _ = period_bounds(previous)
+        previous_from = str(pd.Timestamp(p_start).date())
+        p_last = pd.Timestamp(p_end) - pd.Timedelta(days=1)
+        if cycle == "weekly" and not scored_complete and previous == previous_period(scored):
+            # like with like: as many working days of the previous month as the month to date
+            p_last = like_for_like_end(previous, elapsed, calendar)
+        previous_to = str(p_last.date())
     months = periods_in_data(data, "monthly")
     last_month = period_label(last_day, "month")
     upto = months[: months.index(last_month) + 1] if last_month in months else months
@@ -260,10 +317,17 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
         end=str(last_day.date()),
         scored_period=scored,
         previous_period=previous,
+        previous_from=previous_from,
+        previous_to=previous_to,
         as_of=str(as_of.date()),
+        scored_complete=scored_complete,
+        period_choice=choice,
+        working_days=elapsed,
+        # the calendar of the scored and previous periods (holidays seen in the data)
+        **calendar.within(previous_from or scored_start, last_day).to_text(),
         conflict_from=look[0] if look else "",
         conflict_to=look[-1] if look else "",
         conflict_periods=len(look),
-        data_from=str(pd.Timestamp(data["calls"]["started_at"].min()).date()),
+        data_from=str(data_first.date()),
         data_to=str(pd.Timestamp(data["calls"]["started_at"].max()).date()),
     )

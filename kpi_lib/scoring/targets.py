@@ -6,7 +6,13 @@ A *targets frame* has one row per target with columns ``scope`` (``agent``, ``te
 ``stretch`` (value at which credit stops, optional) and ``source`` (``table``, ``scheme``,
 ``history``). :func:`attach_targets` puts the most specific matching target on each indicator
 row: agent before team before all, a given period before every period, and among equals the
-earlier frame passed.
+earlier frame passed. A team's target for a count or an amount is the team's total: it is
+never an agent's target (rates and averages of a team do apply to its agents).
+
+Quarter and year targets are rolled up from monthly ones (:func:`roll_up_targets`): each
+agent's own months only. When some months of the period have no target the rolled-up target is
+*partial* (it covers only those months); :func:`partial_targets` lists such targets so that a
+review can say so.
 """
 
 from __future__ import annotations
@@ -16,7 +22,13 @@ import pandas as pd
 
 from kpi_lib._util import check_option
 from kpi_lib.data.contract import TIME_COLUMNS
-from kpi_lib.indicators.periods import parse_period, period_bounds, period_label, period_order
+from kpi_lib.indicators.periods import (
+    parse_period,
+    period_bounds,
+    period_label,
+    period_order,
+    working_days_between,
+)
 from kpi_lib.scoring.schemes import Scheme, catalogue_info, load_scheme
 
 __all__ = [
@@ -28,8 +40,11 @@ __all__ = [
     "combine_targets",
     "direction_of",
     "lights",
+    "partial_targets",
+    "period_targets",
     "progress_board",
     "prorate",
+    "roll_up_targets",
     "targets_from_history",
     "targets_from_scheme",
     "targets_from_table",
@@ -221,44 +236,62 @@ def combine_targets(*frames: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
+def _monthly_rows(targets: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """The month-labelled rows of ``targets`` with the ``coarse`` period each falls in."""
+    t = targets[targets["period"].fillna("").astype(str) != ""].copy()
+    grans = t["period"].astype(str).map(lambda x: parse_period(x).granularity)
+    t = t[grans == "month"]
+    starts = pd.to_datetime(t["period"].astype(str) + "-01")
+    t["coarse"] = [period_label(ts, granularity) for ts in starts]
+    return t
+
+
 def roll_up_targets(targets: pd.DataFrame, granularity: str) -> pd.DataFrame:
-    """Quarter or year targets built from complete sets of monthly targets.
+    """Quarter or year targets built from each scope's own monthly targets.
 
     A quarterly or annual scorecard needs targets for ``2026-Q3`` or ``2026``; most teams set
     them per month. Counts and amounts add up (the quarter's sales target is the sum of its
-    months'); rates and averages take the mean of the months. A coarse period gets a
-    rolled-up target only when every one of its months has one, and never where the targets
-    already name that period.
+    months'); rates and averages take the mean of the months. Each agent (team, or everybody)
+    gets the roll-up of its *own* months only: an agent who joined in the quarter's last month
+    is measured against that month's target, never against a team's. When some months have no
+    target the roll-up covers only the months that do and its ``source`` says so
+    (``table (rolled up, 1 of 3 months)``; :func:`partial_targets` lists them). Periods the
+    targets already name are never rolled up.
 
     Returns
     -------
     DataFrame
-        The rolled-up rows (same columns as ``targets``, ``source`` suffixed ``(rolled up)``).
+        The rolled-up rows (same columns as ``targets``); ``source`` is suffixed
+        ``(rolled up)``, or ``(rolled up, k of n months)`` when partial.
     """
     if granularity not in ("quarter", "year") or targets is None or not len(targets):
         return targets.iloc[0:0] if targets is not None else _empty_targets()
-    t = targets[targets["period"].fillna("").astype(str) != ""].copy()
-    grans = t["period"].astype(str).map(lambda x: parse_period(x).granularity)
-    t = t[grans == "month"]
+    t = _monthly_rows(targets, granularity)
     if not len(t):
         return targets.iloc[0:0]
-    starts = pd.to_datetime(t["period"].astype(str) + "-01")
-    t["coarse"] = [period_label(ts, granularity) for ts in starts]
     months = 3 if granularity == "quarter" else 12
     keys = ["scope", "scope_id", "indicator", "coarse"]
     additive = _is_additive(t["indicator"].unique())
-    agg = t.groupby(keys, dropna=False).agg(
-        n=("period", "nunique"),
-        target_sum=("target", "sum"),
-        target_mean=("target", "mean"),
-        threshold_sum=("threshold", lambda x: x.sum(min_count=len(x))),
-        threshold_mean=("threshold", "mean"),
-        stretch_sum=("stretch", lambda x: x.sum(min_count=len(x))),
-        stretch_mean=("stretch", "mean"),
-        source=("source", "first"),
+    agg = (
+        t.groupby(keys, dropna=False)
+        .agg(
+            n=("period", "nunique"),
+            target_sum=("target", "sum"),
+            target_mean=("target", "mean"),
+            threshold_sum=("threshold", lambda x: x.sum(min_count=len(x))),
+            threshold_mean=("threshold", "mean"),
+            stretch_sum=("stretch", lambda x: x.sum(min_count=len(x))),
+            stretch_mean=("stretch", "mean"),
+            source=("source", "first"),
+        )
+        .reset_index()
     )
-    agg = agg[agg["n"] == months].reset_index()
     add = agg["indicator"].map(additive).fillna(False).astype(bool).to_numpy()
+    suffix = np.where(
+        agg["n"] < months,
+        " (rolled up, " + agg["n"].astype(str) + f" of {months} months)",
+        " (rolled up)",
+    )
     out = pd.DataFrame(
         {
             "scope": agg["scope"],
@@ -268,7 +301,7 @@ def roll_up_targets(targets: pd.DataFrame, granularity: str) -> pd.DataFrame:
             "target": np.where(add, agg["target_sum"], agg["target_mean"]),
             "threshold": np.where(add, agg["threshold_sum"], agg["threshold_mean"]),
             "stretch": np.where(add, agg["stretch_sum"], agg["stretch_mean"]),
-            "source": agg["source"].astype(str) + " (rolled up)",
+            "source": agg["source"].astype(str) + suffix,
         }
     )
     named = set(
@@ -292,12 +325,99 @@ def roll_up_targets(targets: pd.DataFrame, granularity: str) -> pd.DataFrame:
     return out.loc[np.asarray(keep, dtype=bool), list(targets.columns)].reset_index(drop=True)
 
 
+def partial_targets(
+    targets: pd.DataFrame | None, granularity: str, *, periods=None, scope: str | None = None
+) -> pd.DataFrame:
+    """Quarter or year targets that :func:`roll_up_targets` builds from only some months.
+
+    Parameters
+    ----------
+    targets : DataFrame
+        Targets frame with monthly rows.
+    granularity : {"quarter", "year"}
+    periods : list of str, optional
+        Keep these coarse periods only.
+    scope : {"agent", "team", "all"}, optional
+        Keep this scope only.
+
+    Returns
+    -------
+    DataFrame
+        One row per partial target: ``scope``, ``scope_id``, ``period``, ``indicator``,
+        ``months`` (months with a target, e.g. ``2026-09``), ``n_months`` and
+        ``months_in_period`` (3 or 12). Empty for other granularities.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"scope": "agent", "scope_id": "A1", "period": ["2026-09"],
+    ...                   "indicator": "sales_amount", "target": [100.0]})
+    >>> partial_targets(t, "quarter")[["scope_id", "period", "months", "n_months"]]
+      scope_id   period   months  n_months
+    0       A1  2026-Q3  2026-09         1
+    """
+    cols = ["scope", "scope_id", "period", "indicator", "months", "n_months", "months_in_period"]
+    if granularity not in ("quarter", "year") or targets is None or not len(targets):
+        return pd.DataFrame(columns=cols)
+    t = _monthly_rows(targets, granularity)
+    if scope is not None:
+        t = t[t["scope"].astype(str) == scope]
+    if periods is not None:
+        t = t[t["coarse"].isin([str(p) for p in periods])]
+    months = 3 if granularity == "quarter" else 12
+    named = set(
+        zip(targets["scope"], targets["scope_id"], targets["period"].astype(str), strict=False)
+    )
+    g = (
+        t.groupby(["scope", "scope_id", "coarse", "indicator"], dropna=False)["period"]
+        .agg(lambda x: ", ".join(sorted(set(x.astype(str)))))
+        .reset_index(name="months")
+    )
+    g["n_months"] = g["months"].str.count(",") + 1
+    g["months_in_period"] = months
+    g = g.rename(columns={"coarse": "period"})
+    given = [
+        (s, i, p) in named for s, i, p in zip(g["scope"], g["scope_id"], g["period"], strict=False)
+    ]
+    g = g[(g["n_months"] < months) & ~np.asarray(given, dtype=bool)]
+    return g[cols].reset_index(drop=True)
+
+
+def period_targets(
+    targets: pd.DataFrame, *, period: str, as_of=None, calendar=None
+) -> pd.DataFrame:
+    """The targets that apply to ``period``, pro-rated to ``as_of`` and labelled with it.
+
+    For scoring a period to date (the weekly review's month to date, and the same working days
+    of the month before): every target that applies to ``period`` (its own or an every-period
+    one, most specific first) becomes a ``period`` target pro-rated by :func:`prorate`, so it
+    wins over the full-period targets it is combined with.
+
+    Returns
+    -------
+    DataFrame
+        Columns of ``targets`` (``period`` set to ``period``; ``target``, ``threshold`` and
+        ``stretch`` pro-rated for counts and amounts).
+    """
+    if targets is None or not len(targets):
+        return _empty_targets()
+    t = targets[targets["period"].fillna("").astype(str).isin(["", str(period)])].copy()
+    t["_every"] = t["period"].fillna("").astype(str) == ""
+    order = ["_every"] + (["_frame"] if "_frame" in t else [])
+    t = t.sort_values(order, kind="stable").drop_duplicates(["scope", "scope_id", "indicator"])
+    t = t.drop(columns="_every")
+    t["period"] = str(period)
+    pro = prorate(t, period=period, as_of=as_of, calendar=calendar)
+    return pro[list(t.columns)].reset_index(drop=True)
+
+
 def attach_targets(indicators: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
     """Add ``target``, ``threshold``, ``stretch`` and ``target_source`` to each indicator row.
 
     The most specific target wins: agent, then team, then all; a period-specific target before
     an every-period one; among equals, the frame passed first to :func:`combine_targets`.
-    Rows without any target get NaN.
+    On agent rows, a team target applies only to rates and averages (a team's count or amount
+    target is the team's total). Quarter and year rows also get the roll-ups of monthly
+    targets (:func:`roll_up_targets`). Rows without any target get NaN.
     """
     out = indicators.copy()
     for c in ("target", "threshold", "stretch"):
@@ -337,6 +457,9 @@ def attach_targets(indicators: pd.DataFrame, targets: pd.DataFrame | None) -> pd
     base = base.assign(period=base["period"].astype(str))
     for scope, col in (("agent", "agent_id"), ("team", "team_id"), ("all", None)):
         ts = t[t["scope"] == scope]
+        if scope == "team" and "agent_id" in base and len(ts):
+            # a team's count or amount target is the team's total, never an agent's target
+            ts = ts[~ts["indicator"].map(_is_additive(ts["indicator"])).astype(bool)]
         if not len(ts) or (col is not None and col not in base):
             continue
         for specific in (True, False):
@@ -507,12 +630,19 @@ def resolve_as_of(period: str, as_of) -> pd.Timestamp:
 
 
 def prorate(
-    targets: pd.DataFrame, *, period: str, as_of, additive: dict | None = None
+    targets: pd.DataFrame,
+    *,
+    period: str,
+    as_of,
+    additive: dict | None = None,
+    calendar=None,
 ) -> pd.DataFrame:
     """Targets pro-rated to the days elapsed in ``period`` up to and including ``as_of``.
 
     Counts and amounts (``additive``) scale with elapsed days; rates and averages do not (a
-    90 % satisfaction target is 90 % on any day).
+    90 % satisfaction target is 90 % on any day). With ``calendar`` (a
+    :class:`~kpi_lib.indicators.periods.WorkCalendar` or the working weekdays, Monday = 0) the
+    share is of working days: 10 of the 22 working days of a month, not 14 of its 31 days.
 
     Returns
     -------
@@ -523,8 +653,13 @@ def prorate(
     """
     start, end, _ = period_bounds(period)
     as_of = resolve_as_of(period, as_of)
-    days = (end - start).days
-    elapsed = min(max((as_of - start).days + 1, 0), days)
+    last = end - pd.Timedelta(days=1)
+    if calendar is not None and working_days_between(start, last, calendar):
+        days = working_days_between(start, last, calendar)
+        elapsed = working_days_between(start, min(as_of, last), calendar)
+    else:
+        days = (end - start).days
+        elapsed = min(max((as_of - start).days + 1, 0), days)
     share = elapsed / days
     t = targets[targets["period"].fillna("").astype(str).isin(["", str(period)])].copy()
     add = _is_additive(t["indicator"])
@@ -568,6 +703,7 @@ def progress_board(
     green: float = 1.0,
     yellow: float = 0.8,
     directions: dict | None = None,
+    calendar=None,
 ) -> pd.DataFrame:
     """The red / yellow / green progress board: period-to-date values against pro-rated targets.
 
@@ -579,6 +715,8 @@ def progress_board(
         Targets frame (full-period targets).
     indicators : list of str, optional
         Indicators to show (default: every one with a target).
+    calendar : WorkCalendar or tuple of int, optional
+        Pro-rate by working days elapsed (see :func:`prorate`); default: calendar days.
 
     Returns
     -------
@@ -609,7 +747,7 @@ def progress_board(
     cur = indicators_to_date[indicators_to_date["period"].astype(str) == str(period)]
     if indicators is not None:
         cur = cur[cur["indicator"].isin(indicators)]
-    pro = prorate(targets, period=period, as_of=as_of)
+    pro = prorate(targets, period=period, as_of=as_of, calendar=calendar)
     m = attach_targets(cur, pro.drop(columns=["full_target", "elapsed_share", "additive"]))
     full = attach_targets(cur, targets)["target"]
     m["full_target"] = full.to_numpy()
@@ -667,6 +805,7 @@ def indicators_to_date(
     indicators: list[str] | None = None,
     granularity: str | None = None,
     definitions=None,
+    level: str = "agent",
 ) -> pd.DataFrame:
     """Indicator table of ``period`` computed on the rows dated up to the end of ``as_of``
     (period-to-date values for the progress board).
@@ -680,6 +819,14 @@ def indicators_to_date(
         Granularity of ``period`` (default: read from its label).
     definitions : Definitions, optional
         Indicator definitions (default: the defaults).
+    level : {"agent", "team"}
+        Level of the indicator table.
+
+    Returns
+    -------
+    DataFrame
+        The indicator table of :func:`~kpi_lib.indicators.engine.compute_indicators` for
+        ``period`` only.
     """
     from dataclasses import replace
 
@@ -720,4 +867,5 @@ def indicators_to_date(
         periods=[str(period)],
         indicators=indicators,
         definitions=definitions,
+        level=level,
     )
