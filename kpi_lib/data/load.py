@@ -52,6 +52,8 @@ __all__ = [
     "read_settings",
     "pandera_schema",
     "read_bounds",
+    "open_folder",
+    "OpenedFolder",
     "coerce_column",
 ]
 
@@ -500,9 +502,31 @@ class _Folder:
     sources: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: Parquet tables not read (``lazy``): the file, or ``<table>/*.parquet`` for a folder
+    #: of parts; ``frames`` then holds an empty frame with the file's columns
+    parquet: dict[str, Path] = field(default_factory=dict)
 
 
-def _read_folder(folder: Path, settings: DatasetSettings) -> _Folder:
+def _parquet_parts(entries: dict[str, list[Path]], name: str) -> Path | None:
+    """``<name>/*.parquet`` when the folder holds a sub-folder ``<name>`` of Parquet parts."""
+    for d in entries.get(name, []):
+        if d.is_dir() and any(d.glob("*.parquet")):
+            return d / "*.parquet"
+    return None
+
+
+def _read_parquet(path: Path, lazy: bool) -> pd.DataFrame:
+    if not lazy:
+        return pd.read_parquet(path.parent if path.name == "*.parquet" else path)
+    import pyarrow.parquet as pq
+
+    first = min(path.parent.glob("*.parquet")) if path.name == "*.parquet" else path
+    return pd.DataFrame(columns=pq.read_schema(first).names)
+
+
+def _read_folder(folder: Path, settings: DatasetSettings, *, lazy: bool = False) -> _Folder:
+    """Read the contract tables of ``folder``; ``lazy``: Parquet files are not read (their
+    columns only), for a reader that scans them in place."""
     out = _Folder()
     if not folder.is_dir():
         raise DatasetError([Problem("dataset", None, _folder_problem(folder))])
@@ -535,17 +559,25 @@ def _read_folder(folder: Path, settings: DatasetSettings) -> _Folder:
                 )
             )
             continue
-        if not candidates and name not in sheets:
+        parts = None if candidates or name in sheets else _parquet_parts(entries, name)
+        if not candidates and name not in sheets and parts is None:
             continue
         try:
-            if candidates:
+            if parts is not None:
+                df = _read_parquet(parts, lazy)
+                out.sources[name] = f"{parts.parent.name}/"
+                if lazy:
+                    out.parquet[name] = parts
+            elif candidates:
                 path = candidates[0]
                 link = _broken_link(path)
                 if link:
                     out.problems.append(Problem(name, None, link))
                     continue
                 if path.suffix.lower() == ".parquet":
-                    df = pd.read_parquet(path)
+                    df = _read_parquet(path, lazy)
+                    if lazy:
+                        out.parquet[name] = path
                 else:
                     df = _read_csv(path, name, out.problems, out.notes, settings)
                 out.sources[name] = path.name
@@ -1113,6 +1145,67 @@ def validate_tables(
     )
 
 
+@dataclass
+class OpenedFolder:
+    """A dataset folder whose structure is checked: settings, timezone and the tables read
+    (Parquet tables left unread when opened ``lazy``; see :func:`open_folder`)."""
+
+    folder: Path
+    settings: DatasetSettings
+    timezone: str
+    read: _Folder
+
+
+def open_folder(
+    path: str | Path, *, timezone: str | None = None, lazy: bool = False
+) -> OpenedFolder:
+    """Check a dataset folder's structure and read its tables (without validating rows).
+
+    Parameters
+    ----------
+    path : str or Path
+        The dataset folder (relative paths against the project root).
+    timezone : str, optional
+        Overrides the folder's ``dataset.yaml``; default ``Asia/Shanghai``.
+    lazy : bool
+        Leave Parquet tables unread (``read.parquet`` holds their paths and ``read.frames``
+        empty frames with their columns), for a reader that scans them in place.
+
+    Returns
+    -------
+    OpenedFolder
+        ``folder``, ``settings``, ``timezone`` and ``read`` (frames, sources, warnings).
+
+    Raises
+    ------
+    DatasetError
+        Listing every structural problem: the folder, ``dataset.yaml``, the timezone,
+        unreadable files, missing required tables or columns.
+    """
+    from kpi_lib.paths import resolve
+
+    try:
+        folder = resolve(path)
+    except (RuntimeError, OSError):  # resolving a symbolic link loop
+        folder = Path(path).absolute()
+    if not folder.is_dir():
+        raise DatasetError([Problem("dataset", None, _folder_problem(folder))])
+    settings, problems = _parse_settings(_read_settings(folder))
+    tz = timezone or settings.timezone or DEFAULT_TIMEZONE
+    tz_problem = _timezone_problem(tz, "timezone argument" if timezone else "dataset.yaml")
+    if tz_problem:
+        problems.append(tz_problem)
+    read = _read_folder(folder, settings, lazy=lazy)
+    problems += read.problems
+    bad_tables = {p.table for p in read.problems}
+    problems += [
+        p for p in _structural_problems(read.frames, read.files) if p.table not in bad_tables
+    ]
+    if problems:
+        raise DatasetError(problems, folder)
+    return OpenedFolder(folder, settings, tz, read)
+
+
 def load_dataset(
     path: str | Path,
     *,
@@ -1160,29 +1253,10 @@ def load_dataset(
     1   calls      60576      60576                 0
     2  orders       1715       1715                 0
     """
-    from kpi_lib.paths import resolve
-
-    try:
-        folder = resolve(path)
-    except (RuntimeError, OSError):  # resolving a symbolic link loop
-        folder = Path(path).absolute()
-    if not folder.is_dir():
-        raise DatasetError([Problem("dataset", None, _folder_problem(folder))])
-    settings, problems = _parse_settings(_read_settings(folder))
-    tz = timezone or settings.timezone or DEFAULT_TIMEZONE
-    tz_problem = _timezone_problem(tz, "timezone argument" if timezone else "dataset.yaml")
-    if tz_problem:
-        problems.append(tz_problem)
-    read = _read_folder(folder, settings)
-    problems += read.problems
-    bad_tables = {p.table for p in read.problems}
-    problems += [
-        p for p in _structural_problems(read.frames, read.files) if p.table not in bad_tables
-    ]
-    if problems:
-        raise DatasetError(problems, folder)
-    for note in read.notes:
+    opened = open_folder(path, timezone=timezone)
+    for note in opened.read.notes:
         warn(note, UserWarning, stacklevel=2)
+    settings, read, tz, folder = opened.settings, opened.read, opened.timezone, opened.folder
     return validate_tables(
         read.frames,
         timezone=tz,

@@ -498,7 +498,7 @@ def sql_condition(rule: Rule, columns=()) -> str:
             f"({shape} AND CASE WHEN length({c}) = 4 OR {kind} = 'Q' THEN TRUE "
             f"WHEN {kind} = 'W' THEN {year} >= 1 AND {part} >= 1 "
             f"AND {part} <= week(make_date({year}, 12, 28)) "
-            f"ELSE {part} BETWEEN 1 AND 12 END)"
+            f"ELSE TRY_CAST(substr({c}, 6, 2) AS INTEGER) BETWEEN 1 AND 12 END)"
         )
         expr = f"{c} IS NOT NULL AND NOT {ok}"
     elif check == "indicator":
