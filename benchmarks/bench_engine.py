@@ -9,6 +9,13 @@ Two tiers, reported separately:
   list is read from the catalogue), engine against an idiomatic pandas groupby over the
   needed columns of ``calls.parquet``. This is the workload of issue 3's targets.
 
+A third tier, **validation** (issue 15), measures what the contract's row rules cost out of
+core, in the same run: ``engine`` (a dataset folder is always validated: types, ranges, keys,
+duplicates, orphans, timestamps, plausibility, as SQL over the Parquet files) against
+``engine_trusted``, the same engine over the same typed views without the rules (every row
+used, as before issue 15); the ratio validated / trusted is printed. ``--validation-only``
+runs this tier alone.
+
 Run (from the repository root)::
 
     .venv/bin/python benchmarks/bench_engine.py --calls 10000000            # 10M only
@@ -22,6 +29,7 @@ implementation runs in its own subprocess so that its peak resident memory (getr
 
 - ``engine``: ``compute_indicators(folder, granularity="month")``, every available indicator,
   DuckDB reading the Parquet files out of core;
+- ``engine_trusted``: the same on the files trusted (rules not run; for this ratio only);
 - ``engine_calls``: the same with ``indicators=`` the call-log indicators;
 - ``duckdb_sql``: one plain DuckDB query (dials, connects, talk time per agent and month) over
   ``calls.parquet``, the floor for any engine;
@@ -76,6 +84,7 @@ def _dataset(calls: int, months: int) -> Path:
 TIERS = {
     "full catalogue": ("engine", "pandas"),
     "call-log indicators": ("engine_calls", "pandas_calls"),
+    "validation": ("engine", "engine_trusted"),
 }
 
 
@@ -158,6 +167,21 @@ def _worker(kind: str, folder: Path, save: str | None = None) -> dict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             out = compute_indicators(folder, granularity="month")
+        rows = len(out)
+    elif kind == "engine_trusted":
+        import warnings
+
+        import kpi_lib.indicators.engine.compute as compute
+        from kpi_lib.indicators.engine.folder import read_folder
+
+        # the same call as ``engine`` (so the connection is released the same way), with
+        # the folder opened without its rules
+        compute.open_source = lambda data, backend, timezone: read_folder(
+            data, timezone, validate=False
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = compute.compute_indicators(folder, granularity="month")
         rows = len(out)
     elif kind == "duckdb_sql":
         import duckdb
@@ -256,6 +280,11 @@ def main() -> None:
         default=10_000_000,
         help="dataset size at which engine and pandas outputs are compared (0: never)",
     )
+    parser.add_argument(
+        "--validation-only",
+        action="store_true",
+        help="run only the validation tier (validated vs trusted engine)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--save", help=argparse.SUPPRESS)
@@ -270,10 +299,15 @@ def main() -> None:
         check = calls == args.check_at
         by = {}
         for tier, (engine_kind, pandas_kind) in TIERS.items():
+            validation = tier == "validation"
+            if args.validation_only and not validation:
+                continue
             print(f"--- {calls:,} calls, tier: {tier} ---", flush=True)
-            kinds = [engine_kind, "duckdb_sql"]
-            if not args.skip_pandas and not (
-                pandas_kind == "pandas" and calls in args.skip_pandas_full_at
+            kinds = [engine_kind, pandas_kind] if validation else [engine_kind, "duckdb_sql"]
+            if (
+                not validation
+                and not args.skip_pandas
+                and not (pandas_kind == "pandas" and calls in args.skip_pandas_full_at)
             ):
                 kinds.append(pandas_kind)
             for kind in kinds:
@@ -296,6 +330,19 @@ def main() -> None:
             if pandas_kind not in kinds:
                 print(f"{'':>12}        {pandas_kind}: skipped", flush=True)
             e, p = by.get(engine_kind), by.get(pandas_kind)
+            if validation:
+                if e and p and "error" not in e and "error" not in p and p["seconds"] > 0:
+                    print(
+                        f"{'':>12}        [validation] validated / trusted: "
+                        f"{e['seconds'] / p['seconds']:.2f}x the time, "
+                        f"{e['peak_mb'] / p['peak_mb']:.2f}x the peak memory "
+                        f"({e['peak_mb']:.0f} MB)",
+                        flush=True,
+                    )
+                    if check:
+                        verdict = _compare(tmp / "engine.parquet", tmp / "engine_trusted.parquet")
+                        print(f"{'':>12}        [validation] output vs trusted: {verdict}")
+                continue
             if e and p and "error" not in e and "error" not in p and e["seconds"] > 0:
                 print(
                     f"{'':>12}        [{tier}] engine vs pandas: "

@@ -435,6 +435,15 @@ def contract_markdown() -> str:
         "quarantined for every table). An export that does not match the contract can be "
         "converted with a YAML mapping and `kpi import` (see [mappings.md](mappings.md)).",
         "",
+        "The rules are written once (`kpi_lib/data/rules.py`) and run by both readers: the "
+        "in-memory loader (`load_dataset`, `kpi validate`, the period review) and the "
+        "out-of-core reader the indicator engine uses on a dataset folder "
+        "(`compute_indicators(folder)`, the scorecard; DuckDB scanning the Parquet files in "
+        "place, for datasets of 100M calls). Both quarantine the same rows for the same "
+        "reasons and compute indicators from the rows used only; the out-of-core reader's "
+        "counts per table and reason are its `load_report`. A table may also be a folder of "
+        "Parquet parts (`calls/part-0.parquet`, ...).",
+        "",
         "## Plausibility",
         "",
         "Values that parse but cannot be true are quarantined like any other bad row:",

@@ -517,7 +517,9 @@ def _parquet_parts(entries: dict[str, list[Path]], name: str) -> Path | None:
 
 def _read_parquet(path: Path, lazy: bool) -> pd.DataFrame:
     if not lazy:
-        return pd.read_parquet(path.parent if path.name == "*.parquet" else path)
+        df = pd.read_parquet(path.parent if path.name == "*.parquet" else path)
+        df.attrs["typed"] = True  # its strings are values, not text to strip
+        return df
     import pyarrow.parquet as pq
 
     first = min(path.parent.glob("*.parquet")) if path.name == "*.parquet" else path
@@ -742,7 +744,7 @@ def _coerce_number(series: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.S
 
 
 def _coerce(
-    series: pd.Series, spec: ColumnSpec, timezone: str, fmt: str | None = None
+    series: pd.Series, spec: ColumnSpec, timezone: str, fmt: str | None = None, typed=False
 ) -> pd.Series:
     if spec.kind in ("id", "text"):
         if pd.api.types.is_float_dtype(series):
@@ -750,6 +752,10 @@ def _coerce(
             as_int = series.dropna()
             if (as_int == np.floor(as_int)).all():
                 series = series.astype("Int64")
+        if typed and not pd.api.types.is_numeric_dtype(series):
+            # a typed (Parquet) string is used as it is: only empty means missing
+            s = series.astype("string")
+            return s.mask(s == "")
         return _as_text(series)
     if spec.kind == "timestamp":
         return _coerce_timestamp(series, timezone, fmt)
@@ -892,11 +898,12 @@ def _piece(table: str, rows, column: str, reason: str, values) -> pd.DataFrame:
 
 
 def coerce_column(
-    series: pd.Series, spec: ColumnSpec, timezone: str, fmt: str | None = None
+    series: pd.Series, spec: ColumnSpec, timezone: str, fmt: str | None = None, typed=False
 ) -> tuple[pd.Series, pd.Series]:
     """A raw column coerced to its contract kind, and where it held a non-finite number.
 
-    Text is stripped (empty is missing); timestamps become naive wall-clock times in
+    Text is stripped (empty is missing; ``typed``: strings of a typed file such as Parquet
+    are used as they are, empty is missing); timestamps become naive wall-clock times in
     ``timezone`` (``fmt``: the column's strftime format, else ISO 8601 and day/month forms
     whose order the values prove); numbers are floats (``integer``: whole numbers, Int64)
     without non-finite values. A value present but not coercible becomes missing.
@@ -908,7 +915,7 @@ def coerce_column(
     """
     if spec.kind in ("number", "integer"):
         return _coerce_number(series, spec)
-    coerced = _coerce(series, spec, timezone, fmt)
+    coerced = _coerce(series, spec, timezone, fmt, typed)
     return coerced, pd.Series(False, index=series.index)
 
 
@@ -927,7 +934,11 @@ def _coerce_table(
             continue
         try:
             coerced, nonfinite = coerce_column(
-                raw[c.name], c, timezone, bounds.format_for(spec.name, c.name)
+                raw[c.name],
+                c,
+                timezone,
+                bounds.format_for(spec.name, c.name),
+                typed=raw.attrs.get("typed", False),
             )
         except _AmbiguousDates as exc:
             problems.append(Problem(spec.name, c.name, str(exc)))

@@ -16,9 +16,9 @@ produce the same reasons for the same rows (``tests/test_folder_parity.py``).
 The SQL is built only from the contract's column names, the contract's own closed sets
 (allowed values, minimum and maximum) and fixed relation names. The values of one load
 (durations, timestamps, the indicator catalogue) are never written into SQL text: the
-reader binds them as parameters into the one-row table ``kpi_params`` (columns
-:data:`SQL_PARAMS`) and the table ``kpi_directions`` (``indicator``, ``direction``) that
-the conditions read.
+conditions name the parameters :data:`SQL_PARAMS` (``$max_duration_s``, ``$earliest``,
+``$latest``), bound when the reader runs them, and read the catalogue from the table
+``kpi_directions`` (``indicator``, ``direction``), filled with bound parameters.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ __all__ = [
     "pandas_mask",
     "sql_condition",
     "sql_set",
+    "sql_candidates",
     "stamp",
     "is_period_label",
 ]
@@ -54,7 +55,7 @@ EXPECTED = {
     "integer": "a whole number",
     "boolean": "true/false (also 1/0, yes/no)",
 }
-#: Columns of the parameter table ``kpi_params`` the SQL conditions read.
+#: Named parameters (``$name``) the SQL conditions use, bound when they run.
 SQL_PARAMS = ("max_duration_s", "earliest", "latest")
 #: A period label: 2026, 2026-10, 2026-Q4 or 2026-W43.
 PERIOD_LABEL = r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|W(\d{2})))?$"
@@ -405,34 +406,51 @@ def _literal(value) -> str:
     return repr(float(value))
 
 
+def sql_candidates(rule: Rule, typed: str) -> tuple[str, str] | None:
+    """For ``unique``: (relation name, SQL) of the key hashes seen more than once, a cheap
+    first pass (a 64-bit hash groups faster than the string); when it is empty no key is
+    duplicated and :func:`sql_set` need not run. None for the other rules."""
+    if rule.check != "unique":
+        return None
+    c = _q(rule.column)
+    name = f"kpi_set_{rule.table}_{rule.flag.lstrip('_')}_hashes"
+    return name, (
+        f"SELECT hash({c}) AS h FROM {typed} WHERE {c} IS NOT NULL GROUP BY h HAVING count(*) > 1"
+    )
+
+
 def sql_set(rule: Rule, typed: str) -> tuple[str, str] | None:
     """For a rule comparing rows with other rows or tables: (relation name, its SQL).
 
-    The relation holds the offending keys (duplicated ids; ids not among the referenced
-    table's rows used, whose view is ``kpi_<table>``) and is materialised by the reader
-    before :func:`sql_condition` reads it. ``typed`` names the relation of the table's
-    coerced rows. None for the other rules.
+    The relation holds the offending keys (duplicated ids, among the keys whose hash
+    :func:`sql_candidates` found more than once; ids not among the referenced table's rows
+    used, whose view is ``kpi_<table>``) and is materialised by the reader before
+    :func:`sql_condition` reads it. ``typed`` names the relation of the table's coerced
+    rows. None for the other rules.
     """
     c = _q(rule.column)
     name = f"kpi_set_{rule.table}_{rule.flag.lstrip('_')}"
     if rule.check == "unique":
-        return (
-            name,
-            f"SELECT {c} AS k FROM {typed} WHERE {c} IS NOT NULL GROUP BY {c} HAVING count(*) > 1",
+        hashes = sql_candidates(rule, typed)[0]
+        return name, (
+            f"SELECT {c} AS k FROM {typed} WHERE hash({c}) IN (SELECT h FROM {hashes}) "
+            f"GROUP BY {c} HAVING count(*) > 1"
         )
     if rule.check == "references":
         ref_table, ref_col = rule.args
         r = _q(ref_col)
         return name, (
-            f"SELECT DISTINCT t.k FROM (SELECT DISTINCT {c} AS k FROM {typed} WHERE {c} IS NOT NULL) t "
-            f"LEFT JOIN (SELECT {r} AS k FROM kpi_{ref_table}) r ON t.k = r.k WHERE r.k IS NULL"
+            f"SELECT DISTINCT t.k FROM (SELECT DISTINCT {c} AS k FROM {typed} "
+            f"WHERE {c} IS NOT NULL) t LEFT JOIN (SELECT {r} AS k FROM kpi_{ref_table}) r "
+            "ON t.k = r.k WHERE r.k IS NULL"
         )
     if rule.check == "scope":
         _scope, ref_col = rule.args
         r = _q(ref_col)
         return name, (
-            f"SELECT DISTINCT t.k FROM (SELECT DISTINCT {c} AS k FROM {typed} WHERE {c} IS NOT NULL) t "
-            f"LEFT JOIN (SELECT DISTINCT {r} AS k FROM kpi_agents) r ON t.k = r.k WHERE r.k IS NULL"
+            f"SELECT DISTINCT t.k FROM (SELECT DISTINCT {c} AS k FROM {typed} "
+            f"WHERE {c} IS NOT NULL) t LEFT JOIN (SELECT DISTINCT {r} AS k FROM kpi_agents) r "
+            "ON t.k = r.k WHERE r.k IS NULL"
         )
     return None
 
@@ -457,7 +475,7 @@ def sql_condition(rule: Rule, columns=()) -> str:
     c = _q(rule.column)
     n = rule.column
     check = rule.check
-    p = "(SELECT {} FROM kpi_params)".format
+    p = "${}".format  # a named parameter, bound when the statement runs
     if check == "parse":
         expr = f'"_failed_{n}" AND NOT COALESCE("_nonfinite_{n}", FALSE)'
     elif check == "non_finite":

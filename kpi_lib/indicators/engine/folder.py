@@ -30,7 +30,7 @@ import pandas as pd
 from kpi_lib.data.contract import CONTRACT, ColumnSpec
 from kpi_lib.data.dataset import REPORT_COLUMNS
 from kpi_lib.data.load import DatasetError, Problem, coerce_column, open_folder, read_bounds
-from kpi_lib.data.rules import Bounds, sql_condition, sql_set, table_rules
+from kpi_lib.data.rules import Bounds, sql_candidates, sql_condition, sql_set, table_rules
 from kpi_lib.indicators.engine.source import Source, duckdb_connect
 
 __all__ = ["check_timezone", "read_folder"]
@@ -76,11 +76,22 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
+#: The characters Python's ``str.strip`` removes that text exports carry: space, tab,
+#: line ends, form feeds, no-break and ideographic spaces.
+_SPACES = "||".join(f"chr({n})" for n in (32, 9, 10, 13, 11, 12, 160, 12288))
+
+
+def _strip(x: str) -> str:
+    return f"trim({x}, {_SPACES})"
+
+
 class _Table:
     """The SQL of one table's coerced columns, built column by column."""
 
-    def __init__(self, con, table: str, raw: str, types: dict, tz: str, bounds: Bounds):
+    def __init__(self, con, table: str, raw: str, types: dict, tz: str, bounds: Bounds, trim: bool):
         self.con, self.table, self.raw, self.types = con, table, raw, types
+        #: whether id and text strings are stripped (text files) or used as they are
+        self.trim = trim
         self.zone = "'" + check_timezone(tz) + "'"
         self.tz, self.bounds = tz, bounds
         self.select: list[str] = []
@@ -127,8 +138,12 @@ class _Table:
                     f"CASE WHEN {x} = floor({x}) THEN CAST(CAST({x} AS BIGINT) AS VARCHAR) "
                     f"WHEN NOT isnan({x}) THEN CAST({x} AS VARCHAR) END"
                 )
+            elif typ == "VARCHAR" and not self.trim:
+                # a typed (Parquet) string is used as it is (as the loader does): only
+                # empty means missing
+                value = f"NULLIF({x}, '')"
             else:
-                value = f"NULLIF(TRIM(CAST({x} AS VARCHAR)), '')"
+                value = f"NULLIF({_strip(f'CAST({x} AS VARCHAR)')}, '')"
             self.select.append(f"{value} AS {_q(c.name)}")
             return
         if c.kind in ("timestamp", "date"):
@@ -137,7 +152,7 @@ class _Table:
             elif typ.startswith("TIMESTAMP") or typ == "DATE":
                 value = f"CAST({x} AS TIMESTAMP)"
             else:
-                text = f"TRIM(CAST({x} AS VARCHAR))"
+                text = _strip(f"CAST({x} AS VARCHAR)")
                 if self.bounds.format_for(self.table, c.name):
                     fast = "CAST(NULL AS TIMESTAMP)"  # the named format decides: the loader
                 else:
@@ -158,7 +173,7 @@ class _Table:
             elif typ in _INTEGERS or typ.startswith("DECIMAL"):
                 number, nonfinite = f"CAST({x} AS DOUBLE)", "FALSE"
             else:
-                text = f"TRIM(CAST({x} AS VARCHAR))"
+                text = _strip(f"CAST({x} AS VARCHAR)")
                 fast = (
                     f"CASE WHEN regexp_full_match({text}, '{_DECIMAL}') "
                     f"THEN TRY_CAST({text} AS DOUBLE) END"
@@ -173,7 +188,7 @@ class _Table:
             if typ == "BOOLEAN":
                 value = x
             else:
-                text = f"lower(TRIM(CAST({x} AS VARCHAR)))"
+                text = f"lower({_strip(f'CAST({x} AS VARCHAR)')})"
                 true = ", ".join(f"'{v}'" for v in _TRUE)
                 false = ", ".join(f"'{v}'" for v in _FALSE)
                 value = f"CASE WHEN {text} IN ({true}) THEN TRUE WHEN {text} IN ({false}) THEN FALSE END"
@@ -189,20 +204,9 @@ class _Table:
         )
 
 
-def _params(con, bounds: Bounds) -> None:
-    """The load's bounds and catalogue as tables, inserted with bound parameters."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE kpi_params "
-        "(max_duration_s DOUBLE, earliest TIMESTAMP, latest TIMESTAMP)"
-    )
-    con.execute(
-        "INSERT INTO kpi_params VALUES (?, ?, ?)",
-        [
-            bounds.max_duration_s,
-            bounds.earliest.to_pydatetime(),
-            bounds.latest.to_pydatetime(),
-        ],
-    )
+def _params(con, bounds: Bounds) -> dict:
+    """The load's bounds as named parameters, and the catalogue as a table filled with
+    bound parameters."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE kpi_directions (indicator VARCHAR, direction VARCHAR)"
     )
@@ -211,6 +215,11 @@ def _params(con, bounds: Bounds) -> None:
             "INSERT INTO kpi_directions VALUES (?, ?)",
             [[k, v] for k, v in bounds.directions.items()],
         )
+    return {
+        "max_duration_s": bounds.max_duration_s,
+        "earliest": bounds.earliest.to_pydatetime(),
+        "latest": bounds.latest.to_pydatetime(),
+    }
 
 
 def _raw_relation(con, name: str, read, path: Path | None) -> str:
@@ -232,14 +241,31 @@ def _raw_relation(con, name: str, read, path: Path | None) -> str:
     return alias
 
 
-def _validate_table(con, name: str, raw: str, tz: str, bounds: Bounds, loaded) -> list[dict]:
+def _run(con, sql: str, params: dict):
+    """Run ``sql`` binding the named parameters it uses."""
+    return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+
+
+def _validate_table(
+    con,
+    name: str,
+    raw: str,
+    tz: str,
+    bounds: Bounds,
+    loaded,
+    params: dict,
+    *,
+    validate: bool = True,
+    trim: bool = False,
+) -> list[dict]:
     """Coerce and check one table in SQL; create ``kpi_<name>`` (the rows used) and return
-    its load-report lines."""
+    its load-report lines (``validate=False``: coerce only, every row used). ``trim``: the
+    raw table is text (CSV, xlsx) whose ids are stripped, not typed strings."""
     spec = CONTRACT[name]
     desc = con.execute(f"DESCRIBE {raw}").fetchall()
     types = {row[0]: str(row[1]).upper() for row in desc}
     present = [c for c in spec.columns if c.name in types]
-    table = _Table(con, name, raw, types, tz, bounds)
+    table = _Table(con, name, raw, types, tz, bounds, trim)
     for c in present:
         table.column(c)
     typed = f"kpi_typed_{name}"
@@ -249,18 +275,31 @@ def _validate_table(con, name: str, raw: str, tz: str, bounds: Bounds, loaded) -
         + " ".join(table.joins)
     )
     typed_columns = [row[0] for row in con.execute(f"DESCRIBE {typed}").fetchall()]
-    rules = table_rules(spec, [c.name for c in present], bounds, loaded=loaded)
+    rules = table_rules(spec, [c.name for c in present], bounds, loaded=loaded) if validate else []
+    checked = []  # rules that can flag a row (a rule whose key set is empty cannot)
     for rule in rules:
+        candidates = sql_candidates(rule, typed)
+        if candidates is not None:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {candidates[0]} AS {candidates[1]}")
+            if not con.execute(f"SELECT count(*) FROM {candidates[0]}").fetchone()[0]:
+                continue
         made = sql_set(rule, typed)
         if made is not None:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {made[0]} AS {made[1]}")
+            empty = not con.execute(f"SELECT count(*) FROM {made[0]}").fetchone()[0]
+            if empty and rule.check != "scope":  # scope also flags a missing scope_id
+                continue
+        checked.append(rule)
+    rules = checked
     flags = [f"{sql_condition(r, typed_columns)} AS f{i}" for i, r in enumerate(rules)]
     bad = f"kpi_bad_{name}"
     if rules:
         any_flag = " OR ".join(f"f{i}" for i in range(len(rules)))
-        con.execute(
+        _run(
+            con,
             f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM (SELECT _kpi_file, _kpi_row, "
-            f"{', '.join(flags)} FROM {typed}) WHERE {any_flag}"
+            f"{', '.join(flags)} FROM {typed}) WHERE {any_flag}",
+            params,
         )
         counts = con.execute(
             f"SELECT count(*){''.join(f', sum(f{i}::BIGINT)' for i in range(len(rules)))} FROM {bad}"
@@ -293,7 +332,9 @@ def _validate_table(con, name: str, raw: str, tz: str, bounds: Bounds, loaded) -
     return lines
 
 
-def read_folder(folder: Path, timezone: str | None, *, indicators=None) -> Source:
+def read_folder(
+    folder: Path, timezone: str | None, *, indicators=None, validate: bool = True
+) -> Source:
     """The contract tables of a dataset folder as validated views on a new DuckDB connection.
 
     Parameters
@@ -307,6 +348,9 @@ def read_folder(folder: Path, timezone: str | None, *, indicators=None) -> Sourc
     indicators : dict or iterable, optional
         The indicator catalogue, to quarantine targets for unknown indicators (as
         :func:`~kpi_lib.data.load.load_dataset`).
+    validate : bool
+        False only to measure what validation costs (``benchmarks/bench_engine.py``): the
+        rows are typed but not checked, and every row is used.
 
     Returns
     -------
@@ -330,14 +374,17 @@ def read_folder(folder: Path, timezone: str | None, *, indicators=None) -> Sourc
     bounds = read_bounds(tz, opened.settings, indicators)
     con = duckdb_connect()
     raw_con = con.con
-    _params(raw_con, bounds)
+    params = _params(raw_con, bounds)
     tables, cols, report = {}, {}, []
     loaded: list[str] = []
     for name in CONTRACT:
         if name not in opened.read.frames:
             continue
         raw = _raw_relation(raw_con, name, opened.read, opened.read.parquet.get(name))
-        for line in _validate_table(raw_con, name, raw, tz, bounds, loaded):
+        parquet = opened.read.parquet.get(name)
+        for line in _validate_table(
+            raw_con, name, raw, tz, bounds, loaded, params, validate=validate, trim=parquet is None
+        ):
             report.append(line | {"source": opened.read.sources.get(name, "")})
         loaded.append(name)
         if name == "targets":
