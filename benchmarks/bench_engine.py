@@ -241,12 +241,23 @@ def _compare(engine_file: Path, pandas_file: Path) -> str:
     return f"match ({len(e):,} rows, {e['indicator'].nunique()} indicators)"
 
 
+#: ``--before DIR``: the code of another version (a ``git archive`` of kpi_lib), whose
+#: ``engine`` runs as ``engine_before`` (e.g. the engine before issue 15, which trusted
+#: the files)
+BEFORE: dict[str, str] = {}
+
+
 def _run(kind: str, folder: Path, save: Path | None = None) -> dict:
-    cmd = [sys.executable, __file__, "--worker", kind, "--folder", str(folder)]
+    env = os.environ.copy()
+    worker = kind
+    if kind == "engine_before":
+        env["PYTHONPATH"] = BEFORE["dir"]
+        worker = "engine"
+    cmd = [sys.executable, __file__, "--worker", worker, "--folder", str(folder)]
     if save is not None:
         cmd += ["--save", str(save)]
     t0 = time.perf_counter()
-    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=os.environ.copy())
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     if res.returncode != 0:
         if res.returncode < 0:
             # SIGKILL without a traceback is almost always the kernel's out-of-memory killer
@@ -257,7 +268,7 @@ def _run(kind: str, folder: Path, save: Path | None = None) -> dict:
             error = res.stderr.strip().splitlines()[-1] if res.stderr else "failed"
         return {"kind": kind, "seconds": float("nan"), "peak_mb": float("nan"), "rows": 0,
                 "error": error}  # fmt: skip
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return json.loads(res.stdout.strip().splitlines()[-1]) | {"kind": kind}
 
 
 def main() -> None:
@@ -285,6 +296,12 @@ def main() -> None:
         action="store_true",
         help="run only the validation tier (validated vs trusted engine)",
     )
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="a folder holding kpi_lib of another version (git archive REV kpi_lib | tar -x "
+        "-C DIR): its engine joins the validation tier as engine_before",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--save", help=argparse.SUPPRESS)
@@ -304,6 +321,9 @@ def main() -> None:
                 continue
             print(f"--- {calls:,} calls, tier: {tier} ---", flush=True)
             kinds = [engine_kind, pandas_kind] if validation else [engine_kind, "duckdb_sql"]
+            if validation and args.before:
+                BEFORE["dir"] = str(Path(args.before).resolve())
+                kinds.append("engine_before")
             if (
                 not validation
                 and not args.skip_pandas
@@ -339,6 +359,14 @@ def main() -> None:
                         f"({e['peak_mb']:.0f} MB)",
                         flush=True,
                     )
+                    b = by.get("engine_before")
+                    if b and "error" not in b and b["seconds"] > 0:
+                        print(
+                            f"{'':>12}        [validation] validated / engine before: "
+                            f"{e['seconds'] / b['seconds']:.2f}x the time, "
+                            f"{e['peak_mb'] / b['peak_mb']:.2f}x the peak memory",
+                            flush=True,
+                        )
                     if check:
                         verdict = _compare(tmp / "engine.parquet", tmp / "engine_trusted.parquet")
                         print(f"{'':>12}        [validation] output vs trusted: {verdict}")

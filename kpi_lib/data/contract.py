@@ -428,7 +428,9 @@ def contract_markdown() -> str:
         "case). An optional `dataset.yaml` holds the settings below. Timestamps may be naive "
         "(read as the dataset's timezone) or carry an offset (converted to it); text "
         "timestamps are ISO 8601 (`2026-10-08 14:03:00`) or follow `timestamp_format`. IDs "
-        "are strings. Booleans accept true/false, 1/0, yes/no, y/n.",
+        "are strings: in CSV and `.xlsx` files surrounding spaces are stripped, in Parquet "
+        "files strings are used as they are; an empty one is missing. Booleans accept "
+        "true/false, 1/0, yes/no, y/n.",
         "",
         "Rows that break a rule below are not dropped: they go to the quarantine table with "
         "the reason and the raw value, and the load report counts them (rows read = used + "
