@@ -26,6 +26,7 @@ from kpi_lib.data.contract import CONTRACT
 from kpi_lib.datasets import sample_path
 from kpi_lib.indicators.catalogue import CATALOGUE
 from kpi_lib.indicators.engine import compute_indicators
+from kpi_lib.indicators.engine import folder as folder_module
 from kpi_lib.indicators.engine.folder import read_folder
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -128,9 +129,14 @@ def test_shipped_sample_same_on_both_paths():
     assert report.loc[report.table == "calls", "rows_read"].iloc[0] == 60576
 
 
-def test_quarantined_rows_stay_out_of_folder_indicators(small_sample, tmp_path):
+@pytest.mark.parametrize("keys_per_pass", [20_000_000, 1_000])
+def test_quarantined_rows_stay_out_of_folder_indicators(
+    small_sample, tmp_path, monkeypatch, keys_per_pass
+):
     """Orphans, duplicated orders, reviews of calls that do not exist and infinite
-    durations are quarantined out of core and do not reach the indicators."""
+    durations are quarantined out of core and do not reach the indicators (duplicates
+    also when the keys are checked in several passes, as on a large table)."""
+    monkeypatch.setattr(folder_module, "KEYS_PER_PASS", keys_per_pass)
     folder = tmp_path / "bad"
     shutil.copytree(small_sample, folder)
     calls = pd.read_parquet(folder / "calls.parquet")

@@ -409,13 +409,16 @@ def _literal(value) -> str:
 def sql_candidates(rule: Rule, typed: str) -> tuple[str, str] | None:
     """For ``unique``: (relation name, SQL) of the key hashes seen more than once, a cheap
     first pass (a 64-bit hash groups faster than the string); when it is empty no key is
-    duplicated and :func:`sql_set` need not run. None for the other rules."""
+    duplicated and :func:`sql_set` need not run. The SQL takes the parameters ``$parts``
+    and ``$part``: it covers the hashes equal to ``part`` modulo ``parts``, so that a
+    reader can bound the memory of one pass on a large table. None for the other rules."""
     if rule.check != "unique":
         return None
     c = _q(rule.column)
     name = f"kpi_set_{rule.table}_{rule.flag.lstrip('_')}_hashes"
     return name, (
-        f"SELECT hash({c}) AS h FROM {typed} WHERE {c} IS NOT NULL GROUP BY h HAVING count(*) > 1"
+        f"SELECT hash({c}) AS h FROM {typed} WHERE {c} IS NOT NULL "
+        f"AND hash({c}) % $parts = $part GROUP BY h HAVING count(*) > 1"
     )
 
 

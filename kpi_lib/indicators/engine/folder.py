@@ -42,6 +42,9 @@ _DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?"
 _TRUE = ("true", "t", "1", "yes", "y", "1.0")
 _FALSE = ("false", "f", "0", "no", "n", "0.0")
 _FLOATS = ("DOUBLE", "FLOAT", "REAL")
+#: Keys checked for duplicates in one pass (the hash table of 20M keys takes about 1 GB);
+#: a larger table is checked in several passes, each over a share of the key hashes.
+KEYS_PER_PASS = 20_000_000
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
              "UINTEGER", "UBIGINT")  # fmt: skip
 
@@ -275,12 +278,21 @@ def _validate_table(
         + " ".join(table.joins)
     )
     typed_columns = [row[0] for row in con.execute(f"DESCRIBE {typed}").fetchall()]
+    rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
     rules = table_rules(spec, [c.name for c in present], bounds, loaded=loaded) if validate else []
     checked = []  # rules that can flag a row (a rule whose key set is empty cannot)
     for rule in rules:
         candidates = sql_candidates(rule, typed)
         if candidates is not None:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {candidates[0]} AS {candidates[1]}")
+            # one pass per KEYS_PER_PASS keys keeps the hash table of a pass under ~1 GB
+            parts = max(1, -(-rows // KEYS_PER_PASS))
+            for part in range(parts):
+                head = (
+                    f"CREATE OR REPLACE TEMP TABLE {candidates[0]} AS "
+                    if part == 0
+                    else f"INSERT INTO {candidates[0]} "
+                )
+                con.execute(head + candidates[1], {"parts": parts, "part": part})
             if not con.execute(f"SELECT count(*) FROM {candidates[0]}").fetchone()[0]:
                 continue
         made = sql_set(rule, typed)
@@ -307,7 +319,7 @@ def _validate_table(
     else:
         counts = (0,)
     n_bad = counts[0]
-    read_rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
+    read_rows = rows
     columns = ", ".join(_q(c.name) for c in present)
     if n_bad:
         con.execute(
