@@ -14,7 +14,8 @@ core, in the same run: ``engine`` (a dataset folder is always validated: types, 
 duplicates, orphans, timestamps, plausibility, as SQL over the Parquet files) against
 ``engine_trusted``, the same engine over the same typed views without the rules (every row
 used, as before issue 15); the ratio validated / trusted is printed. ``--validation-only``
-runs this tier alone.
+runs this tier alone; ``--before DIR`` (a ``git archive REV kpi_lib`` unpacked in DIR) adds
+``engine_before``, the engine of that version (e.g. before issue 15, trusting the files).
 
 Run (from the repository root)::
 
