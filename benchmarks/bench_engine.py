@@ -9,6 +9,14 @@ Two tiers, reported separately:
   list is read from the catalogue), engine against an idiomatic pandas groupby over the
   needed columns of ``calls.parquet``. This is the workload of issue 3's targets.
 
+A third tier, **validation** (issue 15), measures what the contract's row rules cost out of
+core, in the same run: ``engine`` (a dataset folder is always validated: types, ranges, keys,
+duplicates, orphans, timestamps, plausibility, as SQL over the Parquet files) against
+``engine_trusted``, the same engine over the same typed views without the rules (every row
+used, as before issue 15); the ratio validated / trusted is printed. ``--validation-only``
+runs this tier alone; ``--before DIR`` (a ``git archive REV kpi_lib`` unpacked in DIR) adds
+``engine_before``, the engine of that version (e.g. before issue 15, trusting the files).
+
 Run (from the repository root)::
 
     .venv/bin/python benchmarks/bench_engine.py --calls 10000000            # 10M only
@@ -22,6 +30,7 @@ implementation runs in its own subprocess so that its peak resident memory (getr
 
 - ``engine``: ``compute_indicators(folder, granularity="month")``, every available indicator,
   DuckDB reading the Parquet files out of core;
+- ``engine_trusted``: the same on the files trusted (rules not run; for this ratio only);
 - ``engine_calls``: the same with ``indicators=`` the call-log indicators;
 - ``duckdb_sql``: one plain DuckDB query (dials, connects, talk time per agent and month) over
   ``calls.parquet``, the floor for any engine;
@@ -76,6 +85,7 @@ def _dataset(calls: int, months: int) -> Path:
 TIERS = {
     "full catalogue": ("engine", "pandas"),
     "call-log indicators": ("engine_calls", "pandas_calls"),
+    "validation": ("engine", "engine_trusted"),
 }
 
 
@@ -159,6 +169,21 @@ def _worker(kind: str, folder: Path, save: str | None = None) -> dict:
             warnings.simplefilter("ignore")
             out = compute_indicators(folder, granularity="month")
         rows = len(out)
+    elif kind == "engine_trusted":
+        import warnings
+
+        import kpi_lib.indicators.engine.compute as compute
+        from kpi_lib.indicators.engine.folder import read_folder
+
+        # the same call as ``engine`` (so the connection is released the same way), with
+        # the folder opened without its rules
+        compute.open_source = lambda data, backend, timezone: read_folder(
+            data, timezone, validate=False
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = compute.compute_indicators(folder, granularity="month")
+        rows = len(out)
     elif kind == "duckdb_sql":
         import duckdb
 
@@ -217,12 +242,23 @@ def _compare(engine_file: Path, pandas_file: Path) -> str:
     return f"match ({len(e):,} rows, {e['indicator'].nunique()} indicators)"
 
 
+#: ``--before DIR``: the code of another version (a ``git archive`` of kpi_lib), whose
+#: ``engine`` runs as ``engine_before`` (e.g. the engine before issue 15, which trusted
+#: the files)
+BEFORE: dict[str, str] = {}
+
+
 def _run(kind: str, folder: Path, save: Path | None = None) -> dict:
-    cmd = [sys.executable, __file__, "--worker", kind, "--folder", str(folder)]
+    env = os.environ.copy()
+    worker = kind
+    if kind == "engine_before":
+        env["PYTHONPATH"] = BEFORE["dir"]
+        worker = "engine"
+    cmd = [sys.executable, __file__, "--worker", worker, "--folder", str(folder)]
     if save is not None:
         cmd += ["--save", str(save)]
     t0 = time.perf_counter()
-    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=os.environ.copy())
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     if res.returncode != 0:
         if res.returncode < 0:
             # SIGKILL without a traceback is almost always the kernel's out-of-memory killer
@@ -233,7 +269,7 @@ def _run(kind: str, folder: Path, save: Path | None = None) -> dict:
             error = res.stderr.strip().splitlines()[-1] if res.stderr else "failed"
         return {"kind": kind, "seconds": float("nan"), "peak_mb": float("nan"), "rows": 0,
                 "error": error}  # fmt: skip
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return json.loads(res.stdout.strip().splitlines()[-1]) | {"kind": kind}
 
 
 def main() -> None:
@@ -256,6 +292,17 @@ def main() -> None:
         default=10_000_000,
         help="dataset size at which engine and pandas outputs are compared (0: never)",
     )
+    parser.add_argument(
+        "--validation-only",
+        action="store_true",
+        help="run only the validation tier (validated vs trusted engine)",
+    )
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="a folder holding kpi_lib of another version (git archive REV kpi_lib | tar -x "
+        "-C DIR): its engine joins the validation tier as engine_before",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--save", help=argparse.SUPPRESS)
@@ -270,10 +317,18 @@ def main() -> None:
         check = calls == args.check_at
         by = {}
         for tier, (engine_kind, pandas_kind) in TIERS.items():
+            validation = tier == "validation"
+            if args.validation_only and not validation:
+                continue
             print(f"--- {calls:,} calls, tier: {tier} ---", flush=True)
-            kinds = [engine_kind, "duckdb_sql"]
-            if not args.skip_pandas and not (
-                pandas_kind == "pandas" and calls in args.skip_pandas_full_at
+            kinds = [engine_kind, pandas_kind] if validation else [engine_kind, "duckdb_sql"]
+            if validation and args.before:
+                BEFORE["dir"] = str(Path(args.before).resolve())
+                kinds.append("engine_before")
+            if (
+                not validation
+                and not args.skip_pandas
+                and not (pandas_kind == "pandas" and calls in args.skip_pandas_full_at)
             ):
                 kinds.append(pandas_kind)
             for kind in kinds:
@@ -296,6 +351,27 @@ def main() -> None:
             if pandas_kind not in kinds:
                 print(f"{'':>12}        {pandas_kind}: skipped", flush=True)
             e, p = by.get(engine_kind), by.get(pandas_kind)
+            if validation:
+                if e and p and "error" not in e and "error" not in p and p["seconds"] > 0:
+                    print(
+                        f"{'':>12}        [validation] validated / trusted: "
+                        f"{e['seconds'] / p['seconds']:.2f}x the time, "
+                        f"{e['peak_mb'] / p['peak_mb']:.2f}x the peak memory "
+                        f"({e['peak_mb']:.0f} MB)",
+                        flush=True,
+                    )
+                    b = by.get("engine_before")
+                    if b and "error" not in b and b["seconds"] > 0:
+                        print(
+                            f"{'':>12}        [validation] validated / engine before: "
+                            f"{e['seconds'] / b['seconds']:.2f}x the time, "
+                            f"{e['peak_mb'] / b['peak_mb']:.2f}x the peak memory",
+                            flush=True,
+                        )
+                    if check:
+                        verdict = _compare(tmp / "engine.parquet", tmp / "engine_trusted.parquet")
+                        print(f"{'':>12}        [validation] output vs trusted: {verdict}")
+                continue
             if e and p and "error" not in e and "error" not in p and e["seconds"] > 0:
                 print(
                     f"{'':>12}        [{tier}] engine vs pandas: "

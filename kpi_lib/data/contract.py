@@ -428,12 +428,23 @@ def contract_markdown() -> str:
         "case). An optional `dataset.yaml` holds the settings below. Timestamps may be naive "
         "(read as the dataset's timezone) or carry an offset (converted to it); text "
         "timestamps are ISO 8601 (`2026-10-08 14:03:00`) or follow `timestamp_format`. IDs "
-        "are strings. Booleans accept true/false, 1/0, yes/no, y/n.",
+        "are strings: in CSV and `.xlsx` files surrounding spaces are stripped, in Parquet "
+        "files strings are used as they are; an empty one is missing. Booleans accept "
+        "true/false, 1/0, yes/no, y/n.",
         "",
         "Rows that break a rule below are not dropped: they go to the quarantine table with "
         "the reason and the raw value, and the load report counts them (rows read = used + "
         "quarantined for every table). An export that does not match the contract can be "
         "converted with a YAML mapping and `kpi import` (see [mappings.md](mappings.md)).",
+        "",
+        "The rules are written once (`kpi_lib/data/rules.py`) and run by both readers: the "
+        "in-memory loader (`load_dataset`, `kpi validate`, the period review) and the "
+        "out-of-core reader the indicator engine uses on a dataset folder "
+        "(`compute_indicators(folder)`, the scorecard; DuckDB scanning the Parquet files in "
+        "place, for datasets of 100M calls). Both quarantine the same rows for the same "
+        "reasons and compute indicators from the rows used only; the out-of-core reader's "
+        "counts per table and reason are its `load_report`. A table may also be a folder of "
+        "Parquet parts (`calls/part-0.parquet`, ...).",
         "",
         "## Plausibility",
         "",

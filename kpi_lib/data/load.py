@@ -40,6 +40,7 @@ from kpi_lib.data.dataset import (
     REPORT_COLUMNS,
     Dataset,
 )
+from kpi_lib.data.rules import Bounds, pandas_mask, table_rules
 
 __all__ = [
     "DatasetError",
@@ -50,6 +51,10 @@ __all__ = [
     "read_table_files",
     "read_settings",
     "pandera_schema",
+    "read_bounds",
+    "open_folder",
+    "OpenedFolder",
+    "coerce_column",
 ]
 
 _TRUE = {"true", "t", "1", "yes", "y", "1.0"}
@@ -497,9 +502,33 @@ class _Folder:
     sources: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: Parquet tables not read (``lazy``): the file, or ``<table>/*.parquet`` for a folder
+    #: of parts; ``frames`` then holds an empty frame with the file's columns
+    parquet: dict[str, Path] = field(default_factory=dict)
 
 
-def _read_folder(folder: Path, settings: DatasetSettings) -> _Folder:
+def _parquet_parts(entries: dict[str, list[Path]], name: str) -> Path | None:
+    """``<name>/*.parquet`` when the folder holds a sub-folder ``<name>`` of Parquet parts."""
+    for d in entries.get(name, []):
+        if d.is_dir() and any(d.glob("*.parquet")):
+            return d / "*.parquet"
+    return None
+
+
+def _read_parquet(path: Path, lazy: bool) -> pd.DataFrame:
+    if not lazy:
+        df = pd.read_parquet(path.parent if path.name == "*.parquet" else path)
+        df.attrs["typed"] = True  # its strings are values, not text to strip
+        return df
+    import pyarrow.parquet as pq
+
+    first = min(path.parent.glob("*.parquet")) if path.name == "*.parquet" else path
+    return pd.DataFrame(columns=pq.read_schema(first).names)
+
+
+def _read_folder(folder: Path, settings: DatasetSettings, *, lazy: bool = False) -> _Folder:
+    """Read the contract tables of ``folder``; ``lazy``: Parquet files are not read (their
+    columns only), for a reader that scans them in place."""
     out = _Folder()
     if not folder.is_dir():
         raise DatasetError([Problem("dataset", None, _folder_problem(folder))])
@@ -532,17 +561,25 @@ def _read_folder(folder: Path, settings: DatasetSettings) -> _Folder:
                 )
             )
             continue
-        if not candidates and name not in sheets:
+        parts = None if candidates or name in sheets else _parquet_parts(entries, name)
+        if not candidates and name not in sheets and parts is None:
             continue
         try:
-            if candidates:
+            if parts is not None:
+                df = _read_parquet(parts, lazy)
+                out.sources[name] = f"{parts.parent.name}/"
+                if lazy:
+                    out.parquet[name] = parts
+            elif candidates:
                 path = candidates[0]
                 link = _broken_link(path)
                 if link:
                     out.problems.append(Problem(name, None, link))
                     continue
                 if path.suffix.lower() == ".parquet":
-                    df = pd.read_parquet(path)
+                    df = _read_parquet(path, lazy)
+                    if lazy:
+                        out.parquet[name] = path
                 else:
                     df = _read_csv(path, name, out.problems, out.notes, settings)
                 out.sources[name] = path.name
@@ -707,7 +744,7 @@ def _coerce_number(series: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.S
 
 
 def _coerce(
-    series: pd.Series, spec: ColumnSpec, timezone: str, fmt: str | None = None
+    series: pd.Series, spec: ColumnSpec, timezone: str, fmt: str | None = None, typed=False
 ) -> pd.Series:
     if spec.kind in ("id", "text"):
         if pd.api.types.is_float_dtype(series):
@@ -715,6 +752,10 @@ def _coerce(
             as_int = series.dropna()
             if (as_int == np.floor(as_int)).all():
                 series = series.astype("Int64")
+        if typed and not pd.api.types.is_numeric_dtype(series):
+            # a typed (Parquet) string is used as it is: only empty means missing
+            s = series.astype("string")
+            return s.mask(s == "")
         return _as_text(series)
     if spec.kind == "timestamp":
         return _coerce_timestamp(series, timezone, fmt)
@@ -727,20 +768,12 @@ def _coerce(
     raise ValueError(f"Unknown column kind {spec.kind!r} for column `{spec.name}`.")
 
 
-_EXPECTED = {
-    "timestamp": "a date-time such as 2026-10-08 14:03:00",
-    "date": "a date such as 2026-10-08",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true/false (also 1/0, yes/no)",
-}
-
-
 # ---------------------------------------------------------------------------------- pandera
 
 
 def pandera_schema(spec: TableSpec, present_columns: list[str] | None = None) -> pa.DataFrameSchema:
-    """The pandera schema checking a coerced contract table's values (row-level rules)."""
+    """A pandera schema of a coerced contract table's column rules (documentation and
+    interoperability; the loader itself runs the rules of :mod:`kpi_lib.data.rules`)."""
     columns = {}
     for c in spec.columns:
         if present_columns is not None and c.name not in present_columns:
@@ -764,38 +797,10 @@ def pandera_schema(spec: TableSpec, present_columns: list[str] | None = None) ->
     return pa.DataFrameSchema(columns, name=spec.name, strict=False, coerce=False)
 
 
-def _check_description(check: str, spec: ColumnSpec) -> str:
-    check = str(check)
-    if check.startswith("isin"):
-        return f"not one of {list(spec.allowed)}"
-    if check.startswith("greater_than_or_equal_to"):
-        return f"below the minimum {spec.minimum:g}"
-    if check.startswith("less_than_or_equal_to"):
-        return f"above the maximum {spec.maximum:g}"
-    if check in ("field_uniqueness", "column_uniqueness") or "unique" in check:
-        return "duplicate id"
-    if "not_nullable" in check or check == "not_nullable":
-        return "missing value in a required column"
-    return check
-
-
 # ---------------------------------------------------------------------------------- validation
 
-
-@dataclass(frozen=True)
-class _Rules:
-    """The plausibility bounds and formats one load applies (see :class:`Plausibility`)."""
-
-    max_duration_s: float
-    earliest: pd.Timestamp
-    latest: pd.Timestamp
-    formats: dict[str, str]
-    #: indicator id -> direction (``higher``/``lower``/None); None when no catalogue is given
-    directions: dict[str, str | None] | None
-
-    def format_for(self, table: str, column: str) -> str | None:
-        f = self.formats
-        return f.get(f"{table}.{column}", f.get(table, f.get("*")))
+#: The bounds of one load (kept under its former name for callers of this module).
+_Rules = Bounds
 
 
 def _rules(
@@ -804,7 +809,7 @@ def _rules(
     exported_at,
     timestamp_format: str | Mapping | None,
     indicators,
-) -> tuple[_Rules | None, list[Problem]]:
+) -> tuple[Bounds | None, list[Problem]]:
     problems: list[Problem] = []
     if plausibility is None:
         plausibility = Plausibility()
@@ -851,16 +856,28 @@ def _rules(
         )
         directions = {str(k): getattr(v, "direction", v) for k, v in items}
     return (
-        _Rules(float(plausibility.max_duration_s), earliest, latest, formats, directions),
+        Bounds(float(plausibility.max_duration_s), earliest, latest, formats, directions),
         problems,
     )
 
 
-def _stamp(ts: pd.Timestamp) -> str:
-    """A bound for a reason text: the date alone when it is a day's start or last instant."""
-    if ts == ts.normalize() or (ts + pd.Timedelta(microseconds=1)) == ts.ceil("D"):
-        return f"{ts:%Y-%m-%d}"
-    return f"{ts:%Y-%m-%d %H:%M}"
+def read_bounds(
+    timezone: str,
+    settings: DatasetSettings,
+    indicators: Mapping | Iterable[str] | None = None,
+) -> Bounds:
+    """The rule bounds of a dataset's settings (``plausibility``, ``exported_at``,
+    ``timestamp_format``) in ``timezone``; a DatasetError names a malformed one."""
+    bounds, problems = _rules(
+        timezone,
+        settings.plausibility,
+        settings.exported_at,
+        settings.timestamp_format,
+        indicators,
+    )
+    if problems:
+        raise DatasetError(problems)
+    return bounds
 
 
 def _empty_quarantine() -> pd.DataFrame:
@@ -880,256 +897,77 @@ def _piece(table: str, rows, column: str, reason: str, values) -> pd.DataFrame:
     )
 
 
-def _mask_piece(table: str, raw: pd.DataFrame, mask, column: str, reason: str) -> pd.DataFrame:
-    mask = pd.Series(mask, index=raw.index).fillna(False).astype(bool)
-    return _piece(table, np.flatnonzero(mask.to_numpy()), column, reason, raw.loc[mask, column])
+def coerce_column(
+    series: pd.Series, spec: ColumnSpec, timezone: str, fmt: str | None = None, typed=False
+) -> tuple[pd.Series, pd.Series]:
+    """A raw column coerced to its contract kind, and where it held a non-finite number.
 
+    Text is stripped (empty is missing; ``typed``: strings of a typed file such as Parquet
+    are used as they are, empty is missing); timestamps become naive wall-clock times in
+    ``timezone`` (``fmt``: the column's strftime format, else ISO 8601 and day/month forms
+    whose order the values prove); numbers are floats (``integer``: whole numbers, Int64)
+    without non-finite values. A value present but not coercible becomes missing.
 
-def _validate_one(
-    spec: TableSpec, raw: pd.DataFrame, timezone: str, rules: _Rules
-) -> tuple[pd.DataFrame, list[pd.DataFrame], list[Problem]]:
-    """Coerce and check one table's rows.
-
-    Returns the coerced frame, quarantine pieces and structural problems (a timestamp column
-    whose day/month order is ambiguous).
+    Raises
+    ------
+    ValueError
+        (``_AmbiguousDates``) when a timestamp column's day/month order is ambiguous.
     """
+    if spec.kind in ("number", "integer"):
+        return _coerce_number(series, spec)
+    coerced = _coerce(series, spec, timezone, fmt, typed)
+    return coerced, pd.Series(False, index=series.index)
+
+
+def _coerce_table(
+    spec: TableSpec, raw: pd.DataFrame, timezone: str, bounds: Bounds
+) -> tuple[pd.DataFrame, dict, dict, list[Problem]]:
+    """Coerce one table's columns: the coerced frame, per column the rows whose value did not
+    coerce and the rows holding a non-finite number, and structural problems (a timestamp
+    column whose day/month order is ambiguous)."""
     df = raw.copy()
-    pieces: list[pd.DataFrame] = []
+    failed: dict[str, pd.Series] = {}
+    non_finite: dict[str, pd.Series] = {}
     problems: list[Problem] = []
-    coerce_failed: dict[str, pd.Series] = {}
     for c in spec.columns:
         if c.name not in df.columns:
             continue
-        nonfinite = None
         try:
-            if c.kind in ("number", "integer"):
-                coerced, nonfinite = _coerce_number(raw[c.name], c)
-            else:
-                coerced = _coerce(raw[c.name], c, timezone, rules.format_for(spec.name, c.name))
+            coerced, nonfinite = coerce_column(
+                raw[c.name],
+                c,
+                timezone,
+                bounds.format_for(spec.name, c.name),
+                typed=raw.attrs.get("typed", False),
+            )
         except _AmbiguousDates as exc:
             problems.append(Problem(spec.name, c.name, str(exc)))
             continue
         if c.kind not in ("id", "text"):
-            failed = raw[c.name].notna() & coerced.isna()
-            if nonfinite is not None and nonfinite.any():
-                pieces.append(
-                    _mask_piece(spec.name, raw, nonfinite, c.name, f"{c.name}: non-finite number")
-                )
-                coerce_failed[c.name] = failed
-                failed = failed & ~nonfinite
-            if failed.any():
-                coerce_failed[c.name] = coerce_failed.get(c.name, failed) | failed
-                pieces.append(
-                    _mask_piece(
-                        spec.name,
-                        raw,
-                        failed,
-                        c.name,
-                        f"{c.name}: not {_EXPECTED.get(c.kind, c.kind)}",
-                    )
-                )
+            failed[c.name] = raw[c.name].notna() & coerced.isna()
+            non_finite[c.name] = nonfinite
         df[c.name] = coerced
-    if problems:
-        return df, pieces, problems
-    try:
-        pandera_schema(spec, list(df.columns)).validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-        fc = fc[fc["index"].notna()]
-        for (column, check), group in fc.groupby(["column", "check"], dropna=False, sort=False):
-            rows = group["index"].astype(int).to_numpy()
-            col_spec = spec.column(column) if column in spec.column_names else None
-            reason_text = _check_description(check, col_spec) if col_spec else str(check)
-            if "missing value" in reason_text and column in coerce_failed:
-                # the value was present but unparseable: already reported as such
-                rows = rows[~coerce_failed[column].to_numpy()[rows]]
-            if len(rows) == 0:
-                continue
-            pieces.append(
-                _piece(spec.name, rows, column, f"{column}: {reason_text}", raw.loc[rows, column])
-            )
-    pieces += _plausibility_pieces(spec, df, raw, rules)
-    return df, pieces, problems
+    return df, failed, non_finite, problems
 
 
-def _plausibility_pieces(
-    spec: TableSpec, df: pd.DataFrame, raw: pd.DataFrame, rules: _Rules
+def _rule_pieces(
+    spec: TableSpec,
+    df: pd.DataFrame,
+    raw: pd.DataFrame,
+    bounds: Bounds,
+    failed: dict,
+    non_finite: dict,
+    valid: dict,
 ) -> list[pd.DataFrame]:
-    """Values that parse but cannot be true: long durations, timestamps outside the export."""
+    """Quarantine pieces of every rule of the table (:func:`kpi_lib.data.rules.table_rules`)."""
     pieces = []
-    for c in spec.columns:
-        if c.name not in df.columns:
-            continue
-        values = df[c.name]
-        if c.unit == "s":
-            too_long = values > rules.max_duration_s
-            if too_long.any():
-                reason = f"{c.name}: duration above maximum ({rules.max_duration_s:g} s)"
-                pieces.append(_mask_piece(spec.name, raw, too_long, c.name, reason))
-        if c.kind == "timestamp":
-            late = values > rules.latest
-            if late.any():
-                reason = (
-                    f"{c.name}: timestamp in the future of the export "
-                    f"(after {_stamp(rules.latest)})"
-                )
-                pieces.append(_mask_piece(spec.name, raw, late, c.name, reason))
-            early = values < rules.earliest
-            if early.any():
-                reason = f"{c.name}: timestamp before {_stamp(rules.earliest)}"
-                pieces.append(_mask_piece(spec.name, raw, early, c.name, reason))
-    return pieces
-
-
-def _isin(series: pd.Series, values) -> pd.Series:
-    """``series.isin(values)``, vectorised for Arrow-backed strings (pandas' own is a Python loop)."""
-    try:
-        import pyarrow as pyarrow_
-        import pyarrow.compute as pc
-
-        arr = pyarrow_.array(series.astype("string[pyarrow]"))
-        value_set = pyarrow_.array(
-            pd.Series(values, dtype="string").dropna().tolist(), type=pyarrow_.string()
-        )
-        mask = pc.fill_null(pc.is_in(arr, value_set=value_set), False)
-        return pd.Series(mask.to_numpy(zero_copy_only=False), index=series.index)
-    except (ImportError, TypeError, ValueError):
-        return series.isin(values)
-
-
-def _foreign_key_pieces(
-    spec: TableSpec, df: pd.DataFrame, valid: dict[str, pd.DataFrame]
-) -> list[pd.DataFrame]:
-    pieces = []
-    for c in spec.columns:
-        if not c.references or c.name not in df.columns:
-            continue
-        ref_table, ref_col = c.references.split(".")
-        if ref_table not in valid:
-            continue
-        known = valid[ref_table][ref_col].dropna().unique()
-        bad = df[c.name].notna() & ~_isin(df[c.name], known)
-        if bad.any():
-            pieces.append(
-                _piece(
-                    spec.name,
-                    np.flatnonzero(bad.to_numpy()),
-                    c.name,
-                    f"{c.name}: unknown {ref_table[:-1]} (not in {c.references})",
-                    df.loc[bad, c.name],
-                )
-            )
-    return pieces
-
-
-def _is_period_label(label: str) -> bool:
-    """Whether ``label`` is 2026, 2026-10, 2026-Q4 or 2026-W43 (an existing ISO week)."""
-    m = _PERIOD.match(label)
-    if not m:
-        return False
-    year, month, _quarter, week = m.groups()
-    if month:
-        return 1 <= int(month) <= 12
-    if week:
-        try:
-            date.fromisocalendar(int(year), int(week), 1)
-        except ValueError:
-            return False
-    return True
-
-
-def _target_pieces(df: pd.DataFrame, raw: pd.DataFrame, rules: _Rules) -> list[pd.DataFrame]:
-    """Targets that would be silently unused or would stop a review later."""
-    pieces = []
-
-    def add(mask, column: str, reason: str) -> None:
-        piece = _mask_piece("targets", raw, mask, column, reason)
-        if len(piece):
-            pieces.append(piece)
-
-    labels = df["period"].dropna().unique()
-    valid_label = {label: _is_period_label(label) for label in labels}
-    add(
-        df["period"].notna() & ~df["period"].map(valid_label).fillna(True).astype(bool),
-        "period",
-        "period: not a period label (2026-10, 2026-Q4, 2026 or 2026-W43)",
-    )
-    direction = pd.Series(None, index=df.index, dtype=object)
-    if rules.directions is not None:
-        add(
-            df["indicator"].notna() & ~df["indicator"].isin(list(rules.directions)),
-            "indicator",
-            "indicator: unknown indicator (not in the catalogue)",
-        )
-        direction = df["indicator"].map(rules.directions).astype(object)
-        if "stretch" in df.columns:
-            add(
-                (direction == "higher") & (df["stretch"] < df["target"]),
-                "stretch",
-                "stretch: stretch below target",
-            )
-            add(
-                (direction == "lower") & (df["stretch"] > df["target"]),
-                "stretch",
-                "stretch: stretch above target (lower is better)",
-            )
-    if "threshold" in df.columns:
-        if "stretch" in df.columns:
-            # without the catalogue's word, the stretch tells which way is better
-            inferred = np.where(
-                df["stretch"] > df["target"],
-                "higher",
-                np.where(df["stretch"] < df["target"], "lower", None),
-            )
-            direction = direction.where(direction.notna(), pd.Series(inferred, index=df.index))
-        add(
-            (direction == "higher") & (df["threshold"] > df["target"]),
-            "threshold",
-            "threshold: threshold above target",
-        )
-        add(
-            (direction == "lower") & (df["threshold"] < df["target"]),
-            "threshold",
-            "threshold: threshold below target (lower is better)",
-        )
-    return pieces
-
-
-def _table_rule_pieces(
-    name: str, df: pd.DataFrame, raw: pd.DataFrame, valid: dict, rules: _Rules
-) -> list[pd.DataFrame]:
-    """Cross-column rules that pandera column checks cannot express."""
-    pieces = []
-
-    def add(mask: pd.Series, column: str, reason: str) -> None:
-        mask = mask.fillna(False).astype(bool)
+    for rule in table_rules(spec, df.columns, bounds, loaded=valid):
+        mask = pandas_mask(
+            rule, df, bounds, failed=failed, non_finite=non_finite, valid=valid
+        ).to_numpy()
         if mask.any():
-            pieces.append(_mask_piece(name, raw, mask, column, reason))
-
-    if name == "complaints" and "resolved_at" in df.columns:
-        add(df["resolved_at"] < df["opened_at"], "resolved_at", "resolved_at: before opened_at")
-    if name == "orders" and "collected_amount" in df.columns:
-        add(
-            df["collected_amount"] > df["amount"] * 1.000001,
-            "collected_amount",
-            "collected_amount: larger than amount",
-        )
-    if name == "targets":
-        pieces += _target_pieces(df, raw, rules)
-    if name == "targets" and "agents" in valid:
-        agents = valid["agents"]
-        agent_scope = df["scope"] == "agent"
-        team_scope = df["scope"] == "team"
-        add(
-            agent_scope & ~df["scope_id"].isin(agents["agent_id"]),
-            "scope_id",
-            "scope_id: unknown agent (not in agents.agent_id)",
-        )
-        add(
-            team_scope & ~df["scope_id"].isin(agents["team_id"]),
-            "scope_id",
-            "scope_id: unknown team (not in agents.team_id)",
-        )
+            values = (df if rule.shows_coerced else raw).loc[mask, rule.column]
+            pieces.append(_piece(spec.name, np.flatnonzero(mask), rule.column, rule.reason, values))
     return pieces
 
 
@@ -1260,13 +1098,11 @@ def validate_tables(
         if spec.name not in frames:
             continue
         raw = frames[spec.name].reset_index(drop=True)
-        df, pieces, found = _validate_one(spec, raw, timezone, rules)
+        df, failed, non_finite, found = _coerce_table(spec, raw, timezone, rules)
         if found:
             problems += found
             continue
-        pieces += _foreign_key_pieces(spec, df, valid)
-        pieces += _table_rule_pieces(spec.name, df, raw, valid, rules)
-        pieces = [p for p in pieces if len(p)]
+        pieces = _rule_pieces(spec, df, raw, rules, failed, non_finite, valid)
         q = pd.concat(pieces, ignore_index=True) if pieces else _empty_quarantine()
         bad_rows = np.unique(q["row"].to_numpy().astype(int)) if len(q) else np.array([], int)
         keep = np.ones(len(df), dtype=bool)
@@ -1320,6 +1156,67 @@ def validate_tables(
     )
 
 
+@dataclass
+class OpenedFolder:
+    """A dataset folder whose structure is checked: settings, timezone and the tables read
+    (Parquet tables left unread when opened ``lazy``; see :func:`open_folder`)."""
+
+    folder: Path
+    settings: DatasetSettings
+    timezone: str
+    read: _Folder
+
+
+def open_folder(
+    path: str | Path, *, timezone: str | None = None, lazy: bool = False
+) -> OpenedFolder:
+    """Check a dataset folder's structure and read its tables (without validating rows).
+
+    Parameters
+    ----------
+    path : str or Path
+        The dataset folder (relative paths against the project root).
+    timezone : str, optional
+        Overrides the folder's ``dataset.yaml``; default ``Asia/Shanghai``.
+    lazy : bool
+        Leave Parquet tables unread (``read.parquet`` holds their paths and ``read.frames``
+        empty frames with their columns), for a reader that scans them in place.
+
+    Returns
+    -------
+    OpenedFolder
+        ``folder``, ``settings``, ``timezone`` and ``read`` (frames, sources, warnings).
+
+    Raises
+    ------
+    DatasetError
+        Listing every structural problem: the folder, ``dataset.yaml``, the timezone,
+        unreadable files, missing required tables or columns.
+    """
+    from kpi_lib.paths import resolve
+
+    try:
+        folder = resolve(path)
+    except (RuntimeError, OSError):  # resolving a symbolic link loop
+        folder = Path(path).absolute()
+    if not folder.is_dir():
+        raise DatasetError([Problem("dataset", None, _folder_problem(folder))])
+    settings, problems = _parse_settings(_read_settings(folder))
+    tz = timezone or settings.timezone or DEFAULT_TIMEZONE
+    tz_problem = _timezone_problem(tz, "timezone argument" if timezone else "dataset.yaml")
+    if tz_problem:
+        problems.append(tz_problem)
+    read = _read_folder(folder, settings, lazy=lazy)
+    problems += read.problems
+    bad_tables = {p.table for p in read.problems}
+    problems += [
+        p for p in _structural_problems(read.frames, read.files) if p.table not in bad_tables
+    ]
+    if problems:
+        raise DatasetError(problems, folder)
+    return OpenedFolder(folder, settings, tz, read)
+
+
 def load_dataset(
     path: str | Path,
     *,
@@ -1367,29 +1264,10 @@ def load_dataset(
     1   calls      60576      60576                 0
     2  orders       1715       1715                 0
     """
-    from kpi_lib.paths import resolve
-
-    try:
-        folder = resolve(path)
-    except (RuntimeError, OSError):  # resolving a symbolic link loop
-        folder = Path(path).absolute()
-    if not folder.is_dir():
-        raise DatasetError([Problem("dataset", None, _folder_problem(folder))])
-    settings, problems = _parse_settings(_read_settings(folder))
-    tz = timezone or settings.timezone or DEFAULT_TIMEZONE
-    tz_problem = _timezone_problem(tz, "timezone argument" if timezone else "dataset.yaml")
-    if tz_problem:
-        problems.append(tz_problem)
-    read = _read_folder(folder, settings)
-    problems += read.problems
-    bad_tables = {p.table for p in read.problems}
-    problems += [
-        p for p in _structural_problems(read.frames, read.files) if p.table not in bad_tables
-    ]
-    if problems:
-        raise DatasetError(problems, folder)
-    for note in read.notes:
+    opened = open_folder(path, timezone=timezone)
+    for note in opened.read.notes:
         warn(note, UserWarning, stacklevel=2)
+    settings, read, tz, folder = opened.settings, opened.read, opened.timezone, opened.folder
     data = validate_tables(
         read.frames,
         timezone=tz,

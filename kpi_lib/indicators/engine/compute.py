@@ -60,8 +60,10 @@ def compute_indicators(
     ----------
     data : Dataset, str/Path or Ibis backend connection
         A loaded :class:`~kpi_lib.data.dataset.Dataset`; a dataset folder, read directly by
-        DuckDB without loading it into memory (the path for 100M-call datasets; files are
-        trusted, validate a sample with ``load_dataset`` first); or an Ibis connection
+        DuckDB without loading it into memory (the path for 100M-call datasets) and
+        validated out of core by the same contract rules as ``load_dataset``: quarantined
+        rows never reach the indicators (counts: ``read_folder(folder).load_report`` in
+        ``kpi_lib.indicators.engine.folder``); or an Ibis connection
         holding the contract tables (named ``calls``, ``orders``, ... with naive timestamps
         in the dataset's timezone); or a pre-aggregated export read by
         :func:`kpi_lib.indicators.preaggregated.read_preaggregated`.

@@ -17,6 +17,9 @@ class Source:
     columns: dict = field(default_factory=dict)  # name -> set of columns
     owned: bool = False  # the connection was opened here (and can be closed here)
     cache: dict = field(default_factory=dict)
+    #: for a dataset folder validated out of core: rows read, used and quarantined per
+    #: table and reason (the layout of ``Dataset.load_report``); None otherwise
+    load_report: object = None
 
     def has(self, table: str, column: str | None = None) -> bool:
         if table not in self.tables:
