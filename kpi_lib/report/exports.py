@@ -37,7 +37,19 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
     ),
     "bonus": (
         "bonus",
-        ["period", "composite", "rank", "tier", "eligible", "reason", "share", "bonus"],
+        [
+            "period",
+            "composite",
+            "rank",
+            "tier",
+            "eligible",
+            "reason",
+            "share",
+            "bonus",
+            "held",
+            "hold",
+            "payable",
+        ],
     ),
     "commission": (
         "commission",

@@ -34,6 +34,7 @@ from kpi_lib.review.validate import load_definitions, load_review_scheme
 from kpi_lib.scoring.composite import Scorecard, score
 from kpi_lib.scoring.decisions import (
     bonus_allocation,
+    bonus_holds,
     certification_candidates,
     coaching_focus,
     commission_tiers,
@@ -510,7 +511,8 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
         ].reset_index(drop=True)
 
     # leaderboard with rank intervals under weight noise
-    inputs = scorecard_inputs(scorecard, period=scored_period)
+    # counts and rates are redrawn with the weights: rank intervals include sampling noise
+    inputs = scorecard_inputs(scorecard, period=scored_period, indicators=scored_input)
     agents = current.agents.copy()
     names = dict(zip(data.agents["agent_id"], data.agents["agent_name"], strict=False))
     agents.insert(1, "agent_name", agents["agent_id"].map(names))
@@ -657,6 +659,20 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
         )
     findings = top_findings(diagnosis)
     lap("diagnosis")
+
+    if complete and len(bonus):
+        # a bonus waits when the period says too little about the agent or a gaming check
+        # flags the agent; the evidence (calls, rank interval, the flag) goes with it
+        dials = scored_input[
+            (scored_input["indicator"] == "dials")
+            & (scored_input["period"].astype(str) == scored_period)
+        ]
+        holds = bonus_holds(
+            leaderboard,
+            gaming_flags=diagnosis,
+            calls=dials[["agent_id", "value"]] if len(dials) else None,
+        )
+        bonus = bonus_allocation(current, pool=spec.bonus_pool, period=scored_period, holds=holds)
 
     available = sorted(indicators.dropna(subset=["value"])["indicator"].unique())
     scheme_findings = review_scheme(scheme, available=available)
