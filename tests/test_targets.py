@@ -330,3 +330,22 @@ def test_period_targets_pro_rate_by_working_days():
     board = progress_board(rows, t, period="2026-10", as_of="2026-10-14", calendar=weekdays)
     assert board["elapsed_share"].iloc[0] == pytest.approx(10 / 22)
     assert board["attainment"].iloc[0] == pytest.approx(1000.0 / (2200.0 * 10 / 22))
+
+
+def test_to_date_indicators_from_a_folder_use_the_validated_rows(small_data, tmp_path):
+    """A folder is read through the loader: a call of an agent the agents table does not
+    know (an orphan, set aside by the contract) never reaches the board."""
+    import shutil
+
+    from kpi_lib.scoring.targets import indicators_to_date
+
+    folder = tmp_path / "ds"
+    shutil.copytree(small_data, folder)
+    calls = pd.read_parquet(folder / "calls.parquet")
+    orphan = calls.iloc[:5].copy()
+    orphan["agent_id"] = "GHOST"
+    orphan["call_id"] = [f"ghost-{i}" for i in range(5)]
+    pd.concat([calls, orphan], ignore_index=True).to_parquet(folder / "calls.parquet")
+    month = str(pd.Timestamp(orphan["started_at"].iloc[0]).strftime("%Y-%m"))
+    out = indicators_to_date(folder, period=month, as_of=f"{month}-28")
+    assert len(out) and "GHOST" not in set(out["agent_id"])

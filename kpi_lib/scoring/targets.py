@@ -768,33 +768,16 @@ def progress_board(
     return m[cols].reset_index(drop=True)
 
 
-def _read_folder_table(folder, name: str, before=None) -> pd.DataFrame | None:
-    from pathlib import Path
-
-    folder = Path(folder)
-    pq = folder / f"{name}.parquet"
-    col = TIME_COLUMNS.get(name)
-    if pq.is_file():
-        filters = [(col, "<", before)] if (before is not None and col) else None
-        return pd.read_parquet(pq, filters=filters)
-    csv = folder / f"{name}.csv"
-    if csv.is_file():
-        df = pd.read_csv(csv, dtype=str)
-        if before is not None and col:
-            df = df[pd.to_datetime(df[col]) < before]
-        return df
-    return None
-
-
 def targets_from_dataset(data) -> pd.DataFrame:
-    """Targets frame from a :class:`~kpi_lib.data.dataset.Dataset` or a dataset folder (only
-    its ``targets`` file is read); empty when the dataset has no targets table."""
+    """Targets frame from a :class:`~kpi_lib.data.dataset.Dataset` or a dataset folder (read
+    through the validating loader, so bad target rows are set aside as everywhere else);
+    empty when the dataset has no targets table."""
     from kpi_lib.data.dataset import Dataset
-    from kpi_lib.paths import resolve
+    from kpi_lib.data.load import load_dataset
 
-    if isinstance(data, Dataset):
-        return targets_from_table(data.tables.get("targets"))
-    return targets_from_table(_read_folder_table(resolve(data), "targets"))
+    if not isinstance(data, Dataset):
+        data = load_dataset(data)
+    return targets_from_table(data.tables.get("targets"))
 
 
 def indicators_to_date(
@@ -813,8 +796,7 @@ def indicators_to_date(
     Parameters
     ----------
     data : Dataset or dataset folder
-        A folder is read table by table, keeping only rows before the cut (Parquet filters),
-        without loading the whole dataset.
+        A folder is loaded and validated first (rows the contract sets aside never count).
     granularity : str, optional
         Granularity of ``period`` (default: read from its label).
     definitions : Definitions, optional
@@ -830,37 +812,23 @@ def indicators_to_date(
     """
     from dataclasses import replace
 
-    from kpi_lib.data.dataset import DEFAULT_TIMEZONE, Dataset
+    from kpi_lib.data.dataset import Dataset
+    from kpi_lib.data.load import load_dataset
 
     granularity = granularity or parse_period(period).granularity
     from kpi_lib.indicators.engine import compute_indicators
     from kpi_lib.paths import resolve
 
     cut = resolve_as_of(period, as_of) + pd.Timedelta(days=1)
-    if isinstance(data, Dataset):
-        tables = {
-            n: (
-                df[df[TIME_COLUMNS[n]] < cut] if n in TIME_COLUMNS and TIME_COLUMNS[n] in df else df
-            )
-            for n, df in data.tables.items()
-        }
-        ds = replace(data, tables=tables)
-    else:
-        import yaml
-
-        folder = resolve(data)
-        settings = folder / "dataset.yaml"
-        tz = DEFAULT_TIMEZONE
-        if settings.is_file():
-            tz = (yaml.safe_load(settings.read_text(encoding="utf-8")) or {}).get("timezone", tz)
-        from kpi_lib.data.contract import CONTRACT
-
-        tables = {}
-        for name in CONTRACT:
-            df = _read_folder_table(folder, name, before=cut)
-            if df is not None:
-                tables[name] = df
-        ds = Dataset(tables=tables, timezone=tz, name=folder.name)
+    if not isinstance(data, Dataset):
+        # a folder is read through the validating loader: the rows the contract sets aside
+        # never reach a to-date indicator
+        data = load_dataset(resolve(data))
+    tables = {
+        n: (df[df[TIME_COLUMNS[n]] < cut] if n in TIME_COLUMNS and TIME_COLUMNS[n] in df else df)
+        for n, df in data.tables.items()
+    }
+    ds = replace(data, tables=tables)
     return compute_indicators(
         ds,
         granularity=granularity,
