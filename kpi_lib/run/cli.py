@@ -335,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--months", type=int, default=12)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--start", default="2025-11", help="first month, YYYY-MM")
-    p.add_argument("--preset", default="default", help="default | case_study")
+    p.add_argument("--preset", default="default", help="default | case_study | null | power")
     p.add_argument("--scheme-change", default=None, help="date of the planted scheme change")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=_cmd_synth)

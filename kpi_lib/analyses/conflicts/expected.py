@@ -20,12 +20,21 @@ __all__ = [
 ]
 
 
+def _centre(v: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """``v`` minus its mean within each cell (team-period fixed effects)."""
+    k = cells.max() + 1 if len(cells) else 0
+    return v - (np.bincount(cells, weights=v, minlength=k) / np.maximum(np.bincount(cells, minlength=k), 1))[
+        cells
+    ]
+
+
 def expected_relations(
     indicators: pd.DataFrame,
     *,
     expected: pd.DataFrame | None = None,
     alpha: float = 0.05,
     min_obs: int = 10,
+    min_trials: int = 30,
 ) -> pd.DataFrame:
     """Compare the catalogue's expected relations with the data.
 
@@ -40,13 +49,17 @@ def expected_relations(
         False-discovery rate.
     min_obs : int
         Minimum complete agent-periods for a test.
+    min_trials : int
+        Agent-periods in which a rate rests on fewer trials (denominator) than this are left
+        out, so that agents with a handful of calls never drive a verdict.
 
     Returns
     -------
     DataFrame
         One row per expected relation whose indicators are both present: ``indicator_a``,
         ``indicator_b``, ``expected_sign``, ``rationale``, ``n``, ``n_agents``, ``r``
-        (Spearman across agent-periods), ``ci_low``, ``ci_high``, ``p_value`` (agent-clustered),
+        (Spearman across agent-periods, ranks centred within each team-period so that month
+        shocks shared by the agents do not make the relation), ``ci_low``, ``ci_high``, ``p_value`` (agent-clustered),
         ``p_adj`` (Benjamini-Hochberg over the listed relations), ``within_r`` (repeated-measures
         r, NaN at team level), ``verdict`` (``contradicted``: significant and of the opposite
         sign; ``confirmed``; ``not detected``; ``not computable``), ``evidence`` (words for
@@ -67,6 +80,19 @@ def expected_relations(
         raise KeyError(f"The `expected` table lacks column(s) {miss}; needs {need}.")
     wide = wide_indicators(indicators, min_coverage=0.0)
     groups = subject_ids(wide)
+    cells = pd.factorize(
+        wide.index.get_level_values("team_id").astype(str)
+        + "|"
+        + wide.index.get_level_values("period").astype(str)
+    )[0]
+    small = None
+    if "denominator" in indicators and min_trials:
+        den = indicators.pivot_table(
+            index=list(wide.index.names), columns="indicator", values="denominator",
+            aggfunc="first", observed=True,
+        )  # fmt: skip
+        den.columns = [str(c) for c in den.columns]
+        small = den.reindex(index=wide.index, columns=wide.columns) < min_trials
     rows = []
     for rec in expected.to_dict("records"):
         a, b, sign = rec["indicator_a"], rec["indicator_b"], int(rec["expected_sign"])
@@ -81,7 +107,12 @@ def expected_relations(
             continue
         x, y = wide[a].to_numpy(), wide[b].to_numpy()
         ok = ~(np.isnan(x) | np.isnan(y))
-        r, se, p, n, g = cluster_corr(stats.rankdata(x[ok]), stats.rankdata(y[ok]), groups[ok])
+        if small is not None:
+            ok &= ~small[a].to_numpy() & ~small[b].to_numpy()
+        c = cells[ok]
+        r, se, p, n, g = cluster_corr(
+            _centre(stats.rankdata(x[ok]), c), _centre(stats.rankdata(y[ok]), c), groups[ok]
+        )
         if n < min_obs:
             p = np.nan
         crit = stats.t.ppf(1 - alpha / 2, max(g - 1, 1))

@@ -70,6 +70,7 @@ def outcome_relevance(
     ids: Sequence[str] | None = None,
     alpha: float = 0.05,
     min_obs: int = 20,
+    min_trials: int = 30,
     directions: dict | None = None,
 ) -> pd.DataFrame:
     """How each indicator relates to the business outcomes, controlling for tenure and team.
@@ -89,6 +90,10 @@ def outcome_relevance(
         False-discovery rate.
     min_obs : int
         Minimum complete agent-periods for a model.
+    min_trials : int
+        Agent-periods in which the indicator or the outcome is a rate on fewer trials
+        (denominator) than this are left out: an agent with a handful of calls never drives
+        a finding.
     directions : dict, optional
         ``{indicator: "higher"|"lower"}`` overriding the catalogue.
 
@@ -134,12 +139,21 @@ def outcome_relevance(
         controls = "tenure, team, period"
     base = np.column_stack(base) if base else np.empty((len(wide), 0))
     groups = subject_ids(wide)
+    small = pd.DataFrame(False, index=wide.index, columns=wide.columns)
+    if "denominator" in indicators and min_trials:
+        den = indicators.pivot_table(
+            index=list(wide.index.names), columns="indicator", values="denominator",
+            aggfunc="first", observed=True,
+        )  # fmt: skip
+        den.columns = [str(c) for c in den.columns]
+        small = den.reindex(index=wide.index, columns=wide.columns) < min_trials
     rows = []
     for o in outcomes:
         yv = wide[o].to_numpy()
         for i in cand:
             xv = wide[i].to_numpy()
             ok = ~(np.isnan(xv) | np.isnan(yv) | np.isnan(base).any(axis=1))
+            ok &= ~small[i].to_numpy() & ~small[o].to_numpy()
             n, g = int(ok.sum()), len(np.unique(groups[ok]))
             row = {"indicator": i, "outcome": o, "n": n, "n_agents": g, "controls": controls}
             if n < min_obs or g < 3 or np.nanstd(xv[ok]) == 0 or np.nanstd(yv[ok]) == 0:

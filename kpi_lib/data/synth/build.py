@@ -28,6 +28,32 @@ __all__ = ["GENERATOR_VERSION", "generate"]
 GENERATOR_VERSION = 1
 
 
+#: columns of the shock array: log dials, connect logit, log talk time, conversion logit,
+#: satisfaction (score points) and log complaint probability
+SHOCK_COLUMNS = ("dials", "connect", "talk", "conversion", "satisfaction", "complaint")
+
+
+def _add_shocks(ag, cfg, seed, n_teams, months) -> None:
+    """Month and team-month shocks and the agents' complaint propensity (presets ``null`` and
+    ``power``), from their own random stream so that other presets stay byte-identical."""
+    k = len(SHOCK_COLUMNS)
+    shock = np.zeros((n_teams, months, k))
+    complaint = np.zeros(len(ag["team"]))
+    if cfg.month_shock_sd or cfg.team_month_shock_sd or cfg.complaint_sd:
+        rng = np.random.default_rng([seed, 0, 2])
+        # satisfaction is on the score scale: its shocks are a third of the others
+        scale = np.array([1.0, 1.0, 0.5, 1.0, 1.0, 1.5])
+        common = rng.normal(0, cfg.month_shock_sd, (months, k)) * scale
+        team = rng.normal(0, cfg.team_month_shock_sd, (n_teams, months, k)) * scale
+        shock = common[None, :, :] + team
+        complaint = rng.normal(0, cfg.complaint_sd, len(ag["team"]))
+    ag["shock"] = shock
+    ag["eff"]["complaint"] = complaint
+    ag["padding_from_month"] = (
+        months - cfg.padding_months if cfg.padding_months is not None else 0
+    )
+
+
 def generate(
     out_dir,
     *,
@@ -115,6 +141,7 @@ def generate(
     rng0 = np.random.default_rng([seed, 0, 0])
     ag = make_agents(rng0, cfg, n_agents, first_day, end_day)
     n_teams = len(cfg.team_stages)
+    _add_shocks(ag, cfg, seed, n_teams, months)
     team_ids = np.array([f"T{t + 1:02d}" for t in range(n_teams)])
     treated_team = np.ones(n_teams, bool)
     treated_team[list(cfg.comparison_teams)] = False
