@@ -104,9 +104,7 @@ def summarise(records: list[dict]) -> pd.DataFrame:
         add("power", "padders flagged by bunching", int(sum(pad)), len(pad), ">= 0.70")
         op = [(a in r["over_promising_flagged"]) for r in power for a in r["over_promisers"]]
         add("power", "over-promisers flagged", int(sum(op)), len(op))
-        others = sum(
-            len(set(r["bunching_flagged"]) - set(r["padders"])) for r in power
-        )
+        others = sum(len(set(r["bunching_flagged"]) - set(r["padders"])) for r in power)
         add("power", "bunching: non-padders flagged (per agent)", others,
             sum(r["agents"] - len(r["padders"]) for r in power), "<= 0.005")  # fmt: skip
     return pd.DataFrame(rows)

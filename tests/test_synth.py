@@ -472,3 +472,24 @@ def test_committed_sample_recovers_the_case_study_effects():
     rate = ((c["duration_s"] >= 180) & c["need_captured"]).mean()
     assert rate == pytest.approx(treated["after"]["effective_call_rate"], abs=1e-4)
     assert np.isfinite(rate)
+
+
+def test_null_and_power_presets(tmp_path):
+    generate(tmp_path / "n", preset="null", agents=24, months=4, seed=3)
+    planted = json.loads((tmp_path / "n" / "PLANTED.json").read_text(encoding="utf-8"))
+    for key in ("threshold_padders", "over_promisers", "call_padding_after_target_raise",
+                "selective_surveys"):  # fmt: skip
+        assert planted[key]["agents"] == []
+    assert planted["scheme_change"] is None
+    generate(tmp_path / "p", preset="power", agents=40, months=4, seed=3)
+    planted = json.loads((tmp_path / "p" / "PLANTED.json").read_text(encoding="utf-8"))
+    padders = planted["threshold_padders"]["agents"]
+    assert len(padders) == 2
+    calls = pd.read_parquet(tmp_path / "p" / "calls.parquet")
+    c = calls[calls["agent_id"].isin(padders) & (calls["outcome"] == "connected")]
+    month = c["started_at"].dt.strftime("%Y-%m")
+    window = c["duration_s"].between(180, 198)
+    # padding only in the last 3 months: the window share rises after the first month
+    first = window[month == month.min()].mean()
+    later = window[month > month.min()].mean()
+    assert later > first + 0.03

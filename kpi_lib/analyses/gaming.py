@@ -5,7 +5,9 @@
 * :func:`need_intent_mismatch` -- "need captured" ticked on calls the customer rated as no
   interest;
 * :func:`over_promising` -- high sales with many complaints or little repurchase;
-* :func:`selective_surveys` -- satisfaction surveys sent only after good calls.
+* :func:`selective_surveys` -- satisfaction surveys sent only after good calls;
+* :func:`flagged_quality` -- the flagged agents' satisfaction, complaints and repurchase
+  against their peers, with intervals.
 
 Each returns one row per agent (or team) with the size of the signal, its uncertainty, a
 Benjamini-Hochberg adjusted p-value over agents, and ``flagged`` only when the evidence holds
@@ -29,6 +31,7 @@ __all__ = [
     "bunching",
     "bunching_bins",
     "call_padding",
+    "flagged_quality",
     "need_intent_mismatch",
     "over_promising",
     "selective_surveys",
@@ -1044,3 +1047,97 @@ def selective_surveys(
     t["reason"] = np.where(rankable, "", f"fewer than {min_surveys} answered surveys")
     t = t.drop(columns=["good_s", "good_u"])
     return t.sort_values(["flagged", "gap"], ascending=False).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- quality of flagged
+
+
+def flagged_quality(
+    indicators: pd.DataFrame,
+    flags: pd.DataFrame,
+    *,
+    outcomes: Sequence[str] = ("satisfaction_rate", "complaints_per_100", "repurchase_rate"),
+    alpha: float = 0.05,
+    min_trials: int = 10,
+) -> pd.DataFrame:
+    """The quality outcomes of flagged agents against their team's other agents, with intervals.
+
+    A gaming flag says how an agent games an indicator; this says whether the agent's
+    customers pay for it ("stretched calls, and their customers are less satisfied").
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Agent-level indicator table with ``numerator`` and ``denominator`` (summed over the
+        periods passed, so select the range the flag was computed on).
+    flags : DataFrame
+        A gaming table (:func:`bunching`, :func:`need_intent_mismatch`, ...) with ``agent_id``
+        and ``flagged``; only flagged agents are reported.
+    outcomes : list of str
+        Quality indicators to compare; those absent from ``indicators`` are skipped.
+    alpha : float
+        1 - confidence level of the intervals.
+    min_trials : int
+        Fewer trials (denominator) than this for the agent: no comparison (``code``
+        ``too_little_data``).
+
+    Returns
+    -------
+    DataFrame
+        One row per flagged agent and outcome: ``agent_id``, ``team_id``, ``outcome``,
+        ``value`` (the agent's rate), ``peer_value`` (the team's other agents pooled),
+        ``difference`` (value - peer_value), ``ci_low``, ``ci_high`` (Wald interval of the
+        difference, with the between-agent overdispersion of the outcome), ``p_value``
+        (two-sided), ``worse`` (bool: the interval excludes 0 on the bad side of the outcome),
+        ``code`` (``worse``, ``better``, ``no_difference``, ``too_little_data``), ``n``
+        (agent's trials).
+
+    Notes
+    -----
+    The difference's variance is the outcome's beta-binomial (shares) or negative-binomial
+    (counts per 100) variance for the agent and the peers' pooled rate, with the
+    overdispersion estimated from all agents of the table (see ``_peer_test``).
+    """
+    _need(flags, "flags", ["agent_id", "flagged"])
+    _need(
+        indicators, "indicators", ["agent_id", "team_id", "indicator", "numerator", "denominator"]
+    )
+    flagged = set(flags.loc[flags["flagged"].astype(bool), "agent_id"])
+    cols = ["agent_id", "team_id", "outcome", "value", "peer_value", "difference", "ci_low",
+            "ci_high", "p_value", "worse", "code", "n"]  # fmt: skip
+    rows = []
+    crit = stats.norm.ppf(1 - alpha / 2)
+    for o in outcomes:
+        if not flagged or o not in set(indicators["indicator"]):
+            continue
+        kind, scale = count_kind(o)
+        if kind is None:
+            continue
+        t = _agent_totals(indicators, o).dropna(subset=["count", "denominator"])
+        t = t[t["denominator"] > 0].reset_index(drop=True)
+        test = _peer_test(
+            t["count"], t["denominator"], t["team_id"],
+            kind="binomial" if kind == "proportion" else "poisson", upper=True,
+        )  # fmt: skip
+        lower_is_better = o.startswith("complaint")
+        for i in np.flatnonzero(t["agent_id"].isin(flagged).to_numpy()):
+            n = float(t.at[i, "denominator"])
+            row = {"agent_id": t.at[i, "agent_id"], "team_id": t.at[i, "team_id"],
+                   "outcome": o, "n": n}  # fmt: skip
+            value = t.at[i, "count"] / n * t.at[i, "scale"]
+            peer = test.at[i, "peer_rate"] * t.at[i, "scale"]
+            se = test.at[i, "se"] / n * t.at[i, "scale"]
+            if n < min_trials or not np.isfinite(se) or se <= 0:
+                rows.append({**row, "value": value, "peer_value": peer, "code": "too_little_data",
+                             "worse": False})  # fmt: skip
+                continue
+            diff = value - peer
+            lo, hi = diff - crit * se, diff + crit * se
+            bad = lo > 0 if lower_is_better else hi < 0
+            good = hi < 0 if lower_is_better else lo > 0
+            rows.append({**row, "value": value, "peer_value": peer, "difference": diff,
+                         "ci_low": lo, "ci_high": hi,
+                         "p_value": float(2 * stats.norm.sf(abs(diff) / se)), "worse": bool(bad),
+                         "code": "worse" if bad else ("better" if good else "no_difference")})  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["agent_id", "outcome"]).reset_index(drop=True)

@@ -10,6 +10,7 @@ from kpi_lib.analyses.conflicts.inference import bh_adjust, cluster_corr, eviden
 from kpi_lib.analyses.conflicts.tables import (
     check_indicator_table,
     indicator_catalogue,
+    small_sample_mask,
     subject_ids,
     wide_indicators,
 )
@@ -23,9 +24,13 @@ __all__ = [
 def _centre(v: np.ndarray, cells: np.ndarray) -> np.ndarray:
     """``v`` minus its mean within each cell (team-period fixed effects)."""
     k = cells.max() + 1 if len(cells) else 0
-    return v - (np.bincount(cells, weights=v, minlength=k) / np.maximum(np.bincount(cells, minlength=k), 1))[
-        cells
-    ]
+    return (
+        v
+        - (
+            np.bincount(cells, weights=v, minlength=k)
+            / np.maximum(np.bincount(cells, minlength=k), 1)
+        )[cells]
+    )
 
 
 def expected_relations(
@@ -85,14 +90,7 @@ def expected_relations(
         + "|"
         + wide.index.get_level_values("period").astype(str)
     )[0]
-    small = None
-    if "denominator" in indicators and min_trials:
-        den = indicators.pivot_table(
-            index=list(wide.index.names), columns="indicator", values="denominator",
-            aggfunc="first", observed=True,
-        )  # fmt: skip
-        den.columns = [str(c) for c in den.columns]
-        small = den.reindex(index=wide.index, columns=wide.columns) < min_trials
+    small = small_sample_mask(indicators, wide, min_trials)
     rows = []
     for rec in expected.to_dict("records"):
         a, b, sign = rec["indicator_a"], rec["indicator_b"], int(rec["expected_sign"])
@@ -107,8 +105,7 @@ def expected_relations(
             continue
         x, y = wide[a].to_numpy(), wide[b].to_numpy()
         ok = ~(np.isnan(x) | np.isnan(y))
-        if small is not None:
-            ok &= ~small[a].to_numpy() & ~small[b].to_numpy()
+        ok &= ~small[a].to_numpy() & ~small[b].to_numpy()
         c = cells[ok]
         r, se, p, n, g = cluster_corr(
             _centre(stats.rankdata(x[ok]), c), _centre(stats.rankdata(y[ok]), c), groups[ok]

@@ -14,6 +14,7 @@ from kpi_lib.analyses.conflicts.inference import bh_adjust, evidence_label
 from kpi_lib.analyses.conflicts.tables import (
     check_indicator_table,
     indicator_directions,
+    small_sample_mask,
     subject_ids,
     wide_indicators,
 )
@@ -139,14 +140,7 @@ def outcome_relevance(
         controls = "tenure, team, period"
     base = np.column_stack(base) if base else np.empty((len(wide), 0))
     groups = subject_ids(wide)
-    small = pd.DataFrame(False, index=wide.index, columns=wide.columns)
-    if "denominator" in indicators and min_trials:
-        den = indicators.pivot_table(
-            index=list(wide.index.names), columns="indicator", values="denominator",
-            aggfunc="first", observed=True,
-        )  # fmt: skip
-        den.columns = [str(c) for c in den.columns]
-        small = den.reindex(index=wide.index, columns=wide.columns) < min_trials
+    small = small_sample_mask(indicators, wide, min_trials)
     rows = []
     for o in outcomes:
         yv = wide[o].to_numpy()

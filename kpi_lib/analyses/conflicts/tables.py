@@ -194,3 +194,27 @@ def subject_ids(wide: pd.DataFrame) -> np.ndarray:
     """The agent id (team id at team level) of each row of a :func:`wide_indicators` matrix."""
     names = list(wide.index.names)
     return wide.index.get_level_values("agent_id" if "agent_id" in names else "team_id").to_numpy()
+
+
+def small_sample_mask(
+    indicators: pd.DataFrame, wide: pd.DataFrame, min_trials: int
+) -> pd.DataFrame:
+    """True where a rate of a :func:`wide_indicators` matrix rests on fewer trials than
+    ``min_trials`` (shares and per-100 rates with a ``denominator``; counts, amounts and
+    scores are never masked). Same index and columns as ``wide``."""
+    from kpi_lib.analyses.conflicts.trends import count_kind  # noqa: PLC0415  (import cycle)
+
+    mask = pd.DataFrame(False, index=wide.index, columns=wide.columns)
+    if "denominator" not in indicators or not min_trials:
+        return mask
+    rates = [c for c in wide.columns if count_kind(c)[0] == "proportion" or count_kind(c)[1] > 1]
+    if not rates:
+        return mask
+    d = indicators[indicators["indicator"].isin(rates)]
+    den = d.pivot_table(
+        index=list(wide.index.names), columns="indicator", values="denominator",
+        aggfunc="first", observed=True,
+    )  # fmt: skip
+    den.columns = [str(c) for c in den.columns]
+    den = den.reindex(index=wide.index, columns=wide.columns)
+    return den.notna() & (den < min_trials)

@@ -15,6 +15,7 @@ from kpi_lib.analyses.conflicts.inference import bh_adjust
 from kpi_lib.analyses.conflicts.tables import (
     check_indicator_table,
     indicator_directions,
+    small_sample_mask,
     subject_ids,
     wide_indicators,
 )
@@ -237,15 +238,7 @@ def within_between(
     n_groups = len(uniq)
     teams = wide.index.get_level_values("team_id").astype(str).to_numpy()
     cells = teams + "|" + wide.index.get_level_values("period").astype(str).to_numpy()
-    small = pd.DataFrame(False, index=wide.index, columns=wide.columns)
-    if "denominator" in indicators and min_trials:
-        den = indicators.pivot_table(
-            index=list(wide.index.names), columns="indicator", values="denominator",
-            aggfunc="first", observed=True,
-        )  # fmt: skip
-        den.columns = [str(c) for c in den.columns]
-        den = den.reindex(index=wide.index, columns=wide.columns)
-        small = den.notna() & (den < min_trials)
+    small = small_sample_mask(indicators, wide, min_trials)
     dirs = indicator_directions(wide.columns, directions)
     rows = []
     for a, b in _pair_list(list(wide.columns), pairs):

@@ -49,9 +49,7 @@ def _add_shocks(ag, cfg, seed, n_teams, months) -> None:
         complaint = rng.normal(0, cfg.complaint_sd, len(ag["team"]))
     ag["shock"] = shock
     ag["eff"]["complaint"] = complaint
-    ag["padding_from_month"] = (
-        months - cfg.padding_months if cfg.padding_months is not None else 0
-    )
+    ag["padding_from_month"] = months - cfg.padding_months if cfg.padding_months is not None else 0
 
 
 def generate(

@@ -141,7 +141,11 @@ def simulate_chunk(
     # outcomes
     hour = sec[order] / 3600.0
     p_conn = _logistic(
-        -0.45 + _SOURCE_CONNECT_LOGIT[src] + eff["connect"][call_a] + 0.15 * (hour > 16) + shock[:, 1]
+        -0.45
+        + _SOURCE_CONNECT_LOGIT[src]
+        + eff["connect"][call_a]
+        + 0.15 * (hour > 16)
+        + shock[:, 1]
     )
     u = rng.random(N)
     outcome = np.where(u < p_conn, _CONNECTED, -1)
