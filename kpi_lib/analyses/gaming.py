@@ -656,40 +656,57 @@ def _peer_test(count, exposure, team, *, kind: str, upper: bool) -> pd.DataFrame
     exposure equals the median of chi-square(1), 0.455 (a robust moment estimator: a few gaming
     agents do not inflate it). A fixed multiplicative factor instead understates the spread of
     agents with many calls, whose variance grows with n^2, and gives far too small p-values.
+    Two passes: agents with p < 0.01 in the first are left out of the peer pools and of the
+    estimate of ``phi`` in the second, so that one gaming agent does not make its teammates
+    look good and the spread look wide.
 
     The p-value is the exact negative-binomial / beta-binomial tail with that mean and
     variance (:func:`_count_tail`). Returns a DataFrame with ``expected`` (count at the peers'
     rate), ``peer_rate``, ``se`` (of count - expected), ``z``, ``p_value`` and ``dispersion``
     (phi).
     """
-    df = pd.DataFrame(
-        {"count": np.asarray(count, float), "n": np.asarray(exposure, float), "team": list(team)}
-    )
-    tot = df.groupby("team")[["count", "n"]].transform("sum")
-    rest_n = tot["n"] - df["n"]
-    rate = ((tot["count"] - df["count"]) / rest_n.where(rest_n > 0)).to_numpy()
-    n = df["n"].to_numpy()
-    x = df["count"].to_numpy()
-    team_rate = (tot["count"] / tot["n"].where(tot["n"] > 0)).to_numpy()
+    x = np.asarray(count, float)
+    n = np.asarray(exposure, float)
+    team = np.asarray(team)
+    first = _peer_pass(x, n, team, np.ones(len(x), bool), kind=kind, upper=upper)
+    pool = ~(first["p_value"].to_numpy() < 0.01)
+    if pool.all() or pool.sum() < 5:
+        return first
+    return _peer_pass(x, n, team, pool, kind=kind, upper=upper)
+
+
+def _peer_pass(x, n, team, pool, *, kind: str, upper: bool) -> pd.DataFrame:
+    """One pass of :func:`_peer_test` with the peers restricted to ``pool``."""
+    codes = pd.factorize(team)[0]
+    k = codes.max() + 1 if len(codes) else 0
+    px, pn = np.where(pool, x, 0.0), np.where(pool, n, 0.0)
+    tot_x = np.bincount(codes, weights=px, minlength=k)[codes]
+    tot_n = np.bincount(codes, weights=pn, minlength=k)[codes]
+    rest_n = tot_n - pn
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(rest_n > 0, (tot_x - px) / rest_n, np.nan)
     exp = n * rate
     ok = (n > 0) & np.isfinite(rate) & (rate > 0) & ((rate < 1) | (kind == "poisson"))
-    codes = pd.factorize(df["team"])[0]
+    p_team = np.where(np.isfinite(rate), rate, 0.0)
 
     def variance(phi):
-        p = np.where(np.isfinite(team_rate), team_rate, 0.0)
         if kind == "binomial":
-            v = n * p * (1 - p) * (1 + phi * np.maximum(n - 1, 0))
+            v = n * p_team * (1 - p_team) * (1 + phi * np.maximum(n - 1, 0))
         else:
-            v = n * p * (1 + phi * n * p)
+            v = n * p_team * (1 + phi * n * p_team)
         v = np.where(n > 0, v, 0.0)
-        team_v = np.bincount(codes, weights=v)[codes]
+        pool_v = np.bincount(codes, weights=np.where(pool, v, 0.0), minlength=k)[codes]
         with np.errstate(divide="ignore", invalid="ignore"):
-            return v + n**2 * (team_v - v) / rest_n.to_numpy() ** 2
+            return v + n**2 * (pool_v - np.where(pool, v, 0.0)) / rest_n**2
 
-    r2 = lambda phi: (x - exp)[ok] ** 2 / variance(phi)[ok]  # noqa: E731
+    use = ok & pool
+
+    def r2(phi):
+        return (x - exp)[use] ** 2 / variance(phi)[use]
+
     target = stats.chi2.median(1)
     phi = 0.0
-    if ok.sum() >= 5 and np.median(r2(0.0)) > target:
+    if use.sum() >= 5 and np.median(r2(0.0)) > target:
         lo, hi = 0.0, 1e-6
         while np.median(r2(hi)) > target and hi < 1e6:
             hi *= 4

@@ -39,7 +39,7 @@ def expected_relations(
     expected: pd.DataFrame | None = None,
     alpha: float = 0.05,
     min_obs: int = 10,
-    min_trials: int = 30,
+    min_trials: int = 10,
 ) -> pd.DataFrame:
     """Compare the catalogue's expected relations with the data.
 
@@ -55,8 +55,11 @@ def expected_relations(
     min_obs : int
         Minimum complete agent-periods for a test.
     min_trials : int
-        Agent-periods in which a rate rests on fewer trials (denominator) than this are left
-        out, so that agents with a handful of calls never drive a verdict.
+        Values that rest on too little data are left out
+        (:func:`~kpi_lib.analyses.conflicts.tables.small_sample_mask`): rates on fewer trials
+        (denominator) than this, and every value of an agent-period whose call volume is below
+        a quarter of the period's median agent (new hires, leavers). An agent with a handful
+        of calls never drives a finding.
 
     Returns
     -------

@@ -71,7 +71,7 @@ def outcome_relevance(
     ids: Sequence[str] | None = None,
     alpha: float = 0.05,
     min_obs: int = 20,
-    min_trials: int = 30,
+    min_trials: int = 10,
     directions: dict | None = None,
 ) -> pd.DataFrame:
     """How each indicator relates to the business outcomes, controlling for tenure and team.
@@ -92,9 +92,11 @@ def outcome_relevance(
     min_obs : int
         Minimum complete agent-periods for a model.
     min_trials : int
-        Agent-periods in which the indicator or the outcome is a rate on fewer trials
-        (denominator) than this are left out: an agent with a handful of calls never drives
-        a finding.
+        Values that rest on too little data are left out
+        (:func:`~kpi_lib.analyses.conflicts.tables.small_sample_mask`): rates on fewer trials
+        (denominator) than this, and every value of an agent-period whose call volume is below
+        a quarter of the period's median agent (new hires, leavers). An agent with a handful
+        of calls never drives a finding.
     directions : dict, optional
         ``{indicator: "higher"|"lower"}`` overriding the catalogue.
 

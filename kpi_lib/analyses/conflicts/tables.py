@@ -196,15 +196,34 @@ def subject_ids(wide: pd.DataFrame) -> np.ndarray:
     return wide.index.get_level_values("agent_id" if "agent_id" in names else "team_id").to_numpy()
 
 
+#: An agent-period whose call volume (``connects``, else ``dials``) is below this share of the
+#: period's median agent is a partial period (a new hire, a leaver, a long absence): it is left
+#: out of correlations, so that an agent with a handful of calls never drives a finding.
+MIN_VOLUME_SHARE = 0.25
+
+
 def small_sample_mask(
     indicators: pd.DataFrame, wide: pd.DataFrame, min_trials: int
 ) -> pd.DataFrame:
-    """True where a rate of a :func:`wide_indicators` matrix rests on fewer trials than
-    ``min_trials`` (shares and per-100 rates with a ``denominator``; counts, amounts and
-    scores are never masked). Same index and columns as ``wide``."""
+    """True where a value of a :func:`wide_indicators` matrix rests on too little data: a rate
+    (share or per-100 rate with a ``denominator``) on fewer than ``min_trials`` trials, and
+    every value of an agent-period whose ``connects`` (else ``dials``) is below
+    :data:`MIN_VOLUME_SHARE` of the period's median agent. Same index and columns as ``wide``.
+    """
     from kpi_lib.analyses.conflicts.trends import count_kind  # noqa: PLC0415  (import cycle)
 
     mask = pd.DataFrame(False, index=wide.index, columns=wide.columns)
+    names = list(wide.index.names)
+    if "agent_id" in names:
+        vol = next((v for v in ("connects", "dials") if v in set(indicators["indicator"])), None)
+        if vol is not None:
+            v = indicators[indicators["indicator"] == vol].pivot_table(
+                index=names, values="value", aggfunc="first", observed=True
+            )["value"]
+            v = v.reindex(wide.index)
+            med = v.groupby(level="period", observed=True).transform("median")
+            partial = (v < MIN_VOLUME_SHARE * med).fillna(False).to_numpy()
+            mask.loc[partial, :] = True
     if "denominator" not in indicators or not min_trials:
         return mask
     rates = [c for c in wide.columns if count_kind(c)[0] == "proportion" or count_kind(c)[1] > 1]
@@ -212,9 +231,8 @@ def small_sample_mask(
         return mask
     d = indicators[indicators["indicator"].isin(rates)]
     den = d.pivot_table(
-        index=list(wide.index.names), columns="indicator", values="denominator",
-        aggfunc="first", observed=True,
-    )  # fmt: skip
+        index=names, columns="indicator", values="denominator", aggfunc="first", observed=True
+    )
     den.columns = [str(c) for c in den.columns]
     den = den.reindex(index=wide.index, columns=wide.columns)
-    return den.notna() & (den < min_trials)
+    return mask | (den.notna() & (den < min_trials))

@@ -168,7 +168,7 @@ def within_between(
     min_periods: int = 2,
     min_r: float = 0.1,
     directions: dict | None = None,
-    min_trials: int = 30,
+    min_trials: int = 10,
     period_effects: bool = True,
 ) -> pd.DataFrame:
     """Within-agent (over time) versus between-agent correlation for each pair of indicators.
@@ -198,10 +198,11 @@ def within_between(
     directions : dict, optional
         ``{indicator: "higher"|"lower"}`` overriding the catalogue.
     min_trials : int
-        Agent-periods in which a rate of the pair rests on fewer trials (denominator) than
-        this are left out (the rankable minimum of
-        :func:`kpi_lib.scoring.smallsample.add_rate_intervals`): an agent with a handful of
-        calls never drives a finding. Only when the table has a ``denominator`` column.
+        Values that rest on too little data are left out
+        (:func:`~kpi_lib.analyses.conflicts.tables.small_sample_mask`): rates on fewer trials
+        (denominator) than this, and every value of an agent-period whose call volume is below
+        a quarter of the period's median agent (new hires, leavers). An agent with a handful
+        of calls never drives a finding.
     period_effects : bool
         Remove team-period effects from the within-agent correlation (True, default), so
         that month shocks shared by the agents of a team (or by all) are not read as a
