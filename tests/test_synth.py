@@ -493,3 +493,35 @@ def test_null_and_power_presets(tmp_path):
     first = window[month == month.min()].mean()
     later = window[month > month.min()].mean()
     assert later > first + 0.03
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_variety_flags_load_back(tmp_path, fmt):
+    from kpi_lib.data import load_dataset
+
+    out = tmp_path / fmt
+    summary = generate(out, preset="null", agents=16, months=2, seed=4, teams=2, reviewers=1,
+                       without=["surveys", "qa_reviews"], file_format=fmt, end_day=10)  # fmt: skip
+    assert not {"surveys", "qa_reviews"} & set(summary["table"])
+    assert not list(out.glob("*.parquet"))
+    ds = load_dataset(out)
+    calls = ds["calls"]
+    assert pd.to_datetime(calls["started_at"]).max() < pd.Timestamp("2025-12-11")
+    assert ds.agents["team_id"].nunique() == 2
+    meta = yaml.safe_load((out / "dataset.yaml").read_text(encoding="utf-8"))
+    assert meta["period"]["last_day"] == "2025-12-10"
+    assert meta["parameters"]["without"] == ["surveys", "qa_reviews"]
+
+
+def test_single_reviewer_and_flag_errors(tmp_path):
+    generate(tmp_path / "r", preset="null", agents=12, months=1, seed=4, reviewers=1)
+    qa = pd.read_parquet(tmp_path / "r" / "qa_reviews.parquet")
+    assert set(qa["reviewer"]) == {"system", "qa_li"}
+    with pytest.raises(ValueError, match="`without` must be one of"):
+        generate(tmp_path / "x", preset="null", agents=12, months=1, without=["calls"])
+    with pytest.raises(ValueError, match="`file_format` must be one of"):
+        generate(tmp_path / "x", preset="null", agents=12, months=1, file_format="json")
+    with pytest.raises(ValueError, match="`end_day`"):
+        generate(tmp_path / "x", preset="null", agents=12, months=1, end_day=0)
+    with pytest.raises(ValueError, match="`teams`"):
+        generate(tmp_path / "x", preset="null", agents=12, months=1, teams=0)

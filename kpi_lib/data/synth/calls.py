@@ -26,7 +26,8 @@ _SOURCE_QUALITY = np.array([0.6, 0.35, 0.25, 0.0, -0.35])
 _OUTCOMES = np.array(["connected", "no_answer", "busy", "invalid_number", "rejected"])
 _OUTCOMES_PA = pa.array(_OUTCOMES)
 _CONNECTED, _NO_ANSWER, _BUSY, _INVALID, _REJECTED = range(5)
-_REVIEWERS = ["qa_li", "qa_wang", "qa_zhang", "qa_chen"]
+REVIEWERS = ["qa_li", "qa_wang", "qa_zhang", "qa_chen"]
+_REVIEWERS = REVIEWERS
 _REVIEWERS_PA = pa.array(["system", *_REVIEWERS])
 # (probability a non-compliant call is caught, probability a compliant call is flagged,
 #  probability a non-effective call is judged effective, probability an effective one is)
@@ -276,9 +277,10 @@ def simulate_chunk(
     sys_rev = conn & (rng.random(N) < 0.45)
     hum_rev = conn & (rng.random(N) < 0.10)
     multi = hum_rev & (rng.random(N) < 0.15)
-    pick = np.floor(rng.random(N) * len(_REVIEWERS))  # the one reviewer of a single review
+    revs = ag.get("reviewers", _REVIEWERS)
+    pick = np.floor(rng.random(N) * len(revs))  # the one reviewer of a single review
     reviews = []
-    for r, name in enumerate(["system", *_REVIEWERS]):
+    for r, name in enumerate(["system", *revs]):
         if name == "system":
             sel = sys_rev
         else:
