@@ -245,3 +245,33 @@ def test_errors_name_the_problem():
         c.select_indicators(ind, period_from="2030-01")
     with pytest.raises(KeyError, match="Outcome"):
         c.outcome_relevance(ind, outcomes=["nope"])
+
+
+def test_agents_with_few_calls_never_drive_a_between_agent_finding():
+    # 40 agents with unrelated dials and connect rate, plus 4 new hires with a handful of
+    # calls and extreme rates: with them the between-agent r is strongly negative
+    rng = np.random.default_rng(31)
+    rows = []
+    for a in range(44):
+        small = a >= 40
+        for t in range(4):
+            dials = rng.integers(6, 12) if small else rng.integers(450, 550)
+            rate = rng.uniform(0.75, 0.95) if small else rng.uniform(0.30, 0.36)
+            conn = round(dials * rate)
+            rows += [
+                {"agent_id": f"A{a}", "team_id": f"T{a % 4}", "period": f"2026-0{t + 1}",
+                 "indicator": "dials", "value": dials, "numerator": dials, "denominator": 1.0},
+                {"agent_id": f"A{a}", "team_id": f"T{a % 4}", "period": f"2026-0{t + 1}",
+                 "indicator": "connect_rate", "value": conn / dials, "numerator": conn,
+                 "denominator": dials},
+            ]  # fmt: skip
+    ind = pd.DataFrame(rows)
+    pair = [("dials", "connect_rate")]
+    unfiltered = c.within_between(ind, pairs=pair, min_trials=0)
+    assert unfiltered["between_r"].iloc[0] < -0.5 and unfiltered["n_agents"].iloc[0] == 44
+    wb = c.within_between(ind, pairs=pair).iloc[0]
+    assert wb["n_agents"] == 40 and not wb["between_significant"]
+    ex = c.expected_relations(ind, expected=pd.DataFrame(
+        {"indicator_a": ["dials"], "indicator_b": ["connect_rate"], "expected_sign": [1]}
+    ))  # fmt: skip
+    assert ex["n_agents"].iloc[0] == 40 and ex["verdict"].iloc[0] != "contradicted"

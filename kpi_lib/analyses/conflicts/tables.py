@@ -208,12 +208,15 @@ def small_sample_mask(
     """True where a value of a :func:`wide_indicators` matrix rests on too little data: a rate
     (share or per-100 rate with a ``denominator``) on fewer than ``min_trials`` trials, and
     every value of an agent-period whose ``connects`` (else ``dials``) is below
-    :data:`MIN_VOLUME_SHARE` of the period's median agent. Same index and columns as ``wide``.
+    :data:`MIN_VOLUME_SHARE` of the period's median agent. Same index and columns as ``wide``;
+    ``min_trials=0`` masks nothing.
     """
     from kpi_lib.analyses.conflicts.trends import count_kind  # noqa: PLC0415  (import cycle)
 
     mask = pd.DataFrame(False, index=wide.index, columns=wide.columns)
     names = list(wide.index.names)
+    if not min_trials:
+        return mask
     if "agent_id" in names:
         vol = next((v for v in ("connects", "dials") if v in set(indicators["indicator"])), None)
         if vol is not None:
@@ -224,7 +227,7 @@ def small_sample_mask(
             med = v.groupby(level="period", observed=True).transform("median")
             partial = (v < MIN_VOLUME_SHARE * med).fillna(False).to_numpy()
             mask.loc[partial, :] = True
-    if "denominator" not in indicators or not min_trials:
+    if "denominator" not in indicators:
         return mask
     rates = [c for c in wide.columns if count_kind(c)[0] == "proportion" or count_kind(c)[1] > 1]
     if not rates:
