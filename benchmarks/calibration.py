@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from kpi_lib.analyses import diagnose, top_findings
+from kpi_lib.analyses.conflicts import bh_adjust
 from kpi_lib.data import load_dataset
 from kpi_lib.data.synth import generate
 from kpi_lib.indicators.engine import compute_indicators
@@ -61,6 +62,21 @@ def run_one(preset: str, seed: int, agents: int, months: int, folder: Path) -> d
         t = diag.get(key)
         flagged = set(t.loc[t["flagged"], "agent_id"]) if t is not None and len(t) else set()
         rec[f"{key}_flagged"] = sorted(flagged)
+    # the family-wise alternative: one Benjamini-Hochberg over every agent-level gaming
+    # p-value of the dataset (all checks together) instead of one per check
+    pv = []
+    for key in AGENT_CHECKS:
+        t = diag.get(key)
+        if t is not None and len(t) and "p_value" in t:
+            ok = t["rankable"].astype(bool) & t["p_value"].notna()
+            pv += [
+                (key, a, p)
+                for a, p in zip(t.loc[ok, "agent_id"], t.loc[ok, "p_value"], strict=True)
+            ]
+    adj = bh_adjust(np.array([p for _, _, p in pv])) if pv else np.array([])
+    joint = [(k, a) for (k, a, _), q in zip(pv, adj, strict=True) if q < 0.05]
+    rec["joint_flagged"] = sorted({a for _, a in joint})
+    rec["joint_bunching_flagged"] = sorted({a for k, a in joint if k == "bunching"})
     t = diag.get("bunching_team")
     rec["bunching_team_flagged"] = int(t["flagged"].sum()) if t is not None and len(t) else 0
     for kind in STRONG_KINDS:
@@ -92,6 +108,8 @@ def summarise(records: list[dict]) -> pd.DataFrame:
             add("null", f"{c}: datasets with a flag", sum(bool(r[f"{c}_flagged"]) for r in null), n)
             add("null", f"{c}: agents flagged (per agent)",
                 sum(len(r[f"{c}_flagged"]) for r in null), agents, "<= 0.005")  # fmt: skip
+        add("null", "joint BH over all checks: datasets with a flag",
+            sum(bool(r["joint_flagged"]) for r in null), n, "<= 0.05")  # fmt: skip
         add("null", "bunching_team: datasets with a flag",
             sum(r["bunching_team_flagged"] > 0 for r in null), n)  # fmt: skip
         for kind in STRONG_KINDS:
@@ -102,6 +120,8 @@ def summarise(records: list[dict]) -> pd.DataFrame:
     if power:
         pad = [(a in r["bunching_flagged"]) for r in power for a in r["padders"]]
         add("power", "padders flagged by bunching", int(sum(pad)), len(pad), ">= 0.70")
+        pad = [(a in r["joint_bunching_flagged"]) for r in power for a in r["padders"]]
+        add("power", "padders found, joint BH over all checks", int(sum(pad)), len(pad), ">= 0.70")
         op = [(a in r["over_promising_flagged"]) for r in power for a in r["over_promisers"]]
         add("power", "over-promisers flagged", int(sum(op)), len(op))
         others = sum(len(set(r["bunching_flagged"]) - set(r["padders"])) for r in power)

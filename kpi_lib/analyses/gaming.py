@@ -645,6 +645,10 @@ def _count_tail(x, n, mu, var, *, kind: str, upper: bool) -> np.ndarray:
     return out
 
 
+#: quantile of the squared standardised residuals matched to chi-square(1) to estimate phi
+_PHI_QUANTILE = 0.75
+
+
 def _peer_test(count, exposure, team, *, kind: str, upper: bool) -> pd.DataFrame:
     """One-sided test of each agent's rate against the pooled rate of the team's other agents,
     with overdispersion between agents estimated from the data.
@@ -652,9 +656,10 @@ def _peer_test(count, exposure, team, *, kind: str, upper: bool) -> pd.DataFrame
     Under the null an agent's count is beta-binomial (``kind="binomial"``: variance
     ``n p (1 - p) (1 + phi (n - 1))``) or negative binomial (``kind="poisson"``: variance
     ``mu (1 + phi mu)``) around its peers' rate; the variance of the peers' pooled rate is added.
-    ``phi`` is the value at which the median squared standardised residual over the agents with
-    exposure equals the median of chi-square(1), 0.455 (a robust moment estimator: a few gaming
-    agents do not inflate it). A fixed multiplicative factor instead understates the spread of
+    ``phi`` is the value at which the upper quartile of the squared standardised residuals over
+    the agents with exposure equals that of chi-square(1), 1.32 (a robust moment estimator: a
+    few gaming agents do not inflate it, and it follows the tail, where agent-to-agent
+    variation on null data is heavier than the median suggests). A fixed multiplicative factor instead understates the spread of
     agents with many calls, whose variance grows with n^2, and gives far too small p-values.
     Two passes: agents with p < 0.01 in the first are left out of the peer pools and of the
     estimate of ``phi`` in the second, so that one gaming agent does not make its teammates
@@ -704,15 +709,19 @@ def _peer_pass(x, n, team, pool, *, kind: str, upper: bool) -> pd.DataFrame:
     def r2(phi):
         return (x - exp)[use] ** 2 / variance(phi)[use]
 
-    target = stats.chi2.median(1)
+    # match the upper quartile of the squared residuals to that of chi-square(1): robust to the
+    # few gaming agents (< 25 %), and it follows the tail, where real agent-to-agent variation
+    # is heavier than a beta-binomial with a median-matched phi (null calibration, issue 17)
+    q = _PHI_QUANTILE
+    target = stats.chi2.ppf(q, 1)
     phi = 0.0
-    if use.sum() >= 5 and np.median(r2(0.0)) > target:
+    if use.sum() >= 5 and np.quantile(r2(0.0), q) > target:
         lo, hi = 0.0, 1e-6
-        while np.median(r2(hi)) > target and hi < 1e6:
+        while np.quantile(r2(hi), q) > target and hi < 1e6:
             hi *= 4
         for _ in range(60):
             mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if np.median(r2(mid)) > target else (lo, mid)
+            lo, hi = (mid, hi) if np.quantile(r2(mid), q) > target else (lo, mid)
         phi = hi
     var = variance(phi)
     se = np.sqrt(var)
