@@ -148,8 +148,9 @@ def _synth(tmp_path, preset, seed, agents=40, months=4):
 
 def test_small_null_calibration_no_gaming_flags(tmp_path):
     # issue 17: on null data (agent heterogeneity, month and team-month shocks) the agent
-    # checks must not flag; 3 datasets x 40 agents x 3 checks, at most one false flag in all
-    # (benchmarks/calibration.py runs 50 datasets: per-agent rate <= 0.5 %)
+    # checks must rarely flag. 3 datasets x 3 checks, each check's BH at 5 % family-wise under
+    # the null: 0.45 dataset-checks with a flag expected, P(>= 3) = 1 % for a calibrated
+    # procedure; benchmarks/calibration.py runs 50 datasets of 60 agents for the real figures
     flags = 0
     for seed in (501, 502, 503):
         ds, ind, _ = _synth(tmp_path, "null", seed)
@@ -157,7 +158,7 @@ def test_small_null_calibration_no_gaming_flags(tmp_path):
         flags += int(g.bunching(calls, n_boot=20)["flagged"].sum())
         flags += int(g.over_promising(ind)["flagged"].sum())
         flags += int(g.need_intent_mismatch(calls)["flagged"].sum())
-    assert flags <= 1
+    assert flags <= 2
 
 
 def test_power_padders_found_and_quality_reported(tmp_path):
