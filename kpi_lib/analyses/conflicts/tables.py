@@ -13,10 +13,12 @@ from kpi_lib.indicators.periods import period_order
 
 __all__ = [
     "check_indicator_table",
+    "count_kind",
     "indicator_catalogue",
     "indicator_directions",
     "indicator_dimensions",
     "select_indicators",
+    "small_sample_mask",
     "subject_ids",
     "wide_indicators",
 ]
@@ -211,8 +213,6 @@ def small_sample_mask(
     :data:`MIN_VOLUME_SHARE` of the period's median agent. Same index and columns as ``wide``;
     ``min_trials=0`` masks nothing.
     """
-    from kpi_lib.analyses.conflicts.trends import count_kind  # noqa: PLC0415  (import cycle)
-
     mask = pd.DataFrame(False, index=wide.index, columns=wide.columns)
     names = list(wide.index.names)
     if not min_trials:
@@ -239,3 +239,23 @@ def small_sample_mask(
     den.columns = [str(c) for c in den.columns]
     den = den.reindex(index=wide.index, columns=wide.columns)
     return mask | (den.notna() & (den < min_trials))
+
+
+def count_kind(indicator: str) -> tuple[str | None, float]:
+    """How an indicator's numerator counts events: (kind, scale).
+
+    ``kind`` is ``"proportion"`` (numerator events out of denominator trials), ``"poisson"``
+    (numerator / ``scale`` events over the denominator as exposure) or ``None`` (amounts,
+    averages, levels: no count test). From the catalogue unit; unknown ids get ``None``.
+    """
+    cat = indicator_catalogue()
+    if cat is None or indicator not in cat.CATALOGUE:
+        return None, 1.0
+    unit = str(cat.CATALOGUE[indicator].unit)
+    if unit == "share":
+        return "proportion", 1.0
+    if unit == "count":
+        return "poisson", 1.0
+    if unit.startswith("per 100"):
+        return "poisson", 100.0
+    return None, 1.0

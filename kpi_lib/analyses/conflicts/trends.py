@@ -14,6 +14,7 @@ from kpi_lib._util import check_option
 from kpi_lib.analyses.conflicts.inference import bh_adjust, evidence_label
 from kpi_lib.analyses.conflicts.tables import (
     check_indicator_table,
+    count_kind,
     indicator_catalogue,
     indicator_directions,
 )
@@ -59,26 +60,6 @@ def _aggregate_to_team(indicators: pd.DataFrame) -> pd.DataFrame:
         ps = indicators.groupby("period", observed=True)["period_start"].min()
         agg["period_start"] = agg["period"].map(ps)
     return agg
-
-
-def count_kind(indicator: str) -> tuple[str | None, float]:
-    """How an indicator's numerator counts events: (kind, scale).
-
-    ``kind`` is ``"proportion"`` (numerator events out of denominator trials), ``"poisson"``
-    (numerator / ``scale`` events over the denominator as exposure) or ``None`` (amounts,
-    averages, levels: no count test). From the catalogue unit; unknown ids get ``None``.
-    """
-    cat = indicator_catalogue()
-    if cat is None or indicator not in cat.CATALOGUE:
-        return None, 1.0
-    unit = str(cat.CATALOGUE[indicator].unit)
-    if unit == "share":
-        return "proportion", 1.0
-    if unit == "count":
-        return "poisson", 1.0
-    if unit.startswith("per 100"):
-        return "poisson", 100.0
-    return None, 1.0
 
 
 def _shock_robust_p(m: pd.DataFrame) -> pd.Series:
