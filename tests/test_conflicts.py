@@ -89,10 +89,43 @@ def test_within_between_detects_simpson():
     r = wb.iloc[0]
     assert r["within_r"] < 0 < r["between_r"]
     assert r["simpson_warning"] and r["agreement"] == "opposite sign"
-    # within part equals pingouin's rm_corr on the same data
+    # without period effects the within part equals pingouin's rm_corr on the same data
+    plain = c.within_between(
+        ind, pairs=[("effective_calls", "satisfaction_score")], period_effects=False
+    ).iloc[0]
     w = c.wide_indicators(ind).reset_index()
     ref = pg.rm_corr(data=w, x="effective_calls", y="satisfaction_score", subject="agent_id")
-    assert r["within_r"] == pytest.approx(ref["r"].iloc[0], abs=1e-10)
+    assert plain["within_r"] == pytest.approx(ref["r"].iloc[0], abs=1e-10)
+    # with period effects: the partial correlation after least squares on agent and
+    # team-period dummies (reference: numpy lstsq on the full dummy design)
+    D = pd.get_dummies(w["agent_id"].astype(str) + "|", dtype=float)
+    D = pd.concat([D, pd.get_dummies(w["team_id"].astype(str) + w["period"].astype(str),
+                                     dtype=float)], axis=1).to_numpy()  # fmt: skip
+    res = [v - D @ np.linalg.lstsq(D, v, rcond=None)[0]
+           for v in (w["effective_calls"].to_numpy(), w["satisfaction_score"].to_numpy())]  # fmt: skip
+    assert r["within_r"] == pytest.approx(np.corrcoef(*res)[0, 1], abs=1e-8)
+
+
+def test_within_agent_correlation_ignores_shared_month_shocks():
+    # every agent's x and y move with the same month shocks; no within-agent relation
+    rng = np.random.default_rng(21)
+    rows = []
+    shock_x, shock_y = rng.normal(0, 3, 6), rng.normal(0, 3, 6)
+    shock_y = shock_x * 1.0  # the shocks of x and y coincide: a month effect, not agents
+    for a in range(30):
+        for t in range(6):
+            for ind, v in (
+                ("effective_calls", 50 + shock_x[t] + rng.normal()),
+                ("satisfaction_score", 4 + shock_y[t] + rng.normal()),
+            ):
+                rows.append({"agent_id": f"A{a}", "team_id": f"T{a % 3}",
+                             "period": f"2026-0{t + 1}", "indicator": ind, "value": v})  # fmt: skip
+    ind = pd.DataFrame(rows)
+    pair = [("effective_calls", "satisfaction_score")]
+    plain = c.within_between(ind, pairs=pair, period_effects=False).iloc[0]
+    fe = c.within_between(ind, pairs=pair).iloc[0]
+    assert plain["within_p"] < 1e-6  # the month shocks alone make rm_corr "significant"
+    assert fe["within_p"] > 0.01 and abs(fe["within_r"]) < 0.25
 
 
 def test_expected_relation_contradicted():
@@ -106,34 +139,45 @@ def test_expected_relation_contradicted():
     assert out["p_adj"].iloc[0] < 0.001
 
 
-def test_trend_conflicts_source_example():
-    # team: effective calls +10 %, conversion 10 % -> 8 % on large counts (the source's example)
+def _trend_rows(changes):
+    """Four teams, two periods; ``changes[team] = (calls factor, conversion after)``."""
     rows = []
-    for period, calls, deals, connects in (
-        ("2026-01", 1000, 300, 3000),
-        ("2026-02", 1120, 240, 3000),
-    ):
-        rows += [
-            {"agent_id": "A1", "team_id": "T1", "period": period, "indicator": "effective_calls",
-             "value": calls, "numerator": calls, "denominator": 1.0},
-            {"agent_id": "A1", "team_id": "T1", "period": period, "indicator": "conversion_rate",
-             "value": deals / connects, "numerator": deals, "denominator": connects},
-        ]  # fmt: skip
-    ind = pd.DataFrame(rows)
+    for team, (f_calls, conv1) in changes.items():
+        for period, calls, conv in (("2026-01", 1000, 0.10), ("2026-02", 1000 * f_calls, conv1)):
+            deals = round(conv * 3000)
+            rows += [
+                {"agent_id": f"{team}a", "team_id": team, "period": period,
+                 "indicator": "effective_calls", "value": calls, "numerator": calls,
+                 "denominator": 1.0},
+                {"agent_id": f"{team}a", "team_id": team, "period": period,
+                 "indicator": "conversion_rate", "value": deals / 3000, "numerator": deals,
+                 "denominator": 3000},
+            ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_trend_conflicts_source_example():
+    # one team: effective calls +12 %, conversion 10 % -> 8 % (the source's example); the
+    # other teams steady. Against the period's other teams it is a confident conflict.
+    ind = _trend_rows({"T1": (1.12, 0.08), "T2": (1.0, 0.10), "T3": (1.01, 0.099),
+                       "T4": (0.99, 0.101), "T5": (1.0, 0.10)})  # fmt: skip
     out = c.trend_conflicts(ind, pairs=[("effective_calls", "conversion_rate")])
-    assert len(out) == 1
-    r = out.iloc[0]
+    r = out[out["team_id"] == "T1"].iloc[0]
     assert r["improved"] == "effective_calls" and r["deteriorated"] == "conversion_rate"
     assert r["improved_change"] == pytest.approx(0.12)
     assert r["deteriorated_change"] == pytest.approx(-0.2)
-    # p = max of the two change tests; conversion: two-proportion z-test
-    pool = 540 / 6000
-    z = (0.08 - 0.10) / np.sqrt(pool * (1 - pool) * (2 / 3000))
-    p_conv = 2 * stats.norm.sf(abs(z))
-    # Poisson rates, equal exposure: exact conditional test, twice the smaller binomial tail
-    p_calls = 2 * min(stats.binom.cdf(1120, 2120, 0.5), stats.binom.sf(1119, 2120, 0.5))
-    assert r["p_value"] == pytest.approx(max(p_conv, p_calls))
+    # conversion: log change -0.223 vs the others' mean; binomial variance of the log rates
+    others = np.log([0.10 / 0.10, 0.099 / 0.10, 0.101 / 0.10, 1.0]).mean()
+    s = 2 * 0.9 / (3000 * 0.1)
+    assert r["p_value"] >= 2 * stats.norm.sf(abs(np.log(0.8) - others) / np.sqrt(s * 1.25)) - 1e-12
     assert bool(r["confident"])
+
+
+def test_trend_conflicts_shared_month_shock_is_not_a_conflict():
+    # every team: calls +12 % and conversion 10 % -> 8 % in the same month (a shared shock)
+    ind = _trend_rows({t: (1.12, 0.08) for t in ("T1", "T2", "T3", "T4")})
+    out = c.trend_conflicts(ind, pairs=[("effective_calls", "conversion_rate")])
+    assert len(out) == 4 and not out["confident"].any()
 
 
 def test_outcome_relevance_matches_statsmodels():
@@ -201,3 +245,33 @@ def test_errors_name_the_problem():
         c.select_indicators(ind, period_from="2030-01")
     with pytest.raises(KeyError, match="Outcome"):
         c.outcome_relevance(ind, outcomes=["nope"])
+
+
+def test_agents_with_few_calls_never_drive_a_between_agent_finding():
+    # 40 agents with unrelated dials and connect rate, plus 4 new hires with a handful of
+    # calls and extreme rates: with them the between-agent r is strongly negative
+    rng = np.random.default_rng(31)
+    rows = []
+    for a in range(44):
+        small = a >= 40
+        for t in range(4):
+            dials = rng.integers(6, 12) if small else rng.integers(450, 550)
+            rate = rng.uniform(0.75, 0.95) if small else rng.uniform(0.30, 0.36)
+            conn = round(dials * rate)
+            rows += [
+                {"agent_id": f"A{a}", "team_id": f"T{a % 4}", "period": f"2026-0{t + 1}",
+                 "indicator": "dials", "value": dials, "numerator": dials, "denominator": 1.0},
+                {"agent_id": f"A{a}", "team_id": f"T{a % 4}", "period": f"2026-0{t + 1}",
+                 "indicator": "connect_rate", "value": conn / dials, "numerator": conn,
+                 "denominator": dials},
+            ]  # fmt: skip
+    ind = pd.DataFrame(rows)
+    pair = [("dials", "connect_rate")]
+    unfiltered = c.within_between(ind, pairs=pair, min_trials=0)
+    assert unfiltered["between_r"].iloc[0] < -0.5 and unfiltered["n_agents"].iloc[0] == 44
+    wb = c.within_between(ind, pairs=pair).iloc[0]
+    assert wb["n_agents"] == 40 and not wb["between_significant"]
+    ex = c.expected_relations(ind, expected=pd.DataFrame(
+        {"indicator_a": ["dials"], "indicator_b": ["connect_rate"], "expected_sign": [1]}
+    ))  # fmt: skip
+    assert ex["n_agents"].iloc[0] == 40 and ex["verdict"].iloc[0] != "contradicted"

@@ -588,7 +588,9 @@ def test_complaints_per_paying_customers(tiny):
     orders = pd.concat([tiny["orders"], extra], ignore_index=True)
     ds = Dataset(tables={**tiny.tables, "orders": orders}, timezone="UTC")
     ids = ["complaints_per_100"]
-    served = compute_indicators(ds, indicators=ids)
+    served = compute_indicators(
+        ds, indicators=ids, definitions={"complaints_per": "customers_served"}
+    )
     # 2 complaints; customers served by A1 in January: K1, K2 (connected calls c1-c3)
     assert value(served, "complaints_per_100") == pytest.approx(100 * 2 / 2)
     assert value(served, "complaints_per_100", agent="A2", col="reason") == "no customers served"

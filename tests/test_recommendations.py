@@ -100,7 +100,8 @@ def sample_diagnosis():
 def test_sample_planted_behaviours_found(sample_diagnosis):
     d, planted = sample_diagnosis
     top = rec.top_findings(d)
-    found = lambda kind: set(top.loc[top["kind"] == kind, "agent_id"])  # noqa: E731
+    agent_rows = top[top["subject"] == "agent"]  # a team holding padders may be flagged too
+    found = lambda kind: set(agent_rows.loc[agent_rows["kind"] == kind, "agent_id"])  # noqa: E731
     assert found("bunching") == set(planted["threshold_padders"]["agents"])
     op = set(planted["over_promisers"]["agents"])
     # over-promisers who also sell at least as well as their team's median must be flagged;

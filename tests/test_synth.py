@@ -472,3 +472,56 @@ def test_committed_sample_recovers_the_case_study_effects():
     rate = ((c["duration_s"] >= 180) & c["need_captured"]).mean()
     assert rate == pytest.approx(treated["after"]["effective_call_rate"], abs=1e-4)
     assert np.isfinite(rate)
+
+
+def test_null_and_power_presets(tmp_path):
+    generate(tmp_path / "n", preset="null", agents=24, months=4, seed=3)
+    planted = json.loads((tmp_path / "n" / "PLANTED.json").read_text(encoding="utf-8"))
+    for key in ("threshold_padders", "over_promisers", "call_padding_after_target_raise",
+                "selective_surveys"):  # fmt: skip
+        assert planted[key]["agents"] == []
+    assert planted["scheme_change"] is None
+    generate(tmp_path / "p", preset="power", agents=40, months=4, seed=3)
+    planted = json.loads((tmp_path / "p" / "PLANTED.json").read_text(encoding="utf-8"))
+    padders = planted["threshold_padders"]["agents"]
+    assert len(padders) == 2
+    calls = pd.read_parquet(tmp_path / "p" / "calls.parquet")
+    c = calls[calls["agent_id"].isin(padders) & (calls["outcome"] == "connected")]
+    month = c["started_at"].dt.strftime("%Y-%m")
+    window = c["duration_s"].between(180, 198)
+    # padding only in the last 3 months: the window share rises after the first month
+    first = window[month == month.min()].mean()
+    later = window[month > month.min()].mean()
+    assert later > first + 0.03
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_variety_flags_load_back(tmp_path, fmt):
+    from kpi_lib.data import load_dataset
+
+    out = tmp_path / fmt
+    summary = generate(out, preset="null", agents=16, months=2, seed=4, teams=2, reviewers=1,
+                       without=["surveys", "qa_reviews"], file_format=fmt, end_day=10)  # fmt: skip
+    assert not {"surveys", "qa_reviews"} & set(summary["table"])
+    assert not list(out.glob("*.parquet"))
+    ds = load_dataset(out)
+    calls = ds["calls"]
+    assert pd.to_datetime(calls["started_at"]).max() < pd.Timestamp("2025-12-11")
+    assert ds.agents["team_id"].nunique() == 2
+    meta = yaml.safe_load((out / "dataset.yaml").read_text(encoding="utf-8"))
+    assert meta["period"]["last_day"] == "2025-12-10"
+    assert meta["parameters"]["without"] == ["surveys", "qa_reviews"]
+
+
+def test_single_reviewer_and_flag_errors(tmp_path):
+    generate(tmp_path / "r", preset="null", agents=12, months=1, seed=4, reviewers=1)
+    qa = pd.read_parquet(tmp_path / "r" / "qa_reviews.parquet")
+    assert set(qa["reviewer"]) == {"system", "qa_li"}
+    with pytest.raises(ValueError, match="`without` must be one of"):
+        generate(tmp_path / "x", preset="null", agents=12, months=1, without=["calls"])
+    with pytest.raises(ValueError, match="`file_format` must be one of"):
+        generate(tmp_path / "x", preset="null", agents=12, months=1, file_format="json")
+    with pytest.raises(ValueError, match="`end_day`"):
+        generate(tmp_path / "x", preset="null", agents=12, months=1, end_day=0)
+    with pytest.raises(ValueError, match="`teams`"):
+        generate(tmp_path / "x", preset="null", agents=12, months=1, teams=0)

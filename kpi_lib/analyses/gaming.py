@@ -5,7 +5,9 @@
 * :func:`need_intent_mismatch` -- "need captured" ticked on calls the customer rated as no
   interest;
 * :func:`over_promising` -- high sales with many complaints or little repurchase;
-* :func:`selective_surveys` -- satisfaction surveys sent only after good calls.
+* :func:`selective_surveys` -- satisfaction surveys sent only after good calls;
+* :func:`flagged_quality` -- the flagged agents' satisfaction, complaints and repurchase
+  against their peers, with intervals.
 
 Each returns one row per agent (or team) with the size of the signal, its uncertainty, a
 Benjamini-Hochberg adjusted p-value over agents, and ``flagged`` only when the evidence holds
@@ -29,6 +31,7 @@ __all__ = [
     "bunching",
     "bunching_bins",
     "call_padding",
+    "flagged_quality",
     "need_intent_mismatch",
     "over_promising",
     "selective_surveys",
@@ -222,6 +225,41 @@ def bunching_bins(
     )
 
 
+def _glm_bunching(design: _BunchingDesign, counts: np.ndarray, degree: int) -> dict | None:
+    """Poisson regression of the bin counts on a log-polynomial in the bin mid-point plus one
+    dummy for the bins in ``[threshold, high)`` (excess) and one for ``[low, threshold)``
+    (missing mass); quasi-Poisson scale from the Pearson residuals (at least 1). None when the
+    fit fails (too few calls)."""
+    mid = design.left + (design.edges[1] - design.edges[0]) / 2
+    u = (mid - mid.mean()) / (mid.max() - mid.mean())
+    X = np.column_stack(
+        [np.vander(u, degree + 1, increasing=True), design.above, design.below]
+    ).astype(float)
+    if counts[design.above].sum() == 0 or counts[~design.inside].sum() == 0:
+        return None
+    import statsmodels.api as sm  # noqa: PLC0415  (heavy; only when bunching runs)
+
+    try:
+        with np.errstate(all="ignore"):
+            fit = sm.GLM(counts, X, family=sm.families.Poisson()).fit(maxiter=100)
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    b, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
+    if not np.all(np.isfinite(b)) or not np.all(np.isfinite(np.diag(cov))):
+        return None
+    df = len(counts) - X.shape[1]
+    scale = max(1.0, float(fit.pearson_chi2) / df) if df > 0 else 1.0
+    k = degree + 1
+    cf = np.exp(X[:, :k] @ b[:k])
+    return {
+        "counterfactual": cf,
+        "b": float(b[k]),
+        "se": float(np.sqrt(cov[k, k] * scale)),
+        "scale": scale,
+        "missing_below": float(counts[design.below].sum() - cf[design.below].sum()),
+    }
+
+
 def bunching(
     calls: pd.DataFrame,
     *,
@@ -232,8 +270,7 @@ def bunching(
     fit_range: tuple[float, float] = (60, 420),
     degree: int = 7,
     n_boot: int = 500,
-    resample: str = "auto",
-    min_calls: int = 400,
+    min_calls: int | None = None,
     alpha: float = 0.05,
     seed: int | None = 0,
 ) -> pd.DataFrame:
@@ -258,22 +295,17 @@ def bunching(
     fit_range : (float, float)
         Talk times used for the fit.
     degree : int
-        Degree of the counterfactual polynomial.
+        Degree of the counterfactual polynomial (of the log of the expected bin count).
     n_boot : int
-        Bootstrap replicates.
-    resample : {"auto", "calls", "agents"}
-        What the bootstrap resamples. ``calls``: calls with replacement (multinomial bin
-        counts); right for one agent, whose calls are the sampling units. ``agents``: whole
-        agents with replacement; right for a pooled team estimate, because an agent's calls
-        are not independent of each other and a few agents can drive the pooled excess.
-        ``auto`` uses agents for a group with at least 10 agents, calls otherwise.
-    min_calls : int
+        Draws from the estimates' sampling distribution for the rank intervals.
+    min_calls : int, optional
         Groups with fewer connected calls in ``fit_range`` are reported but not ranked or
-        flagged.
+        flagged. None (default): ten calls per model parameter, ``10 * (degree + 3)`` (100 for
+        the default degree), so that a month or a quarter of one agent's calls can be tested.
     alpha : float
         1 - confidence level, and false-discovery rate for ``flagged``.
     seed : int, optional
-        Seed of the bootstrap.
+        Seed of the rank-interval draws.
 
     Returns
     -------
@@ -282,23 +314,28 @@ def bunching(
         ``by="agent_id"``), ``n_calls``, ``observed_above``, ``counterfactual_above``,
         ``excess_calls``, ``excess_ratio`` (excess relative to the counterfactual in
         ``[threshold, high)``: 0.5 = 50 % more calls than expected there), ``ci_low``,
-        ``ci_high`` (percentile bootstrap), ``se``, ``missing_below`` (observed minus
-        counterfactual in ``[low, threshold)``; negative = a hole below the threshold),
-        ``p_value`` (one-sided, excess > 0, normal approximation with the bootstrap SE),
-        ``p_adj`` (Benjamini-Hochberg over rankable groups), ``evidence``, ``rankable``,
-        ``flagged`` (rankable, ``p_adj < alpha`` and ``ci_low > 0``), ``rank`` (1 = largest
-        lower bound, rankable groups only), ``rank_ci_low``, ``rank_ci_high`` (bootstrap
-        interval of the rank), ``reason``, ``resample``.
+        ``ci_high`` (Wald interval of the excess dummy, transformed), ``se`` (of
+        ``log(1 + excess_ratio)``), ``missing_below`` (observed minus counterfactual in
+        ``[low, threshold)``; negative = a hole below the threshold), ``p_value`` (one-sided,
+        excess > 0, quasi-Poisson Wald test), ``p_adj`` (Benjamini-Hochberg over rankable
+        groups), ``evidence``, ``rankable``, ``flagged`` (rankable, ``p_adj < alpha`` and
+        ``ci_low > 0``), ``rank`` (1 = largest lower bound, rankable groups only),
+        ``rank_ci_low``, ``rank_ci_high`` (interval of the rank over draws of the estimates),
+        ``reason``, ``resample`` (now always ``"poisson-glm"``: the inference is model-based).
 
     Notes
     -----
-    Bin counts ``c_j`` are fitted outside the window by ``c_j = sum_k beta_k u_j^k`` (``u`` the
-    rescaled bin mid-point); the counterfactual ``c^_j`` inside the window is the prediction.
-    Excess ``B = sum_{j in [t, high)} (c_j - c^_j)``; ``b = B / sum c^_j``. Both are linear in
-    the counts, so the bootstrap only re-weights counts. No integration constraint is imposed:
-    the missing mass below the threshold is reported separately. When padding draws calls
-    from far below the window, the fit is pulled down and ``b`` is overstated; the ranking is
-    unaffected.
+    The bin counts ``c_j`` are Poisson with ``log E c_j = sum_k beta_k u_j^k + delta A_j +
+    gamma B_j`` (``u`` the rescaled bin mid-point, ``A_j`` = bin in ``[t, high)``, ``B_j`` = bin
+    in ``[low, t)``): the polynomial is the counterfactual density (Chetty et al. 2011) fitted
+    to the bins outside the window, and ``excess_ratio = exp(delta) - 1`` is the excess in
+    ``[t, high)`` relative to the counterfactual there. The test of ``delta > 0`` is a Wald test
+    with the quasi-Poisson scale ``max(1, Pearson chi2 / df)``, so extra-Poisson roughness of
+    the density widens the interval rather than making a flag; the fit uncertainty of the
+    counterfactual is part of the standard error (the bootstrap of a skewed ratio it replaces
+    gave far too many flags on data with no padding, issue 17). A stretch of calls drawn from
+    below the window pulls the fit down and overstates ``excess_ratio``; the test is unaffected
+    in size.
 
     References
     ----------
@@ -311,17 +348,17 @@ def bunching(
     >>> from kpi_lib.analyses.gaming import bunching
     >>> from kpi_lib.datasets import load_sample
     >>> ds = load_sample()
-    >>> res = bunching(ds["calls"], agents=ds.agents, n_boot=100, seed=0)
-    >>> res[["agent_id", "n_calls", "excess_ratio", "ci_low", "flagged"]].head(3).round(2)
-      agent_id  n_calls  excess_ratio  ci_low  flagged
-    0    A0021      507          4.70    3.06     True
-    1    A0014      578          3.64    2.37     True
-    2    A0018      665          0.33   -0.08    False
+    >>> res = bunching(ds["calls"], agents=ds.agents, seed=0)
+    >>> res[["agent_id", "flagged"]].head(2)
+      agent_id  flagged
+    0    A0021     True
+    1    A0014     True
     """
     check_option("by", by, ["agent_id", "team_id", None])
-    check_option("resample", resample, ["auto", "calls", "agents"])
     _need(calls, "calls", ["agent_id", "duration_s", "outcome"])
     design = _design(definitions, bin_width, fit_range, degree)
+    if min_calls is None:
+        min_calls = 10 * (degree + 3)
     c = _connected(calls)
     if by == "team_id" or (by == "agent_id" and ("team_id" in c or agents is not None)):
         c = _with_team(c, agents)
@@ -337,59 +374,58 @@ def bunching(
         for k, g in enumerate(uniq):
             sel = order[bounds[k] : bounds[k + 1]]
             groups.append((g, c.iloc[sel], bin_idx[sel]))
-    rows, boot_ratios = [], []
+    crit = stats.norm.ppf(1 - alpha / 2)
+    rows, draws = [], []
     for g, gc, gb in groups:
         counts = np.bincount(gb, minlength=n_bins).astype(float)
-        est = design.estimate(counts)
-        n_agents = gc["agent_id"].nunique()
-        mode = resample if resample != "auto" else ("agents" if n_agents >= 10 else "calls")
         n = int(counts.sum())
-        if n == 0:
-            boot = np.full(n_boot, np.nan)
-        elif mode == "calls":
-            boot = design.estimate(rng.multinomial(n, counts / n, size=n_boot))["excess_ratio"]
+        fit = _glm_bunching(design, counts, degree) if n >= min_calls else None
+        obs_above = float(counts[design.above].sum())
+        if fit is None:
+            b, se, cf_above, missing = np.nan, np.nan, np.nan, np.nan
         else:
-            a_codes, a_uniq = pd.factorize(gc["agent_id"])
-            per_agent = np.zeros((len(a_uniq), n_bins))
-            np.add.at(per_agent, (a_codes, gb), 1.0)
-            w = rng.multinomial(len(a_uniq), np.full(len(a_uniq), 1 / len(a_uniq)), size=n_boot)
-            boot = design.estimate(w @ per_agent)["excess_ratio"]
-        se = float(np.nanstd(boot, ddof=1)) if np.isfinite(boot).sum() > 1 else np.nan
-        lo, hi = (
-            np.nanpercentile(boot, [100 * alpha / 2, 100 * (1 - alpha / 2)])
-            if np.isfinite(boot).any()
-            else (np.nan, np.nan)
-        )
-        ratio = float(est["excess_ratio"])
-        rankable = n >= min_calls and np.isfinite(ratio) and np.isfinite(se)
+            b, se = fit["b"], fit["se"]
+            cf_above = float(fit["counterfactual"][design.above].sum())
+            missing = fit["missing_below"]
+        rankable = fit is not None and np.isfinite(se) and se > 0
         row = {
             **({by: g} if by else {}),
             "n_calls": n,
-            **{k: float(v) for k, v in est.items()},
-            "ci_low": float(lo),
-            "ci_high": float(hi),
+            "observed_above": obs_above,
+            "counterfactual_above": cf_above,
+            "excess_calls": obs_above - cf_above,
+            "excess_ratio": float(np.expm1(b)),
+            "ci_low": float(np.expm1(b - crit * se)),
+            "ci_high": float(np.expm1(b + crit * se)),
             "se": se,
-            "p_value": float(stats.norm.sf(ratio / se)) if rankable and se > 0 else np.nan,
+            "missing_below": missing,
+            "p_value": float(stats.norm.sf(b / se)) if rankable else np.nan,
             "rankable": bool(rankable),
-            "reason": "" if rankable else f"fewer than {min_calls} connected calls",
-            "resample": mode,
+            "reason": ""
+            if rankable
+            else (
+                f"fewer than {min_calls} connected calls in {fit_range[0]:g}-{fit_range[1]:g} s"
+                if n < min_calls
+                else "the counterfactual density could not be fitted"
+            ),
+            "resample": "poisson-glm",
         }
         if by == "agent_id" and "team_id" in gc:
             row["team_id"] = gc["team_id"].iloc[0] if len(gc) else ""
         rows.append(row)
-        boot_ratios.append(boot)
+        draws.append(np.expm1(b + se * rng.standard_normal(n_boot)) if rankable else None)
     out = pd.DataFrame(rows)
     out["p_adj"] = bh_adjust(out["p_value"].where(out["rankable"]))
     out["evidence"] = evidence_label(out["p_adj"])
     out["flagged"] = out["rankable"] & (out["p_adj"] < alpha) & (out["ci_low"] > 0)
     # ranks by the conservative end of the interval, and how much they could move
     out["rank"] = out["ci_low"].where(out["rankable"]).rank(ascending=False, method="min")
-    boots = np.vstack(boot_ratios) if boot_ratios else np.empty((0, n_boot))
     ok = out["rankable"].to_numpy()
     out["rank_ci_low"] = np.nan
     out["rank_ci_high"] = np.nan
     if ok.sum() > 1:
-        rb = pd.DataFrame(boots[ok]).rank(ascending=False, axis=0).to_numpy()
+        boots = np.vstack([d for d in draws if d is not None])
+        rb = pd.DataFrame(boots).rank(ascending=False, axis=0).to_numpy()
         out.loc[ok, "rank_ci_low"] = np.nanpercentile(rb, 100 * alpha / 2, axis=1)
         out.loc[ok, "rank_ci_high"] = np.nanpercentile(rb, 100 * (1 - alpha / 2), axis=1)
     lead = [by] if by else []
@@ -577,17 +613,131 @@ def call_padding(
 # --------------------------------------------------------------------------- need vs intent
 
 
-def _robust_dispersion(obs: np.ndarray, expected: np.ndarray, var_unit: np.ndarray) -> float:
-    """Overdispersion factor from the median squared Pearson residual (>= 1).
+def _count_tail(x, n, mu, var, *, kind: str, upper: bool) -> np.ndarray:
+    """Exact tail probability of a count with mean ``mu`` and variance ``var``: negative
+    binomial (``kind="poisson"``; Poisson when ``var <= mu``) or beta-binomial out of ``n``
+    (``kind="binomial"``; binomial when there is no extra variance). ``P(X >= x)`` when
+    ``upper``, else ``P(X <= x)``. Counts of a few complaints are far from normal, and a
+    normal tail would make their smallest p-values too small."""
+    out = np.full(len(x), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i in np.flatnonzero(np.isfinite(mu) & np.isfinite(var) & (mu > 0)):
+            k = x[i] - 1 if upper else x[i]
+            if kind == "poisson":
+                if var[i] <= mu[i] * (1 + 1e-9):
+                    dist = stats.poisson(mu[i])
+                else:
+                    r = mu[i] ** 2 / (var[i] - mu[i])
+                    dist = stats.nbinom(r, r / (r + mu[i]))
+            else:
+                ni = int(round(n[i]))
+                p = mu[i] / n[i]
+                if not 0 < p < 1 or ni < 1:
+                    continue
+                base = ni * p * (1 - p)
+                rho = (var[i] / base - 1) / (ni - 1) if ni > 1 else 0.0
+                if rho <= 1e-9:
+                    dist = stats.binom(ni, p)
+                else:
+                    rho = min(rho, 1 - 1e-9)
+                    dist = stats.betabinom(ni, p * (1 / rho - 1), (1 - p) * (1 / rho - 1))
+            out[i] = dist.sf(k) if upper else dist.cdf(k)
+    return out
 
-    The median of a chi-square(1) is 0.455, so ``median(r^2) / 0.455`` estimates the
-    dispersion without being inflated by the few agents a gaming check looks for.
+
+#: quantile of the squared standardised residuals matched to chi-square(1) to estimate phi
+_PHI_QUANTILE = 0.75
+
+
+def _peer_test(count, exposure, team, *, kind: str, upper: bool) -> pd.DataFrame:
+    """One-sided test of each agent's rate against the pooled rate of the team's other agents,
+    with overdispersion between agents estimated from the data.
+
+    Under the null an agent's count is beta-binomial (``kind="binomial"``: variance
+    ``n p (1 - p) (1 + phi (n - 1))``) or negative binomial (``kind="poisson"``: variance
+    ``mu (1 + phi mu)``) around its peers' rate; the variance of the peers' pooled rate is added.
+    ``phi`` is the value at which the upper quartile of the squared standardised residuals over
+    the agents with exposure equals that of chi-square(1), 1.32 (a robust moment estimator: a
+    few gaming agents do not inflate it, and it follows the tail, where agent-to-agent
+    variation on null data is heavier than the median suggests). A fixed multiplicative factor instead understates the spread of
+    agents with many calls, whose variance grows with n^2, and gives far too small p-values.
+    Two passes: agents with p < 0.01 in the first are left out of the peer pools and of the
+    estimate of ``phi`` in the second, so that one gaming agent does not make its teammates
+    look good and the spread look wide.
+
+    The p-value is the exact negative-binomial / beta-binomial tail with that mean and
+    variance (:func:`_count_tail`). Returns a DataFrame with ``expected`` (count at the peers'
+    rate), ``peer_rate``, ``se`` (of count - expected), ``z``, ``p_value`` and ``dispersion``
+    (phi).
     """
-    ok = var_unit > 0
-    if ok.sum() < 5:
-        return 1.0
-    r2 = (obs[ok] - expected[ok]) ** 2 / var_unit[ok]
-    return float(max(1.0, np.median(r2) / stats.chi2.median(1)))
+    x = np.asarray(count, float)
+    n = np.asarray(exposure, float)
+    team = np.asarray(team)
+    first = _peer_pass(x, n, team, np.ones(len(x), bool), kind=kind, upper=upper)
+    pool = ~(first["p_value"].to_numpy() < 0.01)
+    if pool.all() or pool.sum() < 5:
+        return first
+    return _peer_pass(x, n, team, pool, kind=kind, upper=upper)
+
+
+def _peer_pass(x, n, team, pool, *, kind: str, upper: bool) -> pd.DataFrame:
+    """One pass of :func:`_peer_test` with the peers restricted to ``pool``."""
+    codes = pd.factorize(team)[0]
+    k = codes.max() + 1 if len(codes) else 0
+    px, pn = np.where(pool, x, 0.0), np.where(pool, n, 0.0)
+    tot_x = np.bincount(codes, weights=px, minlength=k)[codes]
+    tot_n = np.bincount(codes, weights=pn, minlength=k)[codes]
+    rest_n = tot_n - pn
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(rest_n > 0, (tot_x - px) / rest_n, np.nan)
+    exp = n * rate
+    ok = (n > 0) & np.isfinite(rate) & (rate > 0) & ((rate < 1) | (kind == "poisson"))
+    p_team = np.where(np.isfinite(rate), rate, 0.0)
+
+    def variance(phi):
+        if kind == "binomial":
+            v = n * p_team * (1 - p_team) * (1 + phi * np.maximum(n - 1, 0))
+        else:
+            v = n * p_team * (1 + phi * n * p_team)
+        v = np.where(n > 0, v, 0.0)
+        pool_v = np.bincount(codes, weights=np.where(pool, v, 0.0), minlength=k)[codes]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return v + n**2 * (pool_v - np.where(pool, v, 0.0)) / rest_n**2
+
+    use = ok & pool
+
+    def r2(phi):
+        return (x - exp)[use] ** 2 / variance(phi)[use]
+
+    # match the upper quartile of the squared residuals to that of chi-square(1): robust to the
+    # few gaming agents (< 25 %), and it follows the tail, where real agent-to-agent variation
+    # is heavier than a beta-binomial with a median-matched phi (null calibration, issue 17)
+    q = _PHI_QUANTILE
+    target = stats.chi2.ppf(q, 1)
+    phi = 0.0
+    if use.sum() >= 5 and np.quantile(r2(0.0), q) > target:
+        lo, hi = 0.0, 1e-6
+        while np.quantile(r2(hi), q) > target and hi < 1e6:
+            hi *= 4
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if np.quantile(r2(mid), q) > target else (lo, mid)
+        phi = hi
+    var = variance(phi)
+    se = np.sqrt(var)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (x - exp) / se
+    p = _count_tail(np.round(x), n, exp, var, kind=kind, upper=upper)
+    return pd.DataFrame(
+        {
+            "expected": exp,
+            "peer_rate": rate,
+            "se": se,
+            "z": z,
+            "p_value": np.where(ok & np.isfinite(z), p, np.nan),
+            "dispersion": phi,
+        }
+    )
 
 
 def need_intent_mismatch(
@@ -632,7 +782,8 @@ def need_intent_mismatch(
         One row per agent: ``agent_id``, ``team_id``, ``effective_calls``,
         ``mismatched`` (effective but intent <= ``low_intent``), ``mismatch_share``,
         ``team_share`` (the team's other agents pooled), ``ratio``, ``dispersion``,
-        ``p_value`` (one-sided, binomial with a robust overdispersion factor), ``p_adj``
+        ``p_value`` (one-sided, beta-binomial against the other rankable agents of the team,
+        overdispersion ``dispersion`` estimated from the data), ``p_adj``
         (Benjamini-Hochberg), ``evidence``, ``rankable``, ``flagged``, ``reason``.
     """
     _need(calls, "calls", ["agent_id", "duration_s", "outcome", "need_captured", "intent_rating"])
@@ -658,17 +809,16 @@ def need_intent_mismatch(
     g["team_share"] = (rest_m / rest_n).where(rest_n > 0)
     g["ratio"] = g["mismatch_share"] / g["team_share"]
     n = g["effective_calls"].to_numpy(float)
-    p0 = g["team_share"].to_numpy(float)
-    exp = n * p0
-    var = n * p0 * (1 - p0)
-    rankable = (n >= min_calls) & np.isfinite(p0)
-    disp = _robust_dispersion(
-        g["mismatched"].to_numpy(float)[rankable], exp[rankable], var[rankable]
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (g["mismatched"].to_numpy(float) - exp) / np.sqrt(disp * var)
-    g["dispersion"] = disp
-    g["p_value"] = np.where(rankable, stats.norm.sf(z), np.nan)
+    rankable = (n >= min_calls) & np.isfinite(g["team_share"].to_numpy(float))
+    # dispersion from the rankable agents only (small agents' counts say little about it)
+    keep = np.flatnonzero(rankable)
+    test = _peer_test(
+        g["mismatched"].to_numpy(float)[keep], n[keep], g["team_id"].to_numpy()[keep],
+        kind="binomial", upper=True,
+    )  # fmt: skip
+    g["dispersion"] = float(test["dispersion"].iloc[0]) if len(test) else np.nan
+    g["p_value"] = np.nan
+    g.loc[keep, "p_value"] = test["p_value"].to_numpy()
     g["p_adj"] = bh_adjust(g["p_value"])
     g["evidence"] = evidence_label(g["p_adj"])
     g["rankable"] = rankable
@@ -698,19 +848,19 @@ def _agent_totals(indicators: pd.DataFrame, ind: str) -> pd.DataFrame:
     return t.reset_index()
 
 
-def _excess_test(count, exposure, team, *, kind: str, upper: bool):
-    """One-sided test of an agent's rate against the team's other agents, robust dispersion."""
-    df = pd.DataFrame({"count": count, "exposure": exposure, "team": team})
-    tot = df.groupby("team")[["count", "exposure"]].transform("sum")
-    rate = (tot["count"] - df["count"]) / (tot["exposure"] - df["exposure"])
-    exp = df["exposure"] * rate
-    var = exp if kind == "poisson" else exp * (1 - rate)
-    ok = (df["exposure"] > 0) & np.isfinite(var) & (var > 0)
-    disp = _robust_dispersion(df["count"][ok].to_numpy(), exp[ok].to_numpy(), var[ok].to_numpy())
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (df["count"] - exp) / np.sqrt(disp * var)
-    p = stats.norm.sf(z) if upper else stats.norm.cdf(z)
-    return np.where(ok, p, np.nan), rate.to_numpy()
+def _excess_test(count, exposure, team, *, kind: str, upper: bool, min_exposure: float):
+    """:func:`_peer_test` over the agents with at least ``min_exposure``; others get NaN."""
+    exposure = np.asarray(exposure, float)
+    keep = np.flatnonzero(np.nan_to_num(exposure) >= min_exposure)
+    p = np.full(len(exposure), np.nan)
+    rate = np.full(len(exposure), np.nan)
+    test = _peer_test(
+        np.asarray(count, float)[keep], exposure[keep], np.asarray(team)[keep],
+        kind=kind, upper=upper,
+    )  # fmt: skip
+    p[keep] = test["p_value"].to_numpy()
+    rate[keep] = test["peer_rate"].to_numpy()
+    return p, rate
 
 
 def over_promising(
@@ -741,7 +891,8 @@ def over_promising(
         Within-team percentile from which an agent counts as a high seller (0.5: sells at
         least as well as the team's median agent on one selling indicator).
     min_customers : int
-        Minimum complaint denominator (customers) to be rankable.
+        Minimum complaint denominator (customers) to be rankable; agents below it are left
+        out of the peer rates and of the overdispersion estimate too.
     alpha : float
         False-discovery rate.
 
@@ -753,14 +904,16 @@ def over_promising(
         ``complaints_value``, ``team_complaints_value``, ``complaints_p``, ``repurchase_value``,
         ``team_repurchase_value``, ``repurchase_p``, ``p_value`` (the smaller of the two,
         Bonferroni-doubled), ``p_adj`` (Benjamini-Hochberg over rankable agents), ``evidence``,
-        ``rankable``, ``flagged`` (high seller and ``p_adj < alpha``), ``reason``.
+        ``rankable``, ``flagged`` (``p_adj < alpha``, whatever the sales level), ``reason``.
 
     Notes
     -----
-    Complaints are compared with the team's other agents as Poisson counts with the customers
-    served as exposure, repurchase as binomial; both use a robust overdispersion factor (median
-    squared Pearson residual / 0.455) so that ordinary agent-to-agent variation is not read as
-    evidence.
+    Complaints are compared with the team's other rankable agents as negative-binomial counts
+    with the complaint denominator (paying customers by default) as exposure, repurchase as
+    beta-binomial; the overdispersion between agents is estimated from the data (see
+    ``_peer_test``), so ordinary agent-to-agent variation is not read as evidence. An agent is
+    flagged on that evidence at any sales level; ``high_seller`` says whether the agent also
+    sells at or above the team median.
     """
     out = None
     for s in selling:
@@ -772,8 +925,9 @@ def over_promising(
     out["high_seller"] = (out[[f"{s}_pct" for s in selling]] >= selling_quantile).any(axis=1)
     comp = _agent_totals(indicators, complaints)
     comp_p, comp_rate = _excess_test(
-        comp["count"], comp["denominator"], comp["team_id"], kind="poisson", upper=True
-    )
+        comp["count"], comp["denominator"], comp["team_id"], kind="poisson", upper=True,
+        min_exposure=min_customers,
+    )  # fmt: skip
     comp = comp.assign(
         complaints_value=comp["value"],
         team_complaints_value=comp_rate * comp["scale"],
@@ -790,8 +944,9 @@ def over_promising(
     try:
         rep = _agent_totals(indicators, repurchase)
         rep_p, rep_rate = _excess_test(
-            rep["count"], rep["denominator"], rep["team_id"], kind="binomial", upper=False
-        )
+            rep["count"], rep["denominator"], rep["team_id"], kind="binomial", upper=False,
+            min_exposure=min_customers,
+        )  # fmt: skip
         rep = rep.assign(
             repurchase_value=rep["value"],
             team_repurchase_value=rep_rate * rep["scale"],
@@ -812,8 +967,12 @@ def over_promising(
     out["p_adj"] = bh_adjust(out["p_value"])
     out["evidence"] = evidence_label(out["p_adj"])
     out["rankable"] = rankable
-    out["flagged"] = rankable & out["high_seller"] & (out["p_adj"] < alpha)
-    out["reason"] = np.where(rankable, "", f"fewer than {min_customers} customers served")
+    # judged on the complaint and repurchase evidence at any sales level: an agent who sells
+    # below the median while customers complain is no less a concern (high_seller is context)
+    out["flagged"] = rankable & (out["p_adj"] < alpha)
+    out["reason"] = np.where(
+        rankable, "", f"fewer than {min_customers} customers in the complaint rate"
+    )
     out = out.drop(columns=["customers"])
     return out.sort_values(["flagged", "p_value"], ascending=[False, True]).reset_index(drop=True)
 
@@ -914,3 +1073,97 @@ def selective_surveys(
     t["reason"] = np.where(rankable, "", f"fewer than {min_surveys} answered surveys")
     t = t.drop(columns=["good_s", "good_u"])
     return t.sort_values(["flagged", "gap"], ascending=False).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- quality of flagged
+
+
+def flagged_quality(
+    indicators: pd.DataFrame,
+    flags: pd.DataFrame,
+    *,
+    outcomes: Sequence[str] = ("satisfaction_rate", "complaints_per_100", "repurchase_rate"),
+    alpha: float = 0.05,
+    min_trials: int = 10,
+) -> pd.DataFrame:
+    """The quality outcomes of flagged agents against their team's other agents, with intervals.
+
+    A gaming flag says how an agent games an indicator; this says whether the agent's
+    customers pay for it ("stretched calls, and their customers are less satisfied").
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Agent-level indicator table with ``numerator`` and ``denominator`` (summed over the
+        periods passed, so select the range the flag was computed on).
+    flags : DataFrame
+        A gaming table (:func:`bunching`, :func:`need_intent_mismatch`, ...) with ``agent_id``
+        and ``flagged``; only flagged agents are reported.
+    outcomes : list of str
+        Quality indicators to compare; those absent from ``indicators`` are skipped.
+    alpha : float
+        1 - confidence level of the intervals.
+    min_trials : int
+        Fewer trials (denominator) than this for the agent: no comparison (``code``
+        ``too_little_data``).
+
+    Returns
+    -------
+    DataFrame
+        One row per flagged agent and outcome: ``agent_id``, ``team_id``, ``outcome``,
+        ``value`` (the agent's rate), ``peer_value`` (the team's other agents pooled),
+        ``difference`` (value - peer_value), ``ci_low``, ``ci_high`` (Wald interval of the
+        difference, with the between-agent overdispersion of the outcome), ``p_value``
+        (two-sided), ``worse`` (bool: the interval excludes 0 on the bad side of the outcome),
+        ``code`` (``worse``, ``better``, ``no_difference``, ``too_little_data``), ``n``
+        (agent's trials).
+
+    Notes
+    -----
+    The difference's variance is the outcome's beta-binomial (shares) or negative-binomial
+    (counts per 100) variance for the agent and the peers' pooled rate, with the
+    overdispersion estimated from all agents of the table (see ``_peer_test``).
+    """
+    _need(flags, "flags", ["agent_id", "flagged"])
+    _need(
+        indicators, "indicators", ["agent_id", "team_id", "indicator", "numerator", "denominator"]
+    )
+    flagged = set(flags.loc[flags["flagged"].astype(bool), "agent_id"])
+    cols = ["agent_id", "team_id", "outcome", "value", "peer_value", "difference", "ci_low",
+            "ci_high", "p_value", "worse", "code", "n"]  # fmt: skip
+    rows = []
+    crit = stats.norm.ppf(1 - alpha / 2)
+    for o in outcomes:
+        if not flagged or o not in set(indicators["indicator"]):
+            continue
+        kind, scale = count_kind(o)
+        if kind is None:
+            continue
+        t = _agent_totals(indicators, o).dropna(subset=["count", "denominator"])
+        t = t[t["denominator"] > 0].reset_index(drop=True)
+        test = _peer_test(
+            t["count"], t["denominator"], t["team_id"],
+            kind="binomial" if kind == "proportion" else "poisson", upper=True,
+        )  # fmt: skip
+        lower_is_better = o.startswith("complaint")
+        for i in np.flatnonzero(t["agent_id"].isin(flagged).to_numpy()):
+            n = float(t.at[i, "denominator"])
+            row = {"agent_id": t.at[i, "agent_id"], "team_id": t.at[i, "team_id"],
+                   "outcome": o, "n": n}  # fmt: skip
+            value = t.at[i, "count"] / n * t.at[i, "scale"]
+            peer = test.at[i, "peer_rate"] * t.at[i, "scale"]
+            se = test.at[i, "se"] / n * t.at[i, "scale"]
+            if n < min_trials or not np.isfinite(se) or se <= 0:
+                rows.append({**row, "value": value, "peer_value": peer, "code": "too_little_data",
+                             "worse": False})  # fmt: skip
+                continue
+            diff = value - peer
+            lo, hi = diff - crit * se, diff + crit * se
+            bad = lo > 0 if lower_is_better else hi < 0
+            good = hi < 0 if lower_is_better else lo > 0
+            rows.append({**row, "value": value, "peer_value": peer, "difference": diff,
+                         "ci_low": lo, "ci_high": hi,
+                         "p_value": float(2 * stats.norm.sf(abs(diff) / se)), "worse": bool(bad),
+                         "code": "worse" if bad else ("better" if good else "no_difference")})  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["agent_id", "outcome"]).reset_index(drop=True)

@@ -79,10 +79,11 @@ class Definitions:
         A complaint counts as resolved only if resolved within this many days of opening;
         None means resolved at any time before the end of the data.
     complaints_per : {"customers_served", "paying_customers"}
-        Denominator of ``complaints_per_100``: the distinct customers of the agent's connected
-        calls in the period (default) or the distinct customers with an order credited to the
-        agent in the period (*paying customers*, the base of a "complaint rate" quoted per
-        buying customer).
+        Denominator of ``complaints_per_100``: the distinct customers with an order credited to
+        the agent in the period (*paying customers*, default: the base of the sources' complaint
+        rate, 15 % -> 5 % in the case study) or the distinct customers of the agent's connected
+        calls in the period. Complaints come from buyers, so per customer *reached* the rate
+        rises mechanically with conversion and every selling indicator looks harmful (issue 17).
     outside_employment : {"drop", "flag"}
         Agent-periods in which the agent was not employed: periods that end before the
         agent's ``hire_date`` and, for agents with ``active`` false, periods after the period
@@ -109,7 +110,7 @@ class Definitions:
     intent_interested_min: int = 2
     lead_utilisation_basis: str = "converted"
     complaint_resolution_days: int | None = None
-    complaints_per: str = "customers_served"
+    complaints_per: str = "paying_customers"
     outside_employment: str = "drop"
     sales_net_of_refunds: bool = False
     level_map: dict = field(default_factory=lambda: dict(DEFAULT_LEVEL_MAP))

@@ -156,6 +156,11 @@ def _cmd_synth(args) -> int:
         seed=args.seed,
         start=args.start,
         preset=args.preset,
+        teams=args.teams,
+        reviewers=args.reviewers,
+        without=[t.strip() for t in (args.without or "").split(",") if t.strip()],
+        file_format=args.format,
+        end_day=args.end_day,
         **({"scheme_change": args.scheme_change} if args.scheme_change else {}),
     )
     _print_table(summary, title=f"Dataset written to {args.out}")
@@ -345,8 +350,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--months", type=int, default=12)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--start", default="2025-11", help="first month, YYYY-MM")
-    p.add_argument("--preset", default="default", help="default | case_study")
+    p.add_argument("--preset", default="default", help="default | case_study | null | power")
     p.add_argument("--scheme-change", default=None, help="date of the planted scheme change")
+    p.add_argument("--teams", type=int, default=None, help="number of teams (default: preset's)")
+    p.add_argument("--reviewers", type=int, default=None, help="human QA reviewers, 1-4")
+    p.add_argument(
+        "--without", default=None, help="optional tables not to write, e.g. surveys,qa_reviews"
+    )
+    p.add_argument("--format", default="parquet", help="parquet | csv | xlsx")
+    p.add_argument(
+        "--end-day", type=int, default=None, help="last day of data in the last month (partial)"
+    )
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=_cmd_synth)
 

@@ -10,6 +10,7 @@ from kpi_lib.analyses.conflicts.inference import bh_adjust, cluster_corr, eviden
 from kpi_lib.analyses.conflicts.tables import (
     check_indicator_table,
     indicator_catalogue,
+    small_sample_mask,
     subject_ids,
     wide_indicators,
 )
@@ -20,12 +21,25 @@ __all__ = [
 ]
 
 
+def _centre(v: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """``v`` minus its mean within each cell (team-period fixed effects)."""
+    k = cells.max() + 1 if len(cells) else 0
+    return (
+        v
+        - (
+            np.bincount(cells, weights=v, minlength=k)
+            / np.maximum(np.bincount(cells, minlength=k), 1)
+        )[cells]
+    )
+
+
 def expected_relations(
     indicators: pd.DataFrame,
     *,
     expected: pd.DataFrame | None = None,
     alpha: float = 0.05,
     min_obs: int = 10,
+    min_trials: int = 10,
 ) -> pd.DataFrame:
     """Compare the catalogue's expected relations with the data.
 
@@ -40,13 +54,20 @@ def expected_relations(
         False-discovery rate.
     min_obs : int
         Minimum complete agent-periods for a test.
+    min_trials : int
+        Values that rest on too little data are left out
+        (:func:`~kpi_lib.analyses.conflicts.tables.small_sample_mask`): rates on fewer trials
+        (denominator) than this, and every value of an agent-period whose call volume is below
+        a quarter of the period's median agent (new hires, leavers). An agent with a handful
+        of calls never drives a finding.
 
     Returns
     -------
     DataFrame
         One row per expected relation whose indicators are both present: ``indicator_a``,
         ``indicator_b``, ``expected_sign``, ``rationale``, ``n``, ``n_agents``, ``r``
-        (Spearman across agent-periods), ``ci_low``, ``ci_high``, ``p_value`` (agent-clustered),
+        (Spearman across agent-periods, ranks centred within each team-period so that month
+        shocks shared by the agents do not make the relation), ``ci_low``, ``ci_high``, ``p_value`` (agent-clustered),
         ``p_adj`` (Benjamini-Hochberg over the listed relations), ``within_r`` (repeated-measures
         r, NaN at team level), ``verdict`` (``contradicted``: significant and of the opposite
         sign; ``confirmed``; ``not detected``; ``not computable``), ``evidence`` (words for
@@ -67,6 +88,12 @@ def expected_relations(
         raise KeyError(f"The `expected` table lacks column(s) {miss}; needs {need}.")
     wide = wide_indicators(indicators, min_coverage=0.0)
     groups = subject_ids(wide)
+    cells = pd.factorize(
+        wide.index.get_level_values("team_id").astype(str)
+        + "|"
+        + wide.index.get_level_values("period").astype(str)
+    )[0]
+    small = small_sample_mask(indicators, wide, min_trials)
     rows = []
     for rec in expected.to_dict("records"):
         a, b, sign = rec["indicator_a"], rec["indicator_b"], int(rec["expected_sign"])
@@ -81,7 +108,11 @@ def expected_relations(
             continue
         x, y = wide[a].to_numpy(), wide[b].to_numpy()
         ok = ~(np.isnan(x) | np.isnan(y))
-        r, se, p, n, g = cluster_corr(stats.rankdata(x[ok]), stats.rankdata(y[ok]), groups[ok])
+        ok &= ~small[a].to_numpy() & ~small[b].to_numpy()
+        c = cells[ok]
+        r, se, p, n, g = cluster_corr(
+            _centre(stats.rankdata(x[ok]), c), _centre(stats.rankdata(y[ok]), c), groups[ok]
+        )
         if n < min_obs:
             p = np.nan
         crit = stats.t.ppf(1 - alpha / 2, max(g - 1, 1))

@@ -14,6 +14,7 @@ from kpi_lib.analyses.conflicts.inference import bh_adjust, evidence_label
 from kpi_lib.analyses.conflicts.tables import (
     check_indicator_table,
     indicator_directions,
+    small_sample_mask,
     subject_ids,
     wide_indicators,
 )
@@ -70,6 +71,7 @@ def outcome_relevance(
     ids: Sequence[str] | None = None,
     alpha: float = 0.05,
     min_obs: int = 20,
+    min_trials: int = 10,
     directions: dict | None = None,
 ) -> pd.DataFrame:
     """How each indicator relates to the business outcomes, controlling for tenure and team.
@@ -89,6 +91,12 @@ def outcome_relevance(
         False-discovery rate.
     min_obs : int
         Minimum complete agent-periods for a model.
+    min_trials : int
+        Values that rest on too little data are left out
+        (:func:`~kpi_lib.analyses.conflicts.tables.small_sample_mask`): rates on fewer trials
+        (denominator) than this, and every value of an agent-period whose call volume is below
+        a quarter of the period's median agent (new hires, leavers). An agent with a handful
+        of calls never drives a finding.
     directions : dict, optional
         ``{indicator: "higher"|"lower"}`` overriding the catalogue.
 
@@ -134,12 +142,14 @@ def outcome_relevance(
         controls = "tenure, team, period"
     base = np.column_stack(base) if base else np.empty((len(wide), 0))
     groups = subject_ids(wide)
+    small = small_sample_mask(indicators, wide, min_trials)
     rows = []
     for o in outcomes:
         yv = wide[o].to_numpy()
         for i in cand:
             xv = wide[i].to_numpy()
             ok = ~(np.isnan(xv) | np.isnan(yv) | np.isnan(base).any(axis=1))
+            ok &= ~small[i].to_numpy() & ~small[o].to_numpy()
             n, g = int(ok.sum()), len(np.unique(groups[ok]))
             row = {"indicator": i, "outcome": o, "n": n, "n_agents": g, "controls": controls}
             if n < min_obs or g < 3 or np.nanstd(xv[ok]) == 0 or np.nanstd(yv[ok]) == 0:

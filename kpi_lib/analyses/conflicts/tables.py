@@ -13,10 +13,12 @@ from kpi_lib.indicators.periods import period_order
 
 __all__ = [
     "check_indicator_table",
+    "count_kind",
     "indicator_catalogue",
     "indicator_directions",
     "indicator_dimensions",
     "select_indicators",
+    "small_sample_mask",
     "subject_ids",
     "wide_indicators",
 ]
@@ -194,3 +196,66 @@ def subject_ids(wide: pd.DataFrame) -> np.ndarray:
     """The agent id (team id at team level) of each row of a :func:`wide_indicators` matrix."""
     names = list(wide.index.names)
     return wide.index.get_level_values("agent_id" if "agent_id" in names else "team_id").to_numpy()
+
+
+#: An agent-period whose call volume (``connects``, else ``dials``) is below this share of the
+#: period's median agent is a partial period (a new hire, a leaver, a long absence): it is left
+#: out of correlations, so that an agent with a handful of calls never drives a finding.
+MIN_VOLUME_SHARE = 0.25
+
+
+def small_sample_mask(
+    indicators: pd.DataFrame, wide: pd.DataFrame, min_trials: int
+) -> pd.DataFrame:
+    """True where a value of a :func:`wide_indicators` matrix rests on too little data: a rate
+    (share or per-100 rate with a ``denominator``) on fewer than ``min_trials`` trials, and
+    every value of an agent-period whose ``connects`` (else ``dials``) is below
+    :data:`MIN_VOLUME_SHARE` of the period's median agent. Same index and columns as ``wide``;
+    ``min_trials=0`` masks nothing.
+    """
+    mask = pd.DataFrame(False, index=wide.index, columns=wide.columns)
+    names = list(wide.index.names)
+    if not min_trials:
+        return mask
+    if "agent_id" in names:
+        vol = next((v for v in ("connects", "dials") if v in set(indicators["indicator"])), None)
+        if vol is not None:
+            v = indicators[indicators["indicator"] == vol].pivot_table(
+                index=names, values="value", aggfunc="first", observed=True
+            )["value"]
+            v = v.reindex(wide.index)
+            med = v.groupby(level="period", observed=True).transform("median")
+            partial = (v < MIN_VOLUME_SHARE * med).fillna(False).to_numpy()
+            mask.loc[partial, :] = True
+    if "denominator" not in indicators:
+        return mask
+    rates = [c for c in wide.columns if count_kind(c)[0] == "proportion" or count_kind(c)[1] > 1]
+    if not rates:
+        return mask
+    d = indicators[indicators["indicator"].isin(rates)]
+    den = d.pivot_table(
+        index=names, columns="indicator", values="denominator", aggfunc="first", observed=True
+    )
+    den.columns = [str(c) for c in den.columns]
+    den = den.reindex(index=wide.index, columns=wide.columns)
+    return mask | (den.notna() & (den < min_trials))
+
+
+def count_kind(indicator: str) -> tuple[str | None, float]:
+    """How an indicator's numerator counts events: (kind, scale).
+
+    ``kind`` is ``"proportion"`` (numerator events out of denominator trials), ``"poisson"``
+    (numerator / ``scale`` events over the denominator as exposure) or ``None`` (amounts,
+    averages, levels: no count test). From the catalogue unit; unknown ids get ``None``.
+    """
+    cat = indicator_catalogue()
+    if cat is None or indicator not in cat.CATALOGUE:
+        return None, 1.0
+    unit = str(cat.CATALOGUE[indicator].unit)
+    if unit == "share":
+        return "proportion", 1.0
+    if unit == "count":
+        return "poisson", 1.0
+    if unit.startswith("per 100"):
+        return "poisson", 100.0
+    return None, 1.0

@@ -14,6 +14,7 @@ from kpi_lib._util import check_option
 from kpi_lib.analyses.conflicts.inference import bh_adjust, evidence_label
 from kpi_lib.analyses.conflicts.tables import (
     check_indicator_table,
+    count_kind,
     indicator_catalogue,
     indicator_directions,
 )
@@ -61,50 +62,65 @@ def _aggregate_to_team(indicators: pd.DataFrame) -> pd.DataFrame:
     return agg
 
 
-def count_kind(indicator: str) -> tuple[str | None, float]:
-    """How an indicator's numerator counts events: (kind, scale).
+def _shock_robust_p(m: pd.DataFrame) -> pd.Series:
+    """Two-sided p-value that a unit's change differs from the other units' change in the same
+    period (period fixed effects), per row of ``m`` (one unit, indicator, period pair).
 
-    ``kind`` is ``"proportion"`` (numerator events out of denominator trials), ``"poisson"``
-    (numerator / ``scale`` events over the denominator as exposure) or ``None`` (amounts,
-    averages, levels: no count test). From the catalogue unit; unknown ids get ``None``.
+    The log change ``l = log(v1 / v0)`` of a count-based indicator has sampling variance
+    ``s`` (Poisson: ``1/c0 + 1/c1``; proportion: ``(1-p0)/(n0 p0) + (1-p1)/(n1 p1)``). It is
+    compared with the mean change of the other units in the period, so a month shock shared by
+    every agent cancels; unit-period shocks (a team's good month) are extra variance ``tau2``,
+    estimated per indicator so that the median squared z equals the chi-square(1) median
+    (0.455). With fewer than 3 units in a period no test is made (NaN): a change of the only
+    team cannot be told from a month shock.
     """
-    cat = indicator_catalogue()
-    if cat is None or indicator not in cat.CATALOGUE:
-        return None, 1.0
-    unit = str(cat.CATALOGUE[indicator].unit)
-    if unit == "share":
-        return "proportion", 1.0
-    if unit == "count":
-        return "poisson", 1.0
-    if unit.startswith("per 100"):
-        return "poisson", 100.0
-    return None, 1.0
+    out = pd.Series(np.nan, index=m.index)
+    for ind_id, g in m.groupby("indicator"):
+        kind, scale = count_kind(ind_id)
+        if kind is None:
+            continue
+        c0 = g["numerator_prev"].to_numpy(float) / scale
+        c1 = g["numerator"].to_numpy(float) / scale
+        n0 = g["denominator_prev"].to_numpy(float)
+        n1 = g["denominator"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r0, r1 = c0 / n0, c1 / n1
+            lc = np.log(r1 / r0)
+            if kind == "proportion":
+                s = (1 - r0) / (n0 * r0) + (1 - r1) / (n1 * r1)
+            else:
+                s = 1 / c0 + 1 / c1
+        ok = np.isfinite(lc) & np.isfinite(s) & (s > 0) & (c0 > 0) & (c1 > 0)
+        pos = g["pos"].to_numpy()
+        codes, _ = pd.factorize(pos)
+        k = np.bincount(codes, weights=ok.astype(float))[codes]
+        sum_l = np.bincount(codes, weights=np.where(ok, lc, 0.0))[codes]
+        sum_s = np.bincount(codes, weights=np.where(ok, s, 0.0))[codes]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean_other = (sum_l - np.where(ok, lc, 0.0)) / (k - 1)
+            s_other = (sum_s - np.where(ok, s, 0.0)) / (k - 1) ** 2
+            resid = lc - mean_other
+        use = ok & (k >= 3)
+        if use.sum() < 3:
+            continue
+        factor = 1 + 1 / np.maximum(k - 1, 1)
 
+        def r2(tau2, use=use, resid=resid, s=s, s_other=s_other, factor=factor):
+            return resid[use] ** 2 / (s[use] + s_other[use] + tau2 * factor[use])
 
-def _change_p(kind, scale, n0, d0, n1, d1) -> np.ndarray:
-    """Two-sided p-values that a count-based rate changed between two periods (NaN: no test).
-
-    Arrays in, array out. Proportions: two-proportion z-test. Poisson counts with exposure:
-    exact conditional test, ``n1 | n0 + n1 ~ Binomial(n0 + n1, d1 / (d0 + d1))``, two-sided as
-    twice the smaller tail (the "central" exact test).
-    """
-    n0, d0, n1, d1 = (np.asarray(v, dtype=float) for v in (n0, d0, n1, d1))
-    out = np.full(n0.shape, np.nan)
-    if kind is None:
-        return out
-    ok = np.isfinite(n0 + d0 + n1 + d1) & (d0 > 0) & (d1 > 0)
-    n0, n1 = n0 / scale, n1 / scale
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if kind == "proportion":
-            pool = (n0 + n1) / (d0 + d1)
-            se = np.sqrt(pool * (1 - pool) * (1 / d0 + 1 / d1))
-            p = np.where(se > 0, 2 * stats.norm.sf(np.abs(n1 / d1 - n0 / d0) / se), 1.0)
-        else:
-            k, tot = np.round(n1), np.round(n0 + n1)
-            q = d1 / (d0 + d1)
-            tails = np.minimum(stats.binom.cdf(k, tot, q), stats.binom.sf(k - 1, tot, q))
-            p = np.where(tot > 0, np.minimum(1.0, 2 * tails), 1.0)
-    out[ok] = p[ok]
+        target = stats.chi2.median(1)
+        tau2 = 0.0
+        if np.median(r2(0.0)) > target:
+            lo, hi = 0.0, 1e-6
+            while np.median(r2(hi)) > target and hi < 1e3:
+                hi *= 4
+            for _ in range(60):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if np.median(r2(mid)) > target else (lo, mid)
+            tau2 = hi
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = resid / np.sqrt(s + s_other + tau2 * factor)
+        out.loc[g.index[use]] = 2 * stats.norm.sf(np.abs(z[use]))
     return out
 
 
@@ -147,16 +163,20 @@ def trend_conflicts(
         ``improved_from``, ``improved_to``, ``improved_change`` (relative, signed),
         ``deteriorated``, ``deteriorated_from``, ``deteriorated_to``,
         ``deteriorated_change``, ``p_value`` (the larger of the two change tests: both changes
-        must be real), ``p_adj`` (Benjamini-Hochberg over all rows), ``confident``
+        must stand out from the period's other units), ``p_adj`` (Benjamini-Hochberg over all rows), ``confident``
         (``p_adj < alpha``), ``evidence``.
 
     Notes
     -----
-    Change tests need count numerators (:func:`count_kind`, from the catalogue unit): a
-    two-proportion z-test for shares, a Poisson rate comparison with the denominator as
-    exposure for counts and per-100 rates (exact binomial test of n1 given n0 + n1). Amounts,
-    averages and custom indicators have no test (p NaN, ``confident`` False). Team-level Poisson tests ignore overdispersion between agents, so
-    treat team-level p-values as optimistic.
+    Change tests need count numerators (:func:`count_kind`, from the catalogue unit). A
+    change is tested against the other units' change in the same period (period fixed
+    effects): the log change of the rate minus the mean log change of the other units, with
+    binomial (shares) or Poisson (counts, per-100 rates) sampling variance plus a unit-period
+    shock variance estimated per indicator from the data (median squared z matched to the
+    chi-square(1) median). So a month in which every agent dials more (a campaign, a holiday)
+    is not a conflict, and a team's ordinary month-to-month wobble is not either. With fewer
+    than 3 units in a period, amounts, averages and custom indicators there is no test (p NaN,
+    ``confident`` False).
     """
     check_option("level", level, ["team", "agent"])
     subject = check_indicator_table(indicators)
@@ -192,6 +212,7 @@ def trend_conflicts(
     m["change"] = (m["value"] - m["value_prev"]) / m["value_prev"].abs().where(m["value_prev"] != 0)
     m["good_change"] = m["change"] * m["indicator"].map(dirs)
     m = m.dropna(subset=["good_change"])
+    m["p_shock"] = _shock_robust_p(m)
     both = {(a, b) for a, b in pair_list} | {(b, a) for a, b in pair_list}
     improved = m[m["good_change"] >= improve_threshold]
     worse = m[m["good_change"] <= -deteriorate_threshold]
@@ -200,15 +221,9 @@ def trend_conflicts(
         [(a, b) in both for a, b in zip(cand["indicator_a"], cand["indicator_b"], strict=True)]
     ]
     for side in ("a", "b"):
-        p_side = np.full(len(cand), np.nan)
-        for ind_id, idx in cand.groupby(f"indicator_{side}").indices.items():
-            sub = cand.iloc[idx]
-            p_side[idx] = _change_p(
-                *count_kind(ind_id),
-                sub[f"numerator_prev_{side}"], sub[f"denominator_prev_{side}"],
-                sub[f"numerator_{side}"], sub[f"denominator_{side}"],
-            )  # fmt: skip
-        cand[f"p_{side}"] = p_side
+        # the change relative to the other units' change in the same period (shared month
+        # shocks cancel; unit-month shocks are estimated as extra variance)
+        cand[f"p_{side}"] = cand[f"p_shock_{side}"]
     out = pd.DataFrame(
         {
             "level": level, "team_id": cand["team_id"].to_numpy(),

@@ -15,6 +15,7 @@ from kpi_lib.analyses.conflicts.inference import bh_adjust
 from kpi_lib.analyses.conflicts.tables import (
     check_indicator_table,
     indicator_directions,
+    small_sample_mask,
     subject_ids,
     wide_indicators,
 )
@@ -92,6 +93,49 @@ def rm_corr_arrays(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> tuple:
     return r, dof, float(2 * stats.t.sf(abs(t), dof)), n, k
 
 
+def _two_way_residuals(v: np.ndarray, agent: np.ndarray, cell: np.ndarray) -> np.ndarray:
+    """``v`` minus agent effects and period (team-period) effects: least-squares two-way fixed
+    effects by alternating projections (exact at convergence, also for unbalanced panels)."""
+    r = v - v.mean()
+    ka, kc = agent.max() + 1, cell.max() + 1
+    na = np.bincount(agent, minlength=ka)
+    nc = np.bincount(cell, minlength=kc)
+    for _ in range(500):
+        r_old = r
+        r = r - (np.bincount(agent, weights=r, minlength=ka) / np.maximum(na, 1))[agent]
+        r = r - (np.bincount(cell, weights=r, minlength=kc) / np.maximum(nc, 1))[cell]
+        if np.max(np.abs(r - r_old)) < 1e-12 * (1 + np.max(np.abs(v))):
+            break
+    return r - (np.bincount(agent, weights=r, minlength=ka) / np.maximum(na, 1))[agent]
+
+
+def rm_corr_period_fe(x, y, groups, cells, teams) -> tuple:
+    """Repeated-measures correlation with period effects: ``(r, dof, p_value, n, n_subjects)``.
+
+    x and y are residualised on agent effects and on ``cells`` effects (one level per team and
+    period), so month shocks shared by all agents, or by a team's agents, do not make the
+    within-agent correlation; ``dof = N - rank - 1`` with ``rank = agents + cells - teams``
+    (the rank of the two-way design when agents are nested in teams).
+    """
+    a_codes, a_uniq = pd.factorize(groups)
+    c_codes, c_uniq = pd.factorize(cells)
+    n, k = len(x), len(a_uniq)
+    dof = n - (k + len(c_uniq) - len(pd.unique(teams))) - 1
+    if dof < 2:
+        return np.nan, dof, np.nan, n, k
+    xc = _two_way_residuals(np.asarray(x, float), a_codes, c_codes)
+    yc = _two_way_residuals(np.asarray(y, float), a_codes, c_codes)
+    sxx, syy = (xc**2).sum(), (yc**2).sum()
+    scale = max(1e-300, 1e-20 * n)
+    if sxx <= scale * np.var(x) or syy <= scale * np.var(y) or sxx == 0 or syy == 0:
+        return np.nan, dof, np.nan, n, k
+    r = float(np.clip((xc * yc).sum() / np.sqrt(sxx * syy), -1, 1))
+    if abs(r) >= 1:
+        return r, dof, 0.0, n, k
+    t = r * np.sqrt(dof / (1 - r**2))
+    return r, dof, float(2 * stats.t.sf(abs(t), dof)), n, k
+
+
 def _fisher_ci(r: float, n: int, alpha: float) -> tuple[float, float]:
     if not np.isfinite(r) or n <= 3 or abs(r) >= 1:
         return np.nan, np.nan
@@ -124,6 +168,8 @@ def within_between(
     min_periods: int = 2,
     min_r: float = 0.1,
     directions: dict | None = None,
+    min_trials: int = 10,
+    period_effects: bool = True,
 ) -> pd.DataFrame:
     """Within-agent (over time) versus between-agent correlation for each pair of indicators.
 
@@ -151,6 +197,16 @@ def within_between(
         acting on).
     directions : dict, optional
         ``{indicator: "higher"|"lower"}`` overriding the catalogue.
+    min_trials : int
+        Values that rest on too little data are left out
+        (:func:`~kpi_lib.analyses.conflicts.tables.small_sample_mask`): rates on fewer trials
+        (denominator) than this, and every value of an agent-period whose call volume is below
+        a quarter of the period's median agent (new hires, leavers). An agent with a handful
+        of calls never drives a finding.
+    period_effects : bool
+        Remove team-period effects from the within-agent correlation (True, default), so
+        that month shocks shared by the agents of a team (or by all) are not read as a
+        within-agent relation; False gives the plain :func:`rm_corr`.
 
     Returns
     -------
@@ -166,8 +222,10 @@ def within_between(
 
     Notes
     -----
-    Within: :func:`rm_corr`. Between: Pearson r of per-agent means over the periods in which
-    both indicators are present, with the usual t-test (n_agents - 2 df) and Fisher-z interval.
+    Within: :func:`rm_corr` with team-period effects removed (two-way fixed effects, see
+    ``rm_corr_period_fe``). Between: Pearson r of per-agent means over the periods in which
+    both indicators are present, for agents with at least ``min_periods`` such periods, with
+    the usual t-test (n_agents - 2 df) and Fisher-z interval.
     Benjamini-Hochberg is applied separately to each family of p-values.
     """
     subject = check_indicator_table(indicators)
@@ -179,17 +237,25 @@ def within_between(
     wide = wide_indicators(indicators, ids=ids)
     codes, uniq = pd.factorize(subject_ids(wide))
     n_groups = len(uniq)
+    teams = wide.index.get_level_values("team_id").astype(str).to_numpy()
+    cells = teams + "|" + wide.index.get_level_values("period").astype(str).to_numpy()
+    small = small_sample_mask(indicators, wide, min_trials)
     dirs = indicator_directions(wide.columns, directions)
     rows = []
     for a, b in _pair_list(list(wide.columns), pairs):
         x, y = wide[a].to_numpy(), wide[b].to_numpy()
-        ok = ~(np.isnan(x) | np.isnan(y))
+        ok = ~(np.isnan(x) | np.isnan(y)) & ~small[a].to_numpy() & ~small[b].to_numpy()
         g = codes[ok]
         cnt = np.bincount(g, minlength=n_groups)
         keep = cnt[g] >= min_periods
-        r_w, dof, p_w, _, _ = rm_corr_arrays(x[ok][keep], y[ok][keep], g[keep])
+        if period_effects:
+            r_w, dof, p_w, _, _ = rm_corr_period_fe(
+                x[ok][keep], y[ok][keep], g[keep], cells[ok][keep], teams[ok][keep]
+            )
+        else:
+            r_w, dof, p_w, _, _ = rm_corr_arrays(x[ok][keep], y[ok][keep], g[keep])
         lo_w, hi_w = _fisher_ci(r_w, dof + 2, alpha)
-        has = cnt > 0
+        has = cnt >= min_periods
         mx = np.bincount(g, weights=x[ok], minlength=n_groups)[has] / cnt[has]
         my = np.bincount(g, weights=y[ok], minlength=n_groups)[has] / cnt[has]
         k = int(has.sum())

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from kpi_lib._util import check_option
+from kpi_lib._util import check_option, write_csv
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.synth.activities import proposals_arrow, trainings_arrow
 from kpi_lib.data.synth.agents import agents_arrow, make_agents
 from kpi_lib.data.synth.arrow import STREAM_SCHEMAS, ParquetStream, write_table
-from kpi_lib.data.synth.calls import simulate_chunk, write_chunk
+from kpi_lib.data.synth.calls import REVIEWERS, simulate_chunk, write_chunk
 from kpi_lib.data.synth.dates import DAY0, dials_raise_month, holiday_days, month_start_days
 from kpi_lib.data.synth.orders import complaints_arrow, orders_and_complaints, orders_arrow
 from kpi_lib.data.synth.planted import planted_record
@@ -26,6 +28,64 @@ __all__ = ["GENERATOR_VERSION", "generate"]
 
 
 GENERATOR_VERSION = 1
+
+
+def _finish_files(out: Path, keep, drop, file_format: str) -> dict:
+    """Remove the tables in ``drop``; convert the kept Parquet files to CSV or one workbook.
+    Returns ``{table: file}``."""
+    for t in drop:
+        (out / f"{t}.parquet").unlink(missing_ok=True)
+    for suffix in (".csv", ".xlsx"):  # files of an earlier run in another format
+        for t in CONTRACT:
+            (out / f"{t}{suffix}").unlink(missing_ok=True)
+    (out / "dataset.xlsx").unlink(missing_ok=True)
+    if file_format == "parquet":
+        return {t: out / f"{t}.parquet" for t in keep}
+    if file_format == "csv":
+        files = {}
+        for t in keep:
+            src = out / f"{t}.parquet"
+            files[t] = write_csv(pd.read_parquet(src), out / f"{t}.csv")
+            src.unlink()
+        return {t: Path(f) for t, f in files.items()}
+    book = out / "dataset.xlsx"
+    frames = {t: pd.read_parquet(out / f"{t}.parquet") for t in keep}
+    too_big = [t for t, df in frames.items() if len(df) > 1_048_575]
+    if too_big:
+        raise ValueError(
+            f"Table(s) {too_big} have more rows than an .xlsx sheet holds (1,048,575); use "
+            "file_format='parquet' or 'csv', or fewer agents or months."
+        )
+    with pd.ExcelWriter(book, engine="openpyxl") as xw:
+        for t, df in frames.items():
+            df.to_excel(xw, sheet_name=t, index=False)
+    for t in keep:
+        (out / f"{t}.parquet").unlink()
+    return dict.fromkeys(keep, book)
+
+
+#: columns of the shock array: log dials, connect logit, log talk time, conversion logit,
+#: satisfaction (score points) and log complaint probability
+SHOCK_COLUMNS = ("dials", "connect", "talk", "conversion", "satisfaction", "complaint")
+
+
+def _add_shocks(ag, cfg, seed, n_teams, months) -> None:
+    """Month and team-month shocks and the agents' complaint propensity (presets ``null`` and
+    ``power``), from their own random stream so that other presets stay byte-identical."""
+    k = len(SHOCK_COLUMNS)
+    shock = np.zeros((n_teams, months, k))
+    complaint = np.zeros(len(ag["team"]))
+    if cfg.month_shock_sd or cfg.team_month_shock_sd or cfg.complaint_sd:
+        rng = np.random.default_rng([seed, 0, 2])
+        # satisfaction is on the score scale: its shocks are a third of the others
+        scale = np.array([1.0, 1.0, 0.5, 1.0, 1.0, 1.5])
+        common = rng.normal(0, cfg.month_shock_sd, (months, k)) * scale
+        team = rng.normal(0, cfg.team_month_shock_sd, (n_teams, months, k)) * scale
+        shock = common[None, :, :] + team
+        complaint = rng.normal(0, cfg.complaint_sd, len(ag["team"]))
+    ag["shock"] = shock
+    ag["eff"]["complaint"] = complaint
+    ag["padding_from_month"] = months - cfg.padding_months if cfg.padding_months is not None else 0
 
 
 def generate(
@@ -39,6 +99,11 @@ def generate(
     chunk_calls: int = 2_000_000,
     scheme_change: str | None = "preset",
     timezone: str = "Asia/Shanghai",
+    teams: int | None = None,
+    reviewers: int | None = None,
+    without: Sequence[str] = (),
+    file_format: str = "parquet",
+    end_day: int | None = None,
 ) -> pd.DataFrame:
     """Generate a synthetic telesales dataset with planted behaviours.
 
@@ -67,6 +132,20 @@ def generate(
         ``data/case_study`` was made).
     timezone : str
         IANA timezone recorded in ``dataset.yaml``; timestamps are naive wall-clock times there.
+    teams : int, optional
+        Number of teams (default: the preset's); the preset's team stages are repeated in
+        order, and its comparison and stretch teams kept when they exist.
+    reviewers : int, optional
+        Number of human QA reviewers, 1-4 (default 4; the second is the lenient one).
+    without : list of str
+        Optional contract tables not to write (e.g. ``["surveys", "qa_reviews"]``), for a
+        matrix of datasets that lack some tables.
+    file_format : {"parquet", "csv", "xlsx"}
+        One Parquet or CSV file per table, or one workbook ``dataset.xlsx`` with a sheet per
+        table (at most 1,048,575 rows per table).
+    end_day : int, optional
+        Last day of the data in the last month (1-31; default: the whole month), so that
+        the last period is partial, as in a mid-month export.
 
     Returns
     -------
@@ -96,12 +175,36 @@ def generate(
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(start)):
         raise ValueError(f"`start` must be a month such as '2025-11', but {start!r} was passed.")
     months = int(months)
+    check_option("file_format", file_format, ["parquet", "csv", "xlsx"])
+    optional = [t for t, spec in CONTRACT.items() if not spec.required]
+    without = [without] if isinstance(without, str) else list(without)
+    for t in without:
+        check_option("without", t, optional)
+    if teams is not None:
+        if not 1 <= int(teams) <= n_agents:
+            raise ValueError(f"`teams` must be between 1 and `agents`, but {teams} was passed.")
+        k = int(teams)
+        stages = tuple(cfg.team_stages[i % len(cfg.team_stages)] for i in range(k))
+        cfg = dataclasses.replace(
+            cfg,
+            team_stages=stages,
+            comparison_teams=tuple(t for t in cfg.comparison_teams if t < k),
+            stretch_teams=tuple(t for t in cfg.stretch_teams if t < k),
+        )
+    if reviewers is not None and not 1 <= int(reviewers) <= len(REVIEWERS):
+        raise ValueError(
+            f"`reviewers` must be between 1 and {len(REVIEWERS)}, but {reviewers} was passed."
+        )
+    if end_day is not None and not 1 <= int(end_day) <= 31:
+        raise ValueError(f"`end_day` must be a day of the month 1-31, but {end_day} was passed.")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
 
     month_starts = month_start_days(start, months)
     first_day, end_excl = month_starts[0], month_starts[-1]
-    end_day = end_excl - 1
+    if end_day is not None:
+        end_excl = min(end_excl, month_starts[-2] + int(end_day))
+    last_day = end_excl - 1
     change_day = None
     if scheme_change is not None:
         try:
@@ -113,14 +216,17 @@ def generate(
     raise_month = dials_raise_month(month_starts, change_day)
 
     rng0 = np.random.default_rng([seed, 0, 0])
-    ag = make_agents(rng0, cfg, n_agents, first_day, end_day)
+    ag = make_agents(rng0, cfg, n_agents, first_day, last_day)
+    if reviewers is not None:
+        ag["reviewers"] = REVIEWERS[: int(reviewers)]
     n_teams = len(cfg.team_stages)
+    _add_shocks(ag, cfg, seed, n_teams, months)
     team_ids = np.array([f"T{t + 1:02d}" for t in range(n_teams)])
     treated_team = np.ones(n_teams, bool)
     treated_team[list(cfg.comparison_teams)] = False
     agent_treated = treated_team[ag["team"]]
     agent_ids = np.array([f"A{i + 1:04d}" for i in range(n_agents)])
-    holidays = holiday_days(range(int(str(first_day)[:4]), int(str(end_day)[:4]) + 1))
+    holidays = holiday_days(range(int(str(first_day)[:4]), int(str(last_day)[:4]) + 1))
 
     streams = {
         name: ParquetStream(out / f"{name}.parquet", schema)
@@ -146,7 +252,7 @@ def generate(
     }
 
     for m in range(months):
-        m_start, m_end = month_starts[m], month_starts[m + 1]
+        m_start, m_end = month_starts[m], min(month_starts[m + 1], end_excl)
         days = np.arange(m_start, m_end, dtype="datetime64[D]")
         days = days[np.is_busday(days, holidays=holidays)]
         if len(days) == 0:
@@ -180,7 +286,7 @@ def generate(
     rng_end = np.random.default_rng([seed, 0, 1])
     end_s = (end_excl - DAY0).astype("int64") * 86400
     orders, complaints, cust_stats = orders_and_complaints(rng_end, order_parts, ag, sc, end_s)
-    agents_table = agents_arrow(ag, agent_ids, team_ids, end_day)
+    agents_table = agents_arrow(ag, agent_ids, team_ids, last_day)
     trainings = trainings_arrow(rng_end, ag, agent_ids, month_starts, agent_treated, change_day)
     proposals = proposals_arrow(rng_end, ag, agent_ids, month_starts)
     targets = targets_arrow(
@@ -220,6 +326,16 @@ def generate(
         "scheme_change": scheme_change,
         "timezone": timezone,
     }
+    # the variety options are recorded only when used, so that committed datasets made
+    # before they existed are still reproduced byte for byte
+    variety = {
+        "teams": None if teams is None else int(teams),
+        "reviewers": None if reviewers is None else int(reviewers),
+        "without": without or None,
+        "file_format": None if file_format == "parquet" else file_format,
+        "end_day": None if end_day is None else int(end_day),
+    }
+    params.update({k: v for k, v in variety.items() if v is not None})
     meta = {
         "name": f"synthetic-{preset}-seed{seed}",
         "timezone": timezone,
@@ -228,7 +344,7 @@ def generate(
         "generator": "kpi_lib.data.synth.generate",
         "generator_version": GENERATOR_VERSION,
         "parameters": params,
-        "period": {"first_day": str(first_day), "last_day": str(end_day)},
+        "period": {"first_day": str(first_day), "last_day": str(last_day)},
     }
     (out / "dataset.yaml").write_text(
         yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8"
@@ -253,11 +369,8 @@ def generate(
         json.dumps(planted, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
 
-    order_of_tables = list(CONTRACT)
-    rows = [
-        {"table": t, "rows": int(written[t]), "file": str(out / f"{t}.parquet")}
-        for t in order_of_tables
-    ]
+    files = _finish_files(out, [t for t in CONTRACT if t not in without], without, file_format)
+    rows = [{"table": t, "rows": int(written[t]), "file": str(f)} for t, f in files.items()]
     rows += [
         {"table": f, "rows": 0, "file": str(out / f)} for f in ("dataset.yaml", "PLANTED.json")
     ]

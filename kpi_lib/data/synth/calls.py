@@ -26,7 +26,8 @@ _SOURCE_QUALITY = np.array([0.6, 0.35, 0.25, 0.0, -0.35])
 _OUTCOMES = np.array(["connected", "no_answer", "busy", "invalid_number", "rejected"])
 _OUTCOMES_PA = pa.array(_OUTCOMES)
 _CONNECTED, _NO_ANSWER, _BUSY, _INVALID, _REJECTED = range(5)
-_REVIEWERS = ["qa_li", "qa_wang", "qa_zhang", "qa_chen"]
+REVIEWERS = ["qa_li", "qa_wang", "qa_zhang", "qa_chen"]
+_REVIEWERS = REVIEWERS
 _REVIEWERS_PA = pa.array(["system", *_REVIEWERS])
 # (probability a non-compliant call is caught, probability a compliant call is flagged,
 #  probability a non-effective call is judged effective, probability an effective one is)
@@ -88,7 +89,10 @@ def simulate_chunk(
     w = _scheme_weight(grid_d, agent_treated[grid_a], change_day, sc["phase_in_days"])
     weekday = ((grid_d + 3) % 7).astype(int)  # 1970-01-01 was a Thursday
     peak = 1.15 if calendar_month == PEAK_MONTH else 1.0
+    # month and team-month shocks (zero except in the null and power presets)
+    shock_a = ag["shock"][ag["team"][a_idx], m]  # (A, 6), columns SHOCK_COLUMNS
     lam = cfg.base_dials * eff["effort"][grid_a] * _WEEKDAY_FACTOR[weekday] * peak * ramp
+    lam *= np.exp(np.repeat(shock_a[:, 0], D))
     lam *= 1.0 - (1.0 - sc["dials_factor_after"]) * w
     small = fl["small_sample"][grid_a]
     if small.any():
@@ -111,6 +115,7 @@ def simulate_chunk(
             call_w = np.concatenate([call_w, np.repeat(w, extra)])
             padded_dials = np.concatenate([padded_dials, np.ones(int(extra.sum()), bool)])
     N = len(call_a)
+    shock = shock_a[call_a - a_idx[0]]
     # time of day: 09:00-12:00 and 13:30-18:00
     morning = rng.random(N) < 0.42
     sec = np.where(
@@ -118,8 +123,8 @@ def simulate_chunk(
     )
     started = call_day * 86400 + sec.astype("int64")
     order = np.lexsort((started, call_a))
-    call_a, call_day, call_w, padded_dials, started = (
-        x[order] for x in (call_a, call_day, call_w, padded_dials, started)
+    call_a, call_day, call_w, padded_dials, started, shock = (
+        x[order] for x in (call_a, call_day, call_w, padded_dials, started, shock)
     )
 
     # leads: each agent gets dials / 2.6 leads this month; calls pick one of them
@@ -137,7 +142,11 @@ def simulate_chunk(
     # outcomes
     hour = sec[order] / 3600.0
     p_conn = _logistic(
-        -0.45 + _SOURCE_CONNECT_LOGIT[src] + eff["connect"][call_a] + 0.15 * (hour > 16)
+        -0.45
+        + _SOURCE_CONNECT_LOGIT[src]
+        + eff["connect"][call_a]
+        + 0.15 * (hour > 16)
+        + shock[:, 1]
     )
     u = rng.random(N)
     outcome = np.where(u < p_conn, _CONNECTED, -1)
@@ -152,7 +161,9 @@ def simulate_chunk(
 
     # talk time, intent, need captured (connected calls)
     talk_med = (
-        118.0 * np.exp(eff["talk"][call_a]) * (1 + (sc["talk_median_factor_after"] - 1) * call_w)
+        118.0
+        * np.exp(eff["talk"][call_a] + shock[:, 2])
+        * (1 + (sc["talk_median_factor_after"] - 1) * call_w)
     )
     dur = np.exp(np.log(talk_med) + 0.85 * rng.normal(0, 1, N))
     dur = np.clip(np.round(dur), 8, 3600)
@@ -176,7 +187,8 @@ def simulate_chunk(
     # threshold padding: stretch a share of 90-180 s calls to just past 180 s
     padder = fl["padder"][call_a]
     stretch = conn & padder & (dur >= PADDING["source_window_s"][0]) & (dur < _EFFECTIVE_S)
-    stretch &= rng.random(N) < PADDING["share_of_calls"]
+    share = PADDING["share_of_calls"] if cfg.padding_share is None else cfg.padding_share
+    stretch &= (rng.random(N) < share) & (m >= ag["padding_from_month"])
     dur = np.where(stretch, _EFFECTIVE_S + np.floor(rng.random(N) * 19), dur)
     need = need | stretch
     # padded dials are near-empty connected calls
@@ -202,6 +214,7 @@ def simulate_chunk(
         + peak_shift
         + OVER_PROMISE["conversion_logit_shift"] * fl["over_promiser"][call_a]
         + sc["conversion_logit_shift_after"] * call_w
+        + shock[:, 3]
         - 0.4 * np.clip(1 - tenure_c / 4.0, 0, 1)
     )
     deal = conn & ~padded_dials & ~stretch & (rng.random(N) < _logistic(deal_logit))
@@ -255,6 +268,7 @@ def simulate_chunk(
         + sc["satisfaction_shift_after"] * call_w
         + 0.7 * selective
         - 1.3 * np.log(eff["effort"][call_a])
+        + shock[:, 4]
         + rng.normal(0, 0.75, N)
     )
     sat = np.clip(np.round(sat_lat), 1, 5).astype("int8")
@@ -263,9 +277,10 @@ def simulate_chunk(
     sys_rev = conn & (rng.random(N) < 0.45)
     hum_rev = conn & (rng.random(N) < 0.10)
     multi = hum_rev & (rng.random(N) < 0.15)
-    pick = np.floor(rng.random(N) * len(_REVIEWERS))  # the one reviewer of a single review
+    revs = ag.get("reviewers", _REVIEWERS)
+    pick = np.floor(rng.random(N) * len(revs))  # the one reviewer of a single review
     reviews = []
-    for r, name in enumerate(["system", *_REVIEWERS]):
+    for r, name in enumerate(["system", *revs]):
         if name == "system":
             sel = sys_rev
         else:
@@ -336,6 +351,7 @@ def simulate_chunk(
         "amount": np.round(np.exp(np.log(amount_med) + 0.45 * rng.normal(0, 1, len(d))) / 10) * 10,
         "w": call_w[d],
         "noncompliant": ~compliant_true[d],
+        "complaint_shock": shock[d, 5],
     }
     return {
         "N": N,

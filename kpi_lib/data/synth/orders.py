@@ -54,6 +54,7 @@ def orders_and_complaints(rng, order_parts, ag, sc, end_s):
         p_c
         * np.where(op, OVER_PROMISE["complaint_factor"], 1.0)
         * np.where(fl["padder"][a], 1.3, 1.0)
+        * np.exp(ag["eff"]["complaint"][a] + o["complaint_shock"])
     )
     p_c = np.where(o["noncompliant"], np.minimum(p_c * 1.8, 0.95), p_c)
     comp = rng.random(n) < np.clip(p_c, 0, 0.95)

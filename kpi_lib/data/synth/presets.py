@@ -28,8 +28,19 @@ class Preset:
     attrition: float = 0.06  # share of agents leaving in the second half of the range
     # (name, value) pairs replacing entries of SCHEME for this preset
     scheme: tuple[tuple[str, float], ...] = ()
-    # the switch date used when the caller does not name one
-    scheme_change: str = "2026-06-01"
+    # the switch date used when the caller does not name one (None: no scheme change)
+    scheme_change: str | None = "2026-06-01"
+    # threshold padding: share of a padder's connected calls of 90-180 s that is stretched
+    # (None: PADDING["share_of_calls"]) and the number of final months it happens in (None: all)
+    padding_share: float | None = None
+    padding_months: int | None = None
+    # random shocks (standard deviations on the log / logit scale) shared by every agent in a
+    # month and by the agents of one team in a month; they move dials, connect rate, talk time,
+    # conversion, satisfaction and complaints together, as a campaign or a lead batch would
+    month_shock_sd: float = 0.0
+    team_month_shock_sd: float = 0.0
+    # agent-to-agent spread of the complaint propensity (log scale; 0 = none)
+    complaint_sd: float = 0.0
 
     def scheme_parameters(self) -> dict:
         """:data:`SCHEME` with this preset's overrides applied."""
@@ -81,6 +92,44 @@ PRESETS: dict[str, Preset] = {
             ("repurchase_prob_after", 0.125),
             ("amount_factor_after", 1.08),
         ),
+    ),
+    # nothing planted: agents differ (skill, effort, talk length, complaint propensity), new
+    # hires have few calls, and months and team-months have shocks, but no agent games and no
+    # scheme changes; every flag on it is a false positive (benchmarks/calibration.py)
+    "null": Preset(
+        agents=60,
+        team_stages=("mature", "mature", "new", "transforming"),
+        comparison_teams=(),
+        padders=0.0,
+        over_promisers=0.0,
+        small_sample=3,
+        lucky_small_sample=0,
+        selective_surveys=0,
+        call_padders=0.0,
+        scheme_change=None,
+        month_shock_sd=0.10,
+        team_month_shock_sd=0.06,
+        complaint_sd=0.25,
+    ),
+    # the null preset plus moderate planted effects: threshold padders stretching about 10 % of
+    # their connected calls over the last 3 months, and over-promisers; measures power
+    "power": Preset(
+        agents=60,
+        team_stages=("mature", "mature", "new", "transforming"),
+        comparison_teams=(),
+        padders=0.05,
+        over_promisers=0.05,
+        small_sample=3,
+        lucky_small_sample=0,
+        selective_surveys=0,
+        call_padders=0.0,
+        scheme_change=None,
+        # a third of the 90-180 s calls: about 10 % of the padder's connected calls
+        padding_share=0.32,
+        padding_months=3,
+        month_shock_sd=0.10,
+        team_month_shock_sd=0.06,
+        complaint_sd=0.25,
     ),
 }
 # Scheme change: "before" follows the DOMAIN.md case study (volume push); "after" values are
