@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.paths import project_root
@@ -283,3 +285,146 @@ def test_every_monthly_notebook_runs_on_the_case(variety, case, tmp_path):
     manifest = json.loads((Path(result.folder) / "manifest.json").read_text())
     assert manifest["status"] == "ok"
     assert all(nb["status"] == "ok" for nb in manifest["notebooks"])
+
+
+# ------------------------------------------------------------------ any small contract dataset
+
+
+OPTIONAL = ("surveys", "qa_reviews", "complaints", "targets")
+
+
+@st.composite
+def contract_datasets(draw):
+    """A small valid dataset: 2-6 agents in 1-3 teams, 1-3 months from 2026-08 (the last one
+    possibly cut short), any subset of the optional tables. Row values come from a seeded
+    generator (hypothesis chooses the shape and the seed), so examples stay small and fast."""
+    n_agents = draw(st.integers(2, 6))
+    n_teams = draw(st.integers(1, min(3, n_agents)))
+    months = draw(st.integers(1, 3))
+    last_day = draw(st.sampled_from([31, 12]))  # a complete last month, or one cut short
+    optional = draw(st.sets(st.sampled_from(OPTIONAL)))
+    seed = draw(st.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2026-08-01")
+    end = (start + pd.DateOffset(months=months)) - pd.Timedelta(days=1)
+    if last_day == 12:
+        end = end.replace(day=12)
+    days = pd.bdate_range(start, end)
+    agents = pd.DataFrame(
+        {
+            "agent_id": [f"A{i:02d}" for i in range(n_agents)],
+            "agent_name": [f"Agent {i}" for i in range(n_agents)],
+            "team_id": [f"T{i % n_teams}" for i in range(n_agents)],
+        }
+    )
+    rows = []
+    for agent in agents["agent_id"]:
+        per_day = rng.integers(3, 25)
+        for day in days:
+            n = rng.poisson(per_day)
+            seconds = np.sort(rng.integers(9 * 3600, 18 * 3600, size=n))
+            for s in seconds:
+                rows.append((agent, day + pd.Timedelta(seconds=int(s))))
+    calls = pd.DataFrame(rows, columns=["agent_id", "started_at"])
+    n = len(calls)
+    connected = rng.random(n) < rng.uniform(0.2, 0.7)
+    calls["call_id"] = [f"C{i:07d}" for i in range(n)]
+    calls["outcome"] = np.where(connected, "connected", rng.choice(["no_answer", "busy"], n))
+    calls["duration_s"] = np.where(connected, rng.lognormal(4.5, 0.8, n).round(), 0)
+    calls["need_captured"] = connected & (rng.random(n) < 0.5)
+    calls["customer_id"] = [f"K{i:07d}" for i in rng.integers(0, max(n // 2, 1), n)]
+    sold = calls[connected & (rng.random(n) < 0.1)]
+    orders = pd.DataFrame(
+        {
+            "order_id": [f"O{i:07d}" for i in range(len(sold))],
+            "agent_id": sold["agent_id"].to_numpy(),
+            "customer_id": sold["customer_id"].to_numpy(),
+            "ordered_at": (sold["started_at"] + pd.Timedelta(minutes=5)).to_numpy(),
+            "amount": rng.gamma(2.0, 400.0, len(sold)).round(2),
+        }
+    )
+    tables = {"agents": agents, "calls": calls, "orders": orders}
+    talked = calls[connected]
+    if "surveys" in optional and len(talked):
+        s = talked.sample(frac=0.2, random_state=seed % 1000)
+        tables["surveys"] = pd.DataFrame(
+            {
+                "survey_id": [f"S{i:07d}" for i in range(len(s))],
+                "agent_id": s["agent_id"].to_numpy(),
+                "answered_at": (s["started_at"] + pd.Timedelta(minutes=10)).to_numpy(),
+                "score": rng.integers(1, 6, len(s)),
+                "call_id": s["call_id"].to_numpy(),
+            }
+        )
+    if "qa_reviews" in optional and len(talked):
+        q = talked.sample(frac=0.1, random_state=seed % 997)
+        tables["qa_reviews"] = pd.DataFrame(
+            {
+                "review_id": [f"R{i:07d}" for i in range(len(q))],
+                "call_id": q["call_id"].to_numpy(),
+                "agent_id": q["agent_id"].to_numpy(),
+                "reviewed_at": (q["started_at"] + pd.Timedelta(hours=2)).to_numpy(),
+                "reviewer": rng.choice(["QA-1", "QA-2"], len(q)),
+                "compliant": rng.random(len(q)) < 0.9,
+                "effective": rng.random(len(q)) < 0.7,
+            }
+        )
+    if "complaints" in optional and len(talked):
+        c = talked.sample(frac=0.02, random_state=seed % 991)
+        tables["complaints"] = pd.DataFrame(
+            {
+                "complaint_id": [f"P{i:07d}" for i in range(len(c))],
+                "agent_id": c["agent_id"].to_numpy(),
+                "opened_at": (c["started_at"] + pd.Timedelta(days=1)).to_numpy(),
+                "customer_id": c["customer_id"].to_numpy(),
+            }
+        )
+    if "targets" in optional:
+        periods = pd.period_range(start, end, freq="M").astype(str)
+        tables["targets"] = pd.DataFrame(
+            [
+                {
+                    "period": p,
+                    "scope": "agent",
+                    "scope_id": a,
+                    "indicator": "sales_amount",
+                    "target": float(rng.integers(5, 40) * 1000),
+                }
+                for p in periods
+                for a in agents["agent_id"]
+            ]
+        )
+    return tables
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(tables=contract_datasets())
+def test_any_small_contract_dataset_gets_a_monthly_review(tables, tmp_path_factory):
+    """Whatever shape hypothesis draws, a dataset the loader accepts gets a review: scored,
+    with the decisions it can support and a reason for each it cannot."""
+    from kpi_lib.data.load import load_dataset
+    from kpi_lib.review import compute_review, prepare_spec
+
+    folder = tmp_path_factory.mktemp("hypothesis")
+    for name, df in tables.items():
+        df.to_parquet(folder / f"{name}.parquet", index=False)
+    (folder / "dataset.yaml").write_text("name: drawn\ntimezone: Asia/Shanghai\n")
+    data = load_dataset(folder)
+    assert len(data["calls"]) == len(tables["calls"])  # nothing in it is invalid
+    spec, data = prepare_spec(
+        params_files=[project_root() / "params" / "monthly.yaml"],
+        dataset=str(folder),
+        overrides={"draws": 20, "n_boot": 10},
+    )
+    review = compute_review(spec, data)
+    assert set(review.leaderboard["agent_id"]) <= set(tables["agents"]["agent_id"])
+    assert len(review.leaderboard) > 0
+    skipped = {n["section"] for n in review.notes if n.get("code") == "skipped"}
+    for section in ("bonus", "commission", "certification", "pip", "coaching"):
+        table = getattr(review, section)
+        assert len(table) > 0 or section in skipped or section == "pip", section

@@ -866,7 +866,7 @@ def _attach_holds(a: pd.DataFrame, holds: pd.DataFrame, decision: str) -> pd.Dat
     code = h["record"].map(lambda r: r.get("code", "")) if len(h) else pd.Series(dtype=object)
     blocking = set(h.loc[code.to_numpy() == f"{decision}_held", "agent_id"])
     a["held"] = ids.isin(blocking).to_numpy()
-    a["hold"] = ids.map(text).fillna("").to_numpy()
+    a["hold"] = ids.map(text).astype(object).fillna("").to_numpy()
     a["hold_codes"] = [recs.get(i, []) for i in ids]
     a["payable"] = np.where(a["held"], 0.0, a[decision].to_numpy(dtype=float))
     return a
