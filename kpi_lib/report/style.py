@@ -42,7 +42,11 @@ def setup_plots(language: str = "en") -> str:
     should be labelled in (``"en"`` when no CJK font is available, see
     :func:`~kpi_lib.report.fonts.setup_fonts`)."""
     mpl.rcParams.update(REPORT_RC)
-    return setup_fonts(language)
+    language = setup_fonts(language)
+    if language != "en":
+        # the bundled CJK font has no bold face: bold titles would fall back with a warning
+        mpl.rcParams["axes.titleweight"] = "normal"
+    return language
 
 
 def figure_size(width: float, height: float) -> tuple[float, float]:
