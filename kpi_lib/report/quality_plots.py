@@ -175,7 +175,8 @@ def agent_error_plot(
     """Per-agent false-positive rate with Wilson intervals against the rate for everyone.
 
     ``flags`` is :func:`kpi_lib.analyses.calibration.flag_inflated`; flagged agents in red.
-    Shows the ``top`` agents with the highest rate among those with enough data.
+    Shows the ``top`` agents with the highest rate among those with enough data; ``legend``
+    False leaves the legend out (a chart drawn next to another one that has it).
     """
     d = flags[(flags["judgement"] == judgement) & flags["enough_data"]].dropna(subset=["fpr"])
     d = d.sort_values("fpr", ascending=False).head(top).iloc[::-1]

@@ -194,7 +194,7 @@ def sample_text(sample: pd.DataFrame, path=None, *, language: str = "en") -> str
         text("quality.spot.fill", language),
     ]
     if path is not None:
-        lines.append(text("quality.spot.sheet", language, path=f"`{markdown_safe(path)}`"))
+        lines.append(text("quality.spot.sheet", language, path=markdown_safe(path)))
     return _bullets(lines, language)
 
 

@@ -135,16 +135,17 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "本數據集完全無法提供的指標（缺少數據表或欄位）：",
     ),
     "quality.note.agreement_plots": (
-        "Left and middle: how the system's yes/no compares with the reviewers'. The cell "
+        "The squares: how the system's yes/no compares with the reviewers'. The cell "
         "'system yes, reviewer no' is the error that inflates indicators: calls credited "
-        "that were not effective or compliant. Right: how often the system is right on calls "
-        "reviewers judged yes and on calls they judged no (the bars show the 95 % range).",
-        "左图和中图：系统的“是/否”与复核员的对比。“系统是、复核员否”这一格是让指标虚高的错误："
-        "不合规或无效的通话被计为合规或有效。右图：对复核员判为“是”和判为“否”的通话，系统各有多少"
-        "判对（竖线为 95 % 区间）。",
-        "左圖和中圖：系統的「是/否」與複核員的對比。「系統是、複核員否」這一格是讓指標虛高的錯誤："
-        "不合規或無效的通話被計為合規或有效。右圖：對複核員判為「是」和判為「否」的通話，系統各有多少"
-        "判對（豎線為 95 % 區間）。",
+        "that were not effective or compliant. The bars: how often the system is right on "
+        "calls reviewers judged yes and on calls they judged no (the whiskers show the 95 % "
+        "range).",
+        "方格图：系统的“是/否”与复核员的对比。“系统是、复核员否”这一格是让指标虚高的错误："
+        "不合规或无效的通话被计为合规或有效。条形图：对复核员判为“是”和判为“否”的通话，系统各有多少"
+        "判对（短线为 95 % 区间）。",
+        "方格圖：系統的「是/否」與複核員的對比。「系統是、複核員否」這一格是讓指標虛高的錯誤："
+        "不合規或無效的通話被計為合規或有效。條形圖：對複核員判為「是」和判為「否」的通話，系統各有多少"
+        "判對（短線為 95 % 區間）。",
     ),
     "quality.note.flags": (
         "A flag compares the agent with the rest of their team: the system errs in this "
