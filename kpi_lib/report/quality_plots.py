@@ -170,6 +170,7 @@ def agent_error_plot(
     judgement: str = "effective",
     top: int = 25,
     language: str = "en",
+    legend: bool = True,
     ax=None,
 ):
     """Per-agent false-positive rate with Wilson intervals against the rate for everyone.
@@ -206,6 +207,7 @@ def agent_error_plot(
         ax.axvline(
             d["overall_fpr"].iloc[0], color="black", ls="--", lw=1, label=_t("all_agents", language)
         )
+    if len(d) and legend:
         legend_outside(ax)
     ax.set_yticks(y, d["agent_id"].astype(str))
     ax.set_xlim(0, 1)
