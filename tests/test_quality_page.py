@@ -127,6 +127,8 @@ def test_page_without_qa_reviews_says_what_is_missing(bare_review):
     assert set(skipped["section"]) == set(qt.QA_SECTIONS)
     page = _page(bare_review)
     assert untranslated(page) == [] and raw_values(page) == []
+    unavailable = qt.table_html(qt.unavailable_table(bare_review.unavailable, language="zh-Hans"))
+    assert "质检复核" in unavailable and "满意度调查" in unavailable
     summary = qt.unavailable_summary(bare_review, skipped)
     assert text("section.qa_flags", "zh-Hans") in summary
     for section in qt.QA_SECTIONS:

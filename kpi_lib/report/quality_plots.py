@@ -131,7 +131,7 @@ def agreement_plot(agreement: pd.DataFrame, *, language: str = "en", ax=None):
     """How often the system is right on calls reviewers judged yes (sensitivity) and no
     (specificity), per judgement, with 95 % intervals."""
     metrics = [("sensitivity", "right_on_yes"), ("specificity", "right_on_no")]
-    ax = _ax(ax, (6, 3.5))
+    ax = _ax(ax, (8, 3.2))
     judgements = list(agreement["judgement"])
     height = 0.8 / max(len(metrics), 1)
     y = np.arange(len(judgements))

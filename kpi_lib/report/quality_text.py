@@ -560,14 +560,23 @@ def gaps_table(gaps: pd.DataFrame, *, top: int = 15, language: str = "en") -> pd
 
 
 def unavailable_table(unavailable: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
-    """Indicators the dataset cannot provide at all, with the table or column they need."""
+    """Indicators the dataset cannot provide at all, with the tables (or ``table.column``)
+    they need, table names worded in ``language``."""
     d = unavailable.copy()
     if "indicator" in d:
         d["indicator"] = [label(i, language) if i in CATALOGUE else i for i in d["indicator"]]
-    need = next((c for c in ("needs", "missing", "requires") if c in d), None)
     cols = {"indicator": ("quality.col.indicator", "text")}
-    if need:
-        cols[need] = ("quality.col.needs", "text")
+    if "missing_tables" in d:
+        sep = text("quality.list_sep", language)
+
+        def item(x: str) -> str:
+            table, _, column = x.strip().partition(".")
+            return table_name(table, language) + (f".{column}" if column else "")
+
+        d["missing_tables"] = [
+            sep.join(item(x) for x in str(v).split(",") if x.strip()) for v in d["missing_tables"]
+        ]
+        cols["missing_tables"] = ("quality.col.needs", "text")
     return manager_table(d, cols, language=language)
 
 

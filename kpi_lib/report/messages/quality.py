@@ -331,7 +331,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "quality.col.missing": ("not computable", "无法计算", "無法計算"),
     "quality.col.share_missing": ("share not computable", "无法计算占比", "無法計算佔比"),
     "quality.col.main_reason": ("main reason", "主要原因", "主要原因"),
-    "quality.col.needs": ("needs", "需要", "需要"),
+    "quality.col.needs": (
+        "missing table or column",
+        "缺少的数据表或字段",
+        "缺少的數據表或欄位",
+    ),
     "quality.col.judgement": ("judgement", "评判项", "評判項"),
     "quality.col.n": ("calls judged by both", "双方都评判的通话", "雙方都評判的通話"),
     "quality.col.observed_agreement": ("agreement", "一致率", "一致率"),
