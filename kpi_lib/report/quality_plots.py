@@ -117,7 +117,7 @@ def confusion_plot(
                 f"{int(m[i, j]):,}\n{share:.1%}\n{names[i][j]}",
                 ha="center",
                 va="center",
-                fontsize=8.5,
+                fontsize=9,
                 color=colour,
             )
     ax.set_xticks([0, 1], [_t("human_yes", language), _t("human_no", language)])

@@ -127,6 +127,11 @@ def _points(x, language) -> str:
     return format_number(abs(x) * 100, language, digits=1)
 
 
+def _space(language: str) -> str:
+    """What separates two sentences: a space in English, nothing in Chinese."""
+    return "" if language.startswith("zh") else " "
+
+
 def _bullets(lines: list[str], language: str = "en") -> str:
     if not lines:
         lines = [text("quality.nothing", language)]
@@ -213,7 +218,7 @@ def agreement_text(agreement: pd.DataFrame, *, language: str = "en") -> str:
             word=kappa_wording(r["kappa"], language),
             **values,
         )
-        sentence += " " + text(
+        sentence += _space(language) + text(
             "quality.agr.fp",
             language,
             fpr=_pct(r["fpr"], language),
@@ -222,7 +227,7 @@ def agreement_text(agreement: pd.DataFrame, *, language: str = "en") -> str:
             fnr=_pct(r["fnr"], language),
             **values,
         )
-        sentence += " " + text(
+        sentence += _space(language) + text(
             "quality.agr.up" if r["difference"] > 0 else "quality.agr.down",
             language,
             system=_pct(r["system_rate"], language, 1),
@@ -232,7 +237,7 @@ def agreement_text(agreement: pd.DataFrame, *, language: str = "en") -> str:
         real = np.isfinite(r["mcnemar_p"]) and r["mcnemar_p"] < 0.05
         sentence += text("quality.agr.real" if real else "quality.agr.chance", language)
         weak = not np.isfinite(r["kappa"]) or r["kappa"] < 0.6
-        sentence += " " + text(
+        sentence += _space(language) + text(
             "quality.agr.weak" if weak else "quality.agr.strong", language, **values
         )
         lines.append(sentence)
@@ -383,7 +388,9 @@ def correction_text(corrected: pd.DataFrame, *, language: str = "en") -> str:
         )
         clipped = int(ok["clipped"].sum())
         if clipped:
-            line += " " + text("quality.cor.clipped", language, n=clipped, total=len(ok))
+            line += _space(language) + text(
+                "quality.cor.clipped", language, n=clipped, total=len(ok)
+            )
         lines.append(line)
     return _bullets(lines, language)
 
@@ -426,7 +433,7 @@ def reviewer_text(reviewers: pd.DataFrame, leniency: pd.DataFrame, *, language: 
             word=kappa_wording(r["fleiss_kappa"], language),
         )
         if r["fleiss_kappa"] < 0.6:
-            line += " " + text("quality.rev.shaky", language)
+            line += _space(language) + text("quality.rev.shaky", language)
         lines.append(line)
     for r in leniency[leniency["label"].isin(["lenient", "strict"])].to_dict("records"):
         if abs(r["leniency"]) < 0.03:
