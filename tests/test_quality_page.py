@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import matplotlib
+import numpy as np
 import pandas as pd
 import pytest
 from pagecheck import raw_values, untranslated
@@ -218,3 +219,34 @@ def test_charts_are_labelled_in_the_language_and_fit_the_page(review, language):
     title = qp.coverage_heatmap(matrix, language=language).get_title()
     assert title == text("quality.plot.coverage_title", language)
     plt.close("all")
+
+
+def test_coverage_shows_rows_removed_at_import():
+    tables = pd.DataFrame(
+        {
+            "table": ["calls", "surveys"],
+            "required": [True, False],
+            "present": [True, False],
+            "rows_read": [1000, 0],
+            "rows_used": [940, 0],
+            "rows_quarantined": [20, 0],
+            "rows_filtered": [40, 0],
+            "quarantined_share": [0.02, np.nan],
+            "first": [pd.Timestamp("2026-10-01"), pd.NaT],
+            "last": [pd.Timestamp("2026-10-31"), pd.NaT],
+            "agents": [12.0, np.nan],
+            "agents_share": [1.0, np.nan],
+            "missing_columns": ["", ""],
+            "status": ["ok", "missing"],
+        }
+    )
+    table = qt.coverage_table(tables, language="zh-Hans")
+    row = table.iloc[0]
+    assert row["读取行数"] == "1,000" and row["使用行数"] == "940"
+    assert row["隔离行数"] == "20" and row["导入时删除行数"] == "40"
+    assert table.iloc[1]["状态"] == "未提供" and table.iloc[1]["起始日期"] == "无数据"
+    assert raw_values(table.to_html()) == []
+    empty = pd.DataFrame(columns=["table", "rows"])
+    words = qt.coverage_text(tables, pd.DataFrame(), empty, language="zh-Hans")
+    assert "导入规则删除的行：`通话` 40 行" in words and "`满意度调查`" in words
+    assert untranslated(_html(words)) == []
