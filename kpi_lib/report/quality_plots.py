@@ -1,7 +1,9 @@
 """Charts of data quality and QA calibration (``ax=None`` in, Axes out).
 
 Inputs are the tables of :mod:`kpi_lib.analyses.coverage` and
-:mod:`kpi_lib.analyses.calibration`.
+:mod:`kpi_lib.analyses.calibration`; every title, axis label and legend comes from the message
+catalogue in ``language`` (``quality.plot.*``), figures are at most 10 in wide
+(:func:`~kpi_lib.report.style.figure_size`) and legends sit outside the data.
 """
 
 from __future__ import annotations
@@ -9,6 +11,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
+from kpi_lib.indicators import CATALOGUE, label
+from kpi_lib.report.review_text import TEXTS, text
+from kpi_lib.report.style import figure_size, legend_outside
 
 __all__ = [
     "coverage_heatmap",
@@ -33,36 +39,60 @@ def _bar_lengths(value, low, high) -> list[np.ndarray]:
 
 def _ax(ax, size=(7, 4)):
     if ax is None:
-        _, ax = plt.subplots(figsize=size)
+        _, ax = plt.subplots(figsize=figure_size(*size))
     return ax
 
 
-def coverage_heatmap(matrix: pd.DataFrame, *, value: str = "share_ok", ax=None):
+def _t(key: str, language: str, **values) -> str:
+    return text(f"quality.plot.{key}", language, **values)
+
+
+def _judgement(judgement: str, language: str) -> str:
+    key = f"quality.j.{judgement}"
+    return text(key, language) if key in TEXTS else str(judgement)
+
+
+def _table(table: str, language: str) -> str:
+    key = f"quality.table.{table}"
+    return text(key, language) if key in TEXTS else str(table)
+
+
+def coverage_heatmap(
+    matrix: pd.DataFrame, *, value: str = "share_ok", language: str = "en", ax=None
+):
     """Table x period heatmap of the share of employed agents with usable data.
 
     ``matrix`` is :func:`kpi_lib.analyses.coverage.coverage_matrix`. Cells are annotated with
-    the number of agents missing (m) or thin (t) when there are any.
+    the number of agents missing or thin when there are any.
     """
     pivot = matrix.pivot(index="table", columns="period", values=value)
     missing = matrix.pivot(index="table", columns="period", values="missing").reindex_like(pivot)
     thin = matrix.pivot(index="table", columns="period", values="thin").reindex_like(pivot)
-    ax = _ax(ax, (0.55 * pivot.shape[1] + 3, 0.45 * pivot.shape[0] + 1.5))
+    ax = _ax(ax, (0.7 * pivot.shape[1] + 3, 0.5 * pivot.shape[0] + 1.8))
     im = ax.imshow(pivot.to_numpy(float), cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(pivot.shape[1]), pivot.columns, rotation=90, fontsize=8)
-    ax.set_yticks(range(pivot.shape[0]), pivot.index, fontsize=8)
+    ax.set_xticks(range(pivot.shape[1]), [str(c) for c in pivot.columns], rotation=45, ha="right")
+    ax.set_yticks(range(pivot.shape[0]), [_table(t, language) for t in pivot.index])
     for i in range(pivot.shape[0]):
         for j in range(pivot.shape[1]):
             m, t = missing.iat[i, j], thin.iat[i, j]
-            bits = [f"{int(m)}m" for _ in [0] if pd.notna(m) and m > 0]
-            bits += [f"{int(t)}t" for _ in [0] if pd.notna(t) and t > 0]
+            m = int(m) if pd.notna(m) else 0
+            t = int(t) if pd.notna(t) else 0
+            bits = []
+            if m:
+                bits.append(_t("missing", language, n=m))
+            if t:
+                bits.append(_t("thin", language, n=t))
             if bits:
-                ax.text(j, i, "\n".join(bits), ha="center", va="center", fontsize=6)
-    ax.figure.colorbar(im, ax=ax, shrink=0.8, label="share of agents with usable data")
-    ax.set_title("Data coverage by table and period (m = agents missing, t = thin)")
+                ax.text(j, i, "\n".join(bits), ha="center", va="center", fontsize=8)
+    ax.figure.colorbar(im, ax=ax, shrink=0.8, label=_t("coverage_bar", language))
+    ax.set_title(_t("coverage_title", language))
+    ax.spines[:].set_visible(False)
     return ax
 
 
-def confusion_plot(confusion: pd.DataFrame, *, judgement: str = "effective", ax=None):
+def confusion_plot(
+    confusion: pd.DataFrame, *, judgement: str = "effective", language: str = "en", ax=None
+):
     """2 x 2 confusion matrix of system vs human judgements (counts and shares)."""
     d = confusion[confusion["judgement"] == judgement]
     if "agent_id" in d.columns:
@@ -70,12 +100,12 @@ def confusion_plot(confusion: pd.DataFrame, *, judgement: str = "effective", ax=
     m = np.zeros((2, 2))
     for r in d.itertuples():
         m[0 if r.system else 1, 0 if r.human else 1] += r.n
-    ax = _ax(ax, (4, 3.5))
+    ax = _ax(ax, (4.5, 4))
     ax.imshow(m, cmap="Blues")
     total = m.sum()
     names = [
-        ["agree: yes", "system yes, human no\n(false positive)"],
-        ["system no, human yes\n(false negative)", "agree: no"],
+        [_t("both_yes", language), _t("fp", language)],
+        [_t("fn", language), _t("both_no", language)],
     ]
     for i in range(2):
         for j in range(2):
@@ -84,64 +114,76 @@ def confusion_plot(confusion: pd.DataFrame, *, judgement: str = "effective", ax=
             ax.text(
                 j,
                 i,
-                f"{int(m[i, j])}\n{share:.1%}\n{names[i][j]}",
+                f"{int(m[i, j]):,}\n{share:.1%}\n{names[i][j]}",
                 ha="center",
                 va="center",
-                fontsize=7,
+                fontsize=9,
                 color=colour,
             )
-    ax.set_xticks([0, 1], ["human: yes", "human: no"])
-    ax.set_yticks([0, 1], ["system: yes", "system: no"])
-    ax.set_title(f"System vs human: {judgement}")
+    ax.set_xticks([0, 1], [_t("human_yes", language), _t("human_no", language)])
+    ax.set_yticks([0, 1], [_t("system_yes", language), _t("system_no", language)])
+    ax.set_title(_t("confusion_title", language, name=_judgement(judgement, language)))
+    ax.spines[:].set_visible(False)
     return ax
 
 
-def agreement_plot(agreement: pd.DataFrame, *, ax=None):
-    """Kappa, sensitivity, specificity and error rates per judgement, with intervals."""
-    metrics = [
-        ("kappa", "kappa"),
-        ("sensitivity", "sensitivity"),
-        ("specificity", "specificity"),
-        ("fpr", "false-positive rate"),
-        ("fnr", "false-negative rate"),
-    ]
-    ax = _ax(ax, (7, 3.5))
+def agreement_plot(agreement: pd.DataFrame, *, language: str = "en", ax=None):
+    """How often the system is right on calls reviewers judged yes (sensitivity) and no
+    (specificity), per judgement, with 95 % intervals."""
+    metrics = [("sensitivity", "right_on_yes"), ("specificity", "right_on_no")]
+    ax = _ax(ax, (8, 3.2))
     judgements = list(agreement["judgement"])
-    width = 0.8 / max(len(judgements), 1)
-    for k, (_, row) in enumerate(agreement.iterrows()):
-        x = np.arange(len(metrics)) + (k - (len(judgements) - 1) / 2) * width
-        vals = np.array([row[m] for m, _ in metrics], dtype=float)
-        lows = np.array([row[f"{m}_low"] for m, _ in metrics], dtype=float)
-        highs = np.array([row[f"{m}_high"] for m, _ in metrics], dtype=float)
-        ax.bar(x, vals, width=width, label=row["judgement"], alpha=0.8)
+    height = 0.8 / max(len(metrics), 1)
+    y = np.arange(len(judgements))
+    for k, (m, key) in enumerate(metrics):
+        vals = agreement[m].to_numpy(float)
+        pos = y + (k - (len(metrics) - 1) / 2) * height
+        ax.barh(pos, vals, height=height, label=_t(key, language), alpha=0.85)
         ax.errorbar(
-            x,
             vals,
-            yerr=_bar_lengths(vals, lows, highs),
+            pos,
+            xerr=_bar_lengths(vals, agreement[f"{m}_low"], agreement[f"{m}_high"]),
             fmt="none",
             ecolor="black",
             capsize=3,
             lw=1,
         )
-    ax.set_xticks(range(len(metrics)), [name for _, name in metrics], fontsize=8)
-    ax.set_ylim(0, 1.05)
-    ax.axhline(0.6, color="grey", ls=":", lw=1)
-    ax.legend(fontsize=8)
-    ax.set_title("Automatic vs human judgements (95 % intervals; dotted: kappa 0.6)")
+    ax.set_yticks(y, [_judgement(j, language) for j in judgements])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(mpl_percent())
+    ax.set_xlabel(_t("share", language))
+    legend_outside(ax)
+    ax.set_title(_t("agreement_title", language))
     return ax
 
 
-def agent_error_plot(flags: pd.DataFrame, *, judgement: str = "effective", top: int = 25, ax=None):
-    """Per-agent false-positive rate with Wilson intervals against the team-wide rate.
+def mpl_percent():
+    """A tick formatter for shares (0.25 -> 25%)."""
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(1.0, decimals=0)
+
+
+def agent_error_plot(
+    flags: pd.DataFrame,
+    *,
+    judgement: str = "effective",
+    top: int = 25,
+    language: str = "en",
+    legend: bool = True,
+    ax=None,
+):
+    """Per-agent false-positive rate with Wilson intervals against the rate for everyone.
 
     ``flags`` is :func:`kpi_lib.analyses.calibration.flag_inflated`; flagged agents in red.
-    Shows the ``top`` agents with the highest rate among those with enough data.
+    Shows the ``top`` agents with the highest rate among those with enough data; ``legend``
+    False leaves the legend out (a chart drawn next to another one that has it).
     """
     d = flags[(flags["judgement"] == judgement) & flags["enough_data"]].dropna(subset=["fpr"])
     d = d.sort_values("fpr", ascending=False).head(top).iloc[::-1]
-    ax = _ax(ax, (6, 0.22 * len(d) + 1.5))
+    ax = _ax(ax, (7, 0.28 * len(d) + 1.6))
     y = np.arange(len(d))
-    colours = np.where(d["flagged"], "tab:red", "tab:blue")
+    flagged = d["flagged"].astype(bool).to_numpy()
     ax.errorbar(
         d["fpr"],
         y,
@@ -150,19 +192,37 @@ def agent_error_plot(flags: pd.DataFrame, *, judgement: str = "effective", top: 
         ecolor="grey",
         lw=1,
     )
-    ax.scatter(d["fpr"], y, c=colours, zorder=3, s=18)
+    ax.scatter(
+        d["fpr"][~flagged],
+        y[~flagged],
+        c="tab:blue",
+        zorder=3,
+        s=22,
+        label=_t("not_flagged", language),
+    )
+    ax.scatter(
+        d["fpr"][flagged], y[flagged], c="tab:red", zorder=3, s=22, label=_t("flagged", language)
+    )
     if len(d):
-        ax.axvline(d["overall_fpr"].iloc[0], color="black", ls="--", lw=1, label="all agents")
-        ax.legend(fontsize=8, loc="lower right")
-    ax.set_yticks(y, d["agent_id"], fontsize=7)
+        ax.axvline(
+            d["overall_fpr"].iloc[0], color="black", ls="--", lw=1, label=_t("all_agents", language)
+        )
+    if len(d) and legend:
+        legend_outside(ax)
+    ax.set_yticks(y, d["agent_id"].astype(str))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("false-positive rate (system yes, human no)")
-    ax.set_title(f"Where the system over-credits '{judgement}' (red = flagged)")
+    ax.xaxis.set_major_formatter(mpl_percent())
+    ax.set_xlabel(_t("fpr_axis", language))
+    ax.set_title(_t("flags_title", language, name=_judgement(judgement, language)))
     return ax
 
 
 def corrected_vs_raw_plot(
-    corrected: pd.DataFrame, *, indicator: str = "effective_call_rate", ax=None
+    corrected: pd.DataFrame,
+    *,
+    indicator: str = "effective_call_rate",
+    language: str = "en",
+    ax=None,
 ):
     """System-measured vs corrected rate per unit, with intervals; the diagonal is no change."""
     d = corrected[(corrected["indicator"] == indicator) & corrected["value"].notna()]
@@ -178,52 +238,63 @@ def corrected_vs_raw_plot(
     )
     lo = float(np.nanmin([d["raw_value"].min(), d["ci_low"].min(), 0])) if len(d) else 0
     hi = float(np.nanmax([d["raw_value"].max(), d["ci_high"].max(), 1])) if len(d) else 1
-    ax.plot([lo, hi], [lo, hi], color="grey", ls="--", lw=1)
-    ax.set_xlabel("system-measured rate")
-    ax.set_ylabel("corrected rate (95 % interval)")
-    ax.set_title(f"{indicator}: raw vs corrected")
+    ax.plot([lo, hi], [lo, hi], color="grey", ls="--", lw=1, label=_t("no_change", language))
+    ax.xaxis.set_major_formatter(mpl_percent())
+    ax.yaxis.set_major_formatter(mpl_percent())
+    ax.set_xlabel(_t("raw_axis", language))
+    ax.set_ylabel(_t("corrected_axis", language))
+    ax.legend(loc="upper left")
+    ax.set_title(label(indicator, language) if indicator in CATALOGUE else indicator)
     return ax
 
 
-def reviewer_leniency_plot(leniency: pd.DataFrame, *, ax=None):
+def reviewer_leniency_plot(leniency: pd.DataFrame, *, language: str = "en", ax=None):
     """Each reviewer's leniency (share judged positive minus the others', same calls)."""
     d = leniency.copy()
-    d["row"] = d["judgement"] + ": " + d["reviewer"].astype(str)
+    d["row"] = [
+        f"{_judgement(j, language)}: {r}"
+        for j, r in zip(d["judgement"], d["reviewer"].astype(str), strict=True)
+    ]
     d = d.iloc[::-1]
-    ax = _ax(ax, (6, 0.3 * len(d) + 1.2))
+    ax = _ax(ax, (6, 0.35 * len(d) + 1.4))
     y = np.arange(len(d))
     colours = d["label"].map({"lenient": "tab:red", "strict": "tab:blue"}).fillna("tab:grey")
+    points = 100 * d["leniency"]
     ax.errorbar(
-        d["leniency"],
+        points,
         y,
-        xerr=[d["leniency"] - d["ci_low"], d["ci_high"] - d["leniency"]],
+        xerr=_bar_lengths(points, 100 * d["ci_low"], 100 * d["ci_high"]),
         fmt="none",
         ecolor="grey",
     )
-    ax.scatter(d["leniency"], y, c=colours, zorder=3)
+    ax.scatter(points, y, c=colours, zorder=3)
     ax.axvline(0, color="black", lw=1)
-    ax.set_yticks(y, d["row"], fontsize=8)
-    ax.set_xlabel("leniency: share judged yes minus the other reviewers' (same calls)")
-    ax.set_title("Reviewer leniency (red = lenient, blue = strict)")
+    ax.set_yticks(y, d["row"])
+    ax.set_xlabel(_t("leniency_axis", language))
+    ax.set_title(_t("leniency_title", language))
     return ax
 
 
-def reviewer_kappa_heatmap(pairs: pd.DataFrame, *, judgement: str = "effective", ax=None):
+def reviewer_kappa_heatmap(
+    pairs: pd.DataFrame, *, judgement: str = "effective", language: str = "en", ax=None
+):
     """Pairwise Cohen's kappa between reviewers (and the system, if included)."""
     d = pairs[pairs["judgement"] == judgement]
     names = sorted(set(d["reviewer_a"]) | set(d["reviewer_b"]))
     m = pd.DataFrame(np.nan, index=names, columns=names)
     for r in d.itertuples():
         m.loc[r.reviewer_a, r.reviewer_b] = m.loc[r.reviewer_b, r.reviewer_a] = r.kappa
-    ax = _ax(ax, (0.6 * len(names) + 2.5, 0.5 * len(names) + 1.5))
+    shown = [_t("system", language) if n == "system" else str(n) for n in names]
+    ax = _ax(ax, (0.7 * len(names) + 3, 0.6 * len(names) + 1.8))
     im = ax.imshow(m.to_numpy(float), cmap="RdYlGn", vmin=0, vmax=1)
-    ax.set_xticks(range(len(names)), names, rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.set_xticks(range(len(names)), shown, rotation=45, ha="right")
+    ax.set_yticks(range(len(names)), shown)
     for i in range(len(names)):
         for j in range(len(names)):
             v = m.iat[i, j]
             if pd.notna(v):
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7)
-    ax.figure.colorbar(im, ax=ax, shrink=0.8, label="Cohen's kappa")
-    ax.set_title(f"Agreement between reviewers: {judgement}")
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9)
+    ax.figure.colorbar(im, ax=ax, shrink=0.8, label=_t("kappa_bar", language))
+    ax.set_title(_t("pairs_title", language, name=_judgement(judgement, language)))
+    ax.spines[:].set_visible(False)
     return ax

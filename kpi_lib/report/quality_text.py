@@ -1,17 +1,32 @@
 """Plain-language findings for the data-quality and QA-calibration report (manager-facing).
 
 Each function takes the tables of :mod:`kpi_lib.analyses.calibration` or
-:mod:`kpi_lib.analyses.coverage` and returns Markdown (bullet points) for a notebook.
+:mod:`kpi_lib.analyses.coverage` and returns, in the review's ``language``, Markdown (bullet
+points in plain words) or a manager table (:func:`~kpi_lib.report.formatting.manager_table`:
+translated headers, formatted cells). Every word comes from the message catalogue
+(``quality.*`` keys in :mod:`kpi_lib.report.messages.quality`); kappa values and p-values
+only appear in the tables of the collapsed analyst sections.
 """
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pandas as pd
 
 from kpi_lib.analyses.calibration.common import reviews_table
+from kpi_lib.indicators import CATALOGUE, label
+from kpi_lib.report.formatting import (
+    format_count,
+    format_number,
+    format_percent,
+    is_missing,
+    manager_table,
+)
 from kpi_lib.report.markup import markdown_safe
 from kpi_lib.report.review import skipped_html as section_html
+from kpi_lib.report.review_text import TEXTS, text
 
 __all__ = [
     "QA_SECTIONS",
@@ -19,7 +34,24 @@ __all__ = [
     "key_numbers",
     "skipped_html",
     "unavailable_sections",
+    "unavailable_summary",
     "kappa_wording",
+    "heading",
+    "note",
+    "details_html",
+    "table_html",
+    "judgement_name",
+    "table_name",
+    "coverage_table",
+    "quarantine_table",
+    "gaps_table",
+    "unavailable_table",
+    "agreement_table",
+    "flags_table",
+    "correction_table",
+    "reviewer_table",
+    "leniency_table",
+    "sample_table",
     "sample_text",
     "agreement_text",
     "flags_text",
@@ -28,147 +60,531 @@ __all__ = [
     "coverage_text",
 ]
 
-_NAMES = {"compliant": "script compliance", "effective": "effective call"}
+_KAPPA_WORDS = (
+    (0, "worse than chance"),
+    (0.2, "slight"),
+    (0.4, "fair"),
+    (0.6, "moderate"),
+    (0.8, "substantial"),
+)
 
 
-def kappa_wording(kappa: float) -> str:
-    """Landis & Koch (1977) wording for a kappa value."""
-    if not np.isfinite(kappa):
-        return "undefined"
-    for bound, word in (
-        (0, "worse than chance"),
-        (0.2, "slight"),
-        (0.4, "fair"),
-        (0.6, "moderate"),
-        (0.8, "substantial"),
-    ):
-        if kappa < bound:
-            return word
-    return "almost perfect"
+def kappa_wording(kappa: float, language: str | None = None) -> str:
+    """Landis & Koch (1977) wording for a kappa value (the English code with ``language``
+    None, else the catalogue's wording)."""
+    word = "undefined"
+    if np.isfinite(kappa):
+        word = next((w for bound, w in _KAPPA_WORDS if kappa < bound), "almost perfect")
+    return word if language is None else text(f"quality.kappa.{word}", language)
 
 
-def _pct(x, digits=0) -> str:
-    return f"{x:.{digits}%}" if pd.notna(x) and np.isfinite(x) else "n/a"
+def heading(key: str, language: str, level: int = 2) -> str:
+    """A Markdown heading from the catalogue (``quality.h.<key>``)."""
+    return "#" * level + " " + text(f"quality.h.{key}", language)
 
 
-def _bullets(lines: list[str]) -> str:
-    return "\n".join(f"- {line}" for line in lines) if lines else "- Nothing to report."
+def note(key: str, language: str, **values) -> str:
+    """A note paragraph from the catalogue (``quality.<key>``), Markdown."""
+    return text(f"quality.{key}", language, **values)
 
 
-def sample_text(sample: pd.DataFrame, path=None) -> str:
-    """What the spot-check sample contains and what the QA team should do with it."""
+def details_html(summary: str, body: str) -> str:
+    """A collapsed analyst section: ``summary`` (plain text, escaped) over ``body`` (HTML)."""
+    return f"<details><summary>{html.escape(summary)}</summary>\n{body}\n</details>"
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """A manager table (from :func:`manager_table`) as HTML without an index."""
+    return table.to_html(index=False, escape=True, border=0, classes="dataframe")
+
+
+def judgement_name(judgement: str, language: str = "en") -> str:
+    """The catalogue's name of a QA judgement (``effective``, ``compliant``)."""
+    key = f"quality.j.{judgement}"
+    return text(key, language) if key in TEXTS else str(judgement)
+
+
+def _adjective(judgement: str, language: str) -> str:
+    key = f"quality.adj.{judgement}"
+    return text(key, language) if key in TEXTS else str(judgement)
+
+
+def table_name(table: str, language: str = "en") -> str:
+    """The catalogue's name of a data-contract table (the id for an unknown table)."""
+    key = f"quality.table.{table}"
+    return text(key, language) if key in TEXTS else str(table)
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _pct(x, language, digits=0) -> str:
+    return format_percent(x, language, digits=digits)
+
+
+def _points(x, language) -> str:
+    return format_number(abs(x) * 100, language, digits=1)
+
+
+def _space(language: str) -> str:
+    """What separates two sentences: a space in English, nothing in Chinese."""
+    return "" if language.startswith("zh") else " "
+
+
+def _bullets(lines: list[str], language: str = "en") -> str:
+    if not lines:
+        lines = [text("quality.nothing", language)]
+    return "\n".join(f"- {line}" for line in lines)
+
+
+#: Reasons an indicator value is missing (kpi_lib.indicators) -> catalogue key.
+_GAP_REASONS = {
+    "window not complete": "quality.reason.window",
+    "missing in the export": "quality.reason.export",
+    "team sales target is 0": "quality.reason.target",
+    "no team sales target for the period": "quality.reason.target",
+    "level not in level_map": "quality.reason.level",
+    "no human reviews to estimate the system's error rates": "quality.reason.no_human",
+    "system no better than chance (sensitivity + specificity <= 1)": "quality.reason.chance",
+}
+#: Parts of the loader's quarantine reasons (kpi_lib.data.rules) -> catalogue key.
+_QUARANTINE_REASONS = (
+    ("duration above maximum", "quality.reason.duration"),
+    ("in the future of the export", "quality.reason.future"),
+    (": unknown ", "quality.reason.unknown_ref"),
+    ("not a period label", "quality.reason.period_label"),
+    (": not ", "quality.reason.format"),
+    ("before ", "quality.reason.order"),
+    ("larger than", "quality.reason.order"),
+    ("at import", "quality.reason.import"),
+)
+
+
+def reason_text(reason, language: str = "en") -> str:
+    """An indicator's or the loader's reason (English text from the layers below) worded in
+    ``language``: English as given; otherwise the catalogue's wording when known, else a
+    generic reason."""
+    r = "" if is_missing(reason) else str(reason).strip()
+    if language == "en" or not r:
+        return r
+    if r in _GAP_REASONS:
+        return text(_GAP_REASONS[r], language)
+    if r.startswith("no ") and f"quality.what.{r[3:]}" in TEXTS:
+        return text(
+            "quality.reason.no_data", language, what=text(f"quality.what.{r[3:]}", language)
+        )
+    for part, key in _QUARANTINE_REASONS:
+        if part in r:
+            return text(key, language)
+    return text("quality.reason.rule", language)
+
+
+def sample_text(sample: pd.DataFrame, path=None, *, language: str = "en") -> str:
+    """What the spot-check sample contains and what the QA team should do with it (Markdown)."""
     if sample.empty:
-        return _bullets(["No calls were eligible for the spot check in this period."])
+        return _bullets([text("quality.spot.none", language)], language)
     focus = (sample["stratum"] == "focus").mean()
     per = sample.groupby("agent_id").size()
     lines = [
-        f"{len(sample)} calls from {len(per)} agents ({per.min()}-{per.max()} per agent); "
-        f"{_pct(focus)} are borderline calls drawn more often on purpose.",
-        "Reviewers fill in `reviewer`, `compliant`, `effective` (yes/no) and `notes` by listening "
-        "to the recording. The automatic judgement is not shown, so that it cannot sway them.",
-        "Estimates weight each call by `design_weight`, so oversampling borderline calls does not "
-        "bias the error rates.",
+        text(
+            "quality.spot.main",
+            language,
+            n=format_count(len(sample), language),
+            agents=format_count(len(per), language),
+            low=int(per.min()),
+            high=int(per.max()),
+            focus=_pct(focus, language),
+        ),
+        text("quality.spot.fill", language),
     ]
     if path is not None:
-        lines.append(f"Sheet written to `{path}`.")
-    return _bullets(lines)
+        lines.append(text("quality.spot.sheet", language, path=markdown_safe(path)))
+    return _bullets(lines, language)
 
 
-def agreement_text(agreement: pd.DataFrame) -> str:
-    """One bullet per judgement: how far the automatic QA can be trusted."""
+def agreement_text(agreement: pd.DataFrame, *, language: str = "en") -> str:
+    """One paragraph per judgement, in plain words: how far the automatic QA can be trusted
+    (kappa and the McNemar test are worded; their numbers are in :func:`agreement_table`)."""
     lines = []
     for r in agreement.to_dict("records"):
-        name = _NAMES.get(r["judgement"], r["judgement"])
-        lines.append(
-            f"**{name.capitalize()}** ({r['n']} calls judged by both): the system agrees with the "
-            f"reviewers on {_pct(r['observed_agreement'])} of calls; kappa {r['kappa']:.2f} "
-            f"({r['kappa_low']:.2f} to {r['kappa_high']:.2f}), {kappa_wording(r['kappa'])} "
-            f"agreement. Of the calls reviewers judged *not* {r['judgement']}, the system "
-            f"called {_pct(r['fpr'])} {r['judgement']} ({_pct(r['fpr_low'])}-{_pct(r['fpr_high'])}); "
-            f"it missed {_pct(r['fnr'])} of the {r['judgement']} ones. The system rate is "
-            f"{_pct(r['system_rate'], 1)} against {_pct(r['human_rate'], 1)} by reviewers "
-            f"({'inflated' if r['difference'] > 0 else 'deflated'} by "
-            f"{abs(r['difference']) * 100:.1f} points"
-            f"{', a systematic bias' if r['mcnemar_p'] < 0.05 else ', within chance'})."
+        name = judgement_name(r["judgement"], language)
+        values = {"name": _cap(name), "name_lower": _adjective(r["judgement"], language)}
+        sentence = text(
+            "quality.agr.main",
+            language,
+            n=format_count(r["n"], language),
+            agree=_pct(r["observed_agreement"], language),
+            word=kappa_wording(r["kappa"], language),
+            **values,
         )
-    return _bullets(lines)
+        sentence += _space(language) + text(
+            "quality.agr.fp",
+            language,
+            fpr=_pct(r["fpr"], language),
+            low=_pct(r["fpr_low"], language),
+            high=_pct(r["fpr_high"], language),
+            fnr=_pct(r["fnr"], language),
+            **values,
+        )
+        sentence += _space(language) + text(
+            "quality.agr.up" if r["difference"] > 0 else "quality.agr.down",
+            language,
+            system=_pct(r["system_rate"], language, 1),
+            human=_pct(r["human_rate"], language, 1),
+            points=_points(r["difference"], language),
+        )
+        real = np.isfinite(r["mcnemar_p"]) and r["mcnemar_p"] < 0.05
+        sentence += text("quality.agr.real" if real else "quality.agr.chance", language)
+        weak = not np.isfinite(r["kappa"]) or r["kappa"] < 0.6
+        sentence += _space(language) + text(
+            "quality.agr.weak" if weak else "quality.agr.strong", language, **values
+        )
+        lines.append(sentence)
+    return _bullets(lines, language)
 
 
-def flags_text(flags: pd.DataFrame, *, top: int = 8) -> str:
-    """Agents whose system-measured rates look inflated by misjudgements."""
+def agreement_table(agreement: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The analyst's agreement table: kappa, sensitivity, specificity, error rates, McNemar."""
+    d = agreement.assign(
+        judgement=agreement["judgement"].map(lambda j: judgement_name(j, language))
+    )
+    cols = {"judgement": ("quality.col.judgement", "text"), "n": ("quality.col.n", "count")}
+    cols["observed_agreement"] = ("quality.col.observed_agreement", "percent")
+    for c in ("kappa", "kappa_low", "kappa_high"):
+        cols[c] = (f"quality.col.{c}", "number2")
+    for c in ("sensitivity", "specificity", "fpr", "fnr", "system_rate", "human_rate"):
+        cols[c] = (f"quality.col.{c}", "percent")
+    cols["mcnemar_p"] = ("quality.col.mcnemar_p", "p")
+    return _table(d, cols, language)
+
+
+def _table(df: pd.DataFrame, columns: dict, language: str) -> pd.DataFrame:
+    """manager_table plus two kinds of this page: ``number2`` (2 decimals) and ``p``."""
+    d = df.copy()
+    for c, (_, kind) in columns.items():
+        if kind == "number2" and c in d:
+            d[c] = [format_number(v, language, digits=2) for v in d[c]]
+        elif kind == "p" and c in d:
+            d[c] = [_p(v, language) for v in d[c]]
+    spec = {c: (h, "text" if k in ("number2", "p") else k) for c, (h, k) in columns.items()}
+    return manager_table(d, spec, language=language)
+
+
+def _p(value, language) -> str:
+    if is_missing(value):
+        return format_number(value, language)
+    if value < 0.001:
+        return "< " + format_number(0.001, language, digits=3)
+    return format_number(value, language, digits=3)
+
+
+def flags_text(
+    flags: pd.DataFrame, *, top: int = 8, min_reviewed: int = 10, language: str = "en"
+) -> str:
+    """Agents whose system-measured rates look inflated, relative to their team, in words
+    ("flags 18 % of this agent's calls as effective that QA judged not, against 8 % for the
+    team"); the p-values are in :func:`flags_table`."""
     lines = []
     for j, d in flags.groupby("judgement", sort=True):
         f = d[d["flagged"]]
-        name = _NAMES.get(j, j)
+        name = judgement_name(j, language)
+        low = _adjective(j, language)
         if f.empty:
-            lines.append(f"No agent's {name} rate looks inflated beyond the team-wide error.")
-            continue
-        shown = ", ".join(
-            f"{markdown_safe(r['agent_id'])} (+{r['difference'] * 100:.0f} pts, false-positive rate {_pct(r['fpr'])})"
-            for r in f.head(top).to_dict("records")
-        )
-        more = f" and {len(f) - top} more" if len(f) > top else ""
-        lines.append(
-            f"**{name.capitalize()}**: {len(f)} agent(s) look inflated: {shown}{more}. Listen to a "
-            "few of their calls judged positive before using their system-measured rate; "
-            "use the corrected rate in scoring."
-        )
-    return _bullets(lines)
+            lines.append(text("quality.flag.none", language, name=_cap(name)))
+        else:
+            lines.append(text("quality.flag.head", language, name=_cap(name), n=len(f)))
+            for r in f.head(top).to_dict("records"):
+                who = {"agent": markdown_safe(r["agent_id"]), "team": markdown_safe(r["team_id"])}
+                share = _pct(
+                    r["fp"] / (r["fp"] + r["fn"]) if r["fp"] + r["fn"] else np.nan, language
+                )
+                team_share = _pct(r.get("team_fp_share"), language)
+                if r.get("fpr_above_team", True):
+                    line = text(
+                        "quality.flag.fpr",
+                        language,
+                        fpr=_pct(r["fpr"], language),
+                        team_fpr=_pct(r.get("team_fpr"), language),
+                        name_lower=low,
+                        **who,
+                    )
+                    if r.get("inflated", False):
+                        line += text(
+                            "quality.flag.both", language, share=share, team_share=team_share
+                        )
+                else:
+                    line = text(
+                        "quality.flag.share", language, share=share, team_share=team_share, **who
+                    )
+                lines.append("  " + line + text("quality.flag.end", language))
+            if len(f) > top:
+                lines.append("  " + text("quality.flag.more", language, n=len(f) - top))
+        thin = int((~d["enough_data"]).sum()) if "enough_data" in d else 0
+        if thin:
+            lines.append("  " + text("quality.flag.thin", language, n=thin, min=min_reviewed))
+    out = []
+    for line in lines:  # sub-bullets under their judgement
+        out.append(f"    - {line.strip()}" if line.startswith("  ") else f"- {line}")
+    return "\n".join(out) if out else _bullets([], language)
 
 
-def correction_text(corrected: pd.DataFrame) -> str:
-    """How much correction changes the rates, per indicator."""
+def flags_table(
+    flags: pd.DataFrame, *, flagged_only: bool = False, language: str = "en"
+) -> pd.DataFrame:
+    """Per-agent flag table (analyst section): rates against the team and the p-values."""
+    d = flags[flags["flagged"]] if flagged_only else flags
+    d = d.assign(
+        judgement=d["judgement"].map(lambda j: judgement_name(j, language)),
+        fp_share=(d["fp"] / (d["fp"] + d["fn"]).where(lambda x: x > 0)),
+    )
+    cols = {
+        "judgement": ("quality.col.judgement", "text"),
+        "agent_id": ("quality.col.agent", "text"),
+        "team_id": ("quality.col.team", "text"),
+        "n": ("quality.col.calls_reviewed", "count"),
+        "fpr": ("quality.col.fpr", "percent"),
+        "team_fpr": ("quality.col.team_fpr", "percent"),
+        "fp_share": ("quality.col.fp_share", "percent"),
+        "team_fp_share": ("quality.col.team_fp_share", "percent"),
+        "fpr_p_value": ("quality.col.fpr_p_value", "p"),
+        "fpr_p_adjusted": ("quality.col.fpr_p_adjusted", "p"),
+        "p_value": ("quality.col.p_value", "p"),
+        "p_adjusted": ("quality.col.p_adjusted", "p"),
+        "enough_data": ("quality.col.enough_data", "flag"),
+        "flagged": ("quality.col.flagged", "flag"),
+    }
+    return _table(d, cols, language)
+
+
+def correction_text(corrected: pd.DataFrame, *, language: str = "en") -> str:
+    """How much correction changes the rates, per indicator (Markdown)."""
     lines = []
     for ind, d in corrected.groupby("indicator", sort=True):
+        name = label(ind, language) if ind in CATALOGUE else str(ind)
         ok = d[d["value"].notna()]
         if ok.empty:
             reason = d["reason"].iloc[0] if len(d) else ""
-            lines.append(f"`{ind}` cannot be corrected: {reason}.")
+            lines.append(
+                text(
+                    "quality.cor.none",
+                    language,
+                    indicator=name,
+                    reason=reason_text(reason, language),
+                )
+            )
             continue
         w = ok["denominator"]
         raw = np.average(ok["raw_value"], weights=w)
         cor = np.average(ok["value"], weights=w)
         width = (ok["ci_high"] - ok["ci_low"]).median()
-        lines.append(
-            f"`{ind}`: system-measured {_pct(raw, 1)}, corrected {_pct(cor, 1)} on average "
-            f"(sensitivity {_pct(ok['sensitivity'].iloc[0])}, specificity "
-            f"{_pct(ok['specificity'].iloc[0])}); a typical unit's corrected value is uncertain by "
-            f"+/-{width * 50:.0f} points. {int(ok['clipped'].sum())} of {len(ok)} values hit 0 % "
-            "or 100 % (the observed rate is outside what the error rates can explain)."
+        line = text(
+            "quality.cor.main",
+            language,
+            indicator=name,
+            raw=_pct(raw, language, 1),
+            corrected=_pct(cor, language, 1),
+            width=format_number(width * 50, language, digits=0),
         )
-    return _bullets(lines)
+        clipped = int(ok["clipped"].sum())
+        if clipped:
+            line += _space(language) + text(
+                "quality.cor.clipped", language, n=clipped, total=len(ok)
+            )
+        lines.append(line)
+    return _bullets(lines, language)
 
 
-def reviewer_text(reviewers: pd.DataFrame, leniency: pd.DataFrame) -> str:
-    """Inter-reviewer agreement and lenient / strict reviewers."""
+def correction_table(
+    corrected: pd.DataFrame, *, top: int | None = None, language: str = "en"
+) -> pd.DataFrame:
+    """Corrected rates per agent (largest corrections first): system-measured, corrected, range."""
+    d = corrected[corrected["value"].notna()].copy()
+    d["_size"] = (d["value"] - d["raw_value"]).abs()
+    d = d.sort_values("_size", ascending=False)
+    if top is not None:
+        d = d.head(top)
+    d["indicator"] = [label(i, language) if i in CATALOGUE else i for i in d["indicator"]]
+    cols = {
+        "indicator": ("quality.col.indicator", "text"),
+        "agent_id": ("quality.col.agent", "text"),
+        "raw_value": ("quality.col.raw_value", "percent"),
+        "value": ("quality.col.value", "percent"),
+        "ci_low": ("quality.col.ci_low", "percent"),
+        "ci_high": ("quality.col.ci_high", "percent"),
+    }
+    return _table(d, cols, language)
+
+
+def reviewer_text(reviewers: pd.DataFrame, leniency: pd.DataFrame, *, language: str = "en") -> str:
+    """Inter-reviewer agreement and lenient / strict reviewers, in plain words (Markdown)."""
     lines = []
     for r in reviewers.to_dict("records"):
-        name = _NAMES.get(r["judgement"], r["judgement"])
+        name = _cap(judgement_name(r["judgement"], language))
         if not np.isfinite(r["fleiss_kappa"]):
-            lines.append(
-                f"{name.capitalize()}: no call was reviewed by two people, so reviewer agreement is unknown."
-            )
+            lines.append(text("quality.rev.unknown", language, name=name))
             continue
-        lines.append(
-            f"{name.capitalize()}: on {r['calls']} calls reviewed by several people, Fleiss' kappa "
-            f"{r['fleiss_kappa']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}), "
-            f"{kappa_wording(r['fleiss_kappa'])} agreement"
-            + (
-                " - the human reference itself is shaky; align reviewers before relying on it."
-                if r["fleiss_kappa"] < 0.6
-                else "."
-            )
+        line = text(
+            "quality.rev.main",
+            language,
+            name=name,
+            calls=format_count(r["calls"], language),
+            agree=_pct(r["observed_agreement"], language),
+            word=kappa_wording(r["fleiss_kappa"], language),
         )
+        if r["fleiss_kappa"] < 0.6:
+            line += _space(language) + text("quality.rev.shaky", language)
+        lines.append(line)
     for r in leniency[leniency["label"].isin(["lenient", "strict"])].to_dict("records"):
         if abs(r["leniency"]) < 0.03:
             continue
         lines.append(
-            f"Reviewer **{markdown_safe(r['reviewer'])}** is {r['label']} on {r['judgement']}: judges "
-            f"{abs(r['leniency']) * 100:.0f} points {'more' if r['leniency'] > 0 else 'less'} "
-            "often 'yes' than colleagues on the same calls. Hold a calibration session with "
-            "shared recordings."
+            text(
+                f"quality.rev.{r['label']}",
+                language,
+                reviewer=markdown_safe(r["reviewer"]),
+                name_lower=_adjective(r["judgement"], language),
+                points=format_number(abs(r["leniency"]) * 100, language, digits=0),
+            )
         )
-    return _bullets(lines)
+    return _bullets(lines, language)
+
+
+def reviewer_table(reviewers: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """Fleiss' kappa per judgement (analyst section)."""
+    d = reviewers.assign(
+        judgement=reviewers["judgement"].map(lambda j: judgement_name(j, language))
+    )
+    cols = {
+        "judgement": ("quality.col.judgement", "text"),
+        "calls": ("quality.col.shared_calls", "count"),
+        "reviewers": ("quality.col.reviewer", "count"),
+        "observed_agreement": ("quality.col.observed_agreement", "percent"),
+        "fleiss_kappa": ("quality.col.fleiss_kappa", "number2"),
+        "ci_low": ("quality.col.kappa_low", "number2"),
+        "ci_high": ("quality.col.kappa_high", "number2"),
+    }
+    return _table(d, cols, language)
+
+
+def leniency_table(leniency: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """Each reviewer's leniency (analyst section)."""
+    d = leniency.assign(
+        judgement=leniency["judgement"].map(lambda j: judgement_name(j, language)),
+        label=[
+            text(f"quality.label.{v}", language) if f"quality.label.{v}" in TEXTS else v
+            for v in leniency["label"]
+        ],
+    )
+    cols = {
+        "judgement": ("quality.col.judgement", "text"),
+        "reviewer": ("quality.col.reviewer", "text"),
+        "calls": ("quality.col.shared_calls", "count"),
+        "positive_rate": ("quality.col.positive_rate", "percent"),
+        "others_rate": ("quality.col.others_rate", "percent"),
+        "leniency": ("quality.col.leniency", "percent"),
+        "p_value": ("quality.col.p", "p"),
+        "label": ("quality.col.label", "text"),
+    }
+    return _table(d, cols, language)
+
+
+def sample_table(sample: pd.DataFrame, *, top: int = 10, language: str = "en") -> pd.DataFrame:
+    """The first calls of the spot-check sheet."""
+    d = sample.head(top).copy()
+    if "stratum" in d:
+        d["borderline"] = d["stratum"] == "focus"
+    time = next((c for c in ("started_at", "call_start", "timestamp") if c in d), None)
+    cols = {"call_id": ("quality.col.call_id", "text"), "agent_id": ("quality.col.agent", "text")}
+    if time:
+        cols[time] = ("quality.col.started_at", "date")
+    cols["borderline"] = ("quality.col.borderline", "flag")
+    return manager_table(d, cols, language=language)
+
+
+def coverage_table(tables: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The table coverage for a manager (rows read = used + set aside + removed at import)."""
+    d = tables.copy()
+    d["table"] = [table_name(t, language) for t in d["table"]]
+    d["status"] = [
+        text(f"quality.status.{str(s).split(' ')[0]}", language)
+        if f"quality.status.{str(s).split(' ')[0]}" in TEXTS
+        else s
+        for s in d["status"]
+    ]
+    if "rows_filtered" not in d:
+        d["rows_filtered"] = 0
+    cols = {
+        "table": ("quality.col.table", "text"),
+        "status": ("quality.col.status", "text"),
+        "required": ("quality.col.required", "flag"),
+        "rows_read": ("quality.col.rows_read", "count"),
+        "rows_used": ("quality.col.rows_used", "count"),
+        "rows_quarantined": ("quality.col.rows_quarantined", "count"),
+        "rows_filtered": ("quality.col.rows_filtered", "count"),
+        "first": ("quality.col.first", "date"),
+        "last": ("quality.col.last", "date"),
+        "agents_share": ("quality.col.agents_share", "percent"),
+        "missing_columns": ("quality.col.missing_columns", "text"),
+    }
+    d["missing_columns"] = d["missing_columns"].fillna("").astype(str).replace("", "—")
+    return manager_table(d, cols, language=language)
+
+
+def quarantine_table(quarantine: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """Rows set aside by table, column and reason (the reason worded in ``language``)."""
+    d = quarantine.copy()
+    d["table"] = [table_name(t, language) for t in d["table"]]
+    d["reason"] = [reason_text(r, language) for r in d["reason"]]
+    cols = {
+        "table": ("quality.col.table", "text"),
+        "column": ("quality.col.column", "text"),
+        "reason": ("quality.col.reason", "text"),
+        "rows": ("quality.col.rows", "count"),
+        "share": ("quality.col.share", "percent"),
+        "examples": ("quality.col.examples", "text"),
+    }
+    return manager_table(d, cols, language=language)
+
+
+def gaps_table(gaps: pd.DataFrame, *, top: int = 15, language: str = "en") -> pd.DataFrame:
+    """Indicators that could not be computed for some agents, worst first."""
+    d = gaps[gaps["missing"] > 0].head(top).copy()
+    d["indicator"] = [label(i, language) if i in CATALOGUE else i for i in d["indicator"]]
+    d["main_reason"] = [reason_text(r, language) for r in d["main_reason"]]
+    cols = {"indicator": ("quality.col.indicator", "text")}
+    if "team_id" in d:
+        cols["team_id"] = ("quality.col.team", "text")
+    cols.update(
+        {
+            "units": ("quality.col.units", "count"),
+            "missing": ("quality.col.missing", "count"),
+            "share_missing": ("quality.col.share_missing", "percent"),
+            "main_reason": ("quality.col.main_reason", "text"),
+        }
+    )
+    return manager_table(d, cols, language=language)
+
+
+def unavailable_table(unavailable: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """Indicators the dataset cannot provide at all, with the tables (or ``table.column``)
+    they need, table names worded in ``language``."""
+    d = unavailable.copy()
+    if "indicator" in d:
+        d["indicator"] = [label(i, language) if i in CATALOGUE else i for i in d["indicator"]]
+    cols = {"indicator": ("quality.col.indicator", "text")}
+    if "missing_tables" in d:
+        sep = text("quality.list_sep", language)
+
+        def item(x: str) -> str:
+            table, _, column = x.strip().partition(".")
+            return table_name(table, language) + (f".{column}" if column else "")
+
+        d["missing_tables"] = [
+            sep.join(item(x) for x in str(v).split(",") if x.strip()) for v in d["missing_tables"]
+        ]
+        cols["missing_tables"] = ("quality.col.needs", "text")
+    return manager_table(d, cols, language=language)
 
 
 def coverage_text(
@@ -176,47 +592,102 @@ def coverage_text(
     matrix: pd.DataFrame,
     quarantine: pd.DataFrame,
     gaps: pd.DataFrame | None = None,
+    *,
+    language: str = "en",
 ) -> str:
-    """Missing tables, thin periods, quarantined rows and indicators that cannot be computed."""
+    """Missing tables, thin periods, quarantined rows and indicators that cannot be computed
+    (Markdown bullets in ``language``)."""
     lines = []
+
+    def tname(t):
+        return f"`{markdown_safe(table_name(t, language))}`"
+
+    sep = text("quality.list_sep", language)
     absent = tables[~tables["present"]]
     if len(absent):
         lines.append(
-            "Tables not provided: "
-            + ", ".join(f"`{t}`" for t in absent["table"])
-            + " - indicators built on them are missing for everyone."
+            text("quality.cov.absent", language, tables=sep.join(tname(t) for t in absent["table"]))
         )
-    partial = tables[tables["present"] & tables["missing_columns"].astype(str).ne("")]
+    partial = tables[tables["present"] & tables["missing_columns"].fillna("").astype(str).ne("")]
     for r in partial.to_dict("records"):
-        lines.append(f"`{r['table']}` lacks optional column(s) {r['missing_columns']}.")
+        lines.append(
+            text(
+                "quality.cov.columns",
+                language,
+                table=tname(r["table"]),
+                columns=markdown_safe(r["missing_columns"]),
+            )
+        )
     if len(quarantine):
         q = quarantine.groupby("table")["rows"].sum()
         lines.append(
-            "Rows set aside while loading: "
-            + ", ".join(f"{t} {n}" for t, n in q.items())
-            + " (see the quarantine table for reasons)."
+            text(
+                "quality.cov.quarantined",
+                language,
+                tables=sep.join(
+                    text(
+                        "quality.cov.table_rows",
+                        language,
+                        table=tname(t),
+                        rows=format_count(n, language),
+                    )
+                    for t, n in q.items()
+                ),
+            )
         )
     else:
-        lines.append("No rows were set aside while loading.")
+        lines.append(text("quality.note.no_quarantine", language))
+    if "rows_filtered" in tables:
+        f = tables[tables["rows_filtered"].fillna(0) > 0]
+        if len(f):
+            lines.append(
+                text(
+                    "quality.cov.filtered",
+                    language,
+                    tables=sep.join(
+                        text(
+                            "quality.cov.table_rows",
+                            language,
+                            table=tname(t),
+                            rows=format_count(n, language),
+                        )
+                        for t, n in zip(f["table"], f["rows_filtered"], strict=True)
+                    ),
+                )
+            )
     if len(matrix):
         bad = matrix[matrix["share_ok"] < 0.9]
         for r in bad.sort_values("share_ok").head(8).to_dict("records"):
             lines.append(
-                f"`{r['table']}` in {r['period']}: only {_pct(r['share_ok'])} of {r['agents_expected']} agents have "
-                f"normal data ({r['missing']} missing, {r['thin']} thin)."
+                text(
+                    "quality.cov.thin",
+                    language,
+                    table=tname(r["table"]),
+                    period=markdown_safe(r["period"]),
+                    share=_pct(r["share_ok"], language),
+                    n=format_count(r["agents_expected"], language),
+                    missing=format_count(r["missing"], language),
+                    thin=format_count(r["thin"], language),
+                )
             )
         if bad.empty:
-            lines.append("Every table covers at least 90 % of employed agents in every period.")
+            lines.append(text("quality.cov.all_ok", language))
     if gaps is not None and len(gaps):
         g = gaps[gaps["share_missing"] > 0].head(8)
         for r in g.to_dict("records"):
-            where = f" in {r['period']}" if "period" in r else ""
-            where += f" for team {markdown_safe(r['team_id'])}" if "team_id" in r else ""
+            ind = label(r["indicator"], language) if r["indicator"] in CATALOGUE else r["indicator"]
             lines.append(
-                f"`{r['indicator']}`{where} cannot be computed for {r['missing']} of {r['units']} "
-                f"({_pct(r['share_missing'])}); main reason: {r['main_reason']}."
+                text(
+                    "quality.cov.gap",
+                    language,
+                    indicator=markdown_safe(ind),
+                    missing=format_count(r["missing"], language),
+                    units=format_count(r["units"], language),
+                    share=_pct(r["share_missing"], language),
+                    reason=markdown_safe(reason_text(r["main_reason"], language)),
+                )
             )
-    return _bullets(lines)
+    return _bullets(lines, language)
 
 
 #: Sections of the data-quality page that need the ``qa_reviews`` table.
@@ -259,6 +730,19 @@ def unavailable_sections(review, *, automatic: str = "system") -> pd.DataFrame:
         if not (shared >= 2).any():
             skip(("qa_reviewers",), "one_reviewer", n=int(human["reviewer"].nunique()))
     return pd.DataFrame(rows, columns=["section", "reason", "needs", "n"])
+
+
+def unavailable_summary(review, skipped: pd.DataFrame) -> str:
+    """One sentence naming the QA sections this data cannot support (empty when all are
+    shown), in the review's language, as HTML."""
+    if skipped.empty:
+        return ""
+    language = review.spec.language
+    names = [text(f"section.{s}", language) for s in dict.fromkeys(skipped["section"])]
+    sentence = text(
+        "quality.unavailable", language, sections=text("quality.list_sep", language).join(names)
+    )
+    return f"<p><b>{html.escape(sentence)}</b></p>"
 
 
 def available(skipped: pd.DataFrame, section: str) -> bool:
