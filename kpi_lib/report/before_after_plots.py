@@ -50,6 +50,11 @@ def _label(indicator: str, language: str, fallback=None) -> str:
     return indicator_label(indicator, language, fallback)
 
 
+def _title(ax, title: str, language: str):
+    # the embedded CJK font has no bold face: a bold title would fall back with a warning
+    ax.set_title(title, fontweight="bold" if language == "en" else "normal")
+
+
 def _ax(ax, size=(7, 4)):
     if ax is None:
         _, ax = plt.subplots(figsize=figure_size(*size))
@@ -153,7 +158,7 @@ def change_plot(
     ]
     if handles:
         legend_outside(ax, handles=handles)
-    ax.set_title(_t("plot.change_title", language))
+    _title(ax, _t("plot.change_title", language), language)
     return ax
 
 
@@ -195,7 +200,7 @@ def levels_plot(
             label=_t(f"plot.{side}", language),
         )
     ax.set_xticks(x, d["group"].astype(str))
-    ax.set_title(_label(indicator, language, d["label"].iloc[0]))
+    _title(ax, _label(indicator, language, d["label"].iloc[0]), language)
     _finish_legend(ax, legend)
     return ax
 
@@ -253,7 +258,7 @@ def did_trends_plot(
             ms=3,
         )
     _switch_line(ax, switch, language)
-    ax.set_title(_label(indicator, language, d["label"].iloc[0]))
+    _title(ax, _label(indicator, language, d["label"].iloc[0]), language)
     _date_axis(ax)
     _finish_legend(ax, legend)
     return ax
@@ -333,7 +338,7 @@ def its_plot(
     )
     ax.plot([], [], color="#4c72b0", lw=2, label=_t("plot.fitted", language))
     _switch_line(ax, switch, language)
-    ax.set_title(_label(indicator, language, d["label"].iloc[0]))
+    _title(ax, _label(indicator, language, d["label"].iloc[0]), language)
     _date_axis(ax)
     _finish_legend(ax, legend)
     return ax
@@ -388,6 +393,6 @@ def rescoring_plot(
     ax.set_ylabel(_t("plot.rank_new", language, scheme=d["new_scheme"].iloc[0]))
     ax.invert_xaxis()
     ax.invert_yaxis()
-    ax.set_title(_t("plot.rescore_title", language, period=period))
+    _title(ax, _t("plot.rescore_title", language, period=period), language)
     legend_outside(ax)
     return ax

@@ -569,7 +569,7 @@ def did_table(did: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
         if not _finite(r.estimate):
             sure = _t("verdict.no data", language)
         elif not (_finite(r.ci_low) or _finite(r.ci_high)):
-            sure = _t("na", language)
+            sure = _t("described_only", language)
         else:
             sure = _sure(r.ci_low, r.ci_high, d, language)
         rows.append(
@@ -799,7 +799,7 @@ def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8, language: str
                 )
         if len(parts) == 1:
             parts.append(_t("rescore.nothing", language))
-        lines.append("; ".join(parts) + ("." if language == "en" else "。"))
+        lines.append(_t("semi", language).join(parts) + ("." if language == "en" else "。"))
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -824,12 +824,25 @@ def rescoring_table(rescored: pd.DataFrame, *, language: str = "en") -> pd.DataF
     return manager_table(d, cols, language=language)
 
 
-def rescoring_html(rescored: pd.DataFrame, *, language: str = "en") -> str:
-    """:func:`rescoring_table` as HTML, or a sentence when no agent's outcome changes."""
-    table = rescoring_table(rescored, language=language)
-    if table.empty:
+def rescoring_html(rescored: pd.DataFrame, *, language: str = "en", max_rows: int = 30) -> str:
+    """:func:`rescoring_table` as HTML, or a sentence when no agent's outcome changes.
+
+    At most ``max_rows`` agents (latest month first, largest bonus change first), saying
+    "N of M shown" when the list is cut.
+    """
+    changed = rescored[rescored["decision_change"].fillna("") != ""]
+    if changed.empty:
         return f"<p>{html.escape(_t('rescore.none_changed', language))}</p>"
-    return table_html(table)
+    order = changed.assign(
+        _p=changed["period"].astype(str),
+        _b=changed["bonus_change"].abs() if "bonus_change" in changed else 0.0,
+    ).sort_values(["_p", "_b"], ascending=[False, False])
+    shown = order.head(max_rows).drop(columns=["_p", "_b"])
+    note = ""
+    if len(changed) > max_rows:
+        sentence = _t("rescore.shown", language, shown=len(shown), total=len(changed))
+        note = f"<p><i>{html.escape(sentence)}</i></p>"
+    return note + table_html(rescoring_table(shown, language=language))
 
 
 # ------------------------------------------------------------------------------ case study
@@ -991,7 +1004,7 @@ def case_study_text(
     worse = [r for r in rows.itertuples(index=False) if r.verdict == "worsened"]
     para = []
     if better:
-        items = "; ".join(
+        items = _t("semi", language).join(
             _t(
                 "case.better_item",
                 language,
@@ -1003,7 +1016,7 @@ def case_study_text(
         )
         para.append(_t("case.better", language, items=items))
     if worse:
-        items = "; ".join(
+        items = _t("semi", language).join(
             _t(
                 "case.price_item." + ("fell" if r.change < 0 else "rose"),
                 language,

@@ -199,6 +199,17 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "before_after.side.after": ("after", "调整后", "調整後"),
     "before_after.na": ("n/a", "不适用", "不適用"),
     "before_after.points": ("{value} points", "{value} 个百分点", "{value} 個百分點"),
+    "before_after.semi": ("; ", "；", "；"),
+    "before_after.described_only": (
+        "can only be described",
+        "只能描述，无法确认",
+        "只能描述，無法確認",
+    ),
+    "before_after.rescore.shown": (
+        "{shown} of {total} agents shown: those whose bonus changes most, latest month first.",
+        "共 {total} 名坐席，显示 {shown} 名：奖金变化最大者，最近月份在前。",
+        "共 {total} 名坐席，顯示 {shown} 名：獎金變化最大者，最近月份在前。",
+    ),
     "before_after.sep": (", ", "、", "、"),
     "before_after.switched_teams": ("the switched teams", "调整方案的团队", "調整方案的團隊"),
     "before_after.comparison_team": ("the comparison team", "对照团队", "對照團隊"),
@@ -459,9 +470,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "**{label}**：{verdict}——到最後一{period}，比此前趨勢延伸的位置相差 {delta}（{rel}）（{sure}）。",
     ),
     "before_after.its.caution": (
-        " *Neighbouring weeks are strongly alike, so treat this as a rough guide.*",
-        "*相邻各周数据高度相关，此结论仅供粗略参考。*",
-        "*相鄰各週數據高度相關，此結論僅供粗略參考。*",
+        " Neighbouring weeks are strongly alike, so treat this as a rough guide.",
+        "相邻各周数据高度相关，此结论仅供粗略参考。",
+        "相鄰各週數據高度相關，此結論僅供粗略參考。",
     ),
     "before_after.its.left_out": (" Left out: {what}.", "未计入：{what}。", "未計入：{what}。"),
     "before_after.its.incomplete": (
