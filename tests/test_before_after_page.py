@@ -229,3 +229,12 @@ def test_charts_are_labelled_in_the_page_language(study, language):
     else:
         assert "comparison team" in page and "switched teams" in page
     plt.close("all")
+
+
+def test_indicators_the_data_cannot_measure_are_named(study):
+    comp = study["comp"]
+    html = bt.missing_html(
+        ["dials", "compliance_rate"], comp[comp["indicator"] == "dials"], "zh-Hans"
+    )
+    assert "话术合规率" in html and "呼出次数" not in html
+    assert bt.missing_html(["dials"], comp, "en") == ""

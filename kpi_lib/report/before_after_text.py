@@ -52,6 +52,7 @@ __all__ = [
     "its_detail_table",
     "its_text",
     "method_html",
+    "missing_html",
     "rescoring_html",
     "rescoring_table",
     "rescoring_text",
@@ -248,6 +249,17 @@ def setup_html(setup: dict, language: str = "en") -> str:
     if setup.get("notes"):
         sentence += " " + _t("setup.cut", language)
     return f"<p>{html.escape(sentence)}</p>"
+
+
+def missing_html(indicators, comparison: pd.DataFrame, language: str = "en") -> str:
+    """Which of the requested ``indicators`` the analyses could not measure (absent from
+    ``comparison``, e.g. satisfaction without a surveys table); empty when none."""
+    present = set(comparison["indicator"]) if "indicator" in comparison else set()
+    missing = [indicator_label(i, language) for i in indicators if i not in present]
+    if not missing:
+        return ""
+    sentence = _t("not_measured", language, items=_sep(language).join(missing))
+    return f"<p><i>{html.escape(sentence)}</i></p>"
 
 
 def table_html(table: pd.DataFrame) -> str:

@@ -210,6 +210,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "共 {total} 名坐席，显示 {shown} 名：奖金变化最大者，最近月份在前。",
         "共 {total} 名坐席，顯示 {shown} 名：獎金變化最大者，最近月份在前。",
     ),
+    "before_after.not_measured": (
+        "Not measured in this data (the dataset lacks the table they need): {items}.",
+        "本数据无法衡量（数据集缺少所需的数据表）：{items}。",
+        "本數據無法衡量（數據集缺少所需的數據表）：{items}。",
+    ),
     "before_after.sep": (", ", "、", "、"),
     "before_after.switched_teams": ("the switched teams", "调整方案的团队", "調整方案的團隊"),
     "before_after.comparison_team": ("the comparison team", "对照团队", "對照團隊"),
