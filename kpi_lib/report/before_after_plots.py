@@ -13,7 +13,7 @@ import pandas as pd
 
 from kpi_lib.indicators.periods import period_order
 from kpi_lib.report.review_text import text
-from kpi_lib.report.style import figure_size, legend_outside
+from kpi_lib.report.style import figure_size, legend_outside, setup_plots
 
 __all__ = [
     "change_plot",
@@ -24,6 +24,7 @@ __all__ = [
     "its_plot",
     "its_grid",
     "rescoring_plot",
+    "setup_plots",
 ]
 
 VERDICT_COLOURS = {
@@ -371,7 +372,7 @@ def rescoring_plot(
         One dot per agent; on the diagonal the rank does not change. Coloured dots are agents
         whose reward or PIP status differs between the schemes.
     """
-    from kpi_lib.report.before_after_text import _decisions
+    from kpi_lib.report.before_after_text import decisions_text
 
     periods = period_order(rescored["period"].astype(str))
     period = periods[-1] if period is None else str(period)
@@ -385,7 +386,11 @@ def rescoring_plot(
         colours[ch] = palette[i % len(palette)]
     for ch, g in d.groupby("decision_change", sort=True):
         ax.scatter(
-            g["rank_old"], g["rank_new"], s=22, color=colours[ch], label=_decisions(ch, language)
+            g["rank_old"],
+            g["rank_new"],
+            s=22,
+            color=colours[ch],
+            label=decisions_text(ch, language),
         )
     top = float(np.nanmax(d[["rank_old", "rank_new"]].to_numpy(float))) + 1
     ax.plot([1, top], [1, top], color="black", lw=0.6)

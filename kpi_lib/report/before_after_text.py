@@ -33,6 +33,7 @@ from kpi_lib.report.formatting import (
     manager_table,
 )
 from kpi_lib.report.markup import markdown_safe
+from kpi_lib.report.review import scheme_adapted_html
 from kpi_lib.report.review_text import TEXTS, text
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "comparison_method_html",
     "comparison_table",
     "comparison_text",
+    "decisions_text",
     "did_detail_table",
     "did_table",
     "did_text",
@@ -56,6 +58,7 @@ __all__ = [
     "rescoring_html",
     "rescoring_table",
     "rescoring_text",
+    "scheme_adapted_html",
     "scheme_weights_text",
     "setup_html",
     "summary_table",
@@ -750,7 +753,8 @@ _DECISIONS = (
 )
 
 
-def _decisions(value, language: str) -> str:
+def decisions_text(value, language: str = "en") -> str:
+    """A re-scoring ``decision_change`` (codes joined by ``; ``) in words; "no change" when empty."""
     parts = [p for p in str(value or "").split("; ") if p]
     if not parts:
         return _t("decision.none", language)
@@ -819,7 +823,7 @@ def rescoring_table(rescored: pd.DataFrame, *, language: str = "en") -> pd.DataF
     """The agents whose reward or improvement plan depends on the scheme, for the manager:
     month, score, rank, tier and bonus under each scheme, and what changes for them."""
     d = rescored[rescored["decision_change"].fillna("") != ""].copy()
-    d["what"] = [_decisions(v, language) for v in d["decision_change"]]
+    d["what"] = [decisions_text(v, language) for v in d["decision_change"]]
     cols = {
         "agent_id": (f"{_P}col.agent", "text"),
         "period": (f"{_P}col.period", "text"),
