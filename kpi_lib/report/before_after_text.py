@@ -1,30 +1,75 @@
-"""Plain-language findings of the before/after analyses, for managers.
+"""Plain-language findings of the before/after analyses, for managers, in the review's language.
 
-Each function takes the tidy table(s) of :mod:`kpi_lib.analyses.before_after` and returns
-Markdown (bullets, a table, or the full case-study write-up) that a notebook shows with
-``IPython.display.Markdown``; :func:`comparison_table` returns a DataFrame of display strings.
+Each function takes the tidy table(s) of :mod:`kpi_lib.analyses.before_after` and a
+``language`` (``en``, ``zh-Hans``, ``zh-Hant``). The ``*_text`` functions return Markdown
+(bullets, or the case-study write-up) for ``IPython.display.Markdown``; the ``*_table``
+functions return display tables built with
+:func:`~kpi_lib.report.formatting.manager_table`; the ``*_html`` functions return HTML
+(headings, explanations, the collapsed analyst sections). Every word comes from the message
+catalogue (:mod:`kpi_lib.report.messages.before_after`).
+
 Wording rule: a change is called a rise or fall only when the test (after the multiplicity
-correction) and the interval agree; otherwise the text says the data cannot tell.
+correction) and the interval agree; otherwise the text says the data cannot tell. p-values,
+test names and the bootstrap appear only in the analyst sections.
 """
 
 from __future__ import annotations
 
+import html
+import re
+
 import numpy as np
 import pandas as pd
 
+from kpi_lib.indicators.catalogue import CATALOGUE, label
 from kpi_lib.indicators.periods import period_order
+from kpi_lib.report.formatting import (
+    LOCALES,
+    format_count,
+    format_currency,
+    format_indicator,
+    format_number,
+    format_percent,
+    manager_table,
+)
 from kpi_lib.report.markup import markdown_safe
+from kpi_lib.report.review import scheme_adapted_html
+from kpi_lib.report.review_text import TEXTS, text
 
 __all__ = [
-    "format_value",
+    "analyst_html",
+    "case_study_text",
+    "comparison_detail_table",
+    "comparison_method_html",
     "comparison_table",
     "comparison_text",
+    "decisions_text",
+    "did_detail_table",
+    "did_table",
     "did_text",
+    "explain_html",
+    "format_value",
+    "heading_html",
+    "intro_html",
+    "its_detail_table",
     "its_text",
+    "method_html",
+    "missing_html",
+    "rescoring_html",
+    "rescoring_table",
     "rescoring_text",
+    "scheme_adapted_html",
     "scheme_weights_text",
-    "case_study_text",
+    "setup_html",
+    "summary_table",
+    "table_html",
 ]
+
+_P = "before_after."
+
+
+def _t(key: str, language: str, **values) -> str:
+    return text(_P + key, language, **values)
 
 
 def _finite(x) -> bool:
@@ -34,8 +79,39 @@ def _finite(x) -> bool:
         return False
 
 
-def format_value(value, unit: str = "") -> str:
+def _sep(language: str) -> str:
+    return _t("sep", language)
+
+
+def indicator_label(indicator: str, language: str = "en", fallback: str | None = None) -> str:
+    """An indicator's label in ``language``: the catalogue's, this page's derived indicators',
+    else ``fallback`` (an analysis's label) or the id."""
+    if indicator in CATALOGUE:
+        return label(indicator, language)
+    if f"{_P}ind.{indicator}" in TEXTS:
+        return _t(f"ind.{indicator}", language)
+    return str(fallback if fallback is not None else indicator)
+
+
+def _row_label(r, language: str) -> str:
+    ind = getattr(r, "indicator", None)
+    return indicator_label(ind, language, getattr(r, "label", None)) if ind else str(r.label)
+
+
+def _unit(indicator: str) -> str:
+    from kpi_lib.analyses.before_after import indicator_meta
+
+    return indicator_meta(indicator)[2]
+
+
+# ------------------------------------------------------------------------------ numbers
+
+
+def format_value(value, unit: str = "", language: str | None = None) -> str:
     """A level in its unit: shares as percentages, amounts with thousands separators.
+
+    Without ``language`` the analyst's plain form (``22.3 %``); with it, the locale's form
+    (Babel) and "no data" for a missing value.
 
     Examples
     --------
@@ -43,7 +119,11 @@ def format_value(value, unit: str = "") -> str:
     '22.3 %'
     >>> format_value(38961.3, "currency")
     '38,961'
+    >>> format_value(0.2234, "share", "zh-Hans")
+    '22.3%'
     """
+    if language is not None:
+        return _level(value, unit, language)
     if not _finite(value):
         return "n/a"
     v = float(value)
@@ -56,157 +136,353 @@ def format_value(value, unit: str = "") -> str:
     return f"{v:.1f}"
 
 
-def _pct(x, signed: bool = True) -> str:
-    if not _finite(x):
-        return "n/a"
-    return f"{100 * float(x):+.0f} %" if signed else f"{100 * float(x):.0f} %"
-
-
-def _delta(x, unit: str) -> str:
-    """An absolute change: percentage points for shares."""
-    if not _finite(x):
-        return "n/a"
+def _level(value, unit: str, language: str, indicator: str | None = None) -> str:
+    """A level in the locale's form ("no data" when missing)."""
+    if indicator in CATALOGUE:
+        return format_indicator(indicator, value, language)
     if unit == "share":
-        text = f"{100 * float(x):+.1f}"
-        return ("0.0" if text in ("+0.0", "-0.0") else text) + " points"
-    text = ("+" if float(x) > 0 else "") + format_value(x, unit)
-    return text.lstrip("+-") if float(text.lstrip("+").replace(",", "")) == 0 else text
+        return format_percent(value, language, digits=1)
+    if unit == "currency":
+        return format_currency(value, language)
+    if _finite(value) and abs(float(value)) >= 1000:
+        return format_count(value, language)
+    return format_number(value, language, digits=2 if unit.startswith("score") else 1)
+
+
+def _signed(text_value: str, x: float) -> str:
+    """``text_value`` (formatted ``abs(x)``) with a sign; no sign when it rounds to zero."""
+    if not re.search(r"[1-9]", text_value):
+        return text_value
+    return ("+" if x > 0 else "-") + text_value
+
+
+def _pct(x, language: str = "en", signed: bool = True) -> str:
+    """A relative change (0.08) as a signed percentage (+8 %)."""
+    if not _finite(x):
+        return _t("na", language)
+    body = format_percent(abs(float(x)), language, digits=0)
+    return _signed(body, float(x)) if signed else body
+
+
+def _delta(x, unit: str, language: str = "en") -> str:
+    """An absolute change: percentage points for shares, no sign when it rounds to zero.
+
+    Examples
+    --------
+    >>> _delta(0.05, "share"), _delta(-3.2, "")
+    ('+5.0 points', '-3.2')
+    """
+    if not _finite(x):
+        return _t("na", language)
+    v = float(x)
+    if unit == "share":
+        return _t("points", language, value=_signed(format_number(100 * abs(v), language), v))
+    digits = 0 if unit == "currency" or abs(v) >= 1000 else (2 if unit.startswith("score") else 1)
+    return _signed(format_number(abs(v), language, digits=digits), v)
+
+
+def _sure(lo, hi, fmt, language: str) -> str:
+    """'95 % sure between lo and hi', or that the data do not bound it."""
+    if not (_finite(lo) and _finite(hi)):
+        return _t("unbounded", language)
+    return _t("sure", language, low=fmt(lo), high=fmt(hi))
 
 
 def _p(p) -> str:
     if not _finite(p):
-        return "n/a"
+        return "–"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def _md_table(df: pd.DataFrame) -> str:
-    cols = [str(c) for c in df.columns]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for row in df.astype(str).itertuples(index=False):
-        lines.append("| " + " | ".join(v.replace("|", "/") for v in row) + " |")
-    return "\n".join(lines)
+def _month(value, language: str) -> str:
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMM", pd.Timestamp(value).date(), locale=LOCALES[language])
 
 
-def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Display table of :func:`~kpi_lib.analyses.before_after.period_comparison`.
-
-    Returns
-    -------
-    DataFrame
-        One row per group and indicator with text columns ``group``, ``indicator`` (label),
-        ``before`` and ``after`` (level [95 % interval]), ``change`` (relative change [interval]),
-        ``test`` (name, adjusted p), ``effect size`` and ``verdict``.
-    """
-    rows = []
-    for r in comparison.itertuples(index=False):
-        u = r.unit
-        if r.verdict == "no data":
-            rows.append(
-                {
-                    "group": r.group,
-                    "indicator": r.label,
-                    "before": format_value(r.value_before, u),
-                    "after": format_value(r.value_after, u),
-                    "change": "n/a",
-                    "test": "n/a",
-                    "effect size": "n/a",
-                    "verdict": _no_data_reason(r),
-                }
-            )
-            continue
-        rows.append(
-            {
-                "group": r.group,
-                "indicator": r.label,
-                "before": f"{format_value(r.value_before, u)} [{format_value(r.value_before_ci_low, u)}, "
-                f"{format_value(r.value_before_ci_high, u)}]",
-                "after": f"{format_value(r.value_after, u)} [{format_value(r.value_after_ci_low, u)}, "
-                f"{format_value(r.value_after_ci_high, u)}]",
-                "change": f"{_pct(r.rel_change)} [{_pct(r.rel_change_ci_low)}, {_pct(r.rel_change_ci_high)}]",
-                "test": f"{r.test}, p_adj {_p(r.p_adj)}",
-                "effect size": f"{r.effect_size:+.2f}" if _finite(r.effect_size) else "n/a",
-                "verdict": r.verdict,
-            }
-        )
-    return pd.DataFrame(rows)
+def _window(w, language: str) -> str:
+    return _t("case.window", language, start=_month(w[0], language), end=_month(w[1], language))
 
 
-def _no_data_reason(r) -> str:
+# ------------------------------------------------------------------------------ page furniture
+
+
+def heading_html(key: str, language: str = "en", *, level: int = 2) -> str:
+    """A section heading of the page (``key`` without the ``before_after.h.`` prefix)."""
+    return f"<h{level}>{html.escape(_t('h.' + key, language))}</h{level}>"
+
+
+def explain_html(key: str, language: str = "en", **values) -> str:
+    """The explanation of a section (``key`` without ``before_after.explain.``), one paragraph.
+    ``values`` are data and are escaped."""
+    safe = {k: html.escape(str(v)) for k, v in values.items()}
+    return f"<p>{_t('explain.' + key, language, **safe)}</p>"
+
+
+def intro_html(old, new, language: str = "en") -> str:
+    """What the page asks, naming the two schemes by their weights."""
+    return explain_html(
+        "intro",
+        language,
+        old=scheme_weights_text(old, language=language),
+        new=scheme_weights_text(new, language=language),
+    )
+
+
+def setup_html(setup: dict, language: str = "en") -> str:
+    """The study set-up of :func:`~kpi_lib.analyses.before_after.study_setup` in one paragraph."""
+    from kpi_lib.report.formatting import format_date
+
+    sep = _sep(language)
+    teams = {
+        k: sep.join(map(str, setup.get(k) or [])) or _t("setup.none", language)
+        for k in ("treated", "comparison")
+    }
+    sentence = _t(
+        "setup",
+        language,
+        switch=format_date(setup["switch"], language),
+        treated=teams["treated"],
+        comparison=teams["comparison"],
+        before_start=format_date(setup["before"][0], language),
+        before_end=format_date(setup["before"][1], language),
+        after_start=format_date(setup["after"][0], language),
+        after_end=format_date(setup["after"][1], language),
+    )
+    if setup.get("notes"):
+        sentence += " " + _t("setup.cut", language)
+    return f"<p>{html.escape(sentence)}</p>"
+
+
+def missing_html(indicators, comparison: pd.DataFrame, language: str = "en") -> str:
+    """Which of the requested ``indicators`` the analyses could not measure (absent from
+    ``comparison``, e.g. satisfaction without a surveys table); empty when none."""
+    present = set(comparison["indicator"]) if "indicator" in comparison else set()
+    missing = [indicator_label(i, language) for i in indicators if i not in present]
+    if not missing:
+        return ""
+    sentence = _t("not_measured", language, items=_sep(language).join(missing))
+    return f"<p><i>{html.escape(sentence)}</i></p>"
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """A formatted display table (all cells strings) as escaped HTML without an index."""
+    return table.to_html(index=False, escape=True, border=0, classes="kpi-table")
+
+
+def analyst_html(content: str, language: str = "en") -> str:
+    """``content`` (HTML) in a collapsed analyst section."""
+    return f"<details><summary>{html.escape(_t('analyst', language))}</summary>{content}</details>"
+
+
+# ------------------------------------------------------------------------------ comparison
+
+
+def _no_data_reason(r, language: str = "en") -> str:
     """Why a comparison row has no estimate."""
     for side in ("after", "before"):
         if not _finite(getattr(r, f"value_{side}")):
             late = getattr(r, f"not_matured_{side}", "")
-            if late:
-                return f"no data {side}: follow-up window not yet closed ({markdown_safe(late)})"
-            return f"no data {side} the switch"
-    return "no data"
+            word = _t(f"side.{side}", language)
+            if isinstance(late, str) and late:
+                return _t("no_data.late", language, side=word, months=markdown_safe(late))
+            return _t("no_data.side", language, side=word)
+    return _t("verdict.no data", language)
 
 
-def _matured_note(r) -> str:
+def _matured_note(r, language: str = "en") -> str:
     """Which months a follow-up indicator could not use; empty when none."""
     parts = [
-        f"{side} window without {markdown_safe(late)}"
+        _t("matured.part", language, side=_t(f"side.{side}", language), months=markdown_safe(late))
         for side in ("before", "after")
-        if (late := getattr(r, f"not_matured_{side}", ""))
+        if isinstance(late := getattr(r, f"not_matured_{side}", ""), str) and late
     ]
     if not parts:
         return ""
-    return (
-        " Only months whose follow-up window had closed count ("
-        + "; ".join(parts)
-        + ", too recent to know who came back)."
-    )
+    return _t("matured", language, parts="; ".join(parts))
 
 
-def _change_sentence(r) -> str:
+def _verdict(v, language: str) -> str:
+    key = f"verdict.{v}"
+    return _t(key, language) if _P + key in TEXTS else str(v)
+
+
+def _change_sentence(r, language: str) -> str:
     u = r.unit
+    lab = markdown_safe(_row_label(r, language))
+    ind = getattr(r, "indicator", None)
     if r.verdict == "no data":
-        return f"**{r.label}** cannot be compared: {_no_data_reason(r)}. No estimate is given."
-    levels = f"from {format_value(r.value_before, u)} to {format_value(r.value_after, u)}"
-    interval = f"{_pct(r.rel_change_ci_low)} to {_pct(r.rel_change_ci_high)}"
+        return _t("cannot_compare", language, label=lab, reason=_no_data_reason(r, language))
+    values = {
+        "label": lab,
+        "before": _level(r.value_before, u, language, ind),
+        "after": _level(r.value_after, u, language, ind),
+        "rel": _pct(r.rel_change, language),
+        "low": _pct(r.rel_change_ci_low, language),
+        "high": _pct(r.rel_change_ci_high, language),
+    }
     if r.verdict in ("improved", "worsened", "increased", "decreased"):
-        verb = "rose" if r.change > 0 else "fell"
-        tail = {"improved": " - an improvement", "worsened": " - a deterioration"}.get(
-            r.verdict, ""
-        )
-        return (
-            f"**{r.label}** {verb} {levels} ({_pct(r.rel_change)}, 95 % interval {interval})"
-            f"{tail}.{_matured_note(r)}"
-        )
-    return (
-        f"**{r.label}** moved {levels} ({_pct(r.rel_change)}), but the interval ({interval}) "
-        f"or the test cannot rule out no change.{_matured_note(r)}"
-    )
+        tail = _t(f"tail.{r.verdict}", language) if r.verdict in ("improved", "worsened") else ""
+        key = "rose" if r.change > 0 else "fell"
+        return _t(key, language, tail=tail, **values) + _matured_note(r, language)
+    return _t("unclear", language, **values) + _matured_note(r, language)
 
 
-def comparison_text(comparison: pd.DataFrame) -> str:
+def comparison_text(comparison: pd.DataFrame, *, language: str = "en") -> str:
     """One bullet per indicator (and group): what changed, by how much, how sure.
 
     Parameters
     ----------
     comparison : DataFrame
         Output of :func:`~kpi_lib.analyses.before_after.period_comparison`.
+    language : str
+        Review language.
     """
     multi = comparison["group"].nunique() > 1
     lines = []
     for r in comparison.itertuples(index=False):
-        s = _change_sentence(r)
+        s = _change_sentence(r, language)
         lines.append(f"{markdown_safe(r.group)}: {s}" if multi else s)
-    corr = comparison["correction"].iloc[0] if len(comparison) else "none"
+    return "\n".join(f"- {line}" for line in lines) + f"\n\n*{_t('rule', language)}*"
+
+
+def summary_table(comparison: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The manager's before/after table: indicator, levels, change, 95 % range, verdict.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and indicator, every cell a formatted string, headers translated.
+    """
+    rows = []
+    multi = comparison["group"].nunique() > 1
+    for r in comparison.itertuples(index=False):
+        ind = getattr(r, "indicator", None)
+        lab = _row_label(r, language)
+        no = r.verdict == "no data"
+        rows.append(
+            {
+                "indicator": f"{r.group}: {lab}" if multi else lab,
+                "before": _level(r.value_before, r.unit, language, ind),
+                "after": _level(r.value_after, r.unit, language, ind),
+                "change": _t("na", language) if no else _pct(r.rel_change, language),
+                "sure": _t("na", language)
+                if no
+                else _sure(
+                    r.rel_change_ci_low,
+                    r.rel_change_ci_high,
+                    lambda x: _pct(x, language),
+                    language,
+                ),
+                "verdict": _no_data_reason(r, language) if no else _verdict(r.verdict, language),
+            }
+        )
+    cols = {c: (f"{_P}col.{c}", "text") for c in ("indicator", "before", "after", "change")}
+    cols |= {"sure": (f"{_P}col.sure", "text"), "verdict": (f"{_P}col.verdict", "text")}
+    return manager_table(pd.DataFrame(rows, columns=list(cols)), cols, language=language)
+
+
+def comparison_table(comparison: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The analyst's table of :func:`~kpi_lib.analyses.before_after.period_comparison`.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and indicator with text columns ``group``, ``indicator`` (label),
+        ``before`` and ``after`` (level [95 % interval]), ``change`` (relative change [interval]),
+        ``test`` (name, adjusted p), ``effect size`` and ``verdict`` (headers in ``language``).
+    """
+    rows = []
+    na = _t("na", language)
+    for r in comparison.itertuples(index=False):
+        u, ind = r.unit, getattr(r, "indicator", None)
+
+        def lv(side, r=r, u=u, ind=ind):
+            v = _level(getattr(r, f"value_{side}"), u, language, ind)
+            lo, hi = (getattr(r, f"value_{side}_ci_{e}", np.nan) for e in ("low", "high"))
+            if not (_finite(lo) and _finite(hi)):
+                return v
+            return f"{v} [{_level(lo, u, language, ind)}, {_level(hi, u, language, ind)}]"
+
+        no = r.verdict == "no data"
+        rows.append(
+            {
+                "group": r.group,
+                "indicator": _row_label(r, language),
+                "before": lv("before"),
+                "after": lv("after"),
+                "change": na
+                if no
+                else f"{_pct(r.rel_change, language)} [{_pct(r.rel_change_ci_low, language)}, "
+                f"{_pct(r.rel_change_ci_high, language)}]",
+                "test": na if no else f"{r.test}, p_adj {_p(r.p_adj)}",
+                "effect": na
+                if no or not _finite(r.effect_size)
+                else _signed(format_number(abs(r.effect_size), language, digits=2), r.effect_size),
+                "verdict": _no_data_reason(r, language) if no else _verdict(r.verdict, language),
+            }
+        )
+    cols = {
+        c: (f"{_P}col.{c}", "text")
+        for c in ("group", "indicator", "before", "after", "change", "test", "effect", "verdict")
+    }
+    return manager_table(pd.DataFrame(rows, columns=list(cols)), cols, language=language)
+
+
+comparison_detail_table = comparison_table
+
+
+def method_html(analysis: str, language: str = "en") -> str:
+    """How an analysis (``did`` or ``its``) computes its intervals and tests, for analysts."""
+    return f"<p><small>{html.escape(_t('method.' + analysis, language))}</small></p>"
+
+
+def comparison_method_html(comparison: pd.DataFrame, *, language: str = "en") -> str:
+    """How the comparison's intervals and tests were computed (for the analyst section)."""
     kind = comparison["interval"].iloc[0] if "interval" in comparison and len(comparison) else ""
-    note = (
-        f"\n\n*Intervals: cluster bootstrap over agents ({kind}). Tests: {', '.join(sorted(comparison['test'].unique()))} "
-        f"on per-agent values, p-values adjusted ({corr}) across the {comparison['p_value'].notna().sum()} "
-        "tests of this table. A change counts only when test and interval agree.*"
+    corr = comparison["correction"].iloc[0] if len(comparison) else "none"
+    sentence = _t(
+        "method.comparison",
+        language,
+        kind=kind,
+        tests=", ".join(sorted(map(str, comparison["test"].unique()))),
+        correction=corr,
+        n=int(comparison["p_value"].notna().sum()),
     )
-    return "\n".join(f"- {line}" for line in lines) + note
+    return f"<p><small>{html.escape(sentence)}</small></p>"
+
+
+# ------------------------------------------------------------------------------ DiD
+
+_MONTHS = re.compile(r"((?:\d{4}-\d{2}(?:, )?)+) \((before|after)\)")
+
+
+def _late_months(note, language: str) -> str:
+    """The not-yet-matured months named in a DiD ``note`` (``YYYY-MM, ... (after)``)."""
+    found = _MONTHS.findall(str(note or ""))
+    return "; ".join(f"{m.strip(', ')} ({_t('side.' + s, language)})" for m, s in found)
+
+
+def _team_limit(did: pd.DataFrame, language: str) -> str:
+    """Why team-level inference is impossible or approximate; empty when it is neither."""
+    if not len(did) or "n_teams_treated" not in did:
+        return ""
+    n_t = int(did["n_teams_treated"].max())
+    n_c = int(did["n_teams_comparison"].max())
+    if min(n_t, n_c) < 2:
+        side = _t("did.side." + ("comparison" if n_c <= n_t else "switched"), language)
+        return _t("did.one_team", language, side=side)
+    if n_t + n_c < 6:
+        return _t("did.few_teams", language, n=n_t + n_c)
+    return ""
 
 
 def did_text(
     did: pd.DataFrame,
     *,
-    treated: str = "the treated teams",
-    comparison: str = "the comparison team",
+    treated: str | None = None,
+    comparison: str | None = None,
+    language: str = "en",
 ) -> str:
     """Difference-in-differences findings with the parallel-trends verdict, one bullet each.
 
@@ -214,126 +490,280 @@ def did_text(
     ----------
     did : DataFrame
         Output of :func:`~kpi_lib.analyses.before_after.difference_in_differences`.
-    treated, comparison : str
-        How to name the two groups in the text (e.g. ``"teams T01 and T02"``).
+    treated, comparison : str, optional
+        How to name the two groups (default: "the switched teams", "the comparison team" in
+        ``language``).
+    language : str
+        Review language.
     """
+    treated = treated or _t("switched_teams", language)
+    comparison = comparison or _t("comparison_team", language)
     lines = []
-    units = {r.indicator: _unit(r.indicator) for r in did.itertuples(index=False)}
-    parts = [
-        [x for x in str(n or "").split("; ") if x]
-        for n in (did["note"] if "note" in did else [""] * len(did))
-    ]
-    shared = [x for x in (parts[0] if parts else []) if all(x in p for p in parts)]
-    for r, own in zip(did.itertuples(index=False), parts, strict=True):
-        u = units[r.indicator]
-        note = markdown_safe("; ".join(x for x in own if x not in shared))
-        tail = f" *{note[0].upper() + note[1:]}.*" if note else ""
+    for r in did.itertuples(index=False):
+        u = _unit(r.indicator)
+        lab = markdown_safe(indicator_label(r.indicator, language, r.label))
+        late = _late_months(getattr(r, "note", ""), language)
+        tail = _t("did.late", language, months=late) if late else ""
+
+        def d(x, u=u):
+            return _delta(x, u, language)
+
         if not _finite(r.estimate):
-            lines.append(f"**{r.label}**: cannot be estimated - no estimate is given.{tail}")
+            cells = [(f"treated_{s}", "switched", s) for s in ("before", "after")] + [
+                (f"comparison_{s}", "comparison", s) for s in ("before", "after")
+            ]
+            which = _t("did.and", language).join(
+                _t(
+                    "did.cell",
+                    language,
+                    group=_t("switched_teams" if g == "switched" else "comparison_team", language),
+                    side=_t(f"side.{s}", language),
+                )
+                for c, g, s in cells
+                if not _finite(getattr(r, c))
+            )
+            lines.append(_t("did.no_estimate", language, label=lab, which=which) + tail)
             continue
         if not _finite(r.ci_low) and not _finite(r.ci_high):
             lines.append(
-                f"**{r.label}**: {_delta(r.estimate, u)} relative to {comparison}, with no "
-                f"interval or test.{tail}"
+                _t("did.described", language, label=lab, delta=d(r.estimate), comparison=comparison)
+                + tail
             )
             continue
-        ci = f"95 % interval {_delta(r.ci_low, u)} to {_delta(r.ci_high, u)}"
-        if not (np.isfinite(r.ci_low) and np.isfinite(r.ci_high)):
-            ci = "the data do not bound the effect: " + ci.replace("inf", "infinity")
+        sure = _sure(r.ci_low, r.ci_high, d, language)
         if r.significant:
-            head = (
-                f"**{r.label}**: relative to {comparison}, {treated} moved by an extra "
-                f"{_delta(r.estimate, u)} ({_pct(r.rel_effect)} against where they would otherwise "
-                f"be; {ci})."
+            head = _t(
+                "did.significant",
+                language,
+                label=lab,
+                comparison=comparison,
+                treated=treated,
+                delta=d(r.estimate),
+                rel=_pct(r.rel_effect, language),
+                sure=sure,
             )
-        elif _finite(r.ci_low) and (r.ci_low > 0 or r.ci_high < 0):
-            head = (
-                f"**{r.label}**: {_delta(r.estimate, u)} relative to {comparison} ({ci}), but not "
-                f"significant once all {len(did)} indicators tested are taken into account "
-                f"(adjusted p {_p(r.p_adj)})."
+        elif _finite(r.ci_low) and _finite(r.ci_high) and (r.ci_low > 0 or r.ci_high < 0):
+            head = _t(
+                "did.not_after_all",
+                language,
+                label=lab,
+                delta=d(r.estimate),
+                comparison=comparison,
+                sure=sure,
+                n=len(did),
             )
         else:
-            head = (
-                f"**{r.label}**: no change attributable to the scheme can be shown "
-                f"({_delta(r.estimate, u)}, {ci})."
-            )
+            head = _t("did.none_shown", language, label=lab, delta=d(r.estimate), sure=sure)
         if r.parallel_trends == "doubtful":
-            drift = (
-                f" Caution: before the switch the two groups already drifted apart "
-                f"({_delta(r.pre_trend_diff, u)} per period, p {_p(r.pre_trend_p)}), so the "
-                "parallel-trends assumption looks violated."
-            )
+            trend = _t("did.drift", language, diff=d(r.pre_trend_diff))
             if _finite(r.trend_bias) and np.sign(r.trend_bias) == np.sign(r.estimate):
-                trend = drift + (
-                    f" If that drift went on, about {_delta(r.trend_bias, u)} of the estimate is "
-                    "drift, not scheme."
-                )
+                trend += _t("did.drift_bias", language, bias=d(r.trend_bias))
             else:
-                trend = drift + (
-                    " The drift ran against the change seen, so the effect is not overstated by "
-                    "it, but its size is uncertain."
-                )
+                trend += _t("did.drift_against", language)
         elif r.parallel_trends == "cannot judge":
-            trend = " Too few periods or teams before the switch to check that the groups moved in parallel."
+            trend = _t("did.cannot_judge", language)
         else:
-            trend = (
-                " Before the switch the groups moved in parallel (no significant trend difference)."
-            )
+            trend = _t("did.parallel", language)
         lines.append(head + trend + tail)
-    if shared:
-        lines.insert(0, "**All indicators**: " + markdown_safe("; ".join(shared)) + ".")
-    if len(did) and "inference" in did:
-        lines.append(
-            "*Intervals and tests treat each team as one unit (wild cluster bootstrap by team), "
-            "because the scheme was switched team by team and every team has its own "
-            "month-to-month swings.*"
-        )
+    limit = _team_limit(did, language)
+    if limit:
+        lines.insert(0, _t("did.all", language, text=limit))
     return "\n".join(f"- {line}" for line in lines)
 
 
-def _unit(indicator: str) -> str:
-    from kpi_lib.analyses.before_after import indicator_meta
+def did_table(did: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The manager's difference-in-differences table: levels of both groups, the extra change
+    credited to the scheme and how sure (or that it can only be described)."""
+    rows = []
+    for r in did.itertuples(index=False):
+        u = _unit(r.indicator)
 
-    return indicator_meta(indicator)[2]
+        def d(x, u=u):
+            return _delta(x, u, language)
+
+        if not _finite(r.estimate):
+            sure = _t("verdict.no data", language)
+        elif not (_finite(r.ci_low) or _finite(r.ci_high)):
+            sure = _t("described_only", language)
+        else:
+            sure = _sure(r.ci_low, r.ci_high, d, language)
+        rows.append(
+            {
+                "indicator": indicator_label(r.indicator, language, r.label),
+                "sb": _level(r.treated_before, u, language, r.indicator),
+                "sa": _level(r.treated_after, u, language, r.indicator),
+                "cb": _level(r.comparison_before, u, language, r.indicator),
+                "ca": _level(r.comparison_after, u, language, r.indicator),
+                "extra": d(r.estimate) if _finite(r.estimate) else _t("verdict.no data", language),
+                "sure": sure,
+            }
+        )
+    cols = {
+        "indicator": (f"{_P}col.indicator", "text"),
+        "sb": (f"{_P}col.switched_before", "text"),
+        "sa": (f"{_P}col.switched_after", "text"),
+        "cb": (f"{_P}col.comparison_before", "text"),
+        "ca": (f"{_P}col.comparison_after", "text"),
+        "extra": (f"{_P}col.extra", "text"),
+        "sure": (f"{_P}col.how_sure", "text"),
+    }
+    return manager_table(pd.DataFrame(rows, columns=list(cols)), cols, language=language)
 
 
-def its_text(its: pd.DataFrame) -> str:
-    """Interrupted-time-series findings: jump at the switch, change of trend, effect at the end.
+def did_detail_table(did: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The analyst's difference-in-differences table (estimate, standard error, interval,
+    adjusted p, pre-trend p, parallel-trends verdict, teams, method)."""
+    rows = []
+    for r in did.itertuples(index=False):
+        u = _unit(r.indicator)
+        ci = (
+            f"[{_delta(r.ci_low, u, language)}, {_delta(r.ci_high, u, language)}]"
+            if _finite(r.ci_low) or _finite(r.ci_high)
+            else "–"
+        )
+        method = "none" if getattr(r, "inference", "none") == "none" else "wild"
+        rows.append(
+            {
+                "indicator": indicator_label(r.indicator, language, r.label),
+                "estimate": _delta(r.estimate, u, language) if _finite(r.estimate) else "–",
+                "se": format_number(r.se, language, digits=3) if _finite(r.se) else "–",
+                "ci": ci,
+                "p": _p(r.p_adj),
+                "pre": _p(r.pre_trend_p),
+                "parallel": _t(f"parallel.{r.parallel_trends}", language),
+                "teams": f"{r.n_teams_treated} / {r.n_teams_comparison}",
+                "method": _t(f"method.{method}", language),
+            }
+        )
+    cols = {
+        "indicator": (f"{_P}col.indicator", "text"),
+        "estimate": (f"{_P}col.estimate", "text"),
+        "se": (f"{_P}col.se", "text"),
+        "ci": (f"{_P}col.interval", "text"),
+        "p": (f"{_P}col.p_adj", "text"),
+        "pre": (f"{_P}col.pre_trend_p", "text"),
+        "parallel": (f"{_P}col.parallel", "text"),
+        "teams": (f"{_P}col.teams", "text"),
+        "method": (f"{_P}col.method", "text"),
+    }
+    return manager_table(pd.DataFrame(rows, columns=list(cols)), cols, language=language)
+
+
+# ------------------------------------------------------------------------------ ITS
+
+
+def _left_out(value, language: str) -> str:
+    """The ITS ``left_out`` column worded in ``language`` (it joins ``kind: periods`` parts)."""
+    parts = []
+    for part in str(value or "").split("; "):
+        if not part:
+            continue
+        periods = markdown_safe(part.split(": ", 1)[-1])
+        key = "its.late" if part.startswith("periods whose follow-up") else "its.incomplete"
+        parts.append(_t(key, language, periods=periods))
+    return "; ".join(parts)
+
+
+def its_text(its: pd.DataFrame, *, language: str = "en") -> str:
+    """Interrupted-time-series findings: did the series break at the switch, and how far it
+    stands at the end from where the earlier trend pointed.
 
     Parameters
     ----------
     its : DataFrame
         Output of :func:`~kpi_lib.analyses.before_after.interrupted_time_series`.
+    language : str
+        Review language.
     """
     lines = []
     for r in its.itertuples(index=False):
         u = _unit(r.indicator)
-        effect = (
-            f"by the last {r.granularity} it stands {_delta(r.effect_end, u)} "
-            f"({_pct(r.rel_effect_end)}) away from where the earlier trend pointed "
-            f"(95 % interval {_delta(r.effect_end_ci_low, u)} to {_delta(r.effect_end_ci_high, u)})"
-        )
         if r.significant:
-            verdict = "a clear break at the switch"
+            verdict = _t("its.clear", language)
         elif _finite(r.level_change_p) and r.level_change_p < 0.05:
-            verdict = "a jump at the switch but no clear lasting effect"
+            verdict = _t("its.jump", language)
         else:
-            verdict = "no clear break at the switch"
-        line = (
-            f"**{r.label}**: {verdict} - jump {_delta(r.level_change, u)} "
-            f"(p {_p(r.level_change_p)}), trend change {_delta(r.slope_change, u)} per {r.granularity}; "
-            f"{effect}."
+            verdict = _t("its.none", language)
+        gran = f"gran.{r.granularity}"
+        line = _t(
+            "its.line",
+            language,
+            label=markdown_safe(indicator_label(r.indicator, language, r.label)),
+            verdict=verdict,
+            period=_t(gran, language) if _P + gran in TEXTS else r.granularity,
+            delta=_delta(r.effect_end, u, language),
+            rel=_pct(r.rel_effect_end, language),
+            sure=_sure(
+                r.effect_end_ci_low,
+                r.effect_end_ci_high,
+                lambda x, u=u: _delta(x, u, language),
+                language,
+            ),
         )
         if r.caution:
-            line += f" *{r.caution[0].upper() + r.caution[1:]}.*"
-        left_out = str(getattr(r, "left_out", "") or "")
+            line += _t("its.caution", language)
+        left_out = _left_out(getattr(r, "left_out", ""), language)
         if left_out:
-            line += f" Left out: {markdown_safe(left_out)}."
+            line += _t("its.left_out", language, what=left_out)
         lines.append(line)
     return "\n".join(f"- {line}" for line in lines)
 
 
-def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8) -> str:
+def its_detail_table(its: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The analyst's interrupted-time-series table: jump and trend change with p-values, the
+    effect at the end with its interval, Durbin-Watson."""
+    rows = []
+    for r in its.itertuples(index=False):
+        u = _unit(r.indicator)
+        rows.append(
+            {
+                "indicator": indicator_label(r.indicator, language, r.label),
+                "weeks": f"{r.n_pre} / {r.n_post}",
+                "jump": _delta(r.level_change, u, language),
+                "jump_p": _p(r.level_change_p),
+                "slope": _delta(r.slope_change, u, language),
+                "slope_p": _p(r.slope_change_p),
+                "end": f"{_delta(r.effect_end, u, language)} [{_delta(r.effect_end_ci_low, u, language)}, "
+                f"{_delta(r.effect_end_ci_high, u, language)}]",
+                "p": _p(r.p_adj),
+                "dw": format_number(r.durbin_watson, language, digits=2),
+            }
+        )
+    cols = {
+        "indicator": (f"{_P}col.indicator", "text"),
+        "weeks": (f"{_P}col.weeks", "text"),
+        "jump": (f"{_P}col.jump", "text"),
+        "jump_p": (f"{_P}col.jump_p", "text"),
+        "slope": (f"{_P}col.slope", "text"),
+        "slope_p": (f"{_P}col.slope_p", "text"),
+        "end": (f"{_P}col.effect_end", "text"),
+        "p": (f"{_P}col.p_adj", "text"),
+        "dw": (f"{_P}col.dw", "text"),
+    }
+    return manager_table(pd.DataFrame(rows, columns=list(cols)), cols, language=language)
+
+
+# ------------------------------------------------------------------------------ re-scoring
+
+_DECISIONS = (
+    "rewarded only under new",
+    "rewarded only under old",
+    "PIP only under new",
+    "PIP only under old",
+)
+
+
+def decisions_text(value, language: str = "en") -> str:
+    """A re-scoring ``decision_change`` (codes joined by ``; ``) in words; "no change" when empty."""
+    parts = [p for p in str(value or "").split("; ") if p]
+    if not parts:
+        return _t("decision.none", language)
+    return _sep(language).join(
+        _t(f"decision.{p}", language) if p in _DECISIONS else markdown_safe(p) for p in parts
+    )
+
+
+def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8, language: str = "en") -> str:
     """Who would be rewarded or put on a PIP under one scheme but not the other.
 
     Parameters
@@ -342,8 +772,11 @@ def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8) -> str:
         Output of :func:`~kpi_lib.analyses.before_after.rescore_under_schemes`.
     max_agents : int
         Agents named per category at most.
+    language : str
+        Review language.
     """
     lines = []
+    sep = _sep(language)
     old, new = (markdown_safe(rescored[c].iloc[0]) for c in ("old_scheme", "new_scheme"))
     periods = rescored["period"].astype(str)
     for period in period_order(periods):
@@ -351,47 +784,124 @@ def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8) -> str:
         n = len(d)
         ranks = d[["rank_old", "rank_new"]].dropna()
         rho = ranks.corr(method="spearman").iloc[0, 1] if len(ranks) > 2 else np.nan
-        parts = [
-            f"**{period}** ({n} agents): rank agreement between {old} and {new} "
-            f"(Spearman) {rho:.2f}"
+        head = (
+            _t(
+                "rescore.period",
+                language,
+                period=markdown_safe(period),
+                n=n,
+                old=old,
+                new=new,
+                rho=format_number(rho, language, digits=2),
+            )
             if _finite(rho)
-            else f"**{period}** ({n} agents)"
-        ]
-        for label in (
-            "rewarded only under new",
-            "rewarded only under old",
-            "PIP only under new",
-            "PIP only under old",
-        ):
-            who = d.loc[d["decision_change"].str.contains(label, regex=False), "agent_id"].tolist()
+            else _t("rescore.period_only", language, period=markdown_safe(period), n=n)
+        )
+        parts = [head]
+        for code in _DECISIONS:
+            who = d.loc[d["decision_change"].str.contains(code, regex=False), "agent_id"].tolist()
             if who:
-                names = ", ".join(markdown_safe(a) for a in who[:max_agents]) + (
-                    f" and {len(who) - max_agents} more" if len(who) > max_agents else ""
+                names = sep.join(markdown_safe(a) for a in who[:max_agents])
+                if len(who) > max_agents:
+                    names = _t("rescore.more", language, names=names, n=len(who) - max_agents)
+                parts.append(
+                    _t(
+                        "rescore.item",
+                        language,
+                        what=_t(f"decision.{code}", language),
+                        n=len(who),
+                        names=names,
+                    )
                 )
-                parts.append(f"{label}: {len(who)} ({names})")
         if len(parts) == 1:
-            parts.append("no agent's reward or PIP status depends on the scheme")
-        lines.append("; ".join(parts) + ".")
+            parts.append(_t("rescore.nothing", language))
+        lines.append(_t("semi", language).join(parts) + ("." if language == "en" else "。"))
     return "\n".join(f"- {line}" for line in lines)
 
 
-def scheme_weights_text(scheme) -> str:
+def rescoring_table(rescored: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The agents whose reward or improvement plan depends on the scheme, for the manager:
+    month, score, rank, tier and bonus under each scheme, and what changes for them."""
+    d = rescored[rescored["decision_change"].fillna("") != ""].copy()
+    d["what"] = [decisions_text(v, language) for v in d["decision_change"]]
+    cols = {
+        "agent_id": (f"{_P}col.agent", "text"),
+        "period": (f"{_P}col.period", "text"),
+        "composite_old": (f"{_P}col.score_old", "score"),
+        "composite_new": (f"{_P}col.score_new", "score"),
+        "rank_old": (f"{_P}col.rank_old", "count"),
+        "rank_new": (f"{_P}col.rank_new", "count"),
+        "tier_old": (f"{_P}col.tier_old", "text"),
+        "tier_new": (f"{_P}col.tier_new", "text"),
+        "bonus_old": (f"{_P}col.bonus_old", "currency"),
+        "bonus_new": (f"{_P}col.bonus_new", "currency"),
+        "what": (f"{_P}col.what", "text"),
+    }
+    return manager_table(d, cols, language=language)
+
+
+def rescoring_html(rescored: pd.DataFrame, *, language: str = "en", max_rows: int = 30) -> str:
+    """:func:`rescoring_table` as HTML, or a sentence when no agent's outcome changes.
+
+    At most ``max_rows`` agents (latest month first, largest bonus change first), saying
+    "N of M shown" when the list is cut.
+    """
+    changed = rescored[rescored["decision_change"].fillna("") != ""]
+    if changed.empty:
+        return f"<p>{html.escape(_t('rescore.none_changed', language))}</p>"
+    order = changed.assign(
+        _p=changed["period"].astype(str),
+        _b=changed["bonus_change"].abs() if "bonus_change" in changed else 0.0,
+    ).sort_values(["_p", "_b"], ascending=[False, False])
+    shown = order.head(max_rows).drop(columns=["_p", "_b"])
+    note = ""
+    if len(changed) > max_rows:
+        sentence = _t("rescore.shown", language, shown=len(shown), total=len(changed))
+        note = f"<p><i>{html.escape(sentence)}</i></p>"
+    return note + table_html(rescoring_table(shown, language=language))
+
+
+# ------------------------------------------------------------------------------ case study
+
+
+def scheme_weights_text(scheme, *, language: str = "en") -> str:
     """A scheme's weights in one line, e.g. ``Sales amount 70 %, Dials 30 %``.
 
     Parameters
     ----------
     scheme : Scheme
         A loaded :class:`~kpi_lib.scoring.schemes.Scheme` (the report layer reads no files).
+    language : str
+        Review language.
     """
-    from kpi_lib.analyses.before_after import indicator_meta
-
     if not hasattr(scheme, "overall_weights"):
         raise TypeError(
             f"scheme_weights_text needs a loaded Scheme (kpi_lib.scoring.load_scheme), not "
             f"{type(scheme).__name__}."
         )
     w = scheme.overall_weights().sort_values(ascending=False)
-    return ", ".join(f"{indicator_meta(i)[0]} {100 * v:.0f} %" for i, v in w.items())
+    return _sep(language).join(
+        _t(
+            "weight",
+            language,
+            indicator=indicator_label(i, language),
+            weight=format_number(100 * v, language, digits=0),
+        )
+        for i, v in w.items()
+    )
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    cols = [markdown_safe(c) for c in df.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for row in df.astype(str).itertuples(index=False):
+        lines.append("| " + " | ".join(markdown_safe(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def _source_text(r, language: str) -> str:
+    key = f"src.{r.indicator}.{r.check}"
+    return _t(key, language) if _P + key in TEXTS else markdown_safe(r.source_text)
 
 
 def case_study_text(
@@ -402,8 +912,9 @@ def case_study_text(
     new,
     did: pd.DataFrame | None = None,
     group: str | None = None,
-    team_name: str = "the treated teams",
-    comparison_name: str = "the comparison team",
+    team_name: str | None = None,
+    comparison_name: str | None = None,
+    language: str = "en",
 ) -> str:
     """The case-study write-up: background, the change, results before -> after, in plain words.
 
@@ -415,181 +926,178 @@ def case_study_text(
         :func:`~kpi_lib.analyses.before_after.case_study_table` of that comparison.
     old, new : Scheme
         Loaded schemes before and after the switch.
-        The schemes before and after the switch.
     did : DataFrame, optional
         :func:`~kpi_lib.analyses.before_after.difference_in_differences`; adds how much of the
         change the comparison team confirms.
     group : str, optional
         Group of ``comparison`` to describe (required when it holds several).
-    team_name, comparison_name : str
-        How the text names the treated teams and the comparison team.
+    team_name, comparison_name : str, optional
+        How the text names the treated teams and the comparison team (default: the
+        catalogue's words in ``language``).
+    language : str
+        Review language.
 
     Returns
     -------
     str
         Markdown with the sections Background, The change, Results (a before -> after table
-        with intervals and the source's figures), In one paragraph, and How sure we are.
+        with 95 % ranges and the source's figures), In one paragraph, and How sure we are.
     """
+    team_name = team_name or _t("switched_teams", language)
+    comparison_name = comparison_name or _t("comparison_team", language)
+    sep = _sep(language)
     groups = list(pd.unique(comparison["group"]))
     if group is None:
         if len(groups) != 1:
             raise ValueError(f"`comparison` holds several groups {groups}; pass `group=`.")
         group = groups[0]
     c = comparison[comparison["group"] == group].set_index("indicator")
+    rows = c.reset_index()
     bw = (c["before_start"].iloc[0], c["before_end"].iloc[0])
     aw = (c["after_start"].iloc[0], c["after_end"].iloc[0])
-    period = lambda w: f"{pd.Timestamp(w[0]):%b %Y} - {pd.Timestamp(w[1]):%b %Y}"  # noqa: E731
+
+    def lab(ind):
+        return indicator_label(ind, language, c.loc[ind, "label"] if ind in c.index else None)
 
     def level(ind, side):
-        return (
-            format_value(c.loc[ind, f"value_{side}"], c.loc[ind, "unit"])
-            if ind in c.index
-            else "n/a"
-        )
+        return _level(c.loc[ind, f"value_{side}"], c.loc[ind, "unit"], language, ind)
 
-    symptoms = []
-    for ind in ("complaints_per_100_orders", "repurchase_rate", "dials"):
-        if ind in c.index:
-            symptoms.append(f"{c.loc[ind, 'label'].lower()} {level(ind, 'before')}")
+    symptoms = [
+        _t("case.symptom", language, label=lab(ind), value=level(ind, "before"))
+        for ind in ("complaints_per_100_orders", "repurchase_rate", "dials")
+        if ind in c.index
+    ]
+    h = lambda key: "### " + _t(f"h.{key}", language)  # noqa: E731
     out = [
-        "### Background",
-        (
-            f"Under the old scheme ({scheme_weights_text(old)}) {team_name} were paid for sales and "
-            f"call volume. In {period(bw)}: "
-            + (", ".join(symptoms) if symptoms else "see the table below")
-            + "."
+        h("background"),
+        _t(
+            "case.background",
+            language,
+            weights=scheme_weights_text(old, language=language),
+            teams=team_name,
+            window=_window(bw, language),
+            symptoms=sep.join(symptoms) if symptoms else _t("case.see_table", language),
+        ),
+        h("change"),
+        _t(
+            "case.change",
+            language,
+            weights=scheme_weights_text(new, language=language),
+            after=_window(aw, language),
+            before=_window(bw, language),
         ),
     ]
-    out += [
-        "### The change",
-        f"New scheme: {scheme_weights_text(new)}. Results below compare {period(aw)} (after) with "
-        f"{period(bw)} (before).",
-    ]
-
-    rows = []
-    for r in c.reset_index().itertuples(index=False):
-        u = r.unit
-        if r.verdict == "no data":
-            rows.append(
-                {
-                    "indicator": r.label,
-                    "before": format_value(r.value_before, u),
-                    "after": format_value(r.value_after, u),
-                    "change": "n/a",
-                    "verdict": _no_data_reason(r),
-                }
-            )
-            continue
-        rows.append(
-            {
-                "indicator": r.label,
-                "before": f"{format_value(r.value_before, u)} [{format_value(r.value_before_ci_low, u)} - {format_value(r.value_before_ci_high, u)}]",
-                "after": f"{format_value(r.value_after, u)} [{format_value(r.value_after_ci_low, u)} - {format_value(r.value_after_ci_high, u)}]",
-                "change": f"{_pct(r.rel_change)} [{_pct(r.rel_change_ci_low)} - {_pct(r.rel_change_ci_high)}]",
-                "verdict": r.verdict,
-            }
-        )
-    out += [
-        "### Results",
-        "Before -> after with 95 % intervals:\n\n" + _md_table(pd.DataFrame(rows)),
-    ]
+    table = summary_table(rows.assign(group=group), language=language)
+    out += [h("results"), _t("case.results", language) + "\n\n" + _md_table(table)]
     checks = []
     for r in case_table.itertuples(index=False):
+        source = _source_text(r, language)
         if pd.isna(r.consistent):
-            why = (
-                _no_data_reason(c.loc[r.indicator].rename(r.indicator))
-                if r.indicator in c.index and c.loc[r.indicator, "verdict"] == "no data"
-                else "not measured here"
-            )
-            checks.append(f"{r.source_text}: {why}")
+            if r.indicator in c.index and c.loc[r.indicator, "verdict"] == "no data":
+                why = _no_data_reason(c.loc[r.indicator].rename(r.indicator), language)
+                checks.append(_t("case.no_data", language, source=source, why=why))
+            else:
+                checks.append(_t("case.not_measured", language, source=source))
             continue
-        unit = "share" if r.check == "rel_change" else _unit(r.indicator)
-        measured = _pct(r.measured) if r.check == "rel_change" else format_value(r.measured, unit)
-        lo = _pct(r.ci_low) if r.check == "rel_change" else format_value(r.ci_low, unit)
-        hi = _pct(r.ci_high) if r.check == "rel_change" else format_value(r.ci_high, unit)
-        agree = "consistent with" if r.consistent else "differs from"
+        if r.check == "rel_change":
+            fmt = lambda x: _pct(x, language)  # noqa: E731
+        else:
+            fmt = lambda x, r=r: _level(x, _unit(r.indicator), language, r.indicator)  # noqa: E731
         checks.append(
-            f"source: {r.source_text} - measured {measured} [{lo} - {hi}], {agree} the source"
+            _t(
+                "case.check",
+                language,
+                source=source,
+                measured=fmt(r.measured),
+                low=fmt(r.ci_low),
+                high=fmt(r.ci_high),
+                agree=_t("case.consistent" if r.consistent else "case.differs", language),
+            )
         )
-    out += ["Against the figures the source reports:\n\n" + "\n".join(f"- {x}" for x in checks)]
+    out += [_t("case.against", language) + "\n\n" + "\n".join(f"- {x}" for x in checks)]
 
-    better = [r for r in c.reset_index().itertuples(index=False) if r.verdict == "improved"]
-    worse = [r for r in c.reset_index().itertuples(index=False) if r.verdict == "worsened"]
+    better = [r for r in rows.itertuples(index=False) if r.verdict == "improved"]
+    worse = [r for r in rows.itertuples(index=False) if r.verdict == "worsened"]
     para = []
     if better:
-        para.append(
-            "After the switch "
-            + "; ".join(
-                f"{r.label.lower()} went from {format_value(r.value_before, r.unit)} to {format_value(r.value_after, r.unit)}"
-                for r in better
+        items = _t("semi", language).join(
+            _t(
+                "case.better_item",
+                language,
+                label=lab(r.indicator),
+                before=level(r.indicator, "before"),
+                after=level(r.indicator, "after"),
             )
-            + "."
+            for r in better
         )
+        para.append(_t("case.better", language, items=items))
     if worse:
-        para.append(
-            "The price: "
-            + "; ".join(
-                f"{r.label.lower()} {'fell' if r.change < 0 else 'rose'} {_pct(abs(r.rel_change), False)}"
-                for r in worse
+        items = _t("semi", language).join(
+            _t(
+                "case.price_item." + ("fell" if r.change < 0 else "rose"),
+                language,
+                label=lab(r.indicator),
+                pct=_pct(abs(r.rel_change), language, signed=False),
             )
-            + " - the new scheme no longer pays for this."
+            for r in worse
         )
+        para.append(_t("case.price", language, items=items))
     unclear = [
-        r.label.lower()
-        for r in c.reset_index().itertuples(index=False)
-        if r.verdict == "no clear change"
+        lab(r.indicator) for r in rows.itertuples(index=False) if r.verdict == "no clear change"
     ]
     if unclear:
-        para.append("No clear change in " + ", ".join(unclear) + ".")
-    missing = [
-        r.label.lower() for r in c.reset_index().itertuples(index=False) if r.verdict == "no data"
-    ]
+        para.append(_t("case.unclear", language, items=sep.join(unclear)))
+    missing = [lab(r.indicator) for r in rows.itertuples(index=False) if r.verdict == "no data"]
     if missing:
-        para.append("Not measurable yet: " + ", ".join(missing) + ".")
-    out += ["### In one paragraph", " ".join(para) if para else "No indicator changed clearly."]
+        para.append(_t("case.missing", language, items=sep.join(missing)))
+    joiner = " " if language == "en" else ""
+    out += [h("paragraph"), joiner.join(para) if para else _t("case.nothing", language)]
 
-    sure = [
-        "Intervals come from resampling agents (a cluster bootstrap), so they reflect how much the "
-        "result depends on which agents happened to be in the team; a change is reported only when "
-        "the interval and the rank test agree, after correcting for the number of indicators tested."
-    ]
+    sure = [_t("case.sure", language)]
     if did is not None and len(did):
-        notes = [n for n in did.get("note", pd.Series(dtype=str)).fillna("") if n]
-        team_notes = [n for n in dict.fromkeys(notes) if "team" in n]
         testable = did[did["inference"] != "none"] if "inference" in did else did
         confirmed = testable[testable["significant"]]
         doubtful = testable[testable["parallel_trends"] == "doubtful"]
+        name = comparison_name[:1].upper() + comparison_name[1:]
         if len(testable):
-            sure.append(
-                f"{comparison_name.capitalize()} kept the old scheme: against it, {len(confirmed)} "
-                f"of {len(testable)} indicators show a change attributable to the scheme"
-                + (f" ({', '.join(confirmed['label'].str.lower())})" if len(confirmed) else "")
-                + "."
+            which = (
+                _t(
+                    "case.which",
+                    language,
+                    items=sep.join(
+                        lab(i) if i in c.index else indicator_label(i, language)
+                        for i in confirmed["indicator"]
+                    ),
+                )
+                if len(confirmed)
+                else ""
             )
-        elif team_notes:
             sure.append(
-                f"{comparison_name.capitalize()} kept the old scheme, but with "
-                + team_notes[0].split(" (")[0].split(":")[0]
-                + " its own month-to-month swings cannot be told apart from the effect of the "
-                "scheme: against it the changes can only be described, not confirmed."
+                _t(
+                    "case.confirmed",
+                    language,
+                    comparison=name,
+                    n=len(confirmed),
+                    m=len(testable),
+                    which=which,
+                )
             )
+        elif (
+            "n_teams_comparison" in did
+            and min(did["n_teams_treated"].max(), did["n_teams_comparison"].max()) < 2
+        ):
+            n_t, n_c = did["n_teams_treated"].max(), did["n_teams_comparison"].max()
+            side = _t("did.side." + ("comparison" if n_c <= n_t else "switched"), language)
+            sure.append(_t("case.described", language, comparison=name, side=side))
         if len(doubtful):
             sure.append(
-                "For "
-                + ", ".join(doubtful["label"].str.lower())
-                + " the groups already drifted apart "
-                "before the switch, so that comparison is less trustworthy."
-            )
-        if team_notes and len(testable):
-            sure.append(
-                "The comparison counts teams, not agents, since the scheme changed team by team: "
-                + team_notes[0].split(";")[0]
-                + "."
+                _t(
+                    "case.drift",
+                    language,
+                    items=sep.join(indicator_label(i, language) for i in doubtful["indicator"]),
+                )
             )
     else:
-        sure.append(
-            "Without a comparison team, other things that changed at the same time (season, "
-            "products, leads) cannot be separated from the effect of the scheme."
-        )
-    out += ["### How sure we are", " ".join(sure)]
+        sure.append(_t("case.no_comparison", language))
+    out += [h("sure"), joiner.join(sure)]
     return "\n\n".join(out)
