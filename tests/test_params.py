@@ -65,3 +65,15 @@ def test_notebooks_are_committed_without_outputs_and_have_one_parameters_cell(st
             assert "#" in line, f"{stem}: parameter line without a `# help` comment: {line!r}"
     with_outputs = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.outputs]
     assert not with_outputs, f"{stem}: cells {with_outputs} have outputs; clear them"
+
+
+def test_notebooks_picked_from_a_params_file_leave_the_others_settings_aside():
+    """`kpi review --params params/quarterly.yaml --notebooks before_after`: the file's
+    settings for weight_sensitivity belong to a notebook this run does not show."""
+    from kpi_lib.paths import project_root
+    from kpi_lib.review import build_spec
+
+    spec = build_spec(
+        params_files=[project_root() / "params" / "quarterly.yaml"], notebooks=["before_after"]
+    )
+    assert spec.notebooks == ("before_after",) or list(spec.notebooks) == ["before_after"]

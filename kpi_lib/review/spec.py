@@ -416,6 +416,9 @@ def build_spec(
                     raise SpecError("`notebooks` in a parameter file must be a list of names.")
                 chosen = list(nbs)
     chosen = chosen or ["period_review"]
+    # notebooks the parameter files list, of which --notebooks may pick a few: settings of
+    # the others are kept out of this review rather than refused
+    listed = {n for _, data in files for n in (data.get("notebooks") or []) if isinstance(n, str)}
     declared = dict(notebook_parameters) if notebook_parameters is not None else None
     if declared is None:
         declared = _declared_parameters(chosen, notebook_dir)
@@ -441,6 +444,8 @@ def build_spec(
 
     def put(key, value, source, notebook=None):
         if notebook is not None:
+            if notebook not in own and notebook in listed:
+                return
             if notebook not in own:
                 raise SpecError(
                     f"`notebook_parameters` ({source}) names notebook {notebook!r}, which is "
