@@ -58,6 +58,12 @@ def reviews(small_data, no_surveys):
     return out
 
 
+def _adapt(rv, names):
+    from kpi_lib.review import adapt_schemes
+
+    return adapt_schemes(names, rv.dataset, rv.definitions, cycle=rv.spec.cycle, baseline=rv.scheme)
+
+
 def _page(rv, compare=COMPARE) -> str:
     """The page's HTML as the notebook assembles it (charts aside)."""
     from kpi_lib.report.style import setup_plots
@@ -77,7 +83,7 @@ def _page(rv, compare=COMPARE) -> str:
     mc = sens.monte_carlo_ranks(scores, weights, **draws, **kw, sampling=inputs["sampling"])
     flips = sens.decision_flips(mc)
     oat = sens.one_at_a_time(scores, weights, step=0.05, **kw)
-    schemes, notes = st.comparable_schemes(rv, compare)
+    schemes, notes = _adapt(rv, compare)
     si = sens.scheme_set_inputs(rv.indicators, schemes, period=rv.scored_period, cycle="monthly")
     comparison = sens.compare_schemes(**si, top_k=rv.spec.top_k, bottom_k=rv.spec.top_k)
     agreement = sens.scheme_agreement(comparison)
@@ -96,7 +102,7 @@ def _page(rv, compare=COMPARE) -> str:
     }
     return "".join(
         [
-            scheme_adapted_html(rv),
+            st.intro_html(rv),
             st.how_sure_html(rv, flips),
             st.weights_html(rv, oat, step=0.05),
             st.schemes_html(rv, comparison, agreement, notes),
@@ -136,7 +142,7 @@ def test_english_page_has_no_raw_values_and_says_what_the_intervals_include(revi
 def test_compared_schemes_are_adapted_like_the_reviews_scheme(reviews):
     rv = reviews[("en", "min")]
     assert rv.spec.adapted, "the review's own scheme must have been adapted"
-    schemes, notes = st.comparable_schemes(rv, COMPARE)
+    schemes, notes = _adapt(rv, COMPARE)
     assert list(schemes)[0] == rv.scheme.name
     codes = {n["scheme"]: n["code"] for n in notes}
     assert codes["no_such_scheme"] == "unknown"
@@ -158,7 +164,7 @@ def test_a_scheme_that_says_stop_is_left_out_with_the_reason(reviews):
 
     rv = reviews[("zh-Hans", "min")]
     strict = replace(load_scheme("case_after"), name="strict", missing_indicators="stop")
-    schemes, notes = st.comparable_schemes(rv, [strict])
+    schemes, notes = _adapt(rv, [strict])
     assert "strict" not in schemes
     (note,) = [n for n in notes if n["scheme"] == "strict"]
     assert note["code"] == "stop" and "satisfaction_rate" in note["indicators"]
@@ -169,7 +175,7 @@ def test_a_scheme_that_says_stop_is_left_out_with_the_reason(reviews):
 
 def test_full_data_compares_every_scheme_without_adaptation(reviews):
     rv = reviews[("en", "full")]
-    schemes, notes = st.comparable_schemes(rv, COMPARE)
+    schemes, notes = _adapt(rv, COMPARE)
     assert set(schemes) >= {"case_before", "case_after", "new_team"}
     assert [n["code"] for n in notes] == ["unknown"]
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from kpi_lib._util import check_option
 from kpi_lib.report.review_text import TEXTS, text
-from kpi_lib.report.style import figure_size, legend_outside
+from kpi_lib.report.style import figure_size, legend_outside, setup_plots
 
 __all__ = [
     "effective_weights_plot",
@@ -24,6 +24,7 @@ __all__ = [
     "sobol_plot",
     "scheme_comparison_plot",
     "reversal_plot",
+    "setup_plots",
 ]
 
 _INFLUENCE_COLOURS = {

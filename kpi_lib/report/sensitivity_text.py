@@ -3,8 +3,8 @@
 The ``*_text`` functions take the tidy table(s) of :mod:`kpi_lib.analyses.sensitivity` and
 return short Markdown bullet points; the ``*_html`` functions return the page's sections as
 HTML (data escaped, every sentence, heading and header from the message catalogue, tables
-through :func:`~kpi_lib.report.formatting.manager_table`). :func:`comparable_schemes` adapts
-the schemes the page compares to the data exactly as the review adapted its own scheme.
+through :func:`~kpi_lib.report.formatting.manager_table`). The schemes the page compares are
+adapted to the data by :func:`kpi_lib.review.adapt_schemes`, as the review adapted its own.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from kpi_lib.report.review_text import TEXTS, text
 
 __all__ = [
     "analyst_html",
-    "comparable_schemes",
+    "intro_html",
     "effective_weights_text",
     "how_sure_html",
     "probability_words",
@@ -414,67 +414,6 @@ def reversal_text(
 # ------------------------------------------------------------------------------ schemes
 
 
-def comparable_schemes(review, names) -> tuple[dict, list[dict]]:
-    """The schemes to compare with the review's, adapted to the review's data.
-
-    Each scheme goes through :func:`kpi_lib.review.validate.adapt_scheme`, as the review's
-    own scheme did (``review.spec.adapted``), so that every scheme is scored on the
-    indicators the data provide.
-
-    Parameters
-    ----------
-    review : Review
-        From :func:`kpi_lib.review.compute_review` or ``open_review``.
-    names : sequence of str
-        Scheme names or YAML paths; the review's own scheme is always first (the baseline).
-
-    Returns
-    -------
-    (dict, list of dict)
-        Display name -> adapted Scheme (the review's first), and one dict per scheme left
-        out or adapted: ``{"scheme", "code", ...}`` with ``code`` ``adapted`` (``dropped``:
-        indicator ids), ``stop`` (``indicators``), ``empty`` or ``unknown`` (``reason``).
-    """
-    from kpi_lib.review.spec import SpecError
-    from kpi_lib.review.validate import adapt_scheme
-    from kpi_lib.scoring.schemes import load_scheme
-
-    baseline = review.scheme
-    schemes = {baseline.name: baseline}
-    notes: list[dict] = []
-    for name in names:
-        try:
-            scheme = load_scheme(name)
-        except (FileNotFoundError, ValueError, KeyError, TypeError) as exc:
-            notes.append({"scheme": str(name), "code": "unknown", "reason": str(exc).strip("'\"")})
-            continue
-        if scheme.name in schemes:
-            continue
-        try:
-            adapted, info = adapt_scheme(
-                scheme, review.dataset, review.definitions, cycle=review.spec.cycle
-            )
-        except SpecError:
-            from kpi_lib.indicators.engine import unavailable_indicators
-
-            missing = unavailable_indicators(review.dataset, definitions=review.definitions)
-            used = set(scheme.indicator_ids) | {g.indicator for g in scheme.gates}
-            blocked = sorted(set(missing["indicator"]) & used)
-            code = "stop" if scheme.missing_indicators == "stop" else "empty"
-            notes.append({"scheme": scheme.name, "code": code, "indicators": blocked})
-            continue
-        if info:
-            notes.append(
-                {
-                    "scheme": scheme.name,
-                    "code": "adapted",
-                    "dropped": [d["indicator"] for d in info.get("dropped", [])],
-                }
-            )
-        schemes[scheme.name] = adapted
-    return schemes, notes
-
-
 def _scheme_note(note: dict, language: str) -> str:
     names = lambda ids: _sep(language).join(_label(i, language) for i in ids)  # noqa: E731
     if note["code"] == "adapted":
@@ -504,7 +443,7 @@ def schemes_html(review, comparison, agreement, notes: list[dict], *, max_rows: 
         :func:`~kpi_lib.analyses.sensitivity.scheme_agreement` (None when no other scheme
         could be compared).
     notes : list of dict
-        From :func:`comparable_schemes`.
+        From :func:`kpi_lib.review.adapt_schemes`.
     max_rows : int
         Agents with a tier change shown at most.
     """
@@ -560,6 +499,14 @@ def schemes_html(review, comparison, agreement, notes: list[dict], *, max_rows: 
 
 
 # ------------------------------------------------------------------------------ how sure
+
+
+def intro_html(review) -> str:
+    """The adapted-scheme box (when the scheme was adapted to the data) and what the page is
+    for."""
+    from kpi_lib.report.review import scheme_adapted_html
+
+    return scheme_adapted_html(review) + _p(text("sens.intro", review.language))
 
 
 def how_sure_html(review, flips: pd.DataFrame | None = None, *, max_rows: int = 15) -> str:
