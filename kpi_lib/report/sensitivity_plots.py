@@ -157,7 +157,7 @@ def rank_interval_plot(
     if len(a) > max_agents:
         h = max_agents // 2
         a = pd.concat([a.head(h), a.tail(max_agents - h)], ignore_index=True)
-    ax = _ax(ax, (max(7, 0.16 * len(a) + 2), 4.5))
+    ax = _ax(ax, (max(8, min(10, 0.2 * len(a) + 2)), 4.5))
     x = np.arange(len(a))
     flip = a["any_flip"].to_numpy(bool) if "any_flip" in a else np.zeros(len(a), bool)
     for mask, colour, key in ((~flip, "#4c72b0", "stable"), (flip, "#c44e52", "flips")):

@@ -543,7 +543,8 @@ def how_sure_html(review, flips: pd.DataFrame | None = None, *, max_rows: int = 
     k = int(spec.top_k) if float(spec.top_k) >= 1 else max(1, round(spec.top_k * len(rankable)))
     in_top = rankable["rank"] <= k
     firm = int((in_top & (rankable["p_top_k"] >= _SURE)).sum())
-    parts.append(_p(text("sens.sure.bonus", lang, firm=firm, n=int(in_top.sum()), k=k)))
+    key = "sens.sure.bonus" if firm else "sens.sure.bonus_none"
+    parts.append(_p(text(key, lang, firm=firm, n=int(in_top.sum()), k=k)))
     threshold = _pct(0.10, lang)
     flagged = rankable[rankable["any_flip"].astype(bool)]
     if flips is not None and len(flips):

@@ -70,6 +70,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "前 {k} 名（獎金組）的 {n} 名坐席中，有 {firm} 名在至少 95 % 的重新排名中仍留在前 {k}："
         "只有他們的獎金無論權重和計數的偶然性如何都幾乎肯定是應得的。",
     ),
+    "sens.sure.bonus_none": (
+        "None of the {n} agents in the top {k} (the bonus group) stays there in 95 % of the "
+        "re-rankings: every bonus decision is partly a judgement call.",
+        "前 {k} 名（奖金组）的 {n} 名坐席中，没有人在 95 % 的重新排名中都留在前 {k}："
+        "每个奖金决定都在一定程度上需要判断。",
+        "前 {k} 名（獎金組）的 {n} 名坐席中，沒有人在 95 % 的重新排名中都留在前 {k}："
+        "每個獎金決定都在一定程度上需要判斷。",
+    ),
     "sens.sure.flips": (
         "{n} agents have a bonus, PIP or tier decision that changes in at least {p} of the "
         "re-rankings. Treat these decisions as judgement calls: look at the agent's indicators, "
