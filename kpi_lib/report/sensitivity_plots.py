@@ -6,11 +6,15 @@ function.
 
 from __future__ import annotations
 
+import logging
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from kpi_lib._util import check_option
+from kpi_lib.report.review_text import TEXTS, text
+from kpi_lib.report.style import figure_size, legend_outside, setup_plots
 
 __all__ = [
     "effective_weights_plot",
@@ -20,6 +24,7 @@ __all__ = [
     "sobol_plot",
     "scheme_comparison_plot",
     "reversal_plot",
+    "setup_plots",
 ]
 
 _INFLUENCE_COLOURS = {
@@ -33,12 +38,34 @@ _INFLUENCE_COLOURS = {
 
 
 def _ax(ax, size=(7, 4)):
+    # a CJK font without a bold face: matplotlib logs a findfont warning per bold title, which
+    # a notebook would print on the page
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     if ax is None:
-        _, ax = plt.subplots(figsize=size)
+        _, ax = plt.subplots(figsize=figure_size(*size))
     return ax
 
 
-def effective_weights_plot(effective: pd.DataFrame, *, ax=None):
+def _label(indicator, language: str) -> str:
+    from kpi_lib.indicators import label
+
+    try:
+        return label(str(indicator), language)
+    except (KeyError, ValueError):
+        return str(indicator)
+
+
+def _factor(factor, language: str) -> str:
+    key = f"sens.factor.{factor}"
+    return text(key, language) if key in TEXTS else _label(factor, language)
+
+
+def _influence(kind: str, language: str) -> str:
+    key = f"sens.influence.{kind}"
+    return text(key, language) if key in TEXTS else str(kind)
+
+
+def effective_weights_plot(effective: pd.DataFrame, *, language: str = "en", ax=None):
     """Nominal weight next to the share of the composite's variance, per indicator.
 
     Parameters
@@ -54,24 +81,26 @@ def effective_weights_plot(effective: pd.DataFrame, *, ax=None):
     d = effective.reset_index(drop=True)
     ax = _ax(ax, (7, 0.45 * len(d) + 1.5))
     y = np.arange(len(d))
-    ax.barh(y - 0.2, d["weight"], height=0.4, color="#cccccc", label="nominal weight")
+    ax.barh(y - 0.2, d["weight"], height=0.4, color="#cccccc")
     colours = [_INFLUENCE_COLOURS.get(i, "#4c72b0") for i in d["influence"]]
-    ax.barh(y + 0.2, d["variance_share"], height=0.4, color=colours, label="share of variance")
-    ax.set_yticks(y, d["indicator"])
+    ax.barh(y + 0.2, d["variance_share"], height=0.4, color=colours)
+    ax.set_yticks(y, [_label(i, language) for i in d["indicator"]])
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     handles = [plt.Rectangle((0, 0), 1, 1, color="#cccccc")]
-    labels = ["nominal weight"]
+    labels = [text("sens.plot.nominal", language)]
     for k in dict.fromkeys(d["influence"]):
         handles.append(plt.Rectangle((0, 0), 1, 1, color=_INFLUENCE_COLOURS.get(k, "#4c72b0")))
-        labels.append(f"variance share ({k})")
-    ax.legend(handles, labels, fontsize=8, loc="lower right")
-    ax.set_title("What the weights say vs what actually separates agents")
+        labels.append(text("sens.plot.share", language, influence=_influence(k, language)))
+    legend_outside(ax, handles=handles, labels=labels)
+    ax.set_title(text("sens.plot.effective_title", language))
     return ax
 
 
-def tornado_plot(oat: pd.DataFrame, *, metric: str = "mean_abs_rank_shift", ax=None):
+def tornado_plot(
+    oat: pd.DataFrame, *, metric: str = "mean_abs_rank_shift", language: str = "en", ax=None
+):
     """Tornado chart of a one-at-a-time analysis: one bar per indicator, down-move to the left,
     up-move to the right, largest effect on top.
 
@@ -96,19 +125,24 @@ def tornado_plot(oat: pd.DataFrame, *, metric: str = "mean_abs_rank_shift", ax=N
     wide = wide.loc[wide.max(axis=1).sort_values(ascending=True).index]
     ax = _ax(ax, (7, 0.4 * len(wide) + 1.5))
     y = np.arange(len(wide))
-    ax.barh(y, -wide["down"], color="#dd8452", label="weight down")
-    ax.barh(y, wide["up"], color="#4c72b0", label="weight up")
-    ax.set_yticks(y, wide.index)
+    ax.barh(y, -wide["down"], color="#dd8452", label=text("sens.plot.down", language))
+    ax.barh(y, wide["up"], color="#4c72b0", label=text("sens.plot.up", language))
+    ax.set_yticks(y, [_label(i, language) for i in wide.index])
     ax.axvline(0, color="black", lw=0.8)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{abs(v):g}"))
     step = d["step"].iloc[0] if len(d) else np.nan
-    ax.set_xlabel(metric.replace("_", " "))
-    ax.set_title(f"One weight at a time (step {step:g})")
-    ax.legend(fontsize=8, loc="lower right")
+    if metric == "mean_abs_rank_shift":
+        ax.set_xlabel(text("sens.plot.oat_x", language))
+    else:
+        ax.set_xlabel(metric.replace("_", " "))
+    ax.set_title(text("sens.plot.oat_title", language, points=f"{step * 100:g}"))
+    legend_outside(ax)
     return ax
 
 
-def rank_interval_plot(agents: pd.DataFrame, *, max_agents: int = 60, ax=None):
+def rank_interval_plot(
+    agents: pd.DataFrame, *, max_agents: int = 60, language: str = "en", ax=None
+):
     """Agents sorted by nominal rank with the simulated rank interval and median.
 
     Parameters
@@ -123,25 +157,28 @@ def rank_interval_plot(agents: pd.DataFrame, *, max_agents: int = 60, ax=None):
     if len(a) > max_agents:
         h = max_agents // 2
         a = pd.concat([a.head(h), a.tail(max_agents - h)], ignore_index=True)
-    ax = _ax(ax, (max(7, 0.16 * len(a) + 2), 4))
+    ax = _ax(ax, (max(8, min(10, 0.2 * len(a) + 2)), 4.5))
     x = np.arange(len(a))
     flip = a["any_flip"].to_numpy(bool) if "any_flip" in a else np.zeros(len(a), bool)
-    for mask, colour, label in ((~flip, "#4c72b0", "stable"), (flip, "#c44e52", "decision flips")):
+    for mask, colour, key in ((~flip, "#4c72b0", "stable"), (flip, "#c44e52", "flips")):
         if mask.any():
-            ax.vlines(x[mask], a["rank_low"][mask], a["rank_high"][mask], color=colour, lw=2,
-                      label=f"rank interval ({label})")  # fmt: skip
-    ax.scatter(x, a["rank"], marker="_", s=60, color="black", label="nominal rank", zorder=3)
-    ax.scatter(x, a["rank_median"], s=8, color="white", edgecolor="black", zorder=4,
-               label="median rank")  # fmt: skip
-    ax.set_xticks(x, a["agent_id"].astype(str), rotation=90, fontsize=6)
+            ax.vlines(x[mask], a["rank_low"][mask], a["rank_high"][mask], color=colour, lw=3,
+                      label=text(f"sens.plot.{key}", language))  # fmt: skip
+    ax.scatter(x, a["rank"], marker="_", s=80, color="black", zorder=3,
+               label=text("sens.plot.nominal_rank", language))  # fmt: skip
+    ax.scatter(x, a["rank_median"], s=10, color="white", edgecolor="black", zorder=4,
+               label=text("sens.plot.median_rank", language))  # fmt: skip
+    ax.set_xticks(x, a["agent_id"].astype(str), rotation=90, fontsize=8 if len(a) <= 40 else 7)
     ax.invert_yaxis()
-    ax.set_ylabel("rank (1 = best)")
-    ax.set_title("Simulated rank intervals under uncertain weights (agents by nominal rank)")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.set_ylabel(text("sens.plot.rank_axis", language))
+    ax.set_title(text("sens.plot.interval_title", language))
+    legend_outside(ax)
     return ax
 
 
-def decision_probability_plot(agents: pd.DataFrame, *, top: int = 30, ax=None):
+def decision_probability_plot(
+    agents: pd.DataFrame, *, top: int = 30, language: str = "en", ax=None
+):
     """Probability of being in the bonus (top-k) and PIP (bottom-k) group, for the agents whose
     membership is least certain.
 
@@ -160,20 +197,32 @@ def decision_probability_plot(agents: pd.DataFrame, *, top: int = 30, ax=None):
     a = a.sort_values("rank")
     ax = _ax(ax, (7, 0.25 * len(a) + 1.5))
     y = np.arange(len(a))
-    ax.barh(y - 0.2, a["p_top_k"], height=0.4, color="#55a868", label="P(bonus, top k)")
-    ax.barh(y + 0.2, a["p_bottom_k"], height=0.4, color="#c44e52", label="P(PIP, bottom k)")
+    ax.barh(
+        y - 0.2,
+        a["p_top_k"],
+        height=0.4,
+        color="#55a868",
+        label=text("sens.plot.p_bonus", language),
+    )
+    ax.barh(
+        y + 0.2,
+        a["p_bottom_k"],
+        height=0.4,
+        color="#c44e52",
+        label=text("sens.plot.p_pip", language),
+    )
     ax.set_yticks(y, [f"{i} (#{r})" for i, r in zip(a["agent_id"], a["rank"], strict=True)],
                   fontsize=7)  # fmt: skip
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.axvline(0.5, color="grey", lw=0.8, ls="--")
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title("Bonus and PIP decisions that depend on the weights")
+    legend_outside(ax)
+    ax.set_title(text("sens.plot.decision_title", language))
     return ax
 
 
-def sobol_plot(sobol: pd.DataFrame, *, output: str | None = None, ax=None):
+def sobol_plot(sobol: pd.DataFrame, *, output: str | None = None, language: str = "en", ax=None):
     """First-order and total Sobol indices per factor, with their confidence intervals.
 
     Parameters
@@ -189,21 +238,27 @@ def sobol_plot(sobol: pd.DataFrame, *, output: str | None = None, ax=None):
     d = sobol[sobol["output"] == output].sort_values("ST", ascending=False)
     ax = _ax(ax, (7, 0.4 * len(d) + 1.5))
     y = np.arange(len(d))
-    for off, k, colour, label in ((-0.2, "S1", "#4c72b0", "first order (alone)"),
-                                  (0.2, "ST", "#dd8452", "total (incl. interactions)")):  # fmt: skip
+    for off, k, colour, label in ((-0.2, "S1", "#4c72b0", text("sens.plot.s1", language)),
+                                  (0.2, "ST", "#dd8452", text("sens.plot.st", language))):  # fmt: skip
         err = np.vstack([d[k] - d[f"{k}_low"], d[f"{k}_high"] - d[k]])
         ax.barh(y + off, d[k], height=0.4, color=colour, xerr=err, capsize=2, label=label)
-    ax.set_yticks(y, d["factor"])
+    ax.set_yticks(y, [_factor(f, language) for f in d["factor"]])
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel("share of the variance of " + output.replace("_", " "))
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title("Which weight choices drive the ranking (Sobol indices)")
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_xlabel(text("sens.plot.sobol_x", language))
+    legend_outside(ax)
+    ax.set_title(text("sens.plot.sobol_title", language))
     return ax
 
 
 def scheme_comparison_plot(
-    comparison: pd.DataFrame, *, scheme: str | None = None, label_top: int = 8, ax=None
+    comparison: pd.DataFrame,
+    *,
+    scheme: str | None = None,
+    label_top: int = 8,
+    language: str = "en",
+    ax=None,
 ):
     """Rank under the baseline scheme against rank under another scheme (rank 1 top left);
     winners (green) lie above the diagonal, losers (red) below; the biggest movers are
@@ -233,15 +288,15 @@ def scheme_comparison_plot(
         .head(label_top)
         .itertuples()
     ):
-        ax.annotate(str(r.agent_id), (r.baseline_rank, r.rank), fontsize=7)
+        ax.annotate(str(r.agent_id), (r.baseline_rank, r.rank), fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("rank under the baseline scheme")
-    ax.set_ylabel(f"rank under {scheme}")
-    ax.set_title(f"Winners (green) and losers (red) under {scheme}")
+    ax.set_xlabel(text("sens.plot.baseline_axis", language, scheme=baseline))
+    ax.set_ylabel(text("sens.plot.baseline_axis", language, scheme=scheme))
+    ax.set_title(text("sens.plot.scheme_title", language, scheme=scheme))
     return ax
 
 
-def reversal_plot(reversals: pd.DataFrame, *, top: int = 20, ax=None):
+def reversal_plot(reversals: pd.DataFrame, *, top: int = 20, language: str = "en", ax=None):
     """The adjacent pairs that the smallest weight change would swap.
 
     Parameters
@@ -259,12 +314,13 @@ def reversal_plot(reversals: pd.DataFrame, *, top: int = 20, ax=None):
     colours = np.where(d["weight_change"] > 0, "#4c72b0", "#dd8452")
     ax.barh(y, d["weight_change"] * 100, color=colours)
     labels = [
-        f"#{r.upper_rank} {r.upper_agent} / #{r.lower_rank} {r.lower_agent} ({r.indicator})"
+        f"#{r.upper_rank} {r.upper_agent} / #{r.lower_rank} {r.lower_agent} "
+        f"({_label(r.indicator, language)})"
         for r in d.itertuples()
     ]
     ax.set_yticks(y, labels, fontsize=7)
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel("change of one weight that swaps the pair (percentage points)")
-    ax.set_title("Ranking decisions closest to a reversal")
+    ax.set_xlabel(text("sens.plot.reversal_x", language))
+    ax.set_title(text("sens.plot.reversal_title", language))
     return ax

@@ -11,11 +11,17 @@ from kpi_lib.review.pipeline import Review, agent_outcomes, compute_review, dive
 from kpi_lib.review.prepare import load_review_data, open_review, prepare_spec
 from kpi_lib.review.spec import REVIEW_SETTINGS, ReviewSpec, SpecError, build_spec
 from kpi_lib.review.store import load_review, save_review
-from kpi_lib.review.validate import last_complete_period, periods_in_data, resolve_spec
+from kpi_lib.review.validate import (
+    adapt_schemes,
+    last_complete_period,
+    periods_in_data,
+    resolve_spec,
+)
 
 __all__ = [
     "REVIEW_SETTINGS",
     "Review",
+    "adapt_schemes",
     "agent_outcomes",
     "ReviewSpec",
     "SpecError",

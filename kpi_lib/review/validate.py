@@ -32,6 +32,7 @@ __all__ = [
     "last_complete_period",
     "load_definitions",
     "adapt_scheme",
+    "adapt_schemes",
     "load_review_scheme",
     "periods_in_data",
     "resolve_spec",
@@ -139,6 +140,61 @@ def adapt_scheme(
     weights = {i: round(float(w), 6) for i, w in adapted.overall_weights(assessed).items()}
     original = {i: round(float(w), 6) for i, w in scheme.overall_weights(before).items()}
     return adapted, {**adapted.adapted, "weights": weights, "original_weights": original}
+
+
+def adapt_schemes(
+    schemes,
+    data: Dataset,
+    definitions: Definitions,
+    *,
+    cycle: str | None = None,
+    baseline: Scheme | None = None,
+) -> tuple[dict, list[dict]]:
+    """Several schemes adapted to ``data`` as :func:`adapt_scheme` adapts a review's scheme
+    (for pages that compare schemes); those that cannot be adapted are left out with why.
+
+    Parameters
+    ----------
+    schemes : sequence of (str or Scheme)
+        Scheme names, YAML paths or schemes.
+    data, definitions, cycle
+        As for :func:`adapt_scheme`.
+    baseline : Scheme, optional
+        Put first as it is (the review's own scheme, already adapted).
+
+    Returns
+    -------
+    (dict, list of dict)
+        Name -> adapted Scheme (``baseline`` first), and one dict per scheme adapted or left
+        out: ``{"scheme", "code"}`` with ``code`` ``adapted`` (plus ``dropped``: indicator ids),
+        ``stop`` (the scheme says ``missing_indicators: stop``; plus ``indicators``),
+        ``empty`` (nothing left to score; plus ``indicators``) or ``unknown`` (unreadable;
+        plus ``reason``).
+    """
+    out = {baseline.name: baseline} if baseline is not None else {}
+    notes: list[dict] = []
+    for item in schemes:
+        try:
+            scheme = load_scheme(item)
+        except (FileNotFoundError, ValueError, KeyError, TypeError) as exc:
+            notes.append({"scheme": str(item), "code": "unknown", "reason": _reason(exc)})
+            continue
+        if scheme.name in out:
+            continue
+        try:
+            adapted, info = adapt_scheme(scheme, data, definitions, cycle=cycle)
+        except SpecError:
+            missing = unavailable_indicators(data, definitions=definitions)
+            used = set(scheme.indicator_ids) | {g.indicator for g in scheme.gates}
+            blocked = sorted(set(missing["indicator"]) & used)
+            code = "stop" if scheme.missing_indicators == "stop" else "empty"
+            notes.append({"scheme": scheme.name, "code": code, "indicators": blocked})
+            continue
+        if info:
+            dropped = [d["indicator"] for d in info.get("dropped", [])]
+            notes.append({"scheme": scheme.name, "code": "adapted", "dropped": dropped})
+        out[scheme.name] = adapted
+    return out, notes
 
 
 def periods_in_data(data: Dataset, cycle: str) -> list[str]:
