@@ -9,6 +9,7 @@ from kpi_lib.report import (
     before_after_text,
     conflict_plots,
     conflict_text,
+    formatting,
     overview_plots,
     quality_plots,
     quality_text,
@@ -34,8 +35,10 @@ from kpi_lib.report.review import (
     scheme_html,
 )
 from kpi_lib.report.review_text import text
+from kpi_lib.report.style import setup_plots
 
 __all__ = [
+    "formatting",
     "agent_pages_html",
     "before_after_plots",
     "before_after_text",
@@ -64,5 +67,6 @@ __all__ = [
     "sensitivity_plots",
     "sensitivity_text",
     "setup_fonts",
+    "setup_plots",
     "text",
 ]
