@@ -36,6 +36,8 @@ __all__ = [
     "findings_text",
     "gaming_rows",
     "gaming_table",
+    "heading_html",
+    "note_html",
     "pairs_table",
     "skipped_html",
     "strength_word",
@@ -142,10 +144,26 @@ def _esc(s: str) -> str:
 
 
 def table_html(table: pd.DataFrame, language: str = "en") -> str:
-    """A formatted table as HTML without its index; a sentence when it is empty."""
+    """A formatted table as HTML (escaped, no index, text left-aligned); a sentence when it
+    is empty."""
     if table.empty:
         return f"<p>{_esc(text('conflict.note.none_table', language))}</p>"
-    return table.to_html(index=False, escape=True, border=0, classes="dataframe")
+    styler = table.style.hide(axis="index").format(escape="html")
+    styler = styler.set_properties(**{"text-align": "left"}).set_table_attributes(
+        'class="dataframe"'
+    )
+    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left;"}])
+    return styler.to_html()
+
+
+def heading_html(review, key: str, level: int = 2) -> str:
+    """A heading of the page from the catalogue, in the review's language."""
+    return f"<h{level}>{_esc(text(key, review.language))}</h{level}>"
+
+
+def note_html(review, key: str) -> str:
+    """A paragraph of the page from the catalogue, in the review's language."""
+    return f"<p>{_esc(text(key, review.language))}</p>"
 
 
 # ---------------------------------------------------------------- conflicts
@@ -265,6 +283,10 @@ def _cost(review, agent_id, quality: pd.DataFrame) -> str:
     return text("conflict.cost.none", lang)
 
 
+def _no_cost(language: str) -> set[str]:
+    return {text(k, language) for k in ("conflict.cost.none", "conflict.cost.too_little")}
+
+
 def gaming_rows(review) -> pd.DataFrame:
     """One row per flagged agent and kind of gaming, worded.
 
@@ -298,25 +320,23 @@ def gaming_rows(review) -> pd.DataFrame:
 
 
 def gaming_table(review) -> pd.DataFrame:
-    """Manager table of the flagged agents: agent, team, what the data shows, certainty,
-    cost to customers."""
+    """Manager table of the flagged agents: agent, team, what the data shows, certainty, and
+    the cost to customers when the diagnosis has ``flagged_quality``."""
     lang = review.language
     g = gaming_rows(review)
     g = g.assign(
         certainty=[certainty_word(p, lang) for p in g["p_adj"]],
         cost=[c or text("conflict.cost.unknown", lang) for c in g["cost"]],
     )
-    return manager_table(
-        g,
-        {
-            "agent": ("conflict.col.agent", "text"),
-            "team_id": ("conflict.col.team", "text"),
-            "what": ("conflict.col.seen", "text"),
-            "certainty": ("conflict.col.certainty", "text"),
-            "cost": ("conflict.col.cost", "text"),
-        },
-        language=lang,
-    )
+    columns = {
+        "agent": ("conflict.col.agent", "text"),
+        "team_id": ("conflict.col.team", "text"),
+        "what": ("conflict.col.seen", "text"),
+        "certainty": ("conflict.col.certainty", "text"),
+    }
+    if not _quality(review).empty:
+        columns["cost"] = ("conflict.col.cost", "text")
+    return manager_table(g, columns, language=lang)
 
 
 # ---------------------------------------------------------------- summary
@@ -373,11 +393,13 @@ def summary_html(review, *, top_pairs: int = 3, top_agents: int = 5) -> str:
             )
     out.append(_li(items))
     g = gaming_rows(review)
+    worse_first = [0 if c and c not in _no_cost(lang) else 1 for c in g["cost"]]
+    g = g.assign(_w=worse_first).sort_values(["_w", "p_adj"], kind="stable")
     items = []
-    sep = ", " if lang == "en" else "，"
     for r in g.head(top_agents).to_dict("records"):
-        what = r["what"] + (sep + r["cost"] if r["cost"] else "")
-        items.append(text("conflict.sum.agent", lang, agent=r["agent"], what=what))
+        key = ("conflict.sum.agent" if not r["cost"] else "conflict.sum.agent_nocost"
+               if r["cost"] in _no_cost(lang) else "conflict.sum.agent_cost")  # fmt: skip
+        items.append(text(key, lang, agent=r["agent"], what=r["what"], cost=r["cost"]))
     if len(g) > top_agents:
         items.append(text("conflict.sum.more_agents", lang, n=len(g) - top_agents))
     team = (
@@ -620,11 +642,6 @@ def _tech(review, name: str) -> pd.DataFrame | None:
             "conflict.col.verdict": [text(f"conflict.cost.code.{c}", lang) for c in t["code"]],
             "conflict.col.n": cnt(t["n"]),
         }
-    elif name == "skipped":
-        d = {
-            "conflict.col.analysis": [_analysis_name(a, lang) for a in t["analysis"]],
-            "conflict.col.reason": [str(x) for x in t["reason"]],
-        }
     else:
         raise ValueError(f"No analyst table for {name!r}.")
     return pd.DataFrame({text(k, lang): v for k, v in d.items()})
@@ -656,8 +673,27 @@ _ANALYST = [
     ("alpha_by_dimension", "conflict.a.alpha"),
     ("bunching", "conflict.a.bunching"),
     ("flagged_quality", "conflict.a.quality"),
-    ("skipped", "conflict.a.skipped"),
 ]
+
+
+def _skipped_analyst(review) -> str:
+    """The skipped analyses with the library's reason: as text on an English page; on a
+    Chinese page worded when known, else a sentence in the language with the library's
+    (English) message as the item's tooltip, so that no English sentence is on the page."""
+    lang = review.language
+    skipped = review.analysis("skipped")
+    if skipped.empty:
+        return ""
+    items = []
+    for r in skipped.itertuples():
+        name = _esc(_analysis_name(r.analysis, lang))
+        reason = str(r.reason)
+        if lang == "en":
+            items.append(f"<li>{name}: {_esc(reason)}</li>")
+            continue
+        why = _skipped_reason(r, lang) or text("conflict.skipped.reason_generic", lang)
+        items.append(f'<li title="{_esc(reason)}">{name}：{_esc(why)}</li>')
+    return "<ul>" + "".join(items) + "</ul>"
 
 
 def analyst_html(review) -> str:
@@ -669,6 +705,9 @@ def analyst_html(review) -> str:
         t = _tech(review, name)
         if t is not None:
             parts.append(_section(text(title, lang), t, lang))
+    skipped = _skipped_analyst(review)
+    if skipped:
+        parts.append(f"<h4>{_esc(text('conflict.a.skipped', lang))}</h4>{skipped}")
     f = _findings_tech(review)
     if f is not None:
         parts.append(_section(text("conflict.a.findings", lang), f, lang))

@@ -74,7 +74,17 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "在本数据中，没有坐席表现出明显的刷指标迹象。",
         "在本數據中，沒有坐席表現出明顯的刷指標跡象。",
     ),
-    "conflict.sum.agent": ("{agent}: {what}", "{agent}：{what}", "{agent}：{what}"),
+    "conflict.sum.agent": ("{agent}: {what}.", "{agent}：{what}。", "{agent}：{what}。"),
+    "conflict.sum.agent_cost": (
+        "{agent}: {what}, and {cost}.",
+        "{agent}：{what}，且{cost}。",
+        "{agent}：{what}，且{cost}。",
+    ),
+    "conflict.sum.agent_nocost": (
+        "{agent}: {what}; {cost}.",
+        "{agent}：{what}；{cost}。",
+        "{agent}：{what}；{cost}。",
+    ),
     "conflict.sum.team_bunching": (
         "Team {team}: {excess} more calls than expected end just past the effective-call "
         "threshold ({certainty}).",
@@ -87,9 +97,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "提示只是抽聽該坐席錄音的理由，不是定論。",
     ),
     "conflict.sum.more_agents": (
-        "{n} more agents are flagged (see the table below).",
-        "另有 {n} 名坐席被提示（见下表）。",
-        "另有 {n} 名坐席被提示（見下表）。",
+        "{n} more flags (see the table below).",
+        "另有 {n} 条提示（见下表）。",
+        "另有 {n} 條提示（見下表）。",
     ),
     # ---- what a gaming flag means (one phrase per kind)
     "conflict.what.bunching": (
@@ -122,24 +132,24 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     # ---- what it costs (flagged_quality)
     "conflict.cost.worse.satisfaction_rate": (
-        "and their customers are less satisfied ({value} against {peer} for the rest of the team)",
-        "且其客户满意度更低（{value}，团队其他人为 {peer}）",
-        "且其客戶滿意度更低（{value}，團隊其他人為 {peer}）",
+        "their customers are less satisfied ({value} against {peer} for the rest of the team)",
+        "其客户满意度更低（{value}，团队其他人为 {peer}）",
+        "其客戶滿意度更低（{value}，團隊其他人為 {peer}）",
     ),
     "conflict.cost.worse.complaints_per_100": (
-        "and their customers complain more ({value} against {peer} for the rest of the team)",
-        "且其客户投诉更多（{value}，团队其他人为 {peer}）",
-        "且其客戶投訴更多（{value}，團隊其他人為 {peer}）",
+        "their customers complain more ({value} against {peer} for the rest of the team)",
+        "其客户投诉更多（{value}，团队其他人为 {peer}）",
+        "其客戶投訴更多（{value}，團隊其他人為 {peer}）",
     ),
     "conflict.cost.worse.repurchase_rate": (
-        "and their customers buy again less ({value} against {peer} for the rest of the team)",
-        "且其客户复购更少（{value}，团队其他人为 {peer}）",
-        "且其客戶回購更少（{value}，團隊其他人為 {peer}）",
+        "their customers buy again less ({value} against {peer} for the rest of the team)",
+        "其客户复购更少（{value}，团队其他人为 {peer}）",
+        "其客戶回購更少（{value}，團隊其他人為 {peer}）",
     ),
     "conflict.cost.worse.other": (
-        "and {outcome} is worse ({value} against {peer} for the rest of the team)",
-        "且{outcome}更差（{value}，团队其他人为 {peer}）",
-        "且{outcome}更差（{value}，團隊其他人為 {peer}）",
+        "{outcome} is worse ({value} against {peer} for the rest of the team)",
+        "{outcome}更差（{value}，团队其他人为 {peer}）",
+        "{outcome}更差（{value}，團隊其他人為 {peer}）",
     ),
     "conflict.cost.none": (
         "with no measurable cost to customers so far",
@@ -290,8 +300,6 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "conflict.col.improved": ("improved", "改善的指标", "改善的指標"),
     "conflict.col.deteriorated": ("deteriorated", "恶化的指标", "惡化的指標"),
     "conflict.col.change": ("change", "变化", "變化"),
-    "conflict.col.analysis": ("analysis", "分析", "分析"),
-    "conflict.col.reason": ("reason (library message)", "原因（程序原文）", "原因（程式原文）"),
     "conflict.col.dimension": ("dimension", "维度", "維度"),
     "conflict.col.alpha": ("Cronbach's alpha", "克隆巴赫 α", "克隆巴赫 α"),
     "conflict.col.items": ("indicators", "指标数", "指標數"),
@@ -377,6 +385,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "the data has no {table} table",
         "数据中没有{table}表",
         "數據中沒有{table}表",
+    ),
+    "conflict.skipped.reason_generic": (
+        "the data cannot support this analysis (the library's message is shown on hovering)",
+        "数据不足以支持此分析（鼠标悬停可查看程序原文）",
+        "數據不足以支持此分析（滑鼠懸停可查看程式原文）",
     ),
     "conflict.table.calls": ("calls", "通话", "通話"),
     "conflict.table.surveys": ("survey", "满意度调查", "滿意度調查"),
