@@ -1,4 +1,8 @@
-"""Charts of the indicator-conflict diagnosis (``ax=None`` in, Axes out)."""
+"""Charts of the indicator-conflict diagnosis (``ax=None`` in, Axes out).
+
+:func:`~kpi_lib.report.style.setup_plots` is re-exported so that the notebook reaches it
+through ``kpi_lib.report`` (the layer's public face).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import pandas as pd
 from kpi_lib.indicators import label
 from kpi_lib.indicators.definitions import Definitions
 from kpi_lib.report.review_text import text
-from kpi_lib.report.style import figure_size, legend_outside
+from kpi_lib.report.style import figure_size, legend_outside, setup_plots
 
 __all__ = [
     "correlation_heatmap",
@@ -18,6 +22,7 @@ __all__ = [
     "bunching_ranking_plot",
     "key_pairs",
     "pairs_chart",
+    "setup_plots",
 ]
 
 
