@@ -143,11 +143,13 @@ def _esc(s: str) -> str:
     return html.escape(str(s))
 
 
-def table_html(table: pd.DataFrame, language: str = "en") -> str:
-    """A formatted table as HTML (escaped, no index, text left-aligned); a sentence when it
-    is empty."""
+def table_html(
+    table: pd.DataFrame, language: str = "en", *, empty: str = "conflict.note.none_table"
+) -> str:
+    """A formatted table as HTML (escaped, no index, text left-aligned); the sentence of
+    catalogue key ``empty`` when it has no rows."""
     if table.empty:
-        return f"<p>{_esc(text('conflict.note.none_table', language))}</p>"
+        return f"<p>{_esc(text(empty, language))}</p>"
     styler = table.style.hide(axis="index").format(escape="html")
     styler = styler.set_properties(**{"text-align": "left"}).set_table_attributes(
         'class="dataframe"'
