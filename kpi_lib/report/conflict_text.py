@@ -123,14 +123,11 @@ def _p(p, language: str) -> str:
     return "< 0.001" if p < 0.001 else format_number(p, language, digits=3)
 
 
-def _r(x, language: str) -> str:
-    return format_number(x, language, digits=2)
-
-
-def _ci(low, high, language: str) -> str:
+def _ci(low, high, language: str, digits: int = 2) -> str:
     if is_missing(low) or is_missing(high):
         return text("fmt.no_data", language)
-    return f"{_r(low, language)} – {_r(high, language)}"
+    lo, hi = (format_number(x, language, digits=digits) for x in (low, high))
+    return f"{lo} – {hi}"
 
 
 def _agent(review, agent_id) -> str:
@@ -637,8 +634,7 @@ def _tech(review, name: str) -> pd.DataFrame | None:
             ],
             "conflict.col.difference": num(t["difference"], 3),
             "conflict.col.ci": [
-                _ci(a, b, lang).replace(",", ",")
-                for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
+                _ci(a, b, lang, 3) for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
             ],
             "conflict.col.p": pv(t["p_value"]),
             "conflict.col.verdict": [text(f"conflict.cost.code.{c}", lang) for c in t["code"]],
