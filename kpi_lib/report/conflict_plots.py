@@ -1,4 +1,8 @@
-"""Charts of the indicator-conflict diagnosis (``ax=None`` in, Axes out)."""
+"""Charts of the indicator-conflict diagnosis (``ax=None`` in, Axes out).
+
+:func:`~kpi_lib.report.style.setup_plots` is re-exported so that the notebook reaches it
+through ``kpi_lib.report`` (the layer's public face).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,26 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from kpi_lib.indicators import label
 from kpi_lib.indicators.definitions import Definitions
+from kpi_lib.report.review_text import text
+from kpi_lib.report.style import figure_size, legend_outside, setup_plots
 
-__all__ = ["correlation_heatmap", "within_between_plot", "bunching_plot", "bunching_ranking_plot"]
+__all__ = [
+    "correlation_heatmap",
+    "within_between_plot",
+    "bunching_plot",
+    "bunching_ranking_plot",
+    "key_pairs",
+    "pairs_chart",
+    "setup_plots",
+]
+
+
+def _weight(language: str) -> str:
+    """Title weight: the bundled CJK font has no bold face (asking for one prints a findfont
+    warning onto the page), so Chinese titles are set in the regular weight."""
+    return "bold" if language == "en" else "normal"
 
 
 def _ax(ax, size=(7, 6)):
@@ -70,32 +91,42 @@ def within_between_plot(within_between: pd.DataFrame, *, label_top: int = 8, ax=
 
 
 def bunching_plot(
-    bins: pd.DataFrame, *, definitions: Definitions | None = None, title: str = "", ax=None
+    bins: pd.DataFrame,
+    *,
+    definitions: Definitions | None = None,
+    title: str = "",
+    language: str = "en",
+    ax=None,
 ):
     """Observed talk-time counts (bars) against the counterfactual fitted outside the
-    excluded window (line); the window is shaded, the threshold a dashed line.
+    excluded window (line); the window is shaded, the threshold a dashed line. Labels in
+    ``language`` (the language :func:`kpi_lib.report.style.setup_plots` returned).
 
     ``bins`` is :func:`kpi_lib.analyses.gaming.bunching_bins`; ``definitions`` gives the
     effective-call threshold marked (``effective_min_talk_s``; None means ``Definitions()``)
     and should be the one the bins were computed with.
     """
     threshold = Definitions.from_yaml(definitions).effective_min_talk_s
-    ax = _ax(ax, (8, 4))
+    ax = _ax(ax, figure_size(9, 4))
     width = float((bins["bin_end"] - bins["bin_start"]).iloc[0])
     colour = np.where(bins["above_threshold"], "tab:red", "tab:blue")
     ax.bar(bins["bin_start"], bins["observed"], width=width, align="edge", color=colour,
-           alpha=0.6, label="observed calls")  # fmt: skip
+           alpha=0.6, label=text("conflict.plot.observed", language))  # fmt: skip
     mid = bins["bin_start"] + width / 2
-    ax.plot(mid, bins["counterfactual"], color="black", lw=1.5, label="counterfactual")
+    ax.plot(mid, bins["counterfactual"], color="black", lw=1.5,
+            label=text("conflict.plot.expected", language))  # fmt: skip
     win = bins[bins["excluded"]]
     if len(win):
         ax.axvspan(win["bin_start"].min(), win["bin_end"].max(), color="grey", alpha=0.15,
-                   label="excluded window")  # fmt: skip
-    ax.axvline(threshold, ls="--", color="tab:red", lw=1, label=f"threshold {threshold:g} s")
-    ax.set_xlabel("talk time of connected calls (s)")
-    ax.set_ylabel("calls per bin")
-    ax.set_title(title or "Talk times around the effective-call threshold")
-    ax.legend(fontsize=7)
+                   label=text("conflict.plot.window", language))  # fmt: skip
+    ax.axvline(threshold, ls="--", color="tab:red", lw=1,
+               label=text("conflict.plot.threshold", language, seconds=f"{threshold:g}"))  # fmt: skip
+    ax.set_xlabel(text("conflict.plot.talk", language))
+    ax.set_ylabel(text("conflict.plot.calls", language))
+    ax.set_title(
+        title or text("conflict.plot.bunching_title", language), fontweight=_weight(language)
+    )
+    legend_outside(ax)
     return ax
 
 
@@ -112,4 +143,68 @@ def bunching_ranking_plot(bunching: pd.DataFrame, *, top: int = 20, ax=None):
     ax.set_yticks(y, d["agent_id"], fontsize=7)
     ax.set_xlabel("excess calls just above threshold / counterfactual (95 % interval)")
     ax.set_title("Bunching watch-list (ranked by lower bound)")
+    return ax
+
+
+def key_pairs(
+    correlations: pd.DataFrame,
+    indicators=None,
+    *,
+    method: str = "spearman",
+    against: int = 9,
+    together: int = 3,
+) -> pd.DataFrame:
+    """The pairs a manager should see: the ``against`` pairs that pull against each other
+    most (most negative ``r_oriented``) and the ``together`` that move together most, among
+    ``indicators`` (the scheme's; None: all; flagged pairs always qualify).
+
+    Returns
+    -------
+    DataFrame
+        ``indicator_a``, ``indicator_b``, ``r_oriented``, ``ci_low``, ``ci_high`` (interval
+        of the oriented r), ``flag``; most conflicting first.
+    """
+    d = correlations[correlations["method"] == method].dropna(subset=["r_oriented"])
+    if indicators is not None:
+        keep = set(indicators)
+        inside = d["indicator_a"].isin(keep) & d["indicator_b"].isin(keep)
+        d = d[inside | (d["flag"] != "")]
+    sign = np.sign(d["r_oriented"] / d["r"].where(d["r"] != 0, np.nan)).fillna(1.0)
+    lo, hi = d["ci_low"] * sign, d["ci_high"] * sign
+    d = d.assign(ci_low=np.minimum(lo, hi), ci_high=np.maximum(lo, hi))
+    neg = d[d["r_oriented"] < 0].nsmallest(against, "r_oriented")
+    pos = d[d["r_oriented"] >= 0].nlargest(together, "r_oriented")
+    out = pd.concat([neg, pos]).sort_values("r_oriented")
+    cols = ["indicator_a", "indicator_b", "r_oriented", "ci_low", "ci_high", "flag"]
+    return out[cols].reset_index(drop=True)
+
+
+def pairs_chart(pairs: pd.DataFrame, *, language: str = "en", ax=None):
+    """Ranked bar chart of the strongest pairs of :func:`key_pairs`: oriented r with its
+    95 % interval, red when the two pull against each other, labels in ``language``."""
+    d = pairs.iloc[::-1]
+    ax = _ax(ax, figure_size(9, 0.42 * max(len(d), 1) + 1.6))
+    y = np.arange(len(d))
+    neg = d["r_oriented"].to_numpy(float) < 0
+    colour = np.where(neg, "tab:red", "tab:blue")
+    ax.barh(y, d["r_oriented"], color=colour, alpha=0.75)
+    err = [d["r_oriented"] - d["ci_low"], d["ci_high"] - d["r_oriented"]]
+    ax.errorbar(d["r_oriented"], y, xerr=np.abs(np.asarray(err, float)), fmt="none",
+                ecolor="black", lw=0.9, capsize=2)  # fmt: skip
+    names = [
+        f"{label(a, language)} ↔ {label(b, language)}"
+        for a, b in zip(d["indicator_a"], d["indicator_b"], strict=False)
+    ]
+    ax.set_yticks(y, names)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlim(-1, 1)
+    ax.set_xlabel(text("conflict.plot.pairs_x", language))
+    ax.set_title(text("conflict.plot.pairs_title", language), fontweight=_weight(language))
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color="tab:red", alpha=0.75, label=text("conflict.plot.against", language)),
+        Patch(color="tab:blue", alpha=0.75, label=text("conflict.plot.together", language)),
+    ]
+    legend_outside(ax, handles=handles)
     return ax
