@@ -1490,9 +1490,8 @@ def agent_pages_html(
     teams): decisions, coaching focus, strengths, talking points and the trend of the
     composite and of every indicator. ``language``: the one charts are labelled in (from
     :func:`kpi_lib.report.style.setup_plots`; default the review's)."""
-    from kpi_lib.report.review_plots import agent_trend_plot
-
     from kpi_lib.report.fonts import setup_fonts
+    from kpi_lib.report.review_plots import agent_trend_plot
 
     chart_language = language or setup_fonts(review.language)
     chosen = _pick_agents(review, max_pages)
