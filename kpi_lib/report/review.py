@@ -929,6 +929,16 @@ def certification_evidence(review: Review, agent_id, period: str | None = None) 
     return _t(review, "review.cert.evidence", period=period, values=_sep(review).join(values))
 
 
+def _current_run(review: Review, last: str, n) -> str:
+    """The periods of the streak that runs up to ``last`` (``2026-07 – 2026-10``)."""
+    periods = review.scorecard.periods
+    if is_missing(n) or int(n) < 1 or str(last) not in periods:
+        return str(last)
+    end = periods.index(str(last))
+    first = periods[max(0, end - int(n) + 1)]
+    return str(last) if first == str(last) else f"{first} – {last}"
+
+
 def _certification_html(review: Review, max_rows: int) -> list[str]:
     parts = [_h(3, _t(review, "h.certification"))]
     if skipped_note(review, "certification"):
@@ -963,6 +973,10 @@ def _certification_html(review: Review, max_rows: int) -> list[str]:
     shown = cert.head(max_rows)
     shown = shown.assign(
         agent=[_agent(review, a) for a in shown["agent_id"]],
+        run=[
+            _current_run(review, last, n)
+            for last, n in zip(shown["last_period"], shown["current_streak"], strict=False)
+        ],
         evidence_text=[
             certification_evidence(review, a, p)
             for a, p in zip(shown["agent_id"], shown["last_period"], strict=False)
@@ -976,7 +990,7 @@ def _certification_html(review: Review, max_rows: int) -> list[str]:
                 "agent": ("review.col.agent", "text"),
                 "team_id": ("review.col.team", "text"),
                 "current_streak": ("review.col.current_streak", "count"),
-                "periods": ("review.col.qualifying", "text"),
+                "run": ("review.col.qualifying", "text"),
                 "evidence_text": ("review.col.evidence", "text"),
             },
         )

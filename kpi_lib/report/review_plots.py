@@ -104,7 +104,7 @@ def indicator_trends_plot(
             for group, g in sub.groupby(by):
                 g = g.sort_values("period")
                 ax.plot(g["period"].map(x), g["score"], "o-", ms=3, lw=1.4, label=str(group))
-        ax.set_title(label(ind, language), fontsize=10.5)
+        ax.set_title(label(ind, language), fontsize=10.5, fontweight="normal")
         ax.set_ylim(0, 100)
         ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
         if k % cols == 0:
@@ -146,7 +146,7 @@ def agent_trend_plot(
                 label=text("review.plot.agent", language))  # fmt: skip
         ax.plot(data["period"].map(x), data[team], "--", color="#8c959f",
                 label=text("review.plot.team", language))  # fmt: skip
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=10, fontweight="normal")
         ax.set_ylim(0, 100)
         ax.set_xticks(range(len(periods)), [p[-2:] for p in periods])
     for k in range(n, rows * cols):
