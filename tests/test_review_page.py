@@ -71,6 +71,8 @@ def test_page_in_english_has_no_raw_values_and_no_jargon_outside_the_analyst_par
     manager = visible_text(_without_details(page))
     for jargon in ("adjusted p", "P(top", "[003", "p_adj", "gate failed"):
         assert jargon not in manager, jargon
+    for sentence in rr.finding_sentences(_in(review, "en")):
+        assert not sentence.startswith("(") and "=" not in sentence, sentence
     ids = set(review.scorecard.indicators["indicator"])
     assert [i for i in ids if re.search(rf"\b{i}\b", manager)] == []  # labels, never ids
 

@@ -364,7 +364,8 @@ def headline_html(review: Review) -> str:
 def _movement_text(review: Review) -> str:
     if review.previous is None:
         return _t(review, "headline.no_previous")
-    moved = _composite_changes(review, by=None)
+    tables = change_tables(review)
+    moved = tables.get("overall", pd.DataFrame())
     now = review.current.agents
     prev = review.scorecard.for_period(review.previous).agents
     return _t(
@@ -1171,11 +1172,30 @@ def _finding_parts(review: Review, r) -> tuple[str, str, str]:
     return what, evidence, action
 
 
+#: The analysis's raw figures in an English finding ("(team_complaints=0.32; repurchase=nan)").
+_DETAILS = re.compile(r"\s*\([^()]*=[^()]*\)")
+
+
+def _finding_words(review: Review, findings: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(what, evidence, action) per finding in the review's language. The catalogue's
+    English forms of the finding sentences are empty: English comes from
+    :func:`kpi_lib.report.conflict_text.findings_text`."""
+    words = [_finding_parts(review, r) for r in findings.itertuples()]
+    if review.language != "en" or findings.empty:
+        return words
+    from kpi_lib.report.conflict_text import findings_text
+
+    english = findings_text(findings, language="en")
+    return [
+        (_DETAILS.sub("", str(e.finding)), evidence, str(e.recommendation))
+        for e, (_, evidence, _) in zip(english.itertuples(), words, strict=True)
+    ]
+
+
 def finding_sentences(review: Review) -> list[str]:
     """One sentence per indicator-health finding in the review's language, with the action."""
     out = []
-    for r in diverse_findings(review).itertuples():
-        what, evidence, action = _finding_parts(review, r)
+    for what, evidence, action in _finding_words(review, diverse_findings(review)):
         if review.language == "en":
             out.append(f"{what} ({evidence} evidence) {action}".strip())
         else:
@@ -1200,7 +1220,7 @@ def health_html(review: Review) -> str:
     items = "".join(f"<li>{html.escape(s)}</li>" for s in finding_sentences(review))
     parts.append(f"<ol>{items}</ol>")
     detail = findings.assign(
-        finding=[_finding_parts(review, r)[0] for r in findings.itertuples()],
+        finding=[w[0] for w in _finding_words(review, findings)],
         strength=[text(f"evidence.{e}", review.language) for e in findings["evidence"]],
         p_text=[_p_text(p) for p in findings["p_adj"]],
     )
