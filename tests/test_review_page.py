@@ -39,7 +39,6 @@ def _page(review, **kw) -> str:
             rr.headline_html(review),
             rr.board_html(review),
             rr.changes_html(review),
-            rr.trends_note(review),
             rr.decisions_html(review, **kw),
             rr.leaderboard_html(review),
             rr.health_html(review),

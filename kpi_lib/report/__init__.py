@@ -25,6 +25,7 @@ from kpi_lib.report.page import page_header_html, page_title, record, record_rev
 from kpi_lib.report.review import (
     agent_pages_html,
     board_html,
+    changes_html,
     data_html,
     decisions_html,
     headline_html,
@@ -34,12 +35,14 @@ from kpi_lib.report.review import (
     scheme_html,
 )
 from kpi_lib.report.review_text import text
+from kpi_lib.report.style import setup_plots
 
 __all__ = [
     "agent_pages_html",
     "before_after_plots",
     "before_after_text",
     "board_html",
+    "changes_html",
     "conflict_plots",
     "conflict_text",
     "data_html",
@@ -64,5 +67,6 @@ __all__ = [
     "sensitivity_plots",
     "sensitivity_text",
     "setup_fonts",
+    "setup_plots",
     "text",
 ]

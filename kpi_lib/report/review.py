@@ -451,14 +451,18 @@ def _drivers_text(review: Review, *, top: int = 3) -> str:
     return _t(review, "review.headline.drivers", delta=_points(review, delta), drivers=drivers)
 
 
-def changes_html(review: Review, *, trend_periods: int = 12) -> str:
+def changes_html(review: Review, *, trend_periods: int = 12, language: str | None = None) -> str:
     """What changed since the previous period, and why: the composite's change split by
-    indicator and by team, agents per tier then and now, and a collapsed analyst table of
-    every team and indicator. The small-multiple trends are drawn by
-    :func:`kpi_lib.report.review_plots.indicator_trends_plot` (see :func:`trend_table`)."""
+    indicator and by team, agents per tier then and now, a collapsed analyst table of every
+    team and indicator, and the small multiples of each indicator's trend per team over the
+    last ``trend_periods`` periods (:func:`kpi_lib.report.review_plots.indicator_trends_plot`
+    of :func:`trend_table`). ``language``: the one charts are labelled in (from
+    :func:`kpi_lib.report.style.setup_plots`; default the review's)."""
     tables = change_tables(review)
     if not tables:
-        return _p(_t(review, "headline.no_previous"))
+        return _p(_t(review, "headline.no_previous")) + _trends_html(
+            review, trend_periods, language
+        )
     overall = tables["overall"].iloc[0]
     parts = [
         _h(2, _t(review, "review.h.changes", previous=review.previous)),
@@ -572,6 +576,7 @@ def changes_html(review: Review, *, trend_periods: int = 12) -> str:
             ),
         )
     )
+    parts.append(_trends_html(review, trend_periods, language))
     return "\n".join(parts)
 
 
@@ -581,6 +586,17 @@ def trend_table(review: Review, *, last: int = 12) -> pd.DataFrame:
     periods = review.scorecard.periods
     upto = periods[: periods.index(review.scored_period) + 1]
     return changes.indicator_trends(review.scorecard.indicators, periods=upto, last=last)
+
+
+def _trends_html(review: Review, last: int, language: str | None) -> str:
+    from kpi_lib.report.fonts import setup_fonts
+    from kpi_lib.report.review_plots import indicator_trends_plot
+
+    trends = trend_table(review, last=last)
+    if trends["period"].nunique() < 2:
+        return _p(_t(review, "review.changes.one_period"))
+    fig = indicator_trends_plot(trends, language=language or setup_fonts(review.language))
+    return _png(fig) + trends_note(review, last=last)
 
 
 def trends_note(review: Review, *, last: int = 12) -> str:
