@@ -230,6 +230,15 @@ def skipped_html(review: Review, section: str, reason: str | None = None, **valu
         note = skipped_note(review, section)
         if note is None:
             return ""
+        if note.get("reason_code") == "partial_period":
+            sentence = _t(
+                review,
+                "note.skipped_partial",
+                section=_section_name(review, section),
+                period=note.get("period", review.period),
+                as_of=note.get("as_of", ""),
+            )
+            return f'<p style="color:#57606a"><i>{html.escape(sentence)}</i></p>'
         reason = note["reason"]
         values = {"indicators": note.get("indicators"), "needs": note.get("needs"), **values}
     sentence = _t(
@@ -891,9 +900,10 @@ def _bonus_html(review: Review, max_rows: int) -> list[str]:
         parts.append(_frame(review, shown, columns))
         parts.append(_shown(review, len(shown), len(attention), "bonus"))
     paid = b[~b["needs_attention"]].sort_values("bonus", ascending=False)
-    shown = paid.head(max_rows)
-    parts.append(_frame(review, shown, columns))
-    parts.append(_shown(review, len(shown), len(paid), "bonus"))
+    if len(paid):
+        shown = paid.head(max_rows)
+        parts.append(_frame(review, shown, columns))
+        parts.append(_shown(review, len(shown), len(paid), "bonus"))
     return parts
 
 
