@@ -222,3 +222,12 @@ def test_plots_are_labelled_in_the_language(review):
     assert fig.get_size_inches()[0] <= 10
     titles = {a.get_title() for a in fig.axes if a.get_visible()}
     assert titles <= {label(i, "zh-Hans") for i in pd.unique(rr.trend_table(review)["indicator"])}
+
+
+def test_a_decision_skipped_on_a_partial_period_is_worded_in_the_language(review):
+    note = {"code": "skipped", "section": "pip", "reason": "2026-10 is covered only in part",
+            "reason_code": "partial_period", "period": "2026-10", "as_of": "2026-10-15"}  # fmt: skip
+    zh = _in(replace(review, notes=[*review.notes, note]), "zh-Hans")
+    html = rr.decisions_html(zh)
+    assert "不基于部分期间做决定" in html and "covered only in part" not in html
+    assert untranslated(html, allowed=tuple(review.agent_names.values())) == []
