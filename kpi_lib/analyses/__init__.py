@@ -16,6 +16,7 @@ from __future__ import annotations
 from kpi_lib.analyses import (
     before_after,
     calibration,
+    changes,
     conflicts,
     coverage,
     gaming,
@@ -33,6 +34,7 @@ __all__ = [
     # families
     "before_after",
     "calibration",
+    "changes",
     "conflicts",
     "coverage",
     "gaming",

@@ -26,6 +26,7 @@ from kpi_lib.report.page import page_header_html, page_title, record, record_rev
 from kpi_lib.report.review import (
     agent_pages_html,
     board_html,
+    changes_html,
     data_html,
     decisions_html,
     headline_html,
@@ -43,6 +44,7 @@ __all__ = [
     "before_after_plots",
     "before_after_text",
     "board_html",
+    "changes_html",
     "conflict_plots",
     "conflict_text",
     "data_html",

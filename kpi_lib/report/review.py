@@ -11,20 +11,42 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
+import re
 
 import numpy as np
 import pandas as pd
 
+from kpi_lib.analyses import changes
 from kpi_lib.indicators.catalogue import CATALOGUE, dimension_label, label
 from kpi_lib.indicators.periods import period_bounds
+from kpi_lib.report.formatting import (
+    format_currency,
+    format_indicator,
+    format_number,
+    format_percent,
+    is_missing,
+    manager_table,
+)
 from kpi_lib.report.review_text import TEXTS, text
+from kpi_lib.report.style import DPI
 from kpi_lib.review.pipeline import Review, diverse_findings
 from kpi_lib.scoring.schemes import SENIOR_RULE
 
 __all__ = [
     "format_value",
     "headline_html",
+    "change_tables",
+    "changes_html",
+    "trend_table",
+    "trends_note",
+    "scored_indicators",
+    "bonus_status",
+    "certification_rule_text",
+    "certification_evidence",
+    "coaching_table",
+    "finding_sentences",
+    "gates_text",
+    "pip_evidence",
     "board_table",
     "board_html",
     "leaderboard_table",
@@ -60,26 +82,12 @@ def _label(review: Review, indicator: str) -> str:
 # ------------------------------------------------------------------------------ formatting
 
 
-def format_value(indicator: str, value) -> str:
-    """An indicator value as a manager reads it (percentages, currency, seconds...)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)) or pd.isna(value):
+def format_value(indicator: str, value, language: str = "en") -> str:
+    """An indicator value as a manager reads it (percentages, currency, seconds...), in the
+    locale of ``language``; "–" when missing."""
+    if is_missing(value):
         return "–"
-    unit = CATALOGUE[indicator].unit if indicator in CATALOGUE else ""
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit == "currency":
-        return f"{value:,.0f}"
-    if unit == "seconds":
-        return f"{value:.0f} s"
-    if unit == "minutes":
-        return f"{value:,.0f} min"
-    if unit.startswith("score") or unit.startswith("level"):
-        return f"{value:.2f}"
-    if unit.startswith("per 100"):
-        return f"{value:.1f}"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+    return format_indicator(indicator, value, language)
 
 
 def _html_table(df: pd.DataFrame, *, cell_styles: pd.DataFrame | None = None) -> str:
@@ -123,7 +131,7 @@ def _png(fig) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode()
     return f'<img alt="chart" src="data:image/png;base64,{data}"/>'
@@ -222,6 +230,15 @@ def skipped_html(review: Review, section: str, reason: str | None = None, **valu
         note = skipped_note(review, section)
         if note is None:
             return ""
+        if note.get("reason_code") == "partial_period":
+            sentence = _t(
+                review,
+                "note.skipped_partial",
+                section=_section_name(review, section),
+                period=note.get("period", review.period),
+                as_of=note.get("as_of", ""),
+            )
+            return f'<p style="color:#57606a"><i>{html.escape(sentence)}</i></p>'
         reason = note["reason"]
         values = {"indicators": note.get("indicators"), "needs": note.get("needs"), **values}
     sentence = _t(
@@ -237,23 +254,75 @@ def _team_text(review: Review) -> str:
     return ", ".join(review.teams) if review.teams else _t(review, "all_teams")
 
 
+def _sep(review: Review) -> str:
+    return _t(review, "review.sep")
+
+
+def _points(review: Review, value: float) -> str:
+    """A signed number of points (``+3.2``, ``-20.0``) in the review's locale."""
+    if is_missing(value):
+        return format_number(value, review.language)
+    sign = "+" if value > 0 else ""
+    return sign + format_number(value, review.language, digits=1)
+
+
+def _frame(review: Review, df: pd.DataFrame, columns: dict) -> str:
+    """A manager table (translated headers, formatted cells) as escaped HTML, no index."""
+    table = manager_table(df, columns, language=review.language)
+    return table.to_html(index=False, escape=True, classes="kpi-table", border=0)
+
+
+def _details(summary: str, body: str) -> str:
+    """A collapsed section (analyst detail, one-to-one pages)."""
+    return f"<details><summary>{html.escape(summary)}</summary>\n{body}\n</details>"
+
+
+def _export_link(name: str) -> str:
+    return f'<a href="exports/{html.escape(name)}.csv">{html.escape(name)}.csv</a>'
+
+
+def _shown(review: Review, shown: int, total: int, export: str) -> str:
+    """ "N of M shown; the full list is in exports/<export>.csv" (a paragraph with the link)."""
+    key = "review.shown" if shown < total else "review.all_shown"
+    sentence = html.escape(_t(review, key, shown=shown, total=total, link="\x00"))
+    return f"<p>{sentence.replace(chr(0), _export_link(export))}</p>"
+
+
+def _agent(review: Review, agent_id) -> str:
+    names = review.agent_names
+    return f"{names.get(agent_id, agent_id)} ({agent_id})"
+
+
+def _ordered_tiers(review: Review, observed) -> list[str]:
+    """Tier names best first: the scheme's, then any other observed (the bottom tier)."""
+    tiers = [str(t) for t in review.scheme.tiers]
+    rest = sorted({str(t) for t in observed if isinstance(t, str) and t and t not in tiers})
+    return tiers + rest
+
+
+def scored_indicators(review: Review) -> list[str]:
+    """The indicators with a weight in the scored period, heaviest first."""
+    rows = review.current.indicators.query("weight > 0")
+    weights = rows.groupby("indicator")["weight"].mean().sort_values(ascending=False)
+    return list(weights.index)
+
+
 def headline_html(review: Review) -> str:
-    """What is assessed, team attainment, score distribution and movement (the page header,
-    :func:`kpi_lib.report.page.page_header_html`, carries the title)."""
+    """What is assessed, team attainment, score distribution, movement and what moved it
+    (the page header, :func:`kpi_lib.report.page.page_header_html`, carries the title)."""
     agents = review.current.agents
-    weights = review.current.indicators.query("weight > 0")["indicator"].unique()
-    dims = review.current.dimensions["dimension"].unique()
+    indicators = scored_indicators(review)
     parts = [
         scheme_adapted_html(review),
         _p(
             _t(
                 review,
-                "intro",
+                "review.intro",
                 team=_team_text(review),
                 scheme=review.scheme.name,
                 n_agents=agents["agent_id"].nunique(),
-                n_indicators=len(weights),
-                dimensions=", ".join(dimension_label(d, review.language) for d in dims),
+                n_indicators=len(indicators),
+                indicators=_sep(review).join(_label(review, i) for i in indicators),
                 dataset=review.dataset.name,
             )
         ),
@@ -267,14 +336,22 @@ def headline_html(review: Review) -> str:
     ]
     if len(attain) and attain["value"].notna().any():
         overall = attain["numerator"].sum() / attain["denominator"].sum()
-        per_team = ", ".join(
-            f"{r.team_id} {r.value:.0%}" for r in attain.dropna(subset=["value"]).itertuples()
+        per_team = _sep(review).join(
+            f"{r.team_id} {format_percent(r.value, review.language)}"
+            for r in attain.dropna(subset=["value"]).itertuples()
         )
-        items.append(_t(review, "headline.attainment", value=f"{overall:.0%} ({per_team})"))
+        items.append(
+            _t(
+                review,
+                "headline.attainment",
+                value=f"{format_percent(overall, review.language)} ({per_team})",
+            )
+        )
     else:
         items.append(_t(review, "headline.no_target"))
     comp = agents["composite"].dropna()
-    tiers = agents["tier"].value_counts().sort_index()
+    tiers = agents["tier"].value_counts()
+    order = _ordered_tiers(review, tiers.index)
     items.append(
         _t(
             review,
@@ -282,10 +359,13 @@ def headline_html(review: Review) -> str:
             median=comp.median(),
             q1=comp.quantile(0.25),
             q3=comp.quantile(0.75),
-            tiers=", ".join(f"{k} {v}" for k, v in tiers.items() if k),
+            tiers=_sep(review).join(f"{k} {tiers[k]}" for k in order if k in tiers.index),
         )
     )
     items.append(_movement_text(review))
+    drivers = _drivers_text(review)
+    if drivers:
+        items.append(drivers)
     parts.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
     return "\n".join(parts)
 
@@ -293,21 +373,247 @@ def headline_html(review: Review) -> str:
 def _movement_text(review: Review) -> str:
     if review.previous is None:
         return _t(review, "headline.no_previous")
-    prev = review.scorecard.for_period(review.previous).agents
+    tables = change_tables(review)
+    moved = tables.get("overall", pd.DataFrame())
     now = review.current.agents
-    both = now.merge(prev, on="agent_id", suffixes=("", "_prev"))
-    order = {t: i for i, t in enumerate(review.scheme.tiers)}
-    bottom = len(order)
-    now_pos = both["tier"].map(lambda t: order.get(t, bottom))
-    prev_pos = both["tier_prev"].map(lambda t: order.get(t, bottom))
+    prev = review.scorecard.for_period(review.previous).agents
     return _t(
         review,
         "headline.movement",
         previous=review.previous,
         delta=now["composite"].median() - prev["composite"].median(),
-        up=int((now_pos < prev_pos).sum()),
-        down=int((now_pos > prev_pos).sum()),
+        up=int(moved["tier_up"].sum()) if len(moved) else 0,
+        down=int(moved["tier_down"].sum()) if len(moved) else 0,
     )
+
+
+def _composite_changes(review: Review, *, by: str | None) -> pd.DataFrame:
+    sc = review.scorecard
+    return changes.composite_changes(
+        sc.agents,
+        sc.indicators,
+        period=review.scored_period,
+        previous=review.previous,
+        tiers=list(review.scheme.tiers),
+        by=by,
+    )
+
+
+def change_tables(review: Review) -> dict[str, pd.DataFrame]:
+    """What changed since the previous period, as tidy tables (empty dict without one).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``overall`` and ``teams`` (:func:`kpi_lib.analyses.changes.composite_changes` for all
+        agents and per team), ``indicators`` and ``team_indicators``
+        (:func:`~kpi_lib.analyses.changes.score_changes` for all agents and per team),
+        ``tiers`` (``tier``, ``agents_before``, ``agents_after``, best tier first).
+    """
+    if review.previous is None or review.previous not in review.scorecard.periods:
+        return {}
+    sc = review.scorecard
+    period, previous = review.scored_period, review.previous
+    prev_agents = sc.agents[sc.agents["period"].astype(str) == str(previous)]
+    now_agents = sc.agents[sc.agents["period"].astype(str) == str(period)]
+    before = prev_agents["tier"].value_counts()
+    after = now_agents["tier"].value_counts()
+    order = _ordered_tiers(review, set(before.index) | set(after.index))
+    tiers = pd.DataFrame(
+        {
+            "tier": order,
+            "agents_before": [int(before.get(t, 0)) for t in order],
+            "agents_after": [int(after.get(t, 0)) for t in order],
+        }
+    )
+    return {
+        "overall": _composite_changes(review, by=None),
+        "teams": _composite_changes(review, by="team_id"),
+        "indicators": changes.score_changes(
+            sc.indicators, period=period, previous=previous, by=None
+        ),
+        "team_indicators": changes.score_changes(sc.indicators, period=period, previous=previous),
+        "tiers": tiers,
+    }
+
+
+def _drivers_text(review: Review, *, top: int = 3) -> str:
+    """ "What moved the average composite: Sales amount -6.2 points, ..." (empty without a
+    previous period)."""
+    tables = change_tables(review)
+    if not tables or tables["indicators"].empty:
+        return ""
+    ind = tables["indicators"]
+    ind = ind[ind["contribution_change"].abs() >= 0.05].head(top)
+    if ind.empty:
+        return ""
+    drivers = _sep(review).join(
+        _t(
+            review,
+            "review.driver",
+            indicator=_label(review, r.indicator),
+            points=_points(review, r.contribution_change),
+        )
+        for r in ind.itertuples()
+    )
+    delta = tables["overall"]["mean_change"].iloc[0] if len(tables["overall"]) else float("nan")
+    return _t(review, "review.headline.drivers", delta=_points(review, delta), drivers=drivers)
+
+
+def changes_html(review: Review, *, trend_periods: int = 12, language: str | None = None) -> str:
+    """What changed since the previous period, and why: the composite's change split by
+    indicator and by team, agents per tier then and now, a collapsed analyst table of every
+    team and indicator, and the small multiples of each indicator's trend per team over the
+    last ``trend_periods`` periods (:func:`kpi_lib.report.review_plots.indicator_trends_plot`
+    of :func:`trend_table`). ``language``: the one charts are labelled in (from
+    :func:`kpi_lib.report.style.setup_plots`; default the review's)."""
+    tables = change_tables(review)
+    if not tables:
+        return _p(_t(review, "headline.no_previous")) + _trends_html(
+            review, trend_periods, language
+        )
+    overall = tables["overall"].iloc[0]
+    parts = [
+        _h(2, _t(review, "review.h.changes", previous=review.previous)),
+        _p(
+            _t(
+                review,
+                "review.changes.explain",
+                agents=int(overall["agents"]),
+                before=format_number(overall["mean_before"], review.language),
+                after=format_number(overall["mean_after"], review.language),
+                delta=_points(review, overall["mean_change"]),
+            )
+        ),
+    ]
+    if abs(overall["other"]) >= 0.05:
+        parts.append(
+            _p(_t(review, "review.changes.other", other=_points(review, overall["other"])))
+        )
+    ind = tables["indicators"].assign(
+        label=lambda d: [_label(review, i) for i in d["indicator"]],
+        points=lambda d: [_points(review, v) for v in d["contribution_change"]],
+        change=lambda d: [_points(review, v) for v in d["score_change"]],
+        value_before_text=lambda d: [
+            format_indicator(i, v, review.language)
+            for i, v in zip(d["indicator"], d["value_before"], strict=True)
+        ],
+        value_after_text=lambda d: [
+            format_indicator(i, v, review.language)
+            for i, v in zip(d["indicator"], d["value_after"], strict=True)
+        ],
+    )
+    parts.append(
+        _frame(
+            review,
+            ind,
+            {
+                "label": ("review.col.indicator", "text"),
+                "value_before_text": ("review.col.value_before", "text"),
+                "value_after_text": ("review.col.value_after", "text"),
+                "change": ("review.col.score_change", "text"),
+                "points": ("review.col.points", "text"),
+            },
+        )
+    )
+    teams = tables["teams"]
+    per_team = tables["team_indicators"]
+    main = per_team.drop_duplicates("team_id").set_index("team_id")
+    teams = teams.assign(
+        driver=[
+            _t(
+                review,
+                "review.driver",
+                indicator=_label(review, main.loc[t, "indicator"]),
+                points=_points(review, main.loc[t, "contribution_change"]),
+            )
+            if t in main.index
+            else None
+            for t in teams["team_id"]
+        ],
+        change=[_points(review, v) for v in teams["mean_change"]],
+    ).sort_values("mean_change")
+    parts.append(_p(_t(review, "review.changes.teams")))
+    parts.append(
+        _frame(
+            review,
+            teams,
+            {
+                "team_id": ("review.col.team", "text"),
+                "agents": ("review.col.agents", "count"),
+                "mean_before": ("review.col.composite_before", "number"),
+                "mean_after": ("review.col.composite_after", "number"),
+                "change": ("review.col.composite_change", "text"),
+                "driver": ("review.col.main_driver", "text"),
+                "tier_up": ("review.col.tier_up", "count"),
+                "tier_down": ("review.col.tier_down", "count"),
+            },
+        )
+    )
+    parts.append(_p(_t(review, "review.changes.tiers")))
+    parts.append(
+        _frame(
+            review,
+            tables["tiers"],
+            {
+                "tier": ("review.col.tier", "text"),
+                "agents_before": ("review.col.agents_before", "count"),
+                "agents_after": ("review.col.agents_after", "count"),
+            },
+        )
+    )
+    detail = per_team.assign(
+        label=[_label(review, i) for i in per_team["indicator"]],
+        change=[_points(review, v) for v in per_team["score_change"]],
+        points=[_points(review, v) for v in per_team["contribution_change"]],
+    )
+    parts.append(
+        _details(
+            _t(review, "review.details.changes"),
+            _frame(
+                review,
+                detail,
+                {
+                    "team_id": ("review.col.team", "text"),
+                    "label": ("review.col.indicator", "text"),
+                    "agents": ("review.col.agents", "count"),
+                    "score_before": ("review.col.score_before", "number"),
+                    "score_after": ("review.col.score_after", "number"),
+                    "change": ("review.col.score_change", "text"),
+                    "points": ("review.col.points", "text"),
+                },
+            ),
+        )
+    )
+    parts.append(_trends_html(review, trend_periods, language))
+    return "\n".join(parts)
+
+
+def trend_table(review: Review, *, last: int = 12) -> pd.DataFrame:
+    """Mean score per period, team and weighted indicator over the last ``last`` periods up
+    to the scored one (:func:`kpi_lib.analyses.changes.indicator_trends`)."""
+    periods = review.scorecard.periods
+    upto = periods[: periods.index(review.scored_period) + 1]
+    return changes.indicator_trends(review.scorecard.indicators, periods=upto, last=last)
+
+
+def _trends_html(review: Review, last: int, language: str | None) -> str:
+    from kpi_lib.report.fonts import setup_fonts
+    from kpi_lib.report.review_plots import indicator_trends_plot
+
+    trends = trend_table(review, last=last)
+    if trends["period"].nunique() < 2:
+        return _p(_t(review, "review.changes.one_period"))
+    fig = indicator_trends_plot(trends, language=language or setup_fonts(review.language))
+    return _png(fig) + trends_note(review, last=last)
+
+
+def trends_note(review: Review, *, last: int = 12) -> str:
+    """The sentence under the small multiples (or why there are none)."""
+    n = trend_table(review, last=last)["period"].nunique()
+    if n < 2:
+        return _p(_t(review, "review.changes.one_period"))
+    return _p(_t(review, "review.changes.trends", n=n))
 
 
 def board_table(review: Review, *, max_agents: int = 40) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -317,12 +623,15 @@ def board_table(review: Review, *, max_agents: int = 40) -> tuple[pd.DataFrame, 
     """
     board = review.board
     names = review.agent_names
+    lang = review.language
     reds = board.assign(red=board["light"].eq("red")).groupby("agent_id")["red"].sum()
     order = reds.sort_values(ascending=False, kind="stable").index[:max_agents]
     sub = board[board["agent_id"].isin(order)]
     text_values = sub.assign(
         cell=[
-            f"{format_value(i, v)} ({a:.0%})" if np.isfinite(a) else format_value(i, v)
+            f"{format_value(i, v, lang)} ({format_percent(a, lang)})"
+            if np.isfinite(a)
+            else format_value(i, v, lang)
             for i, v, a in zip(sub["indicator"], sub["value"], sub["attainment"], strict=False)
         ]
     ).pivot_table(index="agent_id", columns="indicator", values="cell", aggfunc="first")
@@ -350,34 +659,38 @@ def board_html(review: Review, *, max_agents: int = 40) -> str:
 
 
 def leaderboard_table(review: Review, *, top: int = 25) -> pd.DataFrame:
-    """Leaderboard rows: rank, agent, composite, tier and the rank interval under weight noise."""
+    """Leaderboard rows for a manager: rank, agent, team, composite, tier, plausible ranks
+    and a note (formatted strings, translated headers)."""
     lb = review.leaderboard.head(top)
-    out = pd.DataFrame(
-        {
-            "rank": lb["rank"].map(lambda r: "–" if pd.isna(r) else f"{r:.0f}"),
-            "agent": [f"{n} ({a})" for n, a in zip(lb["agent_name"], lb["agent_id"], strict=False)],
-            "team": lb["team_id"],
-            "composite": lb["composite"].map(lambda v: f"{v:.1f}" if pd.notna(v) else "–"),
-            "tier": lb["tier"],
-            "range": [
-                f"{lo:.0f}–{hi:.0f}" if pd.notna(lo) else "–"
-                for lo, hi in zip(lb["rank_low"], lb["rank_high"], strict=False)
-            ],
-            "p_top": lb["p_top_k"].map(lambda p: f"{p:.0%}" if pd.notna(p) else "–"),
-            "note": [
-                (
-                    _t(review, "col.not_rankable")
-                    if not r
-                    else (_t(review, "col.uncertain") if f else "")
-                )
-                for r, f in zip(lb["rankable"], lb["any_flip"].fillna(False), strict=False)
-            ],
-        }
+    out = lb.assign(
+        agent=[_agent(review, a) for a in lb["agent_id"]],
+        plausible=[
+            f"{lo:.0f}–{hi:.0f}" if pd.notna(lo) and pd.notna(hi) else None
+            for lo, hi in zip(lb["rank_low"], lb["rank_high"], strict=False)
+        ],
+        note=[
+            _t(review, "col.not_rankable") if not r else (_t(review, "col.uncertain") if f else "")
+            for r, f in zip(lb["rankable"], lb["any_flip"].fillna(False), strict=False)
+        ],
     )
-    return out
+    return manager_table(
+        out,
+        {
+            "rank": ("review.col.rank", "count"),
+            "agent": ("review.col.agent", "text"),
+            "team_id": ("review.col.team", "text"),
+            "composite": ("review.col.composite", "number"),
+            "tier": ("review.col.tier", "text"),
+            "plausible": ("review.col.plausible", "text"),
+            "note": ("review.col.note", "text"),
+        },
+        language=review.language,
+    )
 
 
 def leaderboard_html(review: Review, *, top: int = 25) -> str:
+    """The ranking with each rank's plausible range; the draw statistics in a collapsed
+    analyst section."""
     s = review.spec
     parts = [
         _h(2, _t(review, "h.leaderboard")),
@@ -392,176 +705,561 @@ def leaderboard_html(review: Review, *, top: int = 25) -> str:
     if (~lb["rankable"].astype(bool)).any():
         parts.append(_p(_t(review, "leader.small")))
     table = leaderboard_table(review, top=top)
-    styles = pd.DataFrame(
-        {"note": table["note"].map(lambda n: "color:#cf222e;font-weight:bold" if n else "")}
+    parts.append(table.to_html(index=False, escape=True, classes="kpi-table", border=0))
+    parts.append(_shown(review, len(table), len(lb), "scorecard"))
+    detail = lb.head(top).assign(
+        agent=[_agent(review, a) for a in lb.head(top)["agent_id"]],
+        plausible=[
+            f"{lo:.0f}–{hi:.0f}" if pd.notna(lo) and pd.notna(hi) else None
+            for lo, hi in zip(lb.head(top)["rank_low"], lb.head(top)["rank_high"], strict=False)
+        ],
     )
-    parts.append(_html_table(_headers(review, table), cell_styles=_headers(review, styles)))
+    parts.append(
+        _details(
+            _t(review, "review.details.leaderboard"),
+            _frame(
+                review,
+                detail,
+                {
+                    "agent": ("review.col.agent", "text"),
+                    "rank": ("review.col.rank", "count"),
+                    "plausible": ("review.col.plausible", "text"),
+                    "p_top_k": ("review.col.p_top", "percent"),
+                    "p_bottom_k": ("review.col.p_bottom", "percent"),
+                },
+            ),
+        )
+    )
     return "\n".join(parts)
+
+
+def _gate_values(review: Review) -> pd.DataFrame:
+    """agent_id x gate indicator -> observed value in the scored period."""
+    rows = review.current.indicators
+    ids = [g.indicator for g in review.scheme.gates]
+    sub = rows[rows["indicator"].isin(ids)]
+    col = "value_observed" if "value_observed" in sub else "value"
+    return sub.pivot_table(index="agent_id", columns="indicator", values=col, aggfunc="first")
+
+
+def gates_text(review: Review, effects=("bonus", "composite")) -> str:
+    """The scheme's gates with the given effects in words (empty when none)."""
+    items = []
+    for g in review.scheme.gates:
+        if g.effect not in effects:
+            continue
+        name = _label(review, g.indicator) if g.indicator in CATALOGUE else g.indicator
+        if g.min is not None:
+            items.append(
+                _t(review, "review.gate.min", indicator=name,
+                   value=format_indicator(g.indicator, g.min, review.language))
+            )  # fmt: skip
+        if g.max is not None:
+            items.append(
+                _t(review, "review.gate.max", indicator=name,
+                   value=format_indicator(g.indicator, g.max, review.language))
+            )  # fmt: skip
+    return _sep(review).join(items)
+
+
+def _gate_failures(review: Review, agent_id, values: pd.DataFrame) -> list[str]:
+    out = []
+    for g in review.scheme.gates:
+        if g.effect not in ("bonus", "composite"):
+            continue
+        v = (
+            values.at[agent_id, g.indicator]
+            if (agent_id in values.index and g.indicator in values.columns)
+            else float("nan")
+        )
+        if g.passes(float(v)):
+            continue
+        name = _label(review, g.indicator) if g.indicator in CATALOGUE else g.indicator
+        if is_missing(v):
+            out.append(_t(review, "review.status.gate_missing", indicator=name))
+        elif g.min is not None and v < g.min:
+            out.append(
+                _t(review, "review.status.gate_min", indicator=name,
+                   value=format_indicator(g.indicator, v, review.language),
+                   limit=format_indicator(g.indicator, g.min, review.language))
+            )  # fmt: skip
+        else:
+            out.append(
+                _t(review, "review.status.gate_max", indicator=name,
+                   value=format_indicator(g.indicator, v, review.language),
+                   limit=format_indicator(g.indicator, g.max, review.language))
+            )  # fmt: skip
+    return out
+
+
+def _hold_text(review: Review, record: dict) -> str:
+    reason = record.get("reason")
+    if reason == "small_sample":
+        if "rank_low" in record and "rank_high" in record:
+            return _t(review, "review.hold.small_sample", calls=record.get("calls", "–"),
+                      low=record["rank_low"], high=record["rank_high"])  # fmt: skip
+        return _t(review, "review.hold.small_sample_rank", calls=record.get("calls", "–"))
+    if reason == "gaming_flag":
+        key = f"review.check.{record.get('check', '')}"
+        check = _t(review, key) if key in TEXTS else _t(review, "review.check.other")
+        return _t(review, "review.hold.gaming_flag", check=check)
+    if reason == "unrankable":
+        return _t(review, "review.hold.unrankable")
+    return _t(review, "review.status.not_eligible")
+
+
+def bonus_status(review: Review) -> pd.DataFrame:
+    """Every agent's bonus with the reason in the review's language, from the structured
+    columns (gate values, composite, tier, hold records), never the decision's English text.
+
+    Returns
+    -------
+    DataFrame
+        ``review.bonus`` with ``agent`` (name and id), ``status`` (why not paid, or the hold;
+        "eligible" otherwise) and ``needs_attention`` (not eligible or held).
+    """
+    b = review.bonus.copy()
+    if b.empty:
+        return b.assign(agent=[], status=[], needs_attention=[])
+    values = _gate_values(review)
+    agents = review.current.agents.set_index("agent_id")
+    statuses = []
+    for r in b.itertuples():
+        parts = []
+        if not r.eligible:
+            passed = (
+                bool(agents["bonus_eligible"].get(r.agent_id, True))
+                if ("bonus_eligible" in agents)
+                else True
+            )
+            failures = [] if passed else _gate_failures(review, r.agent_id, values)
+            if is_missing(r.composite):
+                parts.append(_t(review, "review.status.no_composite"))
+            elif failures:
+                parts.append(_t(review, "review.status.gate", failures=_sep(review).join(failures)))
+            elif str(r.reason).startswith("composite below"):
+                parts.append(_t(review, "review.status.below_min"))
+            elif str(r.reason).startswith("tier earns"):
+                parts.append(_t(review, "review.status.tier", tier=r.tier))
+            else:
+                parts.append(_t(review, "review.status.not_eligible"))
+        for record in getattr(r, "hold_codes", None) or []:
+            if isinstance(record, dict):
+                parts.append(_hold_text(review, record))
+        statuses.append(_sep(review).join(parts) if parts else _t(review, "review.status.paid"))
+    held = b["held"].astype(bool) if "held" in b else pd.Series(False, index=b.index)
+    b["agent"] = [_agent(review, a) for a in b["agent_id"]]
+    b["status"] = statuses
+    b["needs_attention"] = (~b["eligible"].astype(bool)) | held
+    return b
+
+
+def _bonus_html(review: Review, max_rows: int) -> list[str]:
+    gates = gates_text(review)
+    pool = format_currency(review.spec.bonus_pool, review.language)
+    parts = [
+        _h(3, _t(review, "h.bonus")),
+        _p(
+            _t(review, "review.bonus.explain", pool=pool, gates=gates)
+            if gates
+            else _t(review, "review.bonus.explain_nogate", pool=pool)
+        ),
+    ]
+    b = bonus_status(review)
+    if b.empty:
+        parts.append(_p(_t(review, "review.none")))
+        return parts
+    eligible = int(b["eligible"].sum())
+    parts.append(
+        _p(
+            _t(
+                review,
+                "review.bonus.summary",
+                eligible=eligible,
+                total=len(b),
+                not_eligible=len(b) - eligible,
+            )
+        )
+    )
+    has_hold = "payable" in b
+    if has_hold and b["held"].astype(bool).any():
+        parts.append(_p(_t(review, "review.bonus.held_summary", held=int(b["held"].sum()))))
+    columns = {
+        "agent": ("review.col.agent", "text"),
+        "team_id": ("review.col.team", "text"),
+        "composite": ("review.col.composite", "number"),
+        "tier": ("review.col.tier", "text"),
+        "bonus": ("review.col.bonus", "currency"),
+    }
+    if has_hold:
+        columns["payable"] = ("review.col.payable", "currency")
+    columns["status"] = ("review.col.status", "text")
+    attention = b[b["needs_attention"]]
+    if len(attention):
+        shown = attention.head(max_rows)
+        parts.append(_frame(review, shown, columns))
+        parts.append(_shown(review, len(shown), len(attention), "bonus"))
+    paid = b[~b["needs_attention"]].sort_values("bonus", ascending=False)
+    if len(paid):
+        shown = paid.head(max_rows)
+        parts.append(_frame(review, shown, columns))
+        parts.append(_shown(review, len(shown), len(paid), "bonus"))
+    return parts
+
+
+_OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "=": "="}
+
+
+def _condition_value(review: Review, c: dict, value) -> str:
+    field = c.get("field", "value")
+    if field == "attainment":
+        return format_percent(value, review.language)
+    if field == "score":
+        return format_number(value, review.language, digits=0)
+    return format_indicator(c["indicator"], value, review.language)
+
+
+def certification_rule_text(review: Review) -> str:
+    """The scheme's certification rule in the review's language, from its conditions."""
+    rule = review.scheme.rule("certification") or SENIOR_RULE
+    conditions = _t(review, "review.cond.and").join(
+        _t(
+            review,
+            f"review.cond.{c.get('field', 'value')}"
+            if f"review.cond.{c.get('field', 'value')}" in TEXTS
+            else "review.cond.value",
+            indicator=_label(review, c["indicator"])
+            if c["indicator"] in CATALOGUE
+            else c["indicator"],
+            op=_OPS.get(c.get("op", ">="), c.get("op", ">=")),
+            value=_condition_value(review, c, c["value"]),
+        )
+        for c in rule.get("conditions", [])
+    )
+    return _t(review, "review.cert.rule", n=int(rule.get("consecutive", 2)), conditions=conditions)
+
+
+def certification_evidence(review: Review, agent_id, period: str | None = None) -> str:
+    """The values behind an agent's latest qualifying period, in words."""
+    rule = review.scheme.rule("certification") or SENIOR_RULE
+    period = period or review.scored_period
+    rows = review.scorecard.indicators
+    rows = rows[(rows["agent_id"] == agent_id) & (rows["period"].astype(str) == str(period))]
+    rows = rows.drop_duplicates("indicator").set_index("indicator")
+    values = []
+    for c in rule.get("conditions", []):
+        field = c.get("field", "value")
+        v = rows[field].get(c["indicator"]) if field in rows else None
+        name = _label(review, c["indicator"]) if c["indicator"] in CATALOGUE else c["indicator"]
+        key = "review.cert.attainment" if field == "attainment" else "review.cert.value"
+        values.append(_t(review, key, indicator=name, value=_condition_value(review, c, v)))
+    return _t(review, "review.cert.evidence", period=period, values=_sep(review).join(values))
+
+
+def _current_run(review: Review, last: str, n) -> str:
+    """The periods of the streak that runs up to ``last`` (``2026-07 – 2026-10``)."""
+    periods = review.scorecard.periods
+    if is_missing(n) or int(n) < 1 or str(last) not in periods:
+        return str(last)
+    end = periods.index(str(last))
+    first = periods[max(0, end - int(n) + 1)]
+    return str(last) if first == str(last) else f"{first} – {last}"
+
+
+def _certification_html(review: Review, max_rows: int) -> list[str]:
+    parts = [_h(3, _t(review, "h.certification"))]
+    if skipped_note(review, "certification"):
+        parts.append(skipped_html(review, "certification"))
+        return parts
+    rule = review.scheme.rule("certification") or SENIOR_RULE
+    needed = int(rule.get("consecutive", 2))
+    parts.append(_p(_t(review, "cert.explain", rule=certification_rule_text(review))))
+    cert = review.certified
+    parts.append(
+        _p(
+            _t(
+                review,
+                "review.cert.summary",
+                n=len(cert),
+                needed=needed,
+                period=review.scored_period,
+            )
+        )
+    )
+    allc = review.certification
+    if len(allc) and "current_streak" in allc and needed > 1:
+        close = allc[(allc["current_streak"] == needed - 1) & (allc["current_streak"] > 0)]
+        close = close[~close["agent_id"].isin(cert.get("agent_id", []))]
+        if len(close):
+            parts.append(
+                _p(_t(review, "review.cert.close", n=len(close), period=review.scored_period))
+            )
+    if cert.empty:
+        parts.append(_p(_t(review, "review.none")))
+        return parts
+    shown = cert.head(max_rows)
+    shown = shown.assign(
+        agent=[_agent(review, a) for a in shown["agent_id"]],
+        run=[
+            _current_run(review, last, n)
+            for last, n in zip(shown["last_period"], shown["current_streak"], strict=False)
+        ],
+        evidence_text=[
+            certification_evidence(review, a, p)
+            for a, p in zip(shown["agent_id"], shown["last_period"], strict=False)
+        ],
+    )
+    parts.append(
+        _frame(
+            review,
+            shown,
+            {
+                "agent": ("review.col.agent", "text"),
+                "team_id": ("review.col.team", "text"),
+                "current_streak": ("review.col.current_streak", "count"),
+                "run": ("review.col.qualifying", "text"),
+                "evidence_text": ("review.col.evidence", "text"),
+            },
+        )
+    )
+    parts.append(_shown(review, len(shown), len(cert), "certification"))
+    return parts
+
+
+def pip_evidence(review: Review, row) -> str:
+    """One improvement-plan candidate's evidence in words (from the structured columns)."""
+    return _t(
+        review,
+        "pip.evidence",
+        low=int(row.periods_low),
+        window=int(row.periods_in_window),
+        periods=row.low_periods,
+        composites=row.composites,
+    )
+
+
+def _pip_html(review: Review, max_rows: int) -> list[str]:
+    parts = [_h(3, _t(review, "h.pip"))]
+    if skipped_note(review, "pip"):
+        parts.append(skipped_html(review, "pip"))
+        return parts
+    plan = review.pip_rule
+    parts.append(_p(_t(review, "pip.explain", k=plan["min_count"], n=plan["window"])))
+    pip = review.pip
+    if pip.empty:
+        parts.append(_p(_t(review, "review.none")))
+        return parts
+    shown = pip.head(max_rows)
+    shown = shown.assign(
+        agent=[_agent(review, a) for a in shown["agent_id"]],
+        low=[
+            _t(review, "review.pip.low", low=int(r.periods_low), window=int(r.periods_in_window))
+            for r in shown.itertuples()
+        ],
+        evidence_text=[pip_evidence(review, r) for r in shown.itertuples()],
+    )
+    parts.append(
+        _frame(
+            review,
+            shown,
+            {
+                "agent": ("review.col.agent", "text"),
+                "team_id": ("review.col.team", "text"),
+                "low": ("review.col.low", "text"),
+                "latest_composite": ("review.col.latest", "number"),
+                "evidence_text": ("review.col.evidence", "text"),
+            },
+        )
+    )
+    parts.append(_shown(review, len(shown), len(pip), "pip"))
+    return parts
+
+
+def coaching_table(review: Review) -> pd.DataFrame:
+    """Each agent's coaching focus with the evidence in words.
+
+    Returns
+    -------
+    DataFrame
+        ``review.coaching`` (weakest gap first) with ``agent``, ``dimension_label``,
+        ``indicator_label`` and ``evidence_text`` (the agent's value against the team median,
+        and the scores).
+    """
+    c = review.coaching
+    if c.empty or "indicator" not in c:
+        return c
+    rows = review.current.indicators
+    rows = rows[rows["weight"] > 0]
+    value = rows.drop_duplicates(["agent_id", "indicator"]).set_index(["agent_id", "indicator"])[
+        "value"
+    ]
+    team_median = rows.groupby(["team_id", "indicator"])["value"].median()
+    evidence = []
+    for r in c.itertuples():
+        if not isinstance(r.indicator, str):
+            evidence.append(None)
+            continue
+        v = value.get((r.agent_id, r.indicator))
+        t = team_median.get((r.team_id, r.indicator))
+        evidence.append(
+            _t(
+                review,
+                "review.coach.evidence",
+                value=format_indicator(r.indicator, v, review.language),
+                team=format_indicator(r.indicator, t, review.language),
+                score=format_number(r.indicator_score, review.language, digits=0),
+                team_score=format_number(r.team_indicator_score, review.language, digits=0),
+            )
+        )
+    return c.assign(
+        agent=[_agent(review, a) for a in c["agent_id"]],
+        dimension_label=[dimension_label(d, review.language) for d in c["dimension"]],
+        indicator_label=[
+            _label(review, i) if isinstance(i, str) and i in CATALOGUE else i
+            for i in c["indicator"]
+        ],
+        below=(-c["gap"]).clip(lower=0),
+        evidence_text=evidence,
+    )
+
+
+def _coaching_html(review: Review, max_rows: int) -> list[str]:
+    parts = [_h(3, _t(review, "h.coaching"))]
+    if skipped_note(review, "coaching"):
+        parts.append(skipped_html(review, "coaching"))
+        return parts
+    parts.append(_p(_t(review, "review.coach.explain")))
+    table = coaching_table(review)
+    if table.empty or "dimension" not in table:
+        parts.append(_p(_t(review, "review.none")))
+        return parts
+    needing = table[table["gap"] < 0]
+    counts = needing["dimension_label"].value_counts()
+    if len(counts):
+        parts.append(
+            _p(
+                _t(
+                    review,
+                    "review.coach.frequent",
+                    dims=_sep(review).join(
+                        _t(review, "review.coach.count", dimension=d, n=int(n))
+                        for d, n in counts.items()
+                    ),
+                )
+            )
+        )
+    if needing.empty:
+        parts.append(_p(_t(review, "review.none")))
+        return parts
+    shown = needing.head(max_rows)
+    parts.append(
+        _frame(
+            review,
+            shown,
+            {
+                "agent": ("review.col.agent", "text"),
+                "team_id": ("review.col.team", "text"),
+                "dimension_label": ("review.col.dimension", "text"),
+                "below": ("review.col.gap", "number"),
+                "indicator_label": ("review.col.work_on", "text"),
+                "evidence_text": ("review.col.evidence", "text"),
+            },
+        )
+    )
+    parts.append(_shown(review, len(shown), len(needing), "coaching"))
+    return parts
 
 
 def decisions_html(review: Review, *, max_rows: int = 25) -> str:
-    """Bonus, certification, PIP and coaching tables with one sentence each."""
-    names = review.agent_names
-
-    def agent(col):
-        return [f"{names.get(a, a)} ({a})" for a in col]
-
-    parts = [_h(2, _t(review, "h.decisions")), _h(3, _t(review, "h.bonus"))]
-    gates = [g.text() for g in review.scheme.gates] if review.scheme.gates else []
-    gate_text = f" ({'; '.join(gates)})" if gates else ""
-    parts.append(_p(_t(review, "bonus.explain", pool=review.spec.bonus_pool, gate_text=gate_text)))
-    bonus = review.bonus.sort_values("bonus", ascending=False).head(max_rows)
-    parts.append(
-        _table(
-            review,
-            pd.DataFrame(
-                {
-                    "agent": agent(bonus["agent_id"]),
-                    "team": bonus["team_id"],
-                    "composite": bonus["composite"].round(1),
-                    "tier": bonus["tier"],
-                    "bonus": bonus["bonus"].map(lambda b: f"{b:,.0f}"),
-                    "reason": bonus["reason"],
-                }
-            ),
-        )
-    )
-    parts.append(_h(3, _t(review, "h.certification")))
-    cert = review.certified.head(max_rows)
-    if skipped_note(review, "certification"):
-        parts.append(skipped_html(review, "certification"))
-    else:
-        parts.append(_p(_t(review, "cert.explain", rule=_rule_text(review))))
-        parts.append(
-            _table(
-                review,
-                pd.DataFrame(
-                    {
-                        "agent": agent(cert["agent_id"]),
-                        "team": cert["team_id"],
-                        "periods": cert["periods"].astype(str),
-                        "evidence": [
-                            _t(review, "cert.evidence", streak=int(n), last=last)
-                            for n, last in zip(
-                                cert["current_streak"], cert["last_period"], strict=False
-                            )
-                        ],
-                    }
-                ),
-            )
-            if len(cert)
-            else _p(_t(review, "none"))
-        )
-    parts.append(_h(3, _t(review, "h.pip")))
-    plan = review.pip_rule
-    if skipped_note(review, "pip"):
-        parts.append(skipped_html(review, "pip"))
-    else:
-        parts.append(_p(_t(review, "pip.explain", k=plan["min_count"], n=plan["window"])))
-    pip = review.pip.head(max_rows)
-    parts.append(
-        ""
-        if skipped_note(review, "pip")
-        else _table(
-            review,
-            pd.DataFrame(
-                {
-                    "agent": agent(pip["agent_id"]),
-                    "team": pip["team_id"],
-                    "evidence": pip["evidence"],
-                }
-            ),
-        )
-        if len(pip)
-        else _p(_t(review, "none"))
-    )
-    parts.append(_h(3, _t(review, "h.coaching")))
-    if skipped_note(review, "coaching"):
-        parts.append(skipped_html(review, "coaching"))
-        return "\n".join(parts)
-    parts.append(_p(_t(review, "coaching.explain")))
-    if "dimension" not in review.coaching or review.coaching.empty:
-        parts.append(_p(_t(review, "none")))
-        return "\n".join(parts)
-    focus = (
-        review.coaching.assign(
-            dimension=review.coaching["dimension"].map(
-                lambda d: dimension_label(d, review.language)
-            )
-        )
-        .groupby("dimension")
-        .size()
-        .sort_values(ascending=False)
-        .rename("agents")
-        .reset_index()
-    )
-    parts.append(_table(review, focus))
+    """Bonus, certification, PIP and coaching: every listed agent with the reason and the
+    evidence in the review's language; a list cut at ``max_rows`` says so and links its
+    export (``exports/<name>.csv``)."""
+    parts = [_h(2, _t(review, "h.decisions"))]
+    parts += _bonus_html(review, max_rows)
+    parts += _certification_html(review, max_rows)
+    parts += _pip_html(review, max_rows)
+    parts += _coaching_html(review, max_rows)
     return "\n".join(parts)
 
 
-def _rule_text(review: Review) -> str:
-    """The certification rule in words: the sources' wording for the seeds' rule."""
-    rule = review.scheme.rule("certification")
-    if rule == SENIOR_RULE or rule is None:
-        return _t(review, "cert.rule")
-    conditions = ", ".join(
-        f"{_label(review, c['indicator']) if c['indicator'] in CATALOGUE else c['indicator']} "
-        f"{c.get('field', 'value')} {c.get('op', '>=')} {c['value']:g}"
-        for c in rule["conditions"]
+def _finding_parts(review: Review, r) -> tuple[str, str, str]:
+    effect = float(r.effect) if pd.notna(r.effect) else float("nan")
+    what = text(
+        f"finding.{r.kind}",
+        review.language,
+        a=_label(review, r.indicator_a) if r.indicator_a in CATALOGUE else str(r.indicator_a or ""),
+        b=_label(review, r.indicator_b) if r.indicator_b in CATALOGUE else str(r.indicator_b or ""),
+        agent=_agent(review, r.agent_id) if r.agent_id else "",
+        team=r.team_id or "",
+        effect=effect,
     )
-    return _t(
-        review,
-        "cert.rule.custom",
-        name=rule.get("name", "certification"),
-        n=rule.get("consecutive", 2),
-        conditions=conditions,
-    )
+    evidence = text(f"evidence.{r.evidence}", review.language)
+    action = text(f"action.{r.action}", review.language) if r.action else ""
+    return what, evidence, action
+
+
+#: The analysis's raw figures in an English finding ("(team_complaints=0.32; repurchase=nan)").
+_DETAILS = re.compile(r"\s*\([^()]*=[^()]*\)")
+
+
+def _finding_words(review: Review, findings: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(what, evidence, action) per finding in the review's language. The catalogue's
+    English forms of the finding sentences are empty: English comes from
+    :func:`kpi_lib.report.conflict_text.findings_text`."""
+    words = [_finding_parts(review, r) for r in findings.itertuples()]
+    if review.language != "en" or findings.empty:
+        return words
+    from kpi_lib.report.conflict_text import findings_text
+
+    english = findings_text(findings, language="en")
+    return [
+        (_DETAILS.sub("", str(e.finding)), evidence, str(e.recommendation))
+        for e, (_, evidence, _) in zip(english.itertuples(), words, strict=True)
+    ]
+
+
+def finding_sentences(review: Review) -> list[str]:
+    """One sentence per indicator-health finding in the review's language, with the action."""
+    out = []
+    for what, evidence, action in _finding_words(review, diverse_findings(review)):
+        if review.language == "en":
+            out.append(f"{what} ({evidence} evidence) {action}".strip())
+        else:
+            out.append(f"{what}（{evidence}）{action}")
+    return out
+
+
+def _p_text(p) -> str | None:
+    if is_missing(p):
+        return None
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def health_html(review: Review) -> str:
-    """Top conflicts and gaming signals with what to do about each."""
-    from kpi_lib.report.conflict_text import findings_text
-
+    """Top conflicts and gaming signals with what to do about each; the figures (effect
+    sizes, adjusted p-values, sources) in a collapsed analyst section."""
     parts = [_h(2, _t(review, "h.health")), _p(_t(review, "health.explain"))]
     findings = diverse_findings(review)
     if findings.empty:
         parts.append(_p(_t(review, "health.none")))
         return "\n".join(parts)
-    if review.language == "en":
-        words = findings_text(findings, language="en")
-        items = "".join(
-            f"<li><b>{html.escape(str(r.finding))}</b> ({html.escape(str(r.evidence))})<br/>"
-            f"{html.escape(str(r.recommendation))} <i>[{html.escape(str(r.practice))}]</i></li>"
-            for r in words.itertuples()
-        )
-    else:
-        items = "".join(f"<li><b>{html.escape(s)}</b></li>" for s in finding_sentences(review))
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in finding_sentences(review))
     parts.append(f"<ol>{items}</ol>")
+    detail = findings.assign(
+        finding=[w[0] for w in _finding_words(review, findings)],
+        strength=[text(f"evidence.{e}", review.language) for e in findings["evidence"]],
+        p_text=[_p_text(p) for p in findings["p_adj"]],
+    )
+    columns = {
+        "finding": ("review.col.finding", "text"),
+        "effect": ("review.col.effect", "number"),
+        "strength": ("review.col.strength", "text"),
+        "p_text": ("review.col.p_value", "text"),
+    }
+    if review.language == "en":  # the sources' wording is English
+        columns["practice"] = ("review.col.source", "text")
+    parts.append(_details(_t(review, "review.details.health"), _frame(review, detail, columns)))
     return "\n".join(parts)
-
-
-def finding_sentences(review: Review) -> list[str]:
-    """One sentence per indicator-health finding in the review's language (with the action)."""
-    out = []
-    for r in diverse_findings(review).itertuples():
-        effect = float(r.effect) if pd.notna(r.effect) else float("nan")
-        what = text(
-            f"finding.{r.kind}",
-            review.language,
-            a=_label(review, r.indicator_a)
-            if r.indicator_a in CATALOGUE
-            else str(r.indicator_a or ""),
-            b=_label(review, r.indicator_b)
-            if r.indicator_b in CATALOGUE
-            else str(r.indicator_b or ""),
-            agent=r.agent_id or "",
-            team=r.team_id or "",
-            effect=effect,
-        )
-        evidence = text(f"evidence.{r.evidence}", review.language)
-        action = text(f"action.{r.action}", review.language) if r.action else ""
-        out.append(f"{what}（{evidence}）{action}" if review.language != "en" else what)
-    return out
 
 
 def scheme_html(review: Review) -> str:
@@ -569,43 +1267,66 @@ def scheme_html(review: Review) -> str:
     if review.cycle not in ("quarterly", "annual"):
         return ""
     parts = [_h(2, _t(review, "h.scheme")), _p(_t(review, "scheme.explain"))]
-    findings = review.scheme_findings
-    parts.append(
-        _table(review, findings[["severity", "code", "indicator", "message"]])
-        if len(findings)
-        else _p(_t(review, "none"))
-    )
     if len(review.effective):
         parts.append(_p(_t(review, "sensitivity.explain")))
-        eff = review.effective
+        eff = review.effective.assign(
+            label=[_label(review, i) for i in review.effective["indicator"]]
+        )
         parts.append(
-            _table(
+            _frame(
                 review,
-                pd.DataFrame(
-                    {
-                        "indicator": [_label(review, i) for i in eff["indicator"]],
-                        "weight": eff["weight"].map(lambda w: f"{w:.0%}"),
-                        "effective": eff["variance_share"].map(lambda w: f"{w:.0%}"),
-                        "influence": eff["influence"],
-                    }
-                ),
+                eff,
+                {
+                    "label": ("review.col.indicator", "text"),
+                    "weight": ("review.col.weight", "percent"),
+                    "variance_share": ("review.col.effective", "percent"),
+                },
             )
         )
+    findings = review.scheme_findings
+    if len(findings):
+        findings = findings.assign(
+            label=[
+                _label(review, i) if isinstance(i, str) and i in CATALOGUE else i
+                for i in findings["indicator"]
+            ]
+        )
+        columns = {
+            "severity": ("review.col.severity", "text"),
+            "code": ("review.col.check", "text"),
+            "label": ("review.col.indicator", "text"),
+        }
+        if review.language == "en":  # the scheme checks word their findings in English
+            columns["message"] = ("review.col.message", "text")
+        parts.append(
+            _details(_t(review, "review.details.scheme"), _frame(review, findings, columns))
+        )
+    else:
+        parts.append(_p(_t(review, "review.nothing")))
     return "\n".join(parts)
 
 
 # ------------------------------------------------------------------------------ agent pages
 
 
+def _improves(indicator: str, value, goal) -> bool:
+    if is_missing(value) or is_missing(goal):
+        return False
+    lower = CATALOGUE[indicator].direction == "lower" if indicator in CATALOGUE else False
+    return goal < value if lower else goal > value
+
+
 def agent_page_data(review: Review, agent_id: str, *, history_periods: int = 6) -> dict:
-    """Strengths, weaknesses, trend and three talking points for one agent.
+    """Strengths, weaknesses, trends, coaching focus and three talking points for one agent.
 
     Returns
     -------
     dict
         ``summary`` (sentence), ``strengths`` and ``weaknesses`` (lists of sentences),
-        ``talking_points`` (three sentences), ``trend`` (DataFrame: period, composite,
-        team_median).
+        ``talking_points`` (three sentences that never contradict themselves: praise only
+        for a result that is really better than the team's or on target), ``focus`` (the
+        coaching focus in words, or empty), ``trend`` (DataFrame: period, composite,
+        team_median) and ``indicator_trend`` (period, indicator, score, team_score).
     """
     rows = review.current.indicators
     rows = rows[rows["weight"] > 0]
@@ -620,24 +1341,30 @@ def agent_page_data(review: Review, agent_id: str, *, history_periods: int = 6) 
         team_value=mine["indicator"].map(team_median_value),
         gap=mine["score"] - mine["indicator"].map(team_median_score),
     ).dropna(subset=["score"])
+    lang = review.language
+
+    def fmt(indicator, value):
+        return format_indicator(indicator, value, lang)
 
     def vs(r):
         return _t(
             review,
             "agent.vs",
             indicator=_label(review, r.indicator),
-            value=format_value(r.indicator, r.value),
-            target=format_value(r.indicator, r.target),
-            team=format_value(r.indicator, r.team_value),
+            value=fmt(r.indicator, r.value),
+            target=fmt(r.indicator, r.target),
+            team=fmt(r.indicator, r.team_value),
         )
 
-    strengths = [vs(r) for r in mine.nlargest(2, "gap").itertuples() if r.gap > 0]
+    def really_better(r) -> bool:
+        return r.gap > 0 and fmt(r.indicator, r.value) != fmt(r.indicator, r.team_value)
+
+    strengths = [vs(r) for r in mine.nlargest(2, "gap").itertuples() if really_better(r)]
     weak_rows = mine.sort_values(["attainment", "gap"], na_position="last")
-    weaknesses = [
-        vs(r)
-        for r in weak_rows.head(2).itertuples()
-        if (pd.notna(r.attainment) and r.attainment < 1) or r.gap < 0
+    weak_rows = weak_rows[
+        (weak_rows["attainment"].notna() & (weak_rows["attainment"] < 1)) | (weak_rows["gap"] < 0)
     ]
+    weaknesses = [vs(r) for r in weak_rows.head(2).itertuples()]
     agents = review.current.agents.set_index("agent_id")
     a = agents.loc[agent_id]
     summary = _t(
@@ -664,45 +1391,93 @@ def agent_page_data(review: Review, agent_id: str, *, history_periods: int = 6) 
         .sort_values("period")
         .reset_index(drop=True)
     )
+    ih = review.scorecard.indicators
+    ih = ih[ih["period"].isin(upto) & (ih["weight"] > 0) & (ih["team_id"] == team_id)]
+    team_score = ih.groupby(["period", "indicator"])["score"].mean().rename("team_score")
+    indicator_trend = (
+        ih[ih["agent_id"] == agent_id][["period", "indicator", "score"]]
+        .merge(team_score.reset_index(), on=["period", "indicator"], how="left")
+        .sort_values(["indicator", "period"])
+        .reset_index(drop=True)
+    )
     talking = []
-    best = mine.nlargest(1, "gap")
-    if len(best):
+    best = mine.sort_values("gap", ascending=False)
+    on_target = mine[mine["attainment"].notna() & (mine["attainment"] >= 1)].sort_values(
+        "attainment", ascending=False
+    )
+    if len(best) and really_better(best.iloc[0]):
         r = best.iloc[0]
         talking.append(
             _t(
                 review,
                 "talk.praise",
                 indicator=_label(review, r.indicator),
-                value=format_value(r.indicator, r.value),
-                gap=_t(review, "better") if r.gap >= 0 else _t(review, "worse"),
-                team=format_value(r.indicator, r.team_value),
+                value=fmt(r.indicator, r.value),
+                gap=_t(review, "better"),
+                team=fmt(r.indicator, r.team_value),
             )
         )
-    worst = weak_rows.head(1)
-    if len(worst):
-        r = worst.iloc[0]
-        attainment = r.attainment if pd.notna(r.attainment) else 0.0
+    elif len(on_target):
+        r = on_target.iloc[0]
         talking.append(
             _t(
                 review,
-                "talk.problem",
+                "review.talk.praise_target",
                 indicator=_label(review, r.indicator),
-                value=format_value(r.indicator, r.value),
-                target=format_value(r.indicator, r.target),
-                attainment=attainment,
+                value=fmt(r.indicator, r.value),
+                target=fmt(r.indicator, r.target),
             )
         )
-        goal = r.target if pd.notna(r.target) else r.team_value
-        lower = CATALOGUE[r.indicator].direction == "lower" if r.indicator in CATALOGUE else False
+    elif len(best):
+        r = best.iloc[0]
         talking.append(
             _t(
                 review,
-                "talk.plan_lower" if lower else "talk.plan",
+                "review.talk.praise_closest",
                 indicator=_label(review, r.indicator),
-                value=format_value(r.indicator, r.value),
-                goal=format_value(r.indicator, goal),
+                value=fmt(r.indicator, r.value),
+                team=fmt(r.indicator, r.team_value),
             )
         )
+    if len(weak_rows):
+        r = weak_rows.iloc[0]
+        if pd.notna(r.attainment) and pd.notna(r.target):
+            talking.append(
+                _t(
+                    review,
+                    "talk.problem",
+                    indicator=_label(review, r.indicator),
+                    value=fmt(r.indicator, r.value),
+                    target=fmt(r.indicator, r.target),
+                    attainment=r.attainment,
+                )
+            )
+        else:
+            talking.append(
+                _t(
+                    review,
+                    "review.talk.problem_team",
+                    indicator=_label(review, r.indicator),
+                    value=fmt(r.indicator, r.value),
+                    team=fmt(r.indicator, r.team_value),
+                )
+            )
+        goal = r.target if _improves(r.indicator, r.value, r.target) else r.team_value
+        if _improves(r.indicator, r.value, goal):
+            lower = (
+                CATALOGUE[r.indicator].direction == "lower" if r.indicator in CATALOGUE else False
+            )
+            talking.append(
+                _t(
+                    review,
+                    "talk.plan_lower" if lower else "talk.plan",
+                    indicator=_label(review, r.indicator),
+                    value=fmt(r.indicator, r.value),
+                    goal=fmt(r.indicator, goal),
+                )
+            )
+    else:
+        talking.append(_t(review, "review.talk.keep"))
     if len(trend) >= 2 and trend["composite"].notna().sum() >= 2 and len(talking) < 3:
         delta = trend["composite"].dropna().iloc[-1] - trend["composite"].dropna().iloc[0]
         talking.append(
@@ -713,6 +1488,19 @@ def agent_page_data(review: Review, agent_id: str, *, history_periods: int = 6) 
                 n=len(trend),
             )
         )
+    focus = ""
+    coaching = coaching_table(review)
+    if len(coaching) and "agent_id" in coaching:
+        mine_c = coaching[coaching["agent_id"] == agent_id]
+        if len(mine_c) and isinstance(mine_c["indicator"].iloc[0], str):
+            c = mine_c.iloc[0]
+            focus = _t(
+                review,
+                "review.agent.focus",
+                indicator=c["indicator_label"],
+                dimension=c["dimension_label"],
+                evidence=c["evidence_text"],
+            )
     return {
         "agent_id": agent_id,
         "team_id": team_id,
@@ -720,7 +1508,9 @@ def agent_page_data(review: Review, agent_id: str, *, history_periods: int = 6) 
         "strengths": strengths,
         "weaknesses": weaknesses,
         "talking_points": talking[:3],
+        "focus": focus,
         "trend": trend,
+        "indicator_trend": indicator_trend,
     }
 
 
@@ -735,24 +1525,59 @@ def _pick_agents(review: Review, max_pages: int) -> list[str]:
     return (first + rest)[:max_pages]
 
 
-def agent_pages_html(review: Review, *, max_pages: int = 12, history_periods: int = 6) -> str:
-    """One page per agent for the monthly one-to-one (all agents of the selected teams)."""
+def _agent_decisions(review: Review, agent_id) -> str:
+    items = []
+    bonus = review.bonus.set_index("agent_id")["bonus"] if len(review.bonus) else pd.Series()
+    if agent_id in bonus.index and bonus[agent_id] > 0:
+        amount = format_currency(bonus[agent_id], review.language)
+        items.append(_t(review, "review.agent.bonus", amount=amount))
+    if agent_id in set(review.certified.get("agent_id", [])):
+        items.append(_t(review, "review.agent.certified"))
+    if agent_id in set(review.pip.get("agent_id", [])):
+        items.append(_t(review, "review.agent.on_pip"))
+    return _t(review, "review.agent.decisions", items=_sep(review).join(items)) if items else ""
+
+
+def _list(items: list[str], review: Review, tag: str = "ul") -> str:
+    items = items or [_t(review, "review.nothing")]
+    return f"<{tag}>" + "".join(f"<li>{html.escape(s)}</li>" for s in items) + f"</{tag}>"
+
+
+def agent_pages_html(
+    review: Review, *, max_pages: int = 12, history_periods: int = 6, language: str | None = None
+) -> str:
+    """One collapsed page per agent for the monthly one-to-one (all agents of the selected
+    teams): decisions, coaching focus, strengths, talking points and the trend of the
+    composite and of every indicator. ``language``: the one charts are labelled in (from
+    :func:`kpi_lib.report.style.setup_plots`; default the review's)."""
+    from kpi_lib.report.fonts import setup_fonts
     from kpi_lib.report.review_plots import agent_trend_plot
 
+    chart_language = language or setup_fonts(review.language)
     chosen = _pick_agents(review, max_pages)
     total = review.current.agents["agent_id"].nunique()
-    parts = [_h(2, _t(review, "h.agents"))]
+    parts = [_h(2, _t(review, "h.agents")), _p(_t(review, "review.agent.open"))]
     if len(chosen) < total:
         parts.append(_p(_t(review, "agent.pages_truncated", shown=len(chosen), total=total)))
     names = review.agent_names
+    agents = review.current.agents.set_index("agent_id")
     for agent_id in chosen:
         try:
             page = agent_page_data(review, agent_id, history_periods=history_periods)
         except KeyError:
             continue
-        fig = agent_trend_plot(page["trend"], language=review.language).figure
-        block = [
-            '<section style="page-break-before:always;border-top:2px solid #d0d7de;margin-top:1.5em">',
+        fig = agent_trend_plot(page["trend"], page["indicator_trend"], language=chart_language)
+        a = agents.loc[agent_id]
+        summary = _t(
+            review,
+            "review.agent.summary_line",
+            name=names.get(agent_id, agent_id),
+            agent_id=agent_id,
+            team=page["team_id"],
+            composite=format_number(a["composite"], review.language),
+            tier=a["tier"] or _t(review, "review.no_tier"),
+        )
+        body = [
             _h(
                 3,
                 _t(
@@ -762,41 +1587,104 @@ def agent_pages_html(review: Review, *, max_pages: int = 12, history_periods: in
                     agent_id=agent_id,
                     team=page["team_id"],
                 ),
-            ),
+            ),  # fmt: skip
             _p(page["summary"]),
-            _h(4, _t(review, "agent.strengths")),
-            "<ul>"
-            + "".join(
-                f"<li>{html.escape(s)}</li>" for s in page["strengths"] or [_t(review, "none")]
-            )
-            + "</ul>",
-            _h(4, _t(review, "agent.weaknesses")),
-            "<ul>"
-            + "".join(
-                f"<li>{html.escape(s)}</li>" for s in page["weaknesses"] or [_t(review, "none")]
-            )
-            + "</ul>",
-            _h(4, _t(review, "agent.talking")),
-            "<ol>"
-            + "".join(f"<li>{html.escape(s)}</li>" for s in page["talking_points"])
-            + "</ol>",
-            _h(4, _t(review, "agent.trend")),
-            _png(fig),
-            "</section>",
         ]
-        parts.append("\n".join(block))
+        decided = _agent_decisions(review, agent_id)
+        if decided:
+            body.append(_p(decided))
+        if page["focus"]:
+            body.append(_p(page["focus"]))
+        body += [
+            _h(4, _t(review, "agent.talking")),
+            _list(page["talking_points"], review, "ol"),
+            _h(4, _t(review, "agent.strengths")),
+            _list(page["strengths"], review),
+            _h(4, _t(review, "agent.weaknesses")),
+            _list(page["weaknesses"], review),
+            _h(4, _t(review, "agent.trend")),
+            _p(_t(review, "review.agent.trend_note")),
+            _png(fig),
+        ]
+        parts.append(
+            '<section class="agent-page">' + _details(summary, "\n".join(body)) + "</section>"
+        )
     return "\n".join(parts)
 
 
 def data_html(review: Review) -> str:
     """Rows read, used and set aside per table."""
     report = review.dataset.load_report
-    summary = report[report["reason"] == ""][
-        ["table", "rows_read", "rows_used", "rows_quarantined"]
-    ]
+    summary = report[report["reason"] == ""]
     return "\n".join(
-        [_h(2, _t(review, "h.data")), _p(_t(review, "data.explain")), _table(review, summary)]
+        [
+            _h(2, _t(review, "h.data")),
+            _p(_t(review, "data.explain")),
+            _frame(
+                review,
+                summary,
+                {
+                    "table": ("review.col.table", "text"),
+                    "rows_read": ("review.col.rows_read", "count"),
+                    "rows_used": ("review.col.rows_used", "count"),
+                    "rows_quarantined": ("review.col.rows_quarantined", "count"),
+                },
+            ),
+        ]
     )
+
+
+#: The scorecard's notes (English sentences of kpi_lib.scoring) -> catalogue key and fields.
+_SCORING_NOTES = (
+    (
+        re.compile(r"Not assessed in the (?P<cycle>\w+) cycle \(weights rescaled over the rest\): "
+                   r"(?P<indicators>.+)\.$"),
+        "review.note.not_assessed",
+    ),
+    (
+        re.compile(r"No target in the targets table or the scheme for (?P<indicator>[\w]+) "
+                   r"\((?P<n>\d+) agent-periods\)"),
+        "review.note.derived_target",
+    ),
+    (
+        re.compile(r"No target for (?P<indicators>.+): attainment and lights are left empty"),
+        "review.note.no_target",
+    ),
+    (re.compile(r"Proportions shrunk toward each team's mean"), "review.note.shrunk"),
+    (re.compile(r"Geometric aggregation"), "review.note.geometric"),
+    (re.compile(r"The gate indicators (?P<indicators>.+) are not in the indicator table"),
+     "review.note.gates_missing"),
+)  # fmt: skip
+
+
+def _indicator_list(review: Review, ids: str) -> str:
+    return _sep(review).join(
+        _label(review, i.strip()) if i.strip() in CATALOGUE else i.strip()
+        for i in ids.split(",")
+        if i.strip()
+    )
+
+
+def scoring_note(review: Review, note: str) -> str:
+    """A note of the scorecard (an English sentence of :mod:`kpi_lib.scoring`) in the
+    review's language; a note of an unknown form is shown as written."""
+    for pattern, key in _SCORING_NOTES:
+        m = pattern.search(note)
+        if m is None:
+            continue
+        values = m.groupdict()
+        if "cycle" in values:
+            values["cycle"] = (
+                _t(review, f"cycle.{values['cycle']}")
+                if (f"cycle.{values['cycle']}" in TEXTS)
+                else values["cycle"]
+            )
+        if "indicators" in values:
+            values["indicators"] = _indicator_list(review, values["indicators"])
+        if "indicator" in values:
+            values["indicator"] = _indicator_list(review, values["indicator"])
+        return _t(review, key, **values)
+    return note
 
 
 def note_sentences(review: Review) -> list[str]:
@@ -805,7 +1693,7 @@ def note_sentences(review: Review) -> list[str]:
     for note in review.notes:
         code = note.get("code")
         if code == "scoring":
-            out.append(str(note["text"]))
+            out.append(scoring_note(review, str(note["text"])))
         elif code == "partial_period":
             out.append(_t(review, "partial_period", period=note["period"], share=note["share"]))
         elif code == "board.weekly":
