@@ -97,6 +97,11 @@ def test_bonus_table_shows_holds_and_gate_reasons(small_review):
     # without hold columns the table has none
     plain = st.bonus_html(_in(small_review, "zh-Hans"), max_rows=20)
     assert "暂缓发放" not in plain
+    # a leaderboard carrying holds shows them on the scorecard table
+    lb = small_review.leaderboard.assign(held=small_review.leaderboard["agent_id"] == held_id)
+    board = st.scorecard_html(replace(review, leaderboard=lb), max_rows=20)
+    assert "奖金暂缓" in board and raw_values(board) == []
+    assert "奖金暂缓" not in st.scorecard_html(_in(small_review, "zh-Hans"), max_rows=20)
 
 
 def test_certification_shows_current_streak_and_rule(small_review):

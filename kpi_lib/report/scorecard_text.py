@@ -399,6 +399,10 @@ def scorecard_html(review, *, max_rows: int = 25) -> str:
     total = len(table)
     head = _with_agent(review, table.head(max_rows))
     head = head.assign(light=[_light(review, x) for x in head["light"].fillna("")])
+    lb = review.leaderboard
+    if "held" in lb:
+        held = lb.drop_duplicates("agent_id").set_index("agent_id")["held"]
+        head = head.assign(held=head["agent_id"].map(held))
     columns = {
         "rank": ("col.rank", "count"),
         "agent": ("col.agent", "text"),
@@ -409,6 +413,8 @@ def scorecard_html(review, *, max_rows: int = 25) -> str:
         "light": ("scorecard.col.light", "text"),
         "rankable": ("scorecard.col.rankable", "flag"),
     }
+    if "held" in head:
+        columns["held"] = ("scorecard.col.bonus_held", "flag")
     for ind in review.scorecard.settings.get("weights") or {}:
         if ind in head:
             columns[ind] = (f"indicator:{ind}", "score")
@@ -615,19 +621,23 @@ def bonus_html(review, *, max_rows: int = 15) -> str:
             )  # fmt: skip
     parts.append(_p(_t(review, "scorecard.bonus.explain")))
     gates = _gate_reasons(review)
-    columns = {
+    base = {
         "agent": ("col.agent", "text"),
         "team_id": ("col.team", "text"),
         "composite": ("col.composite", "score"),
         "tier": ("col.tier", "text"),
+    }
+    paid_columns = {
+        **base,
         "share": ("scorecard.col.share", "percent"),
         "bonus": ("scorecard.col.bonus", "currency"),
     }
+    rest_columns = {**base, "bonus": ("scorecard.col.bonus", "currency")}
     if has_holds:
-        columns["held"] = ("scorecard.col.held", "flag")
+        rest_columns["held"] = ("scorecard.col.held", "flag")
     if "payable" in bonus:
-        columns["payable"] = ("scorecard.col.payable", "currency")
-    columns["why"] = ("scorecard.col.why", "text")
+        rest_columns["payable"] = ("scorecard.col.payable", "currency")
+    rest_columns["why"] = ("scorecard.col.why", "text")
     # the best paid, then everybody who gets nothing or whose bonus is held, with the reason
     flagged = ~ordered["eligible"].astype(bool)
     if has_holds:
@@ -635,7 +645,10 @@ def bonus_html(review, *, max_rows: int = 15) -> str:
     top = ordered[~flagged].head(max_rows)
     rest = ordered[flagged].sort_values("composite", ascending=False, na_position="last")
     shown_rest = rest.head(max_rows)
-    for part, total in ((top, int((~flagged).sum())), (shown_rest, len(rest))):
+    for part, total, columns in (
+        (top, int((~flagged).sum()), paid_columns),
+        (shown_rest, len(rest), rest_columns),
+    ):
         if part.empty:
             continue
         head = _with_agent(review, part).reset_index(drop=True)
@@ -647,8 +660,9 @@ def bonus_html(review, *, max_rows: int = 15) -> str:
         ]
         head = head.assign(why=why)
         table = manager_table(head, columns, language=lang)
-        # an empty reason is no missing value: nothing to explain
-        table.iloc[:, -1] = why
+        if "why" in columns:
+            # an empty reason is no missing value: nothing to explain
+            table.iloc[:, -1] = why
         parts.append(_table(table))
         parts.append(_shown_html(review, len(head), total, EXPORT_OF["bonus"]))
     return "\n".join(parts)

@@ -381,6 +381,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "scorecard.col.share": ("share of pool", "奖金池占比", "獎金池佔比"),
     "scorecard.col.bonus": ("bonus", "奖金", "獎金"),
     "scorecard.col.held": ("held", "暂缓发放", "暫緩發放"),
+    "scorecard.col.bonus_held": ("bonus held", "奖金暂缓", "獎金暫緩"),
     "scorecard.col.payable": ("payable now", "本期应发", "本期應發"),
     "scorecard.col.why": ("why", "原因", "原因"),
     "scorecard.reason.no_composite": (
