@@ -11,6 +11,7 @@ and values, never from the English sentences of the layers below.
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -455,7 +456,10 @@ def detail_html(review, *, max_rows: int = 40) -> str:
         language=lang,
     )
     body = _p(_t(review, "scorecard.detail.explain")) + _table(table)
-    body += _shown_html(review, len(head), len(ind), EXPORT_OF["scorecard"])
+    if len(head) < len(ind):
+        shown = _t(review, "scorecard.shown_plain", shown=format_count(len(head), lang),
+                   total=format_count(len(ind), lang))  # fmt: skip
+        body += _p(shown, muted=True)
     return _details(review, body)
 
 
@@ -490,37 +494,55 @@ def board_intro_html(review, *, max_agents: int = 30) -> str:
 # ------------------------------------------------------------------------------ decisions
 
 
-def _gate_reasons(review) -> dict[str, str]:
-    """agent_id -> why the agent failed a bonus gate, worded from the indicator values."""
+_GATE_FAILURE = re.compile(r"^(?P<indicator>\S+) (?P<value>\S+) fails .*\((?P<effect>\w+)\)$")
+
+
+def _gate_failure(review, gate, value) -> str:
+    """One failed gate in words: the indicator, the agent's value and the limit."""
     lang = _lang(review)
-    gates = [g for g in review.scheme.gates if g.effect == "bonus"]
+    name = _label(review, gate.indicator)
+    if is_missing(value):
+        return _t(review, "scorecard.reason.gate_missing", indicator=name)
+    key, limit = (
+        ("scorecard.reason.gate", gate.min)
+        if gate.min is not None and value < gate.min
+        else ("scorecard.reason.gate_max", gate.max)
+    )
+    if limit is None:
+        return _t(review, "scorecard.reason.gate_missing", indicator=name)
+    return _t(review, key, indicator=name, value=format_indicator(gate.indicator, value, lang),
+              limit=format_indicator(gate.indicator, limit, lang))  # fmt: skip
+
+
+def _gate_reasons(review) -> dict[str, str]:
+    """agent_id -> why the agent failed a bonus gate, in words: from the scorecard's gate
+    records (``<indicator> <value> fails <rule> (<effect>)``, the values the gate judged),
+    else from the indicator table of the scored period."""
+    gates = {g.indicator: g for g in review.scheme.gates if g.effect == "bonus"}
     if not gates:
         return {}
+    out: dict[str, list[str]] = {}
+    lb = review.leaderboard
+    if "gate_failures" in lb:
+        for aid, failures in zip(lb["agent_id"], lb["gate_failures"].fillna(""), strict=True):
+            for item in str(failures).split("; "):
+                m = _GATE_FAILURE.match(item.strip())
+                if not m or m["effect"] != "bonus" or m["indicator"] not in gates:
+                    continue
+                raw = m["value"]
+                value = np.nan if raw == "missing" else float(raw)
+                out.setdefault(aid, []).append(_gate_failure(review, gates[m["indicator"]], value))
     ind = review.indicators
     ind = ind[ind["period"].astype(str) == _scored_period(review)]
-    out: dict[str, list[str]] = {}
-    for g in gates:
+    for g in gates.values():
         values = ind[ind["indicator"] == g.indicator].drop_duplicates("agent_id")
         values = values.set_index("agent_id")["value"]
         for aid in review.bonus["agent_id"]:
-            v = values.get(aid, np.nan)
-            name = _label(review, g.indicator)
-            if is_missing(v):
-                out.setdefault(aid, []).append(
-                    _t(review, "scorecard.reason.gate_missing", indicator=name)
-                )
-            elif g.min is not None and v < g.min:
-                out.setdefault(aid, []).append(
-                    _t(review, "scorecard.reason.gate", indicator=name,
-                       value=format_indicator(g.indicator, v, lang),
-                       limit=format_indicator(g.indicator, g.min, lang))
-                )  # fmt: skip
-            elif g.max is not None and v > g.max:
-                out.setdefault(aid, []).append(
-                    _t(review, "scorecard.reason.gate_max", indicator=name,
-                       value=format_indicator(g.indicator, v, lang),
-                       limit=format_indicator(g.indicator, g.max, lang))
-                )  # fmt: skip
+            if aid in out or aid not in values.index:
+                continue
+            v = values.get(aid)
+            if is_missing(v) or not g.passes(float(v)):
+                out.setdefault(aid, []).append(_gate_failure(review, g, v))
     return {k: "; ".join(v) for k, v in out.items()}
 
 

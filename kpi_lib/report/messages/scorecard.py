@@ -248,6 +248,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "显示 {total} 条中的 {shown} 条；完整名单见 {link}。",
         "顯示 {total} 條中的 {shown} 條；完整名單見 {link}。",
     ),
+    "scorecard.shown_plain": (
+        "{shown} of {total} shown.",
+        "显示 {total} 条中的 {shown} 条。",
+        "顯示 {total} 條中的 {shown} 條。",
+    ),
     "scorecard.all_shown": (
         "All {total} shown (also in {link}).",
         "全部 {total} 条均已显示（亦见 {link}）。",
