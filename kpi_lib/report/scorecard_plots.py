@@ -12,12 +12,13 @@ from matplotlib.lines import Line2D
 
 from kpi_lib.indicators.catalogue import CATALOGUE, dimension_label, label
 from kpi_lib.report.review_text import text
-from kpi_lib.report.style import figure_size, legend_outside
+from kpi_lib.report.style import figure_size, legend_outside, setup_plots
 
 __all__ = [
     "attainability_plot",
     "dimension_breakdown_plot",
     "score_distribution_plot",
+    "setup_plots",
     "small_sample_plot",
     "traffic_light_board",
 ]
