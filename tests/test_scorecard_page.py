@@ -128,3 +128,15 @@ def test_certification_shows_current_streak_and_rule(small_review):
     assert "A0002" not in page and ">5<" not in page
     assert "two consecutive months with satisfaction" in page
     assert "1 agent(s) meet the rule" in page and "1 more met it" in page
+
+
+def test_certification_rule_says_months_only_for_monthly_periods(small_review):
+    from kpi_lib.report import scorecard_text as st
+
+    monthly = st._rule_text(_in(small_review, "zh-Hans"))
+    assert "两个月" in monthly
+    quarterly = replace(
+        small_review, spec=small_review.spec.with_settings(cycle="quarterly", language="zh-Hant")
+    )
+    words = st._rule_text(quarterly)
+    assert "月" not in words and "連續 2 期" in words and "高級認證" in words

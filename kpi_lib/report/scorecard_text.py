@@ -735,8 +735,9 @@ def _rule(review) -> dict | None:
 
 def _rule_text(review) -> str:
     """The certification rule in words (the sources' wording for the default rule)."""
-    rule = _rule(review)
-    if rule is None or rule == SENIOR_RULE:
+    rule = _rule(review) or SENIOR_RULE
+    if rule == SENIOR_RULE and review.granularity == "month":
+        # the sources' wording says months: only true when the periods are months
         return _t(review, "cert.rule")
     lang = _lang(review)
     conditions = []
@@ -756,7 +757,11 @@ def _rule_text(review) -> str:
     return _t(
         review,
         "cert.rule.custom",
-        name=rule.get("name", "certification"),
+        name=(
+            _t(review, "scorecard.rule.senior")
+            if rule.get("name") == SENIOR_RULE.get("name")
+            else rule.get("name", _t(review, "scorecard.h.certification"))
+        ),
         n=rule.get("consecutive", 2),
         conditions=_sep(review).join(conditions),
     )

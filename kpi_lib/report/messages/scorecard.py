@@ -477,6 +477,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "{now} 名坐席截至本期符合规则，为认证候选人；另有 {one} 名仅本期达标，再达标一期即可。",
         "{now} 名坐席截至本期符合規則，為認證候選人；另有 {one} 名僅本期達標，再達標一期即可。",
     ),
+    "scorecard.rule.senior": ("Senior certification", "高级认证", "高級認證"),
     "scorecard.cert.rule": ("Rule: {rule}.", "规则：{rule}。", "規則：{rule}。"),
     "scorecard.col.current_streak": (
         "current streak (periods)",
