@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
+from matplotlib.lines import Line2D
+
+from kpi_lib.indicators.catalogue import CATALOGUE, dimension_label, label
+from kpi_lib.report.review_text import text
+from kpi_lib.report.style import figure_size, legend_outside, setup_plots
 
 __all__ = [
     "attainability_plot",
     "dimension_breakdown_plot",
     "score_distribution_plot",
+    "setup_plots",
     "small_sample_plot",
     "traffic_light_board",
 ]
+
+# the embedded CJK font has no bold face: matplotlib falls back to regular and says so on
+# every bold title, which a rendered page would show as a warning
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 LIGHT_COLOURS = {"green": "#2e9e44", "yellow": "#f2c230", "red": "#d64541", "": "#dddddd"}
 _DIM_COLOURS = {
@@ -27,12 +39,22 @@ _DIM_COLOURS = {
 
 def _ax(ax, size=(8, 5)):
     if ax is None:
-        _, ax = plt.subplots(figsize=size)
+        _, ax = plt.subplots(figsize=figure_size(*size))
     return ax
 
 
-def score_distribution_plot(scorecard, *, period: str | None = None, ax=None):
-    """Histogram of composite scores with the tier cut-offs drawn as vertical lines."""
+def _label(indicator, language: str) -> str:
+    return label(indicator, language) if indicator in CATALOGUE else str(indicator)
+
+
+def _names(agent_ids, names: dict | None) -> list[str]:
+    names = names or {}
+    return [f"{names[a]} ({a})" if names.get(a) else str(a) for a in agent_ids]
+
+
+def score_distribution_plot(scorecard, *, period: str | None = None, language: str = "en", ax=None):
+    """Histogram of composite scores with the tier cut-offs drawn as vertical lines; text in
+    ``language``."""
     a = scorecard.agents
     if period is not None:
         a = a[a["period"].astype(str) == str(period)]
@@ -42,16 +64,32 @@ def score_distribution_plot(scorecard, *, period: str | None = None, ax=None):
     )
     for tier, cut in scorecard.scheme.tiers.items():
         ax.axvline(cut, color="#555555", linestyle="--", linewidth=1)
-        ax.text(cut + 0.5, ax.get_ylim()[1] * 0.95, f"{tier} >= {cut:g}", fontsize=8, va="top")
-    ax.set_xlabel("composite score (0-100)")
-    ax.set_ylabel("agents")
-    ax.set_title(f"Composite scores{' - ' + str(period) if period else ''}")
+        ax.text(
+            cut + 0.5,
+            ax.get_ylim()[1] * 0.97,
+            text("scorecard.plot.tier_cut", language, tier=tier, cut=f"{cut:g}"),
+            fontsize=9.5,
+            va="top",
+        )
+    ax.set_xlabel(text("scorecard.plot.composite", language))
+    ax.set_ylabel(text("scorecard.plot.agents", language))
+    ax.set_title(text("scorecard.plot.distribution", language, period=period or ""))
     return ax
 
 
-def dimension_breakdown_plot(scorecard, *, period: str, top: int = 10, bottom: int = 10, ax=None):
+def dimension_breakdown_plot(
+    scorecard,
+    *,
+    period: str,
+    top: int = 10,
+    bottom: int = 10,
+    language: str = "en",
+    names: dict | None = None,
+    ax=None,
+):
     """Stacked bars: each agent's composite split into the points each dimension contributes,
-    for the ``top`` and ``bottom`` agents of the period."""
+    for the ``top`` and ``bottom`` agents of the period (agents by ``names``, text in
+    ``language``, legend outside the bars)."""
     ind = scorecard.indicators
     ind = ind[(ind["period"].astype(str) == str(period)) & (ind["weight"] > 0)]
     contrib = ind.pivot_table(
@@ -63,24 +101,38 @@ def dimension_breakdown_plot(scorecard, *, period: str, top: int = 10, bottom: i
         x for x in a["agent_id"].tail(bottom) if x not in set(a["agent_id"].head(top))
     ]
     data = contrib.reindex(chosen[::-1]).fillna(0)
-    ax = _ax(ax, (8, 0.28 * len(chosen) + 1.5))
+    ax = _ax(ax, (9, 0.32 * len(chosen) + 1.5))
     left = np.zeros(len(data))
+    ylabels = _names(data.index, names)
     for dim in data.columns:
-        ax.barh(data.index, data[dim], left=left, color=_DIM_COLOURS.get(dim), label=dim)
+        ax.barh(
+            ylabels,
+            data[dim],
+            left=left,
+            color=_DIM_COLOURS.get(dim),
+            label=dimension_label(dim, language),
+        )
         left += data[dim].to_numpy()
     if 0 < top < len(chosen):
         ax.axhline(len(chosen) - top - 0.5, color="black", linewidth=0.8)
-    ax.set_xlabel("points of the composite")
+    ax.set_xlabel(text("scorecard.plot.points", language))
     ax.set_xlim(0, 100)
-    ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(f"Where each agent's score comes from (top {top} / bottom {bottom})")
-    ax.tick_params(axis="y", labelsize=7)
+    legend_outside(ax)
+    ax.set_title(text("scorecard.plot.breakdown", language, top=top, bottom=bottom))
     return ax
 
 
-def traffic_light_board(board: pd.DataFrame, *, max_agents: int = 40, ax=None):
+def traffic_light_board(
+    board: pd.DataFrame,
+    *,
+    max_agents: int = 40,
+    language: str = "en",
+    names: dict | None = None,
+    ax=None,
+):
     """The red / yellow / green board: one row per agent, one column per indicator; the cell
-    text is the attainment of the pro-rated target. Agents with most red lights first."""
+    text is the attainment of the pro-rated target. Agents with most red lights first
+    (agents by ``names``, indicators by label in ``language``)."""
     b = board.copy()
     b["red"] = (b["light"] == "red").astype(int)
     order = b.groupby("agent_id")["red"].sum().sort_values(ascending=False).index[:max_agents]
@@ -93,21 +145,30 @@ def traffic_light_board(board: pd.DataFrame, *, max_agents: int = 40, ax=None):
     codes = {"": 0, "red": 1, "yellow": 2, "green": 3}
     m = lights.fillna("").apply(lambda c: c.map(codes)).to_numpy(dtype=float)
     cmap = ListedColormap([LIGHT_COLOURS[k] for k in ("", "red", "yellow", "green")])
-    ax = _ax(ax, (1.3 * lights.shape[1] + 2, 0.25 * len(order) + 1.5))
+    ax = _ax(ax, (1.6 * lights.shape[1] + 3, 0.32 * len(order) + 1.8))
     ax.imshow(m, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto")
     for i in range(m.shape[0]):
         for j in range(m.shape[1]):
             v = att.iloc[i, j]
             if pd.notna(v):
-                ax.text(j, i, f"{min(v, 9.99):.0%}", ha="center", va="center", fontsize=6)
-    ax.set_xticks(range(lights.shape[1]), lights.columns, rotation=30, ha="right", fontsize=8)
-    ax.set_yticks(range(len(order)), order, fontsize=6)
-    ax.set_title("Progress against pro-rated targets (agents with most red first)")
+                shown = f"{v:.0%}" if v < 10 else "≥1000%"
+                ax.text(j, i, shown, ha="center", va="center", fontsize=9)
+    ax.set_xticks(
+        range(lights.shape[1]),
+        [_label(c, language) for c in lights.columns],
+        rotation=20,
+        ha="right",
+    )
+    ax.set_yticks(range(len(order)), _names(order, names))
+    ax.set_title(text("scorecard.plot.board", language))
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
     return ax
 
 
-def attainability_plot(table: pd.DataFrame, *, ax=None):
-    """Share of agent-periods that reached each target, coloured by flag."""
+def attainability_plot(table: pd.DataFrame, *, language: str = "en", ax=None):
+    """Share of agent-periods that reached each target, coloured by flag (text in
+    ``language``)."""
     colours = {
         "unreachable": "#d64541",
         "invites fabrication": "#d64541",
@@ -117,27 +178,36 @@ def attainability_plot(table: pd.DataFrame, *, ax=None):
     }
     if table.empty or "share_reached" not in table:
         ax = _ax(ax, (7, 1.5))
-        ax.text(0.5, 0.5, "no targets to check", ha="center", va="center")
+        ax.text(0.5, 0.5, text("scorecard.plot.no_targets", language), ha="center", va="center")
         ax.set_axis_off()
         return ax
     t = table.sort_values("share_reached")
-    ax = _ax(ax, (7, 0.4 * len(t) + 1.5))
+    ax = _ax(ax, (8, 0.5 * len(t) + 1.5))
     ax.barh(
-        t["indicator"], t["share_reached"], color=[colours.get(f, "#4c72b0") for f in t["flag"]]
+        [_label(i, language) for i in t["indicator"]],
+        t["share_reached"],
+        color=[colours.get(f, "#4c72b0") for f in t["flag"]],
     )
     for y, (s, f) in enumerate(zip(t["share_reached"], t["flag"], strict=True)):
-        ax.text(s + 0.01, y, f"{s:.0%} ({f})", va="center", fontsize=8)
-    ax.set_xlim(0, 1.25)
-    ax.set_xlabel("share of agent-periods that reached the target")
-    ax.set_title("How attainable are the targets?")
+        key = f"scorecard.flag.{f}"
+        try:
+            flag = text(key, language)
+        except KeyError:
+            flag = str(f)
+        ax.text(s + 0.01, y, f"{s:.0%} ({flag})", va="center", fontsize=9.5)
+    ax.set_xlim(0, 1.35)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_xlabel(text("scorecard.plot.share_reached", language))
+    ax.set_title(text("scorecard.plot.attainability", language))
     return ax
 
 
-def small_sample_plot(effect: pd.DataFrame, *, indicator: str = "", ax=None):
+def small_sample_plot(effect: pd.DataFrame, *, indicator: str = "", language: str = "en", ax=None):
     """Observed rate against number of trials with 95 % Wilson intervals, and where shrinkage
-    moves each rate (grey arrows); the dashed line is the team-wide mean."""
+    moves each rate (grey arrows); the dashed line is the team-wide mean. Text in
+    ``language``, legend outside the data."""
     e = effect.dropna(subset=["observed"])
-    ax = _ax(ax)
+    ax = _ax(ax, (9, 5))
     colour = np.where(e["rankable"].astype(bool), "#4c72b0", "#d64541")
     yerr = np.clip([e["observed"] - e["ci_low"], e["ci_high"] - e["observed"]], 0, None)
     ax.errorbar(
@@ -160,7 +230,19 @@ def small_sample_plot(effect: pd.DataFrame, *, indicator: str = "", ax=None):
         )
     mean = np.average(e["observed"], weights=e["trials"])
     ax.axhline(mean, color="black", linestyle="--", linewidth=0.8)
-    ax.set_xlabel("trials (e.g. surveys, connects)")
-    ax.set_ylabel(indicator or "rate")
-    ax.set_title("Small samples: red = interval too wide to rank; arrows = shrinkage")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_xlabel(text("scorecard.plot.trials", language))
+    ax.set_ylabel(_label(indicator, language) if indicator else "")
+    ax.set_title(text("scorecard.plot.small", language))
+    handles = [
+        Line2D([], [], marker="o", ls="", color="#4c72b0"),
+        Line2D([], [], marker="o", ls="", color="#d64541"),
+        Line2D([], [], color="black", ls="--", lw=0.8),
+    ]
+    labels = [
+        text("scorecard.plot.rankable", language),
+        text("scorecard.plot.unrankable", language),
+        text("scorecard.plot.team_mean", language),
+    ]
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return ax
