@@ -493,3 +493,26 @@ def test_quarter_targets_are_the_agents_own_months_never_the_team_sum(small_data
     notes = [n for n in review.notes if n["code"] == "partial_target"]
     assert any("sales_amount" in n["indicators"] and agent in n["agent_ids"] for n in notes)
     assert any(agent in s and "never the team's" in s for s in note_sentences(review))
+
+
+def test_certified_now_needs_a_streak_that_reaches_the_scored_period():
+    """A0046 qualified in 2026-08 and 2026-09 but not in 2026-10: a candidate of the past,
+    not of the October review (the period review and agent_outcomes must agree)."""
+    from types import SimpleNamespace
+
+    from kpi_lib.review import Review
+
+    certification = pd.DataFrame(
+        {
+            "agent_id": ["A0046", "A0007"],
+            "eligible": [True, True],
+            "current_streak": [2, 3],
+            "last_period": ["2026-09", "2026-10"],
+        }
+    )
+    fake = SimpleNamespace(
+        certification=certification,
+        scheme=SimpleNamespace(rule=lambda name: {"consecutive": 2}),
+        scored_period="2026-10",
+    )
+    assert Review.certified.fget(fake)["agent_id"].tolist() == ["A0007"]

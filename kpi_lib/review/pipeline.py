@@ -193,7 +193,11 @@ class Review:
         if c.empty or "current_streak" not in c or rule is None:
             return c
         needed = int(rule.get("consecutive", 2))
-        return c[c["eligible"] & (c["current_streak"] >= needed)].reset_index(drop=True)
+        now = c["eligible"] & (c["current_streak"] >= needed)
+        if "last_period" in c:
+            # a streak that ended before the scored period is history, not a candidate now
+            now &= c["last_period"].astype(str) == str(self.scored_period)
+        return c[now].reset_index(drop=True)
 
     @property
     def pip_rule(self) -> dict:
