@@ -149,3 +149,46 @@ def test_page_labels_and_navigation():
     assert "回顧目錄" in nav_html([], language="zh-Hant")
     assert external_references('<link href="//cdn.x/y.css">') == ["//cdn.x/y.css"]
     assert external_references("<a href='page.html'>") == []
+
+
+@pytest.fixture(scope="module")
+def whole_review_zh_hant(tmp_path_factory, small_data):
+    """The monthly review with every real notebook, in Traditional Chinese."""
+    from kpi_lib.paths import project_root
+
+    tmp = tmp_path_factory.mktemp("zh_hant")
+    result = run_review(
+        params_files=[project_root() / "params" / "monthly.yaml"],
+        dataset=str(small_data),
+        overrides={"draws": 20, "n_boot": 10, "language": "zh-Hant"},
+        output_root=tmp,
+        progress=False,
+    )
+    return Path(result.folder)
+
+
+def test_every_page_of_a_chinese_review_is_in_chinese(whole_review_zh_hant):
+    from pagecheck import raw_values, untranslated
+
+    folder = whole_review_zh_hant
+    pages = sorted(folder.glob("*.html"))
+    assert {p.stem for p in pages} >= {
+        "index",
+        "period_review",
+        "scorecard",
+        "conflict_diagnosis",
+        "data_quality",
+    }
+    allowed = ("synthetic-default-seed",)
+    problems = {}
+    for page in pages:
+        body = page.read_text("utf-8")
+        found = untranslated(body, allowed=allowed) + raw_values(body)
+        if external_references(body):
+            found.append(f"external: {external_references(body)}")
+        for link in _links(body):
+            if not (folder / link).is_file():
+                found.append(f"broken link {link}")
+        if found:
+            problems[page.name] = found[:5]
+    assert not problems, problems

@@ -795,7 +795,8 @@ def _gate_failures(review: Review, agent_id, values: pd.DataFrame) -> list[str]:
 def _hold_text(review: Review, record: dict) -> str:
     reason = record.get("reason")
     if reason == "small_sample":
-        if "rank_low" in record and "rank_high" in record:
+        # after the store's Parquet round trip every record has every key (None if unset)
+        if record.get("rank_low") is not None and record.get("rank_high") is not None:
             return _t(review, "review.hold.small_sample", calls=record.get("calls", "–"),
                       low=record["rank_low"], high=record["rank_high"])  # fmt: skip
         return _t(review, "review.hold.small_sample_rank", calls=record.get("calls", "–"))
@@ -843,7 +844,11 @@ def bonus_status(review: Review) -> pd.DataFrame:
                 parts.append(_t(review, "review.status.tier", tier=r.tier))
             else:
                 parts.append(_t(review, "review.status.not_eligible"))
-        for record in getattr(r, "hold_codes", None) or []:
+        records = getattr(r, "hold_codes", None)
+        # a list, or an array after the store's Parquet round trip
+        if not isinstance(records, list | tuple | np.ndarray):
+            records = []
+        for record in records:
             if isinstance(record, dict):
                 parts.append(_hold_text(review, record))
         statuses.append(_sep(review).join(parts) if parts else _t(review, "review.status.paid"))
