@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from kpi_lib.analyses import diagnose, top_findings
-from kpi_lib.analyses.conflicts import bh_adjust
+from kpi_lib.analyses.gaming import size_conditions
 from kpi_lib.data import load_dataset
 from kpi_lib.data.synth import generate
 from kpi_lib.indicators.engine import compute_indicators
@@ -50,7 +50,8 @@ def wilson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
 def run_one(preset: str, seed: int, agents: int, months: int, folder: Path) -> dict:
     """Generate one dataset, diagnose it and count flags and findings."""
     out = folder / f"{preset}-{seed}"
-    generate(out, preset=preset, agents=agents, months=months, seed=seed)
+    if not (out / "PLANTED.json").is_file():  # a kept folder (--folder) is reused
+        generate(out, preset=preset, agents=agents, months=months, seed=seed)
     ds = load_dataset(out)
     ind = compute_indicators(ds)
     tables = {name: ds[name] for name in ("agents", "surveys", "targets")}
@@ -60,23 +61,21 @@ def run_one(preset: str, seed: int, agents: int, months: int, folder: Path) -> d
     rec = {"preset": preset, "seed": seed, "agents": ds.agents["agent_id"].nunique()}
     for key in AGENT_CHECKS:
         t = diag.get(key)
-        flagged = set(t.loc[t["flagged"], "agent_id"]) if t is not None and len(t) else set()
-        rec[f"{key}_flagged"] = sorted(flagged)
-    # the family-wise alternative: one Benjamini-Hochberg over every agent-level gaming
-    # p-value of the dataset (all checks together) instead of one per check
-    pv = []
-    for key in AGENT_CHECKS:
-        t = diag.get(key)
-        if t is not None and len(t) and "p_value" in t:
-            ok = t["rankable"].astype(bool) & t["p_value"].notna()
-            pv += [
-                (key, a, p)
-                for a, p in zip(t.loc[ok, "agent_id"], t.loc[ok, "p_value"], strict=True)
-            ]
-    adj = bh_adjust(np.array([p for _, _, p in pv])) if pv else np.array([])
-    joint = [(k, a) for (k, a, _), q in zip(pv, adj, strict=True) if q < 0.05]
-    rec["joint_flagged"] = sorted({a for _, a in joint})
-    rec["joint_bunching_flagged"] = sorted({a for k, a in joint if k == "bunching"})
+        ok = t is not None and len(t) > 0
+        # diagnose flags with one Benjamini-Hochberg over all checks' agent p-values
+        rec[f"{key}_flagged"] = sorted(set(t.loc[t["flagged"], "agent_id"])) if ok else []
+        # each check's own BH (kept as p_adj_check): the former rule, for comparison
+        if ok:
+            own = t["rankable"].astype(bool) & size_conditions(key, t) & (t["p_adj_check"] < 0.05)
+            rec[f"{key}_own_flagged"] = sorted(set(t.loc[own, "agent_id"]))
+        else:
+            rec[f"{key}_own_flagged"] = []
+        pv = t.loc[t["rankable"].astype(bool), "p_value"].dropna() if ok else pd.Series([], float)
+        rec[f"{key}_p"] = pv.to_numpy(float).tolist()
+    fq = diag.get("flagged_quality")
+    rec["quality"] = (
+        fq[["check", "agent_id", "outcome", "code"]].to_dict("records") if fq is not None else []
+    )
     t = diag.get("bunching_team")
     rec["bunching_team_flagged"] = int(t["flagged"].sum()) if t is not None and len(t) else 0
     for kind in STRONG_KINDS:
@@ -108,8 +107,13 @@ def summarise(records: list[dict]) -> pd.DataFrame:
             add("null", f"{c}: datasets with a flag", sum(bool(r[f"{c}_flagged"]) for r in null), n)
             add("null", f"{c}: agents flagged (per agent)",
                 sum(len(r[f"{c}_flagged"]) for r in null), agents, "<= 0.005")  # fmt: skip
-        add("null", "joint BH over all checks: datasets with a flag",
-            sum(bool(r["joint_flagged"]) for r in null), n, "<= 0.05")  # fmt: skip
+        add("null", "each check its own BH (former): datasets with any flag",
+            sum(any(r[f"{c}_own_flagged"] for c in AGENT_CHECKS) for r in null), n)  # fmt: skip
+        for c in ("need_intent", "over_promising"):
+            pv = np.concatenate([np.asarray(r[f"{c}_p"], float) for r in null])
+            for a in (0.05, 0.01, 0.001):
+                add("null", f"{c}: agent p-values < {a} (rate / {a} = obs / expected)",
+                    int((pv < a).sum()), len(pv))  # fmt: skip
         add("null", "bunching_team: datasets with a flag",
             sum(r["bunching_team_flagged"] > 0 for r in null), n)  # fmt: skip
         for kind in STRONG_KINDS:
@@ -120,10 +124,17 @@ def summarise(records: list[dict]) -> pd.DataFrame:
     if power:
         pad = [(a in r["bunching_flagged"]) for r in power for a in r["padders"]]
         add("power", "padders flagged by bunching", int(sum(pad)), len(pad), ">= 0.70")
-        pad = [(a in r["joint_bunching_flagged"]) for r in power for a in r["padders"]]
-        add("power", "padders found, joint BH over all checks", int(sum(pad)), len(pad), ">= 0.70")
+        pad = [(a in r["bunching_own_flagged"]) for r in power for a in r["padders"]]
+        add("power", "padders flagged by bunching, its own BH (former)", int(sum(pad)), len(pad))
         op = [(a in r["over_promising_flagged"]) for r in power for a in r["over_promisers"]]
         add("power", "over-promisers flagged", int(sum(op)), len(op))
+        op = [(a in r["over_promising_own_flagged"]) for r in power for a in r["over_promisers"]]
+        add("power", "over-promisers flagged, its own BH (former)", int(sum(op)), len(op))
+        q = [x for r in power for x in r["quality"]
+             if x["check"] == "bunching" and x["agent_id"] in r["padders"]
+             and x["outcome"] == "satisfaction_rate"]  # fmt: skip
+        add("power", "flagged padders with satisfaction coded worse",
+            sum(x["code"] == "worse" for x in q), len(q))  # fmt: skip
         others = sum(len(set(r["bunching_flagged"]) - set(r["padders"])) for r in power)
         add("power", "bunching: non-padders flagged (per agent)", others,
             sum(r["agents"] - len(r["padders"]) for r in power), "<= 0.005")  # fmt: skip
@@ -155,9 +166,10 @@ def main(argv=None) -> None:
     parser.add_argument("--power", type=int, default=20)
     parser.add_argument("--agents", type=int, default=60)
     parser.add_argument("--months", type=int, default=4)
+    parser.add_argument("--folder", help="keep (and reuse) the generated datasets here")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
-    res = run(args.null, args.power, args.agents, args.months)
+    res = run(args.null, args.power, args.agents, args.months, folder=args.folder)
     pd.set_option("display.width", 160)
     print(res.round(4).to_string(index=False))
     print(f"seconds: {time.perf_counter() - t0:.0f}")
