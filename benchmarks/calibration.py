@@ -142,8 +142,9 @@ def summarise(records: list[dict]) -> pd.DataFrame:
 
 
 def run(n_null: int, n_power: int, agents: int = 60, months: int = 4, folder=None,
-        first_seed: int = 1000) -> pd.DataFrame:  # fmt: skip
-    """Run the calibration; returns :func:`summarise` of the records."""
+        first_seed: int = 1000, records_out=None) -> pd.DataFrame:  # fmt: skip
+    """Run the calibration; returns :func:`summarise` of the records (also written as JSON to
+    ``records_out`` when given, so that runs over disjoint seeds can be combined)."""
     tmp = None
     if folder is None:
         tmp = tempfile.TemporaryDirectory(prefix="calibration_")
@@ -157,6 +158,8 @@ def run(n_null: int, n_power: int, agents: int = 60, months: int = 4, folder=Non
     finally:
         if tmp is not None:
             tmp.cleanup()
+    if records_out:
+        Path(records_out).write_text(json.dumps(records, default=str), encoding="utf-8")
     return summarise(records)
 
 
@@ -167,9 +170,17 @@ def main(argv=None) -> None:
     parser.add_argument("--agents", type=int, default=60)
     parser.add_argument("--months", type=int, default=4)
     parser.add_argument("--folder", help="keep (and reuse) the generated datasets here")
+    parser.add_argument("--first-seed", type=int, default=1000)
+    parser.add_argument("--records", help="write the per-dataset records (JSON) here")
+    parser.add_argument("--combine", nargs="+", help="summarise saved records; run nothing")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
-    res = run(args.null, args.power, args.agents, args.months, folder=args.folder)
+    if args.combine:
+        recs = [r for f in args.combine for r in json.loads(Path(f).read_text(encoding="utf-8"))]
+        res = summarise(recs)
+    else:
+        res = run(args.null, args.power, args.agents, args.months, folder=args.folder,
+                  first_seed=args.first_seed, records_out=args.records)  # fmt: skip
     pd.set_option("display.width", 160)
     print(res.round(4).to_string(index=False))
     print(f"seconds: {time.perf_counter() - t0:.0f}")
