@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kpi_lib.analyses import diagnose, top_findings
+from kpi_lib.analyses import diagnose, gaming, top_findings
 from kpi_lib.analyses.gaming import size_conditions
+from kpi_lib.analyses.recommendations import _joint_gaming_fdr
 from kpi_lib.data import load_dataset
 from kpi_lib.data.synth import generate
 from kpi_lib.indicators.engine import compute_indicators
@@ -47,7 +48,26 @@ def wilson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def run_one(preset: str, seed: int, agents: int, months: int, folder: Path) -> dict:
+def _gaming_only(ind, calls, *, agents, surveys, targets) -> dict:
+    """The agent gaming part of :func:`diagnose` alone (same calls, same joint correction, same
+    quality table): for quick runs on a loaded machine; the indicator-level findings are not
+    computed (their rows then read 0)."""
+    c = gaming.select_calls(calls, agents=agents)
+    out = {
+        "bunching": gaming.bunching(c, n_boot=50),
+        "call_padding": gaming.call_padding(c, targets=targets),
+        "need_intent": gaming.need_intent_mismatch(c),
+        "over_promising": gaming.over_promising(ind),
+        "selective_surveys": gaming.selective_surveys(c, surveys),
+    }
+    _joint_gaming_fdr(out, 0.05)
+    q = [gaming.flagged_quality(ind, out[k]).assign(check=k) for k in out]
+    out["flagged_quality"] = pd.concat(q, ignore_index=True)
+    return out
+
+
+def run_one(preset: str, seed: int, agents: int, months: int, folder: Path,
+            gaming_only: bool = False) -> dict:  # fmt: skip
     """Generate one dataset, diagnose it and count flags and findings."""
     out = folder / f"{preset}-{seed}"
     if not (out / "PLANTED.json").is_file():  # a kept folder (--folder) is reused
@@ -55,8 +75,12 @@ def run_one(preset: str, seed: int, agents: int, months: int, folder: Path) -> d
     ds = load_dataset(out)
     ind = compute_indicators(ds)
     tables = {name: ds[name] for name in ("agents", "surveys", "targets")}
-    diag = diagnose(ind, ds["calls"], n_boot=50, seed=seed, **tables)
-    top = top_findings(diag)
+    if gaming_only:
+        diag = _gaming_only(ind, ds["calls"], **tables)
+        top = pd.DataFrame(columns=["kind", "evidence"])
+    else:
+        diag = diagnose(ind, ds["calls"], n_boot=50, seed=seed, **tables)
+        top = top_findings(diag)
     planted = json.loads((out / "PLANTED.json").read_text(encoding="utf-8"))
     rec = {"preset": preset, "seed": seed, "agents": ds.agents["agent_id"].nunique()}
     for key in AGENT_CHECKS:
@@ -142,7 +166,7 @@ def summarise(records: list[dict]) -> pd.DataFrame:
 
 
 def run(n_null: int, n_power: int, agents: int = 60, months: int = 4, folder=None,
-        first_seed: int = 1000, records_out=None) -> pd.DataFrame:  # fmt: skip
+        first_seed: int = 1000, records_out=None, gaming_only=False) -> pd.DataFrame:  # fmt: skip
     """Run the calibration; returns :func:`summarise` of the records (also written as JSON to
     ``records_out`` when given, so that runs over disjoint seeds can be combined)."""
     tmp = None
@@ -154,7 +178,7 @@ def run(n_null: int, n_power: int, agents: int = 60, months: int = 4, folder=Non
     try:
         for preset, count in (("null", n_null), ("power", n_power)):
             for i in range(count):
-                records.append(run_one(preset, first_seed + i, agents, months, folder))
+                records.append(run_one(preset, first_seed + i, agents, months, folder, gaming_only))
     finally:
         if tmp is not None:
             tmp.cleanup()
@@ -173,6 +197,11 @@ def main(argv=None) -> None:
     parser.add_argument("--first-seed", type=int, default=1000)
     parser.add_argument("--records", help="write the per-dataset records (JSON) here")
     parser.add_argument("--combine", nargs="+", help="summarise saved records; run nothing")
+    parser.add_argument(
+        "--gaming-only",
+        action="store_true",
+        help="only the agent gaming checks (no indicator-level findings)",
+    )
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     if args.combine:
@@ -180,7 +209,8 @@ def main(argv=None) -> None:
         res = summarise(recs)
     else:
         res = run(args.null, args.power, args.agents, args.months, folder=args.folder,
-                  first_seed=args.first_seed, records_out=args.records)  # fmt: skip
+                  first_seed=args.first_seed, records_out=args.records,
+                  gaming_only=args.gaming_only)  # fmt: skip
     pd.set_option("display.width", 160)
     print(res.round(4).to_string(index=False))
     print(f"seconds: {time.perf_counter() - t0:.0f}")
