@@ -508,10 +508,10 @@ def pip_candidates(
     >>> pip[["agent_id", "periods_low", "low_periods"]].head(3)
       agent_id  periods_low                low_periods
     0    A0008            3  2026-02, 2026-03, 2026-04
-    1    A0010            2           2026-02, 2026-03
+    1    A0015            2           2026-02, 2026-04
     2    A0021            2           2026-02, 2026-03
     >>> print(pip["evidence"].iloc[0])
-    In tier D in 3 of the last 3 periods (2026-02, 2026-03, 2026-04); composites 35, 23, 30.
+    In tier D in 3 of the last 3 periods (2026-02, 2026-03, 2026-04); composites 28, 16, 30.
     """
     if min_count > window:
         raise ValueError(f"`min_count` ({min_count}) cannot exceed `window` ({window}).")
