@@ -147,18 +147,25 @@ def _synth(tmp_path, preset, seed, agents=40, months=4):
 
 
 def test_small_null_calibration_no_gaming_flags(tmp_path):
-    # issue 17: on null data (agent heterogeneity, month and team-month shocks) the agent
-    # checks must rarely flag. 3 datasets x 3 checks, each check's BH at 5 % family-wise under
-    # the null: 0.45 dataset-checks with a flag expected, P(>= 3) = 1 % for a calibrated
-    # procedure; benchmarks/calibration.py runs 50 datasets of 60 agents for the real figures
-    flags = 0
+    # issue 17 target: <= 5 % of null datasets with any agent gaming flag, the checks' agent
+    # p-values in one Benjamini-Hochberg family (as diagnose does). 3 null datasets: at a true
+    # rate of 5 %, P(>= 2 datasets with a flag) = 0.7 %, so at most 1 is allowed; at the former
+    # 22 % two or more happen 12 % of the time. benchmarks/calibration.py runs 50 datasets of
+    # 60 agents for the real figures
+    from kpi_lib.analyses.recommendations import _joint_gaming_fdr
+
+    with_flag = 0
     for seed in (501, 502, 503):
         ds, ind, _ = _synth(tmp_path, "null", seed)
         calls = g.select_calls(ds["calls"], agents=ds.agents)
-        flags += int(g.bunching(calls, n_boot=20)["flagged"].sum())
-        flags += int(g.over_promising(ind)["flagged"].sum())
-        flags += int(g.need_intent_mismatch(calls)["flagged"].sum())
-    assert flags <= 2
+        out = {
+            "bunching": g.bunching(calls, n_boot=20),
+            "over_promising": g.over_promising(ind),
+            "need_intent": g.need_intent_mismatch(calls),
+        }
+        _joint_gaming_fdr(out, 0.05)
+        with_flag += any(t["flagged"].any() for t in out.values())
+    assert with_flag <= 1
 
 
 def test_power_padders_found_and_quality_reported(tmp_path):
@@ -186,3 +193,75 @@ def test_count_tail_matches_scipy():
                       kind="binomial", upper=False)  # fmt: skip
     a, bb = pr * (1 / rho - 1), (1 - pr) * (1 / rho - 1)
     assert p[0] == pytest.approx(stats.betabinom(n, a, bb).cdf(3))
+
+
+def test_mixture_tail_matches_numerical_integration():
+    # reference: scipy.integrate.quad over the normal agent effect of the Poisson / binomial
+    # tail; the mixture's mean is the peers' rate
+    from scipy import integrate
+
+    tau, pv = 0.3, 0.01
+    s2 = tau**2 + pv
+    ref = integrate.quad(
+        lambda u: stats.norm.pdf(u, -s2 / 2, np.sqrt(s2)) * stats.poisson.sf(11, 5.0 * np.exp(u)),
+        -8, 8,
+    )[0]  # fmt: skip
+    got = g._mixture_tail(np.array([12.0]), np.array([100.0]), np.array([0.05]), tau,
+                          np.array([pv]), kind="poisson", upper=True)  # fmt: skip
+    assert got[0] == pytest.approx(ref, rel=1e-6)
+    # binomial-logit-normal: centre found so that the mean share is 0.2
+    n, x = 150, 45
+    got = g._mixture_tail(np.array([float(x)]), np.array([float(n)]), np.array([0.2]), tau,
+                          np.array([0.0]), kind="binomial", upper=True)  # fmt: skip
+    expit = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    from scipy import optimize
+
+    c = optimize.brentq(
+        lambda c: integrate.quad(lambda u: stats.norm.pdf(u, 0, tau) * expit(np.log(0.25) + c + u),
+                                 -8 * tau, 8 * tau)[0] - 0.2, -1, 1)  # fmt: skip
+    ref = integrate.quad(
+        lambda u: stats.norm.pdf(u, 0, tau) * stats.binom.sf(x - 1, n, expit(np.log(0.25) + c + u)),
+        -8 * tau, 8 * tau,
+    )[0]  # fmt: skip
+    assert got[0] == pytest.approx(ref, rel=1e-5)
+    # heavier tail than the plain binomial with the same mean
+    assert got[0] > stats.binom.sf(x - 1, n, 0.2)
+
+
+def test_empirical_null_by_hand_and_never_narrower():
+    rng = np.random.default_rng(5)
+    z = rng.normal(0.3, 1.6, 200)
+    p = stats.norm.sf(z)
+    use = np.ones(200, bool)
+    got, centre, spread = g._empirical_null(p, use)
+    # hand computation: median and the larger of 1.4826 MAD and the 10-90 % range / 2.563
+    med = np.median(z)
+    mad = 1.4826 * np.median(np.abs(z - med))
+    q10, q90 = np.quantile(z, [0.1, 0.9])
+    assert centre == pytest.approx(med)
+    assert spread == pytest.approx(max(1.0, mad, (q90 - q10) / 2.5631))
+    np.testing.assert_allclose(got, np.fmax(p, stats.norm.sf((z - med) / spread)))
+    # a null narrower than N(0, 1) is not used: the p-values stay the theoretical ones
+    z = rng.normal(0, 0.5, 200)
+    p = stats.norm.sf(z)
+    got, _, spread = g._empirical_null(p, use)
+    assert spread == 1.0 and (got >= p - 1e-15).all()
+
+
+def test_peer_test_calibrated_under_logit_normal_agents():
+    # simulation: 60 agents in 4 teams, shares logit-normal around 0.28 (sd 0.35) with 100-400
+    # calls; the one-sided p-values must not be too small in the tail (the beta-binomial alone
+    # gave p < 0.01 several times too often on such data, issue 17)
+    rng = np.random.default_rng(8)
+    small = []
+    for _ in range(60):
+        n = rng.integers(100, 400, 60).astype(float)
+        share = 1 / (1 + np.exp(-(np.log(0.28 / 0.72) + rng.normal(0, 0.35, 60))))
+        x = rng.binomial(n.astype(int), share).astype(float)
+        res = g._peer_test(x, n, np.arange(60) % 4, kind="binomial", upper=True)
+        small.append(res["p_value"].to_numpy())
+    p = np.concatenate(small)
+    # 3600 p-values: expected 36 below 0.01 and 3.6 below 0.001 for exact p-values
+    assert (p < 0.01).sum() <= 50
+    assert (p < 0.001).sum() <= 9
+    assert (p < 0.05).mean() > 0.02  # not trivially conservative

@@ -111,3 +111,57 @@ def test_sample_planted_behaviours_found(sample_diagnosis):
     assert found("call_padding") == set(planted["call_padding_after_target_raise"]["agents"])
     small = set(planted["small_sample_agents"]["agents"])
     assert not (set(top["agent_id"]) & small)
+
+
+def test_one_bh_over_all_gaming_checks():
+    # reference: statsmodels' Benjamini-Hochberg over the concatenated rankable p-values
+    from statsmodels.stats.multitest import multipletests
+
+    b = pd.DataFrame({"agent_id": ["A1", "A2", "A3"], "rankable": [True, True, False],
+                      "p_value": [0.004, 0.03, 0.001], "p_adj": [0.008, 0.03, np.nan],
+                      "ci_low": [0.2, 0.1, 0.5], "flagged": [True, True, False]})  # fmt: skip
+    n = pd.DataFrame({"agent_id": ["A1", "A4"], "rankable": [True, True],
+                      "p_value": [0.011, 0.2], "p_adj": [0.022, 0.2], "ratio": [1.1, 2.0],
+                      "flagged": [False, False]})  # fmt: skip
+    out = {"bunching": b, "need_intent": n}
+    rec._joint_gaming_fdr(out, 0.05)
+    ref = multipletests([0.004, 0.03, 0.011, 0.2], method="fdr_bh")[1]
+    np.testing.assert_allclose(out["bunching"]["p_adj"].iloc[:2], ref[:2])
+    np.testing.assert_allclose(out["need_intent"]["p_adj"], ref[2:])
+    assert np.isnan(out["bunching"]["p_adj"].iloc[2])
+    # A2: 0.03 * 4 / 3 = 0.04 < 0.05 flagged; A1 in need_intent passes BH but not min_ratio
+    assert out["bunching"]["flagged"].tolist() == [True, True, False]
+    assert not out["need_intent"]["flagged"].any()
+    assert out["bunching"]["p_adj_check"].tolist()[:2] == [0.008, 0.03]
+
+
+def test_findings_carry_quality_codes():
+    d = {
+        "bunching": pd.DataFrame(
+            {"agent_id": ["A1"], "team_id": ["T1"], "excess_ratio": [2.0], "ci_low": [1.5],
+             "ci_high": [2.5], "p_adj": [1e-6], "flagged": [True], "excess_calls": [300.0],
+             "n_calls": [2000]}
+        ),
+        "flagged_quality": pd.DataFrame(
+            {"check": ["bunching", "bunching"], "agent_id": ["A1", "A1"], "team_id": ["T1", "T1"],
+             "outcome": ["complaints_per_100", "satisfaction_rate"], "value": [2.0, 0.78],
+             "peer_value": [1.9, 0.86], "difference": [0.1, -0.08], "ci_low": [-0.5, -0.11],
+             "ci_high": [0.7, -0.05], "p_value": [0.7, 1e-5], "worse": [False, True],
+             "code": ["no_difference", "worse"], "n": [300.0, 120.0]}
+        ),
+    }  # fmt: skip
+    top = rec.top_findings(d)
+    assert top.loc[0, "quality_worse"] == "satisfaction_rate"
+    assert "satisfaction_rate=worse (0.78 vs 0.86" in top.loc[0, "quality"]
+    assert "complaints_per_100=no_difference" in top.loc[0, "quality"]
+
+
+def test_sample_diagnosis_reports_flagged_quality(sample_diagnosis):
+    d, planted = sample_diagnosis
+    fq = d["flagged_quality"]
+    flagged = set(d["bunching"].loc[d["bunching"]["flagged"], "agent_id"])
+    assert set(fq.loc[fq["check"] == "bunching", "agent_id"]) == flagged
+    # the sample's padders' padded calls get lower survey scores (data/sample PLANTED.json)
+    pad = fq[(fq["check"] == "bunching") & (fq["outcome"] == "satisfaction_rate")]
+    assert (pad["difference"] < 0).all()
+    assert "p_adj_check" in d["bunching"]

@@ -17,6 +17,7 @@ after that correction. Agents with too little data are reported with ``rankable`
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 
 import numpy as np
@@ -32,10 +33,12 @@ __all__ = [
     "bunching_bins",
     "call_padding",
     "flagged_quality",
+    "FLAGGED_QUALITY_COLUMNS",
     "need_intent_mismatch",
     "over_promising",
     "selective_surveys",
     "select_calls",
+    "size_conditions",
     "target_raise_period",
 ]
 
@@ -645,6 +648,93 @@ def _count_tail(x, n, mu, var, *, kind: str, upper: bool) -> np.ndarray:
     return out
 
 
+#: Gauss-Hermite nodes and weights for the agent-effect mixtures (exact to far below 1e-6
+#: for the spreads met here)
+_GH_T, _GH_W = np.polynomial.hermite.hermgauss(40)
+#: fewest agents for an empirical null (fewer: the theoretical N(0, 1))
+_MIN_EMPIRICAL = 10
+
+
+def _agent_effect_sd(x, n, expected, use, *, kind: str) -> float:
+    """Robust spread of the agents' effects on the log (counts) or logit (shares) scale.
+
+    ``y`` = the agent's log rate ratio (or log odds ratio) to its expected value with 0.5
+    added to each cell, ``v`` its sampling variance; ``tau^2 = max(0, (1.4826 MAD(y))^2 -
+    median(v))`` over the agents in ``use`` (a method-of-moments estimate with the median
+    absolute deviation, so that a few gaming agents do not widen it)."""
+    if use.sum() < 5:
+        return 0.0
+    xs, es, ns = x[use], expected[use], n[use]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "poisson":
+            y = np.log((xs + 0.5) / (es + 0.5))
+            v = 1 / (xs + 0.5) + 1 / (es + 0.5)
+        else:
+            y = np.log((xs + 0.5) / (ns - xs + 0.5)) - np.log((es + 0.5) / (ns - es + 0.5))
+            v = 1 / (xs + 0.5) + 1 / (ns - xs + 0.5)
+    ok = np.isfinite(y) & np.isfinite(v)
+    if ok.sum() < 5:
+        return 0.0
+    y, v = y[ok], v[ok]
+    mad = 1.4826 * np.median(np.abs(y - np.median(y)))
+    return float(np.sqrt(max(0.0, mad**2 - np.median(v))))
+
+
+def _mixture_tail(x, n, rate, tau, peer_var, *, kind: str, upper: bool) -> np.ndarray:
+    """Tail of a count whose rate is ``rate`` times a log-normal agent effect (Poisson-lognormal
+    for counts, binomial-logit-normal for shares) with log-scale variance ``tau^2 +
+    peer_var`` (the agent effect plus the uncertainty of the peers' rate), by Gauss-Hermite
+    quadrature. The effect's mean is 1 on the rate scale (``rate`` is a pooled mean, not a
+    median). ``P(X >= x)`` when ``upper``, else ``P(X <= x)``."""
+    out = np.full(len(x), np.nan)
+    s2 = tau**2 + np.nan_to_num(np.maximum(peer_var, 0.0))
+    i = np.flatnonzero(
+        np.isfinite(rate) & (rate > 0) & (n > 0) & ((rate < 1) | (kind != "binomial"))
+    )
+    if not len(i):
+        return out
+    u = np.sqrt(2 * s2[i])[:, None] * _GH_T[None, :]
+    w = _GH_W / np.sqrt(np.pi)
+    k = (x[i] - 1 if upper else x[i])[:, None]
+    if kind == "poisson":
+        mu = (n[i] * rate[i])[:, None] * np.exp(u - s2[i][:, None] / 2)
+        t = stats.poisson.sf(k, mu) if upper else stats.poisson.cdf(k, mu)
+    else:
+        logit = np.log(rate[i] / (1 - rate[i]))[:, None]
+        c = np.zeros((len(i), 1))
+        for _ in range(30):  # shift so that the mixture's mean share is ``rate``
+            e = 1 / (1 + np.exp(-(logit + c + u)))
+            f = e @ w - rate[i]
+            d = (e * (1 - e)) @ w
+            c = c - (f / np.maximum(d, 1e-300))[:, None]
+        pk = 1 / (1 + np.exp(-(logit + c + u)))
+        ni = np.round(n[i])[:, None]
+        t = stats.binom.sf(k, ni, pk) if upper else stats.binom.cdf(k, ni, pk)
+    out[i] = np.clip(t @ w, 0.0, 1.0)
+    return out
+
+
+def _empirical_null(p, use) -> tuple[np.ndarray, float, float]:
+    """p-values against an empirical null of the agents' z-scores (Efron 2004).
+
+    ``z = Phi^-1(1 - p)``; the null's centre and spread are the median and 1.4826 MAD of ``z``
+    over the agents in ``use`` (at least ``_MIN_EMPIRICAL`` of them; else N(0, 1)), the spread
+    never below 1. The returned p-value is the larger of the theoretical one and ``1 -
+    Phi((z - centre) / spread)``: the empirical null can only widen the null, never narrow it.
+    """
+    z = stats.norm.isf(np.clip(p, 1e-300, 1.0))
+    ok = use & np.isfinite(z)
+    if ok.sum() < _MIN_EMPIRICAL:
+        return p, 0.0, 1.0
+    centre = float(np.median(z[ok]))
+    q10, q90 = np.quantile(z[ok], [0.1, 0.9])
+    spread = max(
+        1.0, float(1.4826 * np.median(np.abs(z[ok] - centre))), float((q90 - q10) / 2.5631)
+    )
+    p_emp = stats.norm.sf((z - centre) / spread)
+    return np.where(np.isfinite(p), np.fmax(p, p_emp), np.nan), centre, spread
+
+
 #: quantile of the squared standardised residuals matched to chi-square(1) to estimate phi
 _PHI_QUANTILE = 0.75
 
@@ -694,12 +784,15 @@ def _peer_pass(x, n, team, pool, *, kind: str, upper: bool) -> pd.DataFrame:
     ok = (n > 0) & np.isfinite(rate) & (rate > 0) & ((rate < 1) | (kind == "poisson"))
     p_team = np.where(np.isfinite(rate), rate, 0.0)
 
-    def variance(phi):
+    def own_variance(phi):
         if kind == "binomial":
             v = n * p_team * (1 - p_team) * (1 + phi * np.maximum(n - 1, 0))
         else:
             v = n * p_team * (1 + phi * n * p_team)
-        v = np.where(n > 0, v, 0.0)
+        return np.where(n > 0, v, 0.0)
+
+    def variance(phi):
+        v = own_variance(phi)
         pool_v = np.bincount(codes, weights=np.where(pool, v, 0.0), minlength=k)[codes]
         with np.errstate(divide="ignore", invalid="ignore"):
             return v + n**2 * (pool_v - np.where(pool, v, 0.0)) / rest_n**2
@@ -727,7 +820,24 @@ def _peer_pass(x, n, team, pool, *, kind: str, upper: bool) -> pd.DataFrame:
     se = np.sqrt(var)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (x - exp) / se
-    p = _count_tail(np.round(x), n, exp, var, kind=kind, upper=upper)
+    p_count = _count_tail(np.round(x), n, exp, var, kind=kind, upper=upper)
+    # heavier tails: the agent's rate is the peers' rate times a log-normal (logit-normal for
+    # shares) agent effect, spread tau estimated robustly; its exact mixture tail, then an
+    # empirical null of the resulting z-scores (Efron 2004) never narrower than N(0, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # relative variance of the peers' pooled rate (log scale), from the same model
+        peer_var = np.where(exp > 0, (var - own_variance(phi)) / exp**2, 0.0)
+    tau = _agent_effect_sd(np.round(x), n, exp, use, kind=kind)
+    if kind == "binomial" and use.any():
+        # the overdispersion phi read on the logit scale: a noisy tau estimate of 0 must not
+        # undo what the quantile-matched phi already saw
+        pm = float(np.average(p_team[use], weights=n[use]))
+        tau = max(tau, float(np.sqrt(phi / (pm * (1 - pm)))) if 0 < pm < 1 else 0.0)
+    elif use.any():
+        tau = max(tau, float(np.sqrt(np.log1p(phi))))
+    p_mix = _mixture_tail(np.round(x), n, rate, tau, peer_var, kind=kind, upper=upper)
+    p_mix = np.where(ok, np.fmax(p_mix, p_count), np.nan)
+    p, centre, spread = _empirical_null(p_mix, use)
     return pd.DataFrame(
         {
             "expected": exp,
@@ -735,7 +845,11 @@ def _peer_pass(x, n, team, pool, *, kind: str, upper: bool) -> pd.DataFrame:
             "se": se,
             "z": z,
             "p_value": np.where(ok & np.isfinite(z), p, np.nan),
+            "p_model": np.where(ok & np.isfinite(z), p_count, np.nan),
             "dispersion": phi,
+            "agent_sd": tau,
+            "null_centre": centre,
+            "null_spread": spread,
         }
     )
 
@@ -1078,6 +1192,55 @@ def selective_surveys(
 # --------------------------------------------------------------------------- quality of flagged
 
 
+#: Columns of :func:`flagged_quality`.
+FLAGGED_QUALITY_COLUMNS = [
+    "agent_id", "team_id", "outcome", "value", "peer_value", "difference", "ci_low", "ci_high",
+    "p_value", "worse", "code", "n",
+]  # fmt: skip
+
+
+def _default(fn, name):
+    return inspect.signature(fn).parameters[name].default
+
+
+def size_conditions(check: str, table: pd.DataFrame) -> pd.Series:
+    """The conditions besides the adjusted p-value under which a gaming check flags an agent.
+
+    Used when the p-values of several checks are adjusted together (one false-discovery
+    family, :func:`kpi_lib.analyses.recommendations.diagnose`): ``flagged`` = ``rankable`` and
+    these and the joint ``p_adj < alpha``. The minimum effects are the checks' defaults.
+
+    Parameters
+    ----------
+    check : {"bunching", "call_padding", "need_intent", "over_promising", "selective_surveys"}
+        The check (key of :func:`~kpi_lib.analyses.recommendations.diagnose`'s output).
+    table : DataFrame
+        That check's table.
+
+    Returns
+    -------
+    Series
+        Boolean, aligned with ``table``: bunching ``ci_low > 0``; call padding a rise of the
+        short-call share of at least ``min_increase`` and twice the team's median rise;
+        need vs intent ``ratio >= min_ratio``; selective surveys ``gap >= min_gap``;
+        over-promising always True.
+    """
+    check_option("check", check, ["bunching", "call_padding", "need_intent", "over_promising",
+                                  "selective_surveys"])  # fmt: skip
+    true = pd.Series(True, index=table.index)
+    if check == "bunching":
+        return (table["ci_low"] > 0).fillna(False)
+    if check == "call_padding":
+        inc = _default(call_padding, "min_increase")
+        floor = np.maximum(inc, 2 * table["team_short_share_change"].clip(lower=0))
+        return (table["short_share_change"] >= floor).fillna(False)
+    if check == "need_intent":
+        return (table["ratio"] >= _default(need_intent_mismatch, "min_ratio")).fillna(False)
+    if check == "selective_surveys":
+        return (table["gap"] >= _default(selective_surveys, "min_gap")).fillna(False)
+    return true
+
+
 def flagged_quality(
     indicators: pd.DataFrame,
     flags: pd.DataFrame,
@@ -1129,8 +1292,7 @@ def flagged_quality(
         indicators, "indicators", ["agent_id", "team_id", "indicator", "numerator", "denominator"]
     )
     flagged = set(flags.loc[flags["flagged"].astype(bool), "agent_id"])
-    cols = ["agent_id", "team_id", "outcome", "value", "peer_value", "difference", "ci_low",
-            "ci_high", "p_value", "worse", "code", "n"]  # fmt: skip
+    cols = FLAGGED_QUALITY_COLUMNS
     rows = []
     crit = stats.norm.ppf(1 - alpha / 2)
     for o in outcomes:

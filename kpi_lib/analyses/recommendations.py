@@ -17,7 +17,7 @@ import pandas as pd
 from kpi_lib.analyses import conflicts, gaming
 from kpi_lib.indicators.definitions import Definitions
 
-__all__ = ["ACTIONS", "diagnose", "top_findings", "FINDING_COLUMNS"]
+__all__ = ["ACTIONS", "diagnose", "top_findings", "FINDING_COLUMNS", "GAMING_CHECKS"]
 
 #: Action codes and the practice in the sources each one follows (003 = KPI design source).
 ACTIONS = {
@@ -49,6 +49,7 @@ _KIND_ORDER = [
 FINDING_COLUMNS = [
     "rank", "kind", "subject", "agent_id", "team_id", "indicator_a", "indicator_b", "statistic",
     "effect", "ci_low", "ci_high", "p_adj", "evidence", "action", "practice", "details",
+    "quality", "quality_worse",
 ]  # fmt: skip
 
 
@@ -105,9 +106,15 @@ def diagnose(
         ``correlations``, ``within_between``, ``expected``, ``trends_team``, ``trends_agent``,
         ``relevance``, ``relevance_summary``, ``redundant``, ``alpha_by_dimension``,
         ``components``, ``over_promising``, ``bunching``, ``bunching_team``,
-        ``bunching_bins``, ``call_padding``, ``need_intent``, ``selective_surveys``, and
-        ``skipped`` (``analysis``, ``reason``) for each analysis that could not run. Keys of
-        skipped analyses are absent.
+        ``bunching_bins``, ``call_padding``, ``need_intent``, ``selective_surveys``,
+        ``flagged_quality`` (``check`` plus the columns of
+        :func:`kpi_lib.analyses.gaming.flagged_quality`: each flagged agent's satisfaction,
+        complaints and repurchase against the team's other agents, with intervals and a
+        ``code``), and ``skipped`` (``analysis``, ``reason``) for each analysis that could not
+        run. Keys of skipped analyses are absent. The agent-level gaming checks
+        (:data:`GAMING_CHECKS`) share one Benjamini-Hochberg correction: their ``p_adj`` is
+        adjusted over all their agent p-values together (each check's own adjustment is kept
+        as ``p_adj_check``) and ``flagged`` uses it.
 
     Examples
     --------
@@ -122,9 +129,9 @@ def diagnose(
     >>> bunching = diag["bunching"][["agent_id", "excess_ratio", "ci_low", "flagged"]]
     >>> bunching.head(3).round(2)
       agent_id  excess_ratio  ci_low  flagged
-    0    A0021          4.70    3.15     True
-    1    A0014          3.64    2.56     True
-    2    A0018          0.33    0.08    False
+    0    A0021          4.31    1.98     True
+    1    A0014          3.13    1.47     True
+    2    A0018          0.36   -0.07    False
     >>> diag["call_padding"].query("flagged")["agent_id"].tolist()
     ['A0002', 'A0017']
     """
@@ -175,15 +182,88 @@ def diagnose(
             skipped.append({"analysis": "selective_surveys", "reason": "no surveys table passed"})
         else:
             run("selective_surveys", gaming.selective_surveys, c, surveys, alpha=alpha)
+    _joint_gaming_fdr(out, alpha)
+    quality = []
+    for key in GAMING_CHECKS:
+        if key in out and not out[key].empty:
+            try:
+                q = gaming.flagged_quality(ind, out[key], alpha=alpha)
+            except KeyError as e:
+                skipped.append(
+                    {"analysis": f"flagged_quality ({key})", "reason": str(e).strip("'\"")}
+                )
+                continue
+            quality.append(q.assign(check=key))
+    cols = ["check", *gaming.FLAGGED_QUALITY_COLUMNS]
+    out["flagged_quality"] = (
+        pd.concat(quality, ignore_index=True)[cols] if quality else pd.DataFrame(columns=cols)
+    )
     out["skipped"] = pd.DataFrame(skipped, columns=["analysis", "reason"])
     return out
 
 
+#: Agent-level gaming checks of :func:`diagnose` (keys of its output): one false-discovery
+#: family
+GAMING_CHECKS = ("bunching", "call_padding", "need_intent", "over_promising", "selective_surveys")
+
+
+def _joint_gaming_fdr(out: dict[str, pd.DataFrame], alpha: float) -> None:
+    """One Benjamini-Hochberg correction over the agent p-values of every gaming check.
+
+    Each check's table keeps its own adjustment as ``p_adj_check``; ``p_adj`` becomes the joint
+    one, ``evidence`` follows it, and ``flagged`` = the check's size conditions (its minimum
+    effect, :func:`kpi_lib.analyses.gaming.size_conditions`) and joint ``p_adj < alpha``. With
+    five checks of 60 agents each, one BH per check lets each check's false discoveries add up
+    across checks; one family keeps the share of false agent flags in the diagnosis at
+    ``alpha``.
+    """
+    keys = [k for k in GAMING_CHECKS if k in out and not out[k].empty]
+    pos, pv = [], []
+    for k in keys:
+        t = out[k]
+        ok = t["rankable"].astype(bool) & t["p_value"].notna()
+        for i in np.flatnonzero(ok.to_numpy()):
+            pos.append((k, i))
+            pv.append(float(t["p_value"].iloc[i]))
+    adj = conflicts.bh_adjust(np.array(pv, float)) if pv else np.array([])
+    for k in keys:
+        t = out[k].copy()
+        joint = np.full(len(t), np.nan)
+        for (kk, i), q in zip(pos, adj, strict=True):
+            if kk == k:
+                joint[i] = q
+        t["p_adj_check"] = t["p_adj"]
+        t["p_adj"] = joint
+        t["evidence"] = conflicts.evidence_label(t["p_adj"])
+        size = gaming.size_conditions(k, t)
+        t["flagged"] = t["rankable"].astype(bool) & size & (t["p_adj"] < alpha)
+        out[k] = t
+
+
 def _row(kind, action, **kw) -> dict:
     base = dict.fromkeys(FINDING_COLUMNS, np.nan)
-    base.update(subject="", agent_id="", team_id="", indicator_a="", indicator_b="", details="")
+    base.update(subject="", agent_id="", team_id="", indicator_a="", indicator_b="", details="",
+                quality="", quality_worse="")  # fmt: skip
     base.update(kind=kind, action=action, practice=ACTIONS[action], **kw)
     return base
+
+
+def _quality(fq: pd.DataFrame | None, check: str, agent_id) -> dict:
+    """``quality`` and ``quality_worse`` of one flagged agent from the ``flagged_quality`` table:
+    ``outcome=code (value vs peers, interval of the difference)`` joined by ``; ``, and the
+    outcomes whose code is ``worse`` joined by ``,``."""
+    if fq is None or fq.empty:
+        return {}
+    q = fq[(fq["check"] == check) & (fq["agent_id"] == agent_id)]
+    parts = []
+    for r in q.to_dict("records"):
+        if r["code"] == "too_little_data":
+            parts.append(f"{r['outcome']}={r['code']}")
+        else:
+            parts.append(f"{r['outcome']}={r['code']} ({r['value']:.4g} vs {r['peer_value']:.4g}; "
+                         f"difference {r['ci_low']:+.4g} to {r['ci_high']:+.4g})")  # fmt: skip
+    worse = q.loc[q["code"] == "worse", "outcome"].tolist()
+    return {"quality": "; ".join(parts), "quality_worse": ",".join(worse)}
 
 
 def top_findings(diagnosis: dict[str, pd.DataFrame], *, limit: int | None = None) -> pd.DataFrame:
@@ -213,7 +293,13 @@ def top_findings(diagnosis: dict[str, pd.DataFrame], *, limit: int | None = None
         ``indicator_b``, ``statistic`` (what ``effect`` is), ``effect``, ``ci_low``,
         ``ci_high``, ``p_adj``, ``evidence``, ``action`` (a key of :data:`ACTIONS`),
         ``practice`` (the rule in the sources), ``details`` (supporting numbers, ``key=value``
-        separated by ``; ``).
+        separated by ``; ``), ``quality`` (agent gaming findings: the flagged agent's quality
+        outcomes against the team's other agents, ``outcome=code (value vs peers; difference
+        low to high)`` separated by ``; ``, codes as in
+        :func:`kpi_lib.analyses.gaming.flagged_quality`: ``worse``, ``better``,
+        ``no_difference``, ``too_little_data``; empty otherwise), ``quality_worse`` (the
+        outcomes coded ``worse``, comma-separated: e.g. ``satisfaction_rate`` for "stretched
+        calls, and their customers are less satisfied").
 
     Examples
     --------
@@ -225,16 +311,16 @@ def top_findings(diagnosis: dict[str, pd.DataFrame], *, limit: int | None = None
     >>> diag = diagnose(compute_indicators(ds), ds["calls"], n_boot=50, seed=0, **tables)
     >>> top = top_findings(diag)
     >>> top[["kind", "indicator_a", "indicator_b", "evidence", "action"]].head(3)
-           kind indicator_a          indicator_b evidence             action
-    0  conflict    connects      avg_talk_time_s   strong  replace_indicator
-    1  conflict    connects  effective_call_rate   strong  replace_indicator
-    2  conflict    connects          intent_rate   strong  replace_indicator
+           kind   indicator_a      indicator_b evidence             action
+    0  conflict  connect_rate      intent_rate   strong  replace_indicator
+    1  conflict      connects  avg_talk_time_s   strong  replace_indicator
+    2  conflict  connect_rate  avg_talk_time_s   strong  replace_indicator
     >>> top.loc[top["subject"] == "agent", ["kind", "agent_id", "evidence"]].head(4)
-                kind agent_id evidence
-    11      bunching    A0014   strong
-    12      bunching    A0021   strong
-    13  call_padding    A0002   strong
-    14  call_padding    A0017   strong
+               kind agent_id evidence
+    3      bunching    A0021   strong
+    4      bunching    A0014   strong
+    7  call_padding    A0002   strong
+    8  call_padding    A0017   strong
     """
     rows = []
     d = diagnosis
@@ -311,15 +397,17 @@ def top_findings(diagnosis: dict[str, pd.DataFrame], *, limit: int | None = None
         ("selective_surveys", "selective_surveys", "audit_surveys", "good-call gap", "gap",
          lambda r: f"coverage={r['coverage']:.3f}; team_coverage={r['team_coverage']:.3f}"),
     ]  # fmt: skip
+    fq = d.get("flagged_quality")
     for key, kind, action, stat, col, det in gaming_specs:
         if key not in d or d[key].empty:
             continue
         t = d[key]
         for r in t[t["flagged"]].to_dict("records"):
+            q = _quality(fq, key, r["agent_id"])
             rows.append(_row(kind, action, subject="agent", agent_id=r["agent_id"],
                 team_id=r.get("team_id", ""), statistic=stat, effect=r[col],
                 ci_low=r.get("ci_low", np.nan), ci_high=r.get("ci_high", np.nan),
-                p_adj=r["p_adj"], details=det(r)))  # fmt: skip
+                p_adj=r["p_adj"], details=det(r), **q))  # fmt: skip
     if "bunching_team" in d:
         t = d["bunching_team"]
         for r in t[t["flagged"]].to_dict("records"):

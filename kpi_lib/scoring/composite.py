@@ -401,7 +401,7 @@ def score(
       agent_id  composite  rank tier
     0    A0006      100.0   1.0    A
     1    A0018      100.0   1.0    A
-    2    A0005       94.4   3.0    A
+    2    A0020       99.1   3.0    A
     >>> sc.notes[0]
     'Not assessed in the monthly cycle (weights rescaled over the rest): repurchase_rate.'
     """

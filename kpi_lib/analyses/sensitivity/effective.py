@@ -84,10 +84,10 @@ def effective_weights(
     >>> eff = eff[["indicator", "weight", "score_sd", "variance_share", "influence"]]
     >>> eff.round(3)
                 indicator  weight  score_sd  variance_share    influence
-    0        sales_amount    0.50    36.985           0.762  as intended
-    1   satisfaction_rate    0.21    32.986           0.050        muted
-    2     effective_calls    0.20    39.604           0.201  as intended
-    3  complaints_per_100    0.09    39.775          -0.013        muted
+    0        sales_amount    0.50    36.985           0.740  as intended
+    1   satisfaction_rate    0.21    32.986           0.058        muted
+    2     effective_calls    0.20    39.604           0.183  as intended
+    3  complaints_per_100    0.09    25.209           0.019        muted
     """
     setup = prepare(
         scores, weights, method=method, missing=missing, geometric_shift=geometric_shift

@@ -161,7 +161,7 @@ def scorecard_inputs(
     >>> inputs["scores"].iloc[:3, :2].round(1)  # doctest: +NORMALIZE_WHITESPACE
     indicator  complaints_per_100  effective_calls
     agent_id
-    A0001                     0.0            100.0
+    A0001                    67.0            100.0
     A0002                   100.0             99.0
     A0003                   100.0              0.0
     """

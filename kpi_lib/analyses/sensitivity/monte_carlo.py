@@ -180,15 +180,15 @@ def monte_carlo_ranks(
     >>> mc = monte_carlo_ranks(**inputs, draws=500, seed=1)
     >>> mc.agents[["agent_id", "rank", "rank_low", "rank_high", "p_top_k", "p_tier"]].head(4)
       agent_id  rank  rank_low  rank_high  p_top_k  p_tier
-    0    A0018     1         1         10    0.488   0.828
-    1    A0019     1         1         17    0.442   0.644
-    2    A0006     3         1         18    0.418   0.578
-    3    A0005     4         1         15    0.456   0.802
+    0    A0018     1         1          9    0.598   0.872
+    1    A0019     1         1         17    0.398   0.652
+    2    A0006     3         1         18    0.396   0.582
+    3    A0020     4         1          9    0.404   0.894
     >>> mc.tiers.head(4)
       agent_id tier  probability  nominal
-    0    A0018    A        0.828     True
-    1    A0018    B        0.160    False
-    2    A0018    C        0.010    False
+    0    A0018    A        0.872     True
+    1    A0018    B        0.124    False
+    2    A0018    C        0.002    False
     3    A0018    D        0.002    False
 
     The weights alone (without ``sampling``) would call the top three certain:
