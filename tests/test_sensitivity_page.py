@@ -69,7 +69,7 @@ def _page(rv, compare=COMPARE) -> str:
     from kpi_lib.report.style import setup_plots
 
     setup_plots(rv.language)
-    inputs = sens.scorecard_inputs(rv.scorecard, period=rv.scored_period)
+    inputs = sens.scorecard_inputs(rv.scorecard, period=rv.scored_period, indicators=rv.indicators)
     scores, weights = inputs["scores"], inputs["weights"]
     kw = {
         "tiers": inputs["tiers"],
@@ -182,7 +182,7 @@ def test_full_data_compares_every_scheme_without_adaptation(reviews):
 
 def test_page_intervals_are_the_leaderboards_with_sampling_noise(reviews):
     rv = reviews[("en", "min")]
-    inputs = sens.scorecard_inputs(rv.scorecard, period=rv.scored_period)
+    inputs = sens.scorecard_inputs(rv.scorecard, period=rv.scored_period, indicators=rv.indicators)
     kw = {k: inputs[k] for k in ("tiers", "bottom_tier", "method", "geometric_shift")}
     draws = {"draws": rv.spec.draws, "size": rv.spec.perturbation, "seed": rv.spec.seed}
     top = {"top_k": rv.spec.top_k, "bottom_k": rv.spec.top_k}

@@ -36,7 +36,7 @@ from kpi_lib.report.review import (
     scheme_html,
 )
 from kpi_lib.report.review_text import text
-from kpi_lib.report.style import setup_plots
+from kpi_lib.report.style import figure_size, legend_outside, setup_plots
 
 __all__ = [
     "formatting",
@@ -70,5 +70,7 @@ __all__ = [
     "sensitivity_text",
     "setup_fonts",
     "setup_plots",
+    "figure_size",
+    "legend_outside",
     "text",
 ]

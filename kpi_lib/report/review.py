@@ -1204,7 +1204,8 @@ def _finding_parts(review: Review, r) -> tuple[str, str, str]:
 
 
 #: The analysis's raw figures in an English finding ("(team_complaints=0.32; repurchase=nan)").
-_DETAILS = re.compile(r"\s*\([^()]*=[^()]*\)")
+# "(r = -0.45 (95 % interval -0.77 to -0.13))": figures, with one level of nesting
+_DETAILS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*=(?:[^()]|\([^()]*\))*\)")
 
 
 def _finding_words(review: Review, findings: pd.DataFrame) -> list[tuple[str, str, str]]:
