@@ -192,3 +192,30 @@ def test_every_page_of_a_chinese_review_is_in_chinese(whole_review_zh_hant):
         if found:
             problems[page.name] = found[:5]
     assert not problems, problems
+
+
+def test_a_chinese_notebook_carries_its_font_however_it_is_rendered(whole_review_zh_hant):
+    """Plain `jupyter nbconvert` (not `kpi review`'s renderer) of a published notebook still
+    embeds the CJK glyphs of every sentence on it."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from pagecheck import visible_text
+
+    from kpi_lib.report.fonts import _is_cjk
+
+    nb = nbformat.read(str(whole_review_zh_hant / "scorecard.ipynb"), as_version=4)
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    assert "font-family: 'KPI CJK page'" in body
+    shown = {ch for ch in visible_text(body) if _is_cjk(ch)}
+    assert shown  # the page is in Chinese
+
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    data = re.search(r"KPI CJK page'; src: url\(data:font/otf;base64,([A-Za-z0-9+/=]+)", body)
+    font = TTFont(io.BytesIO(base64.b64decode(data.group(1))))
+    missing = {ch for ch in shown if ord(ch) not in font.getBestCmap()}
+    assert not missing, sorted(missing)[:20]

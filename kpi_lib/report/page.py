@@ -9,10 +9,13 @@ review shows the same numbers.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import pandas as pd
 
-from kpi_lib.report.review_text import text
+from kpi_lib.indicators import CATALOGUE, DIMENSIONS, LANGUAGES, dimension_label, label
+from kpi_lib.report.fonts import cjk_font_face_css
+from kpi_lib.report.review_text import TEXTS, text
 from kpi_lib.review.pipeline import Review
 
 __all__ = ["RECORD_MIME", "page_header_html", "page_title", "record", "record_review"]
@@ -74,11 +77,39 @@ def window_sentence(review: Review, page: str) -> str:
     )
 
 
+@lru_cache(maxsize=len(LANGUAGES))
+def _catalogue_text(language: str) -> str:
+    """Every character of the catalogue's sentences, indicator and dimension labels in
+    ``language``."""
+    i = LANGUAGES.index(language)
+    words = [forms[i] for forms in TEXTS.values()] + [label(c, language) for c in CATALOGUE]
+    words += [dimension_label(d, language) for d in DIMENSIONS]
+    return "".join(sorted(set("".join(words))))
+
+
+def page_font_css(review: Review) -> str:
+    """An ``@font-face`` rule with the CJK glyphs of the review's wording and of its agents'
+    and teams' names (empty for English).
+
+    It travels inside the notebook's first output, so a Chinese page reads without system
+    fonts however the notebook is rendered (``kpi review``, plain ``jupyter nbconvert``,
+    JupyterLab); ``kpi review`` adds the glyphs of any other data on the page.
+    """
+    if review.language == "en":
+        return ""
+    agents = review.dataset.agents
+    names = "".join(agents["agent_name"].astype(str)) + "".join(agents["team_id"].astype(str))
+    return cjk_font_face_css(_catalogue_text(review.language) + names, family="KPI CJK page")
+
+
 def page_header_html(review: Review, page: str) -> str:
-    """Title, window and specification hash: the first lines of every page."""
+    """Title, window and specification hash: the first lines of every page (for Chinese, with
+    the font that renders them, see :func:`page_font_css`)."""
     lang = review.language
+    css = page_font_css(review)
+    style = f"<style>{css}</style>" if css else ""
     return (
-        f"<h1>{html.escape(page_title(review, page))}</h1>"
+        f"{style}<h1>{html.escape(page_title(review, page))}</h1>"
         f"<p><b>{html.escape(window_sentence(review, page))}</b><br/>"
         f"<small>{html.escape(text('window.spec', lang, hash=review.spec.hash))}</small></p>"
     )
