@@ -14,6 +14,7 @@ import pandas as pd
 from kpi_lib.indicators import label
 from kpi_lib.report.fonts import cjk_font_face_css
 from kpi_lib.report.page_html import PAGE_CSS, page_label
+from kpi_lib.report.review import movement_sentences
 from kpi_lib.report.review_text import text
 from kpi_lib.review.pipeline import Review
 
@@ -64,6 +65,9 @@ def index_headline_html(review: Review, *, max_agents: int = 10) -> str:
             f"<th>{_t(lang, 'index.col.red')}</th><th>{_t(lang, 'index.col.yellow')}</th>"
             f"<th>{_t(lang, 'index.col.green')}</th></tr>{rows}</table>"
         )
+    changed = "".join(f"<li>{_e(s)}</li>" for s in movement_sentences(review) if s)
+    if changed:
+        parts.append(f"<h3>{_t(lang, 'index.h.changed')}</h3><ul>{changed}</ul>")
     pip = review.pip if isinstance(review.pip, pd.DataFrame) else pd.DataFrame()
     if len(pip):
         names = review.agent_names

@@ -387,6 +387,17 @@ def _movement_text(review: Review) -> str:
     )
 
 
+def movement_sentences(review: Review) -> list[str]:
+    """What changed since the previous period, and which indicators moved the score (the
+    headline's sentences, for the index)."""
+    sentences = [_movement_text(review)]
+    if review.previous is not None:
+        drivers = _drivers_text(review)
+        if drivers:
+            sentences.append(drivers)
+    return sentences
+
+
 def _composite_changes(review: Review, *, by: str | None) -> pd.DataFrame:
     sc = review.scorecard
     return changes.composite_changes(

@@ -314,6 +314,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "index.col.yellow": ("Yellow", "黄", "黃"),
     "index.col.green": ("Green", "绿", "綠"),
     "index.h.attention": ("Needs attention", "需要关注", "需要關注"),
+    "index.h.changed": ("What changed", "变化情况", "變化情況"),
     "index.attention": (
         "Performance-improvement candidates, {shown} of {total} shown (full list: {link}).",
         "绩效改进候选人，显示 {total} 人中的 {shown} 人（完整名单：{link}）。",
