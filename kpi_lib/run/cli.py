@@ -198,11 +198,10 @@ def _cmd_compute(args) -> int:
             f"write, such as {str(given / 'indicators.csv')!r} (missing folders are created)."
         )
     out = _output_file(args.out, option="--out", suffixes=(".csv", ".parquet")) if given else None
-    if out is not None:  # the folder is made (or refused) before the indicators are computed
+    if out is not None:  # refused before the indicators are computed, made only to write
         blocker = next((p for p in out.parents if p.exists()), None)
         if blocker is not None and not blocker.is_dir():
             raise ValueError(f"`--out` {args.out!r}: {str(blocker)!r} is a file, not a folder.")
-        out.parent.mkdir(parents=True, exist_ok=True)
     from kpi_lib.indicators.catalogue import CATALOGUE
 
     ds = load_dataset(args.dataset, indicators=CATALOGUE)
@@ -221,6 +220,7 @@ def _cmd_compute(args) -> int:
         table.to_parquet(out, index=False)  # not a spreadsheet format: written as computed
         print(f"{len(table)} rows written to {out}")
     else:
+        out.parent.mkdir(parents=True, exist_ok=True)
         _write_csv(table, out)
         print(f"{len(table)} rows written to {out}")
     return EXIT_OK
