@@ -1584,7 +1584,10 @@ CASES: list[Case] = [
         _mapping(),
         ("import", "--mapping", "{mapping}", "{src}", "{tmp}/imported"),
         0,
-        (r"Rows per table \(rows_read = rows_used \+ rows_quarantined \+ rows_filtered\)", r"Contract dataset written to"),
+        (
+            r"Rows per table \(rows_read = rows_used \+ rows_quarantined \+ rows_filtered\)",
+            r"Contract dataset written to",
+        ),
         reasons=(),
         check=_imported,
     ),
