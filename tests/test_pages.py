@@ -219,3 +219,12 @@ def test_a_chinese_notebook_carries_its_font_however_it_is_rendered(whole_review
     font = TTFont(io.BytesIO(base64.b64decode(data.group(1))))
     missing = {ch for ch in shown if ord(ch) not in font.getBestCmap()}
     assert not missing, sorted(missing)[:20]
+
+
+def test_long_pages_open_with_contents_whose_links_land(whole_review_zh_hant):
+    body = (whole_review_zh_hant / "scorecard.html").read_text("utf-8")
+    assert 'class="kpi-toc"' in body and "本頁內容" in body
+    anchors = re.findall(r'href="#([^"]+)"', body)
+    assert len(anchors) >= 3
+    for anchor in anchors:
+        assert f'id="{anchor}"' in body, anchor

@@ -17,7 +17,14 @@ from kpi_lib.report.fonts import cjk_font_face_css
 from kpi_lib.report.page import RECORD_MIME
 from kpi_lib.report.review_text import TEXTS, text
 
-__all__ = ["PAGE_CSS", "external_references", "nav_html", "page_label", "render_html"]
+__all__ = [
+    "PAGE_CSS",
+    "external_references",
+    "nav_html",
+    "page_label",
+    "render_html",
+    "with_contents",
+]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -27,11 +34,15 @@ nav.kpi-nav{position:sticky;top:0;z-index:10;background:#f6f8fa;border-bottom:1p
   padding:6px 16px;font:14px system-ui,sans-serif}
 nav.kpi-nav a{margin-right:14px;color:#0969da;text-decoration:none}
 nav.kpi-nav a[aria-current]{color:#1f2328;font-weight:600}
+nav.kpi-toc{margin:12px 16px;padding:8px 14px;border:1px solid #d0d7de;border-radius:6px;
+  font:14px system-ui,sans-serif;display:inline-block}
+nav.kpi-toc ol{margin:4px 0 0 0;padding-left:22px;columns:2;column-gap:32px}
+nav.kpi-toc a{color:#0969da;text-decoration:none}
 .jp-RenderedHTMLCommon table{font-variant-numeric:tabular-nums}
 .jp-OutputArea-output{overflow-x:auto}
 @page{size:A4;margin:14mm 12mm}
 @media print{
-  nav.kpi-nav{display:none}
+  nav.kpi-nav,nav.kpi-toc{display:none}
   body{font-size:10pt}
   .jp-OutputArea-output,.jp-RenderedHTMLCommon{overflow:visible!important;max-height:none!important}
   .jp-RenderedHTMLCommon table{font-size:8.5pt;width:auto;max-width:100%;page-break-inside:auto}
@@ -135,11 +146,53 @@ def render_html(
         "kpi_nav": nav,
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = with_contents(body, language=language)
     css = cjk_font_face_css(body)
     if css:
         # Chinese reports carry the glyphs they use, so they read without system CJK fonts
         body = body.replace("</head>", f"<style>{css}</style>\n</head>", 1)
     Path(html_path).write_text(body, encoding="utf-8")
+
+
+_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>", re.S)
+
+
+def with_contents(page: str, *, language: str = "en", minimum: int = 3) -> str:
+    """``page`` with an id on every section heading (``<h2>``) and a table of contents of
+    them after the navigation bar (when there are at least ``minimum`` sections).
+
+    Examples
+    --------
+    >>> page = '<nav class="kpi-nav"></nav>' + "".join(f"<h2>S{i}</h2>" for i in range(3))
+    >>> out = with_contents(page)
+    >>> '<a href="#section-2">S2</a>' in out and '<h2 id="section-2">S2</h2>' in out
+    True
+    """
+    titles: list[tuple[str, str]] = []
+
+    def number(match: re.Match) -> str:
+        attrs = match.group("attrs")
+        found = re.search(r'\bid="([^"]+)"', attrs)
+        anchor = found.group(1) if found else f"section-{len(titles)}"
+        if not found:
+            attrs = f' id="{anchor}"{attrs}'
+        inner = match.group("inner")
+        title = html.unescape(re.sub(r"<[^>]+>", "", inner)).replace("¶", "").strip()
+        titles.append((anchor, title))
+        return f"<h2{attrs}>{inner}</h2>"
+
+    numbered = _H2.sub(number, page)
+    if len(titles) < minimum:
+        return page
+    items = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t in titles)
+    label = html.escape(text("nav.contents", language))
+    toc = f'<nav class="kpi-toc" aria-label="{label}"><b>{label}</b><ol>{items}</ol></nav>'
+    marker = "</nav>"
+    at = numbered.find(marker, numbered.find('class="kpi-nav"'))
+    if 'class="kpi-nav"' not in numbered or at < 0:
+        return numbered.replace("<main>", "<main>" + toc, 1)
+    at += len(marker)
+    return numbered[:at] + toc + numbered[at:]
 
 
 _EXTERNAL = re.compile(

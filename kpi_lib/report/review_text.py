@@ -373,6 +373,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "col.calls": ("calls", "通话数", "通話數"),
     "nav.index": ("Review index", "回顾目录", "回顧目錄"),
     "nav.label": ("Pages of this review", "本次回顾的页面", "本次回顧的頁面"),
+    "nav.contents": ("On this page", "本页内容", "本頁內容"),
     "page.title": (
         "{page} — {cycle_name} review {period}",
         "{page} — {cycle_name}回顾 {period}",
