@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -22,10 +20,6 @@ __all__ = [
     "small_sample_plot",
     "traffic_light_board",
 ]
-
-# the embedded CJK font has no bold face: matplotlib falls back to regular and says so on
-# every bold title, which a rendered page would show as a warning
-logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 LIGHT_COLOURS = {"green": "#2e9e44", "yellow": "#f2c230", "red": "#d64541", "": "#dddddd"}
 _DIM_COLOURS = {

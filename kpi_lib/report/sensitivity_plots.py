@@ -6,8 +6,6 @@ function.
 
 from __future__ import annotations
 
-import logging
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -38,9 +36,6 @@ _INFLUENCE_COLOURS = {
 
 
 def _ax(ax, size=(7, 4)):
-    # a CJK font without a bold face: matplotlib logs a findfont warning per bold title, which
-    # a notebook would print on the page
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     if ax is None:
         _, ax = plt.subplots(figsize=figure_size(*size))
     return ax
