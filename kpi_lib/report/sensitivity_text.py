@@ -426,8 +426,14 @@ def _scheme_note(note: dict, language: str) -> str:
         why = text("sens.schemes.why.empty", language)
     elif note["code"] == "score":
         why = text("sens.schemes.why.score", language, reason=note.get("reason", ""))
+    elif note.get("cause") == "not_found":
+        why = text(
+            "sens.schemes.why.not_found",
+            language,
+            available=_sep(language).join(note.get("available", [])),
+        )
     else:
-        why = text("sens.schemes.why.unknown", language, reason=note.get("reason", ""))
+        why = text("sens.schemes.why.invalid", language, scheme=note["scheme"])
     return text("sens.schemes.left_out", language, scheme=note["scheme"], why=why)
 
 

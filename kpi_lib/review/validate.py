@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ from kpi_lib.indicators.periods import (
     working_days_between,
 )
 from kpi_lib.review.spec import ReviewSpec, SpecError
-from kpi_lib.scoring.schemes import Scheme, load_scheme
+from kpi_lib.scoring.schemes import Scheme, list_schemes, load_scheme
 
 __all__ = [
     "dataset_location",
@@ -169,7 +170,8 @@ def adapt_schemes(
         out: ``{"scheme", "code"}`` with ``code`` ``adapted`` (plus ``dropped``: indicator ids),
         ``stop`` (the scheme says ``missing_indicators: stop``; plus ``indicators``),
         ``empty`` (nothing left to score; plus ``indicators``) or ``unknown`` (unreadable;
-        plus ``reason``).
+        plus ``cause``: ``not_found`` or ``invalid``, ``available``: scheme names, and
+        ``reason``: the loader's message, English, for the analyst).
     """
     out = {baseline.name: baseline} if baseline is not None else {}
     notes: list[dict] = []
@@ -177,7 +179,16 @@ def adapt_schemes(
         try:
             scheme = load_scheme(item)
         except (FileNotFoundError, ValueError, KeyError, TypeError) as exc:
-            notes.append({"scheme": str(item), "code": "unknown", "reason": _reason(exc)})
+            found = isinstance(item, Scheme) or str(item) in list_schemes() or Path(str(item)).is_file()
+            notes.append(
+                {
+                    "scheme": str(item),
+                    "code": "unknown",
+                    "cause": "invalid" if found else "not_found",
+                    "available": list_schemes(),
+                    "reason": _reason(exc),
+                }
+            )
             continue
         if scheme.name in out:
             continue

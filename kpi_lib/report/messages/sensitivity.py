@@ -206,10 +206,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "数据无法提供它加权的任何指标。",
         "數據無法提供它加權的任何指標。",
     ),
-    "sens.schemes.why.unknown": (
-        "it cannot be read ({reason}).",
-        "无法读取该方案（{reason}）。",
-        "無法讀取該方案（{reason}）。",
+    "sens.schemes.why.not_found": (
+        "there is no scheme of that name (schemes available: {available}).",
+        "没有这个名称的方案（可用的方案：{available}）。",
+        "沒有這個名稱的方案（可用的方案：{available}）。",
+    ),
+    "sens.schemes.why.invalid": (
+        "its file is not a valid scheme; `kpi scheme check {scheme}` says what to fix.",
+        "该方案文件无效；运行 `kpi scheme check {scheme}` 可查看需要修改的地方。",
+        "該方案檔案無效；執行 `kpi scheme check {scheme}` 可查看需要修改的地方。",
     ),
     "sens.schemes.why.score": (
         "it cannot score these data ({reason}).",
