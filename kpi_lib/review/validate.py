@@ -179,7 +179,9 @@ def adapt_schemes(
         try:
             scheme = load_scheme(item)
         except (FileNotFoundError, ValueError, KeyError, TypeError) as exc:
-            found = isinstance(item, Scheme) or str(item) in list_schemes() or Path(str(item)).is_file()
+            found = (
+                isinstance(item, Scheme) or str(item) in list_schemes() or Path(str(item)).is_file()
+            )
             notes.append(
                 {
                     "scheme": str(item),
