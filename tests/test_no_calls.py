@@ -243,3 +243,58 @@ def test_a_scheme_with_nothing_left_to_score_stays_a_user_error(small_data, tmp_
     err = capsys.readouterr().err
     assert err.startswith("error:") and "nothing is left to score" in err
     assert not (out / "monthly").exists()
+
+
+PAYLOAD = '<img src=x onerror="alert(1)">'
+
+
+def _manifest(cause: str) -> dict:
+    counts = {"rows_read": 10, "rows_used": 0, "rows_quarantined": 10, "rows_filtered": 0}
+    return {
+        "cycle": "monthly",
+        "period": "2026-09",
+        "dataset": f"ds{PAYLOAD}",
+        "dataset_fingerprint": "abc",
+        "finished_at": "2026-10-01T00:00:00+00:00",
+        "code_version": "0.1.0",
+        "specification_hash": "123",
+        "no_usable_calls": {
+            "cycle": "monthly", "period": "2026-09", "cause": cause, "calls_read": 10,
+            "calls_used": 0, "calls_quarantined": 10, "calls_filtered": 0,
+            "calls_source": "calls.csv", "declared_reason": f"no log {PAYLOAD}",
+            "calls_from": "2026-08-01", "calls_to": "2026-10-31",
+            "periods_with_calls": ["2026-08", "2026-10"],
+            "reasons": [{"table": "calls", "reason": f"agent_id: unknown {PAYLOAD}", "rows": 10}],
+            "row_counts": {"calls": counts},
+        },
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize(
+    "cause", ["empty", "quarantined", "filtered", "declared_empty", "none_in_period"]
+)
+def test_every_cause_renders_escaped_translated_and_without_raw_values(cause, language):
+    from pagecheck import raw_values, untranslated, visible_text
+
+    from kpi_lib.report.no_calls_page import no_calls_headline_html, no_calls_page_html
+
+    manifest = _manifest(cause)
+    page = no_calls_page_html(manifest, language=language)
+    headline = no_calls_headline_html(manifest, language=language)
+    assert "<img" not in page and "<img" not in headline  # every value is escaped
+    assert "&lt;img" in page  # the dataset's name, shown escaped
+    assert raw_values(page) == []
+    shown = visible_text(page)
+    assert "2026-09" in shown and "10" in shown
+    if language != "en":
+        # data (reasons from the loader, the dataset's name) and commands stay as they are
+        allowed = (
+            "agent_id: unknown",
+            "kpi validate",
+            "quarantine-out",
+            "no log",
+            "kpi compute",
+            "docs/",
+        )
+        assert untranslated(page, allowed=allowed) == []
