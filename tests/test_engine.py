@@ -687,3 +687,132 @@ def test_a_leaver_without_calls_is_outside_employment_not_a_crash():
     out = compute_indicators(data, granularity="month")
     assert "A9999" not in set(out.dropna(subset=["value"])["agent_id"])
     assert out["agent_id"].nunique() >= sample.agents["agent_id"].nunique()
+
+
+# ---------------------------------------------------------------- calls declared empty (issue 16)
+
+CALL_INDICATORS = ["dials", "connects", "connect_rate", "talk_time_min", "conversion_rate"]
+
+
+def _calls_declared_empty(tables: dict) -> dict:
+    """``tables`` with no call (and no QA review of a call), calls declared empty at import."""
+    from kpi_lib.data.mapping.record import mark_declared_empty
+
+    calls = mark_declared_empty(tables["calls"].iloc[:0].copy(), "funnel data: no call log")
+    out = {k: v for k, v in tables.items() if k != "qa_reviews"}
+    return {**out, "calls": calls}
+
+
+def _check_no_call_figures(out: pd.DataFrame) -> None:
+    calls = out[out["indicator"].isin(CALL_INDICATORS)]
+    assert len(calls), "the call indicators asked for are in the table"
+    assert calls["value"].isna().all()
+    assert calls["reason"].str.contains("no table `calls`").all(), calls["reason"].unique()
+
+
+def test_calls_declared_empty_give_unavailable_call_figures_and_the_rest(tiny):
+    """A calls table declared empty by an import mapping is missing data: dials, connects,
+    talk time... are unavailable with the reason, never 0, and the agent-periods come from
+    the other tables, whose indicators are computed as with the calls."""
+    empty = Dataset(tables=_calls_declared_empty(tiny_tables()), timezone="UTC", name="nocalls")
+    asked = CALL_INDICATORS + ["sales_amount", "deals", "lead_utilisation", "training_pass_rate"]
+    out = compute_indicators(empty, granularity="month", indicators=asked)
+    _check_no_call_figures(out)
+    full = compute_indicators(tiny, granularity="month", indicators=asked)
+    keys = ["agent_id", "period", "indicator"]
+    rest = ["sales_amount", "deals", "training_pass_rate"]
+    got = out[out.indicator.isin(rest)].set_index(keys)["value"]
+    want = full[full.indicator.isin(rest)].set_index(keys)["value"].reindex(got.index)
+    pd.testing.assert_series_equal(got, want, check_names=False)
+    assert value(out, "sales_amount") == value(full, "sales_amount") > 0
+    # with every indicator asked for by default, the call ones are skipped with a warning
+    with pytest.warns(UserWarning, match="dials is unavailable"):
+        default = compute_indicators(empty, granularity="month")
+    assert not set(CALL_INDICATORS) & set(default["indicator"])
+    assert "sales_amount" in set(default["indicator"])
+    missing = unavailable_indicators(empty)
+    assert set(CALL_INDICATORS) <= set(missing["indicator"])
+
+
+def test_calls_declared_empty_employment_from_other_activity(tiny):
+    """Without calls, employment is read from the other tables: a leaver is scored up to
+    their last activity (not dropped for having no call), a hire is outside before hiring."""
+    tables = _calls_declared_empty(tiny_tables())
+    tables["agents"] = tables["agents"].assign(
+        active=[False, True, True], hire_date=pd.to_datetime([None, "2026-02-01", None])
+    )
+    data = Dataset(tables=tables, timezone="UTC", name="employment")
+    out = compute_indicators(
+        data,
+        granularity="month",
+        indicators=["sales_amount"],
+        definitions={"outside_employment": "flag"},
+    )
+    a1 = out[out.agent_id == "A1"].set_index("period")
+    assert a1["value"].to_dict() == {"2026-01": 1200.0, "2026-02": 500.0}
+    a2 = out[out.agent_id == "A2"].set_index("period")
+    assert a2.loc["2026-01", "reason"] == "not employed in period"
+    assert np.isnan(a2.loc["2026-01", "value"])
+
+
+def test_calls_declared_empty_folder_matches_loaded_dataset(tiny, tmp_path):
+    """A dataset folder whose import declared calls empty gives the same table read in place
+    (DuckDB) as loaded, with call indicators unavailable."""
+    from kpi_lib.data.load import load_dataset
+
+    folder = tmp_path / "imported"
+    folder.mkdir()
+    tables = _calls_declared_empty(tiny_tables())
+    for name, df in tables.items():
+        df.to_parquet(folder / f"{name}.parquet", index=False)
+    counts = {n: {"rows_read": len(df), "rows_used": len(df), "rows_quarantined": 0,
+                  "rows_filtered": 0} for n, df in tables.items()}  # fmt: skip
+    (folder / "dataset.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "name": "imported",
+                "timezone": "UTC",
+                "empty_tables": {"calls": "funnel data: no call log"},
+                "import": {"tables": counts},
+            }
+        ),
+        encoding="utf-8",
+    )
+    asked = CALL_INDICATORS + ["sales_amount", "deals", "training_pass_rate"]
+    loaded = load_dataset(folder, indicators=CATALOGUE)
+    from_loaded = compute_indicators(loaded, granularity="month", indicators=asked)
+    in_place = compute_indicators(folder, granularity="month", indicators=asked)
+    _check_no_call_figures(from_loaded)
+    _check_no_call_figures(in_place)
+    keys = ["agent_id", "period", "indicator"]
+    pd.testing.assert_frame_equal(
+        from_loaded.sort_values(keys).reset_index(drop=True)[keys + ["value", "reason"]],
+        in_place.sort_values(keys).reset_index(drop=True)[keys + ["value", "reason"]],
+        check_dtype=False,
+    )
+
+
+def _realdata_folder():
+    root = project_root().parent / "shared" / "realdata"
+    return root if (root / "olist_marketing_funnel").is_dir() else None
+
+
+@pytest.mark.skipif(
+    _realdata_folder() is None,
+    reason="the real Olist export is not at ../shared/realdata/olist_marketing_funnel",
+)
+def test_real_olist_export_has_no_call_figures_and_its_deals(tmp_path):
+    """The Olist funnel (calls declared empty by its mapping): deals per SDR are counted,
+    call figures are unavailable, both for the loaded dataset and the folder read in place."""
+    from kpi_lib.data.load import load_dataset
+    from kpi_lib.data.mapping import import_export, load_mapping
+
+    mapping = load_mapping(project_root() / "params" / "mappings" / "olist_funnel.yaml")
+    import_export(mapping, _realdata_folder(), tmp_path / "olist")
+    asked = CALL_INDICATORS + ["deals", "sales_amount"]
+    for data in (load_dataset(tmp_path / "olist", indicators=CATALOGUE), tmp_path / "olist"):
+        out = compute_indicators(data, granularity="month", indicators=asked)
+        _check_no_call_figures(out)
+        deals = out[out.indicator == "deals"]
+        assert deals["value"].sum() == 842  # every won deal of the export, none lost
+        assert deals["agent_id"].nunique() >= 20

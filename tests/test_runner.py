@@ -401,20 +401,3 @@ def test_a_filled_spot_check_sheet_survives_the_next_run_and_joins_the_reviews(p
     third = _run(tmp, data, nbs, period="2026-09")
     used = [n for n in third.manifest["spot_check_returned"] if n["code"] == "spot_check_returned"]
     assert [n["rows_used"] for n in used] == [4]
-
-
-@pytest.mark.parametrize("how", ["empty", "quarantined"])
-def test_no_usable_calls_is_a_clean_error_naming_the_fix(project, tmp_path, how):
-    tmp, data, nbs = project
-    folder = _without(data, tmp_path, tables=("surveys",))
-    calls = pd.read_parquet(folder / "calls.parquet")
-    if how == "empty":
-        calls = calls.iloc[:0]
-        expected = "its calls table has no rows"
-    else:
-        calls = calls.head(50).assign(agent_id="NOBODY")
-        expected = r"all 50 calls were set aside.*unknown agent.*kpi validate"
-    calls.to_parquet(folder / "calls.parquet")
-    with pytest.raises(SpecError, match=rf"No usable calls in dataset .*{expected}"):
-        _run(tmp, folder, nbs)
-    assert not (tmp / "reports").exists()

@@ -120,7 +120,8 @@ def index_html(manifest: dict, *, headline: str = "", language: str = "en") -> s
         "failed": text("index.status.failed", lang),
     }
     rows = []
-    for nb in manifest["notebooks"]:
+    # ``pages``: pages published without a notebook (the "no usable calls" page)
+    for nb in [*manifest["notebooks"], *manifest.get("pages", [])]:
         status = nb["status"]
         colour = {"ok": "#1a7f37", "failed": "#cf222e"}.get(status, "#6e7781")
         name = nb.get("name", "")

@@ -19,7 +19,14 @@ import yaml
 
 from kpi_lib._util import check_option, write_csv
 
-__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_REVIEW_FAILED", "EXIT_USER_ERROR"]
+__all__ = [
+    "main",
+    "build_parser",
+    "EXIT_OK",
+    "EXIT_REVIEW_FAILED",
+    "EXIT_USER_ERROR",
+    "EXIT_NOTHING_TO_SCORE",
+]
 
 #: Exit code: the command did what was asked.
 EXIT_OK = 0
@@ -27,6 +34,9 @@ EXIT_OK = 0
 EXIT_REVIEW_FAILED = 1
 #: Exit code: a user error (bad option, file, folder, dataset, scheme or mapping).
 EXIT_USER_ERROR = 2
+#: Exit code: ``kpi review`` found no usable calls in the period and published a page saying so
+#: (or kept the scored report already published): nothing was scored.
+EXIT_NOTHING_TO_SCORE = 3
 
 #: Exceptions that are the user's to fix: printed as ``error: ...`` with exit code 2. The
 #: project's own errors (DatasetError, SpecError, MappingError) are ValueErrors.
@@ -41,6 +51,10 @@ exit codes:
      mapping that cannot be used, an output that cannot be written, or `kpi scheme
      check` found errors. One paragraph starting "error:" is printed, no traceback
      (add --debug for it). A malformed command line prints argparse's usage.
+  3  kpi review: no usable calls in the period (an empty or fully quarantined calls
+     table, or none in the period asked for): a "no usable calls" page with the row
+     accounting was published instead of the review (or the scored report already
+     published for the period was kept). Nothing was scored.
 
 Output files (--out, --quarantine-out) get their parent folders created. CSV
 output neutralises spreadsheet formulas: text starting with = + - @ (or a tab or
@@ -305,6 +319,22 @@ def _cmd_review(args) -> int:
     except (SpecError, DatasetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if result.manifest.get("status") == "no_usable_calls":
+        facts = result.manifest["no_usable_calls"]
+        where = (
+            f"published: {result.index_html}"
+            if result.manifest.get("published")
+            else f"the scored report already published in {result.folder} is kept"
+        )
+        print(
+            f"warning: no usable calls in {facts['cycle']} {facts['period']} ({facts['cause']}: "
+            f"{facts['calls_read']} calls read, {facts['calls_used']} used, "
+            f"{facts['calls_quarantined']} set aside, {facts['calls_filtered']} filtered); "
+            f"nothing was scored; {where}. `kpi validate` lists every row set aside.",
+            file=sys.stderr,
+        )
+        print(f"No usable calls, page {where}")
+        return EXIT_NOTHING_TO_SCORE
     print(f"Review published: {result.index_html}")
     return 0
 

@@ -15,6 +15,13 @@ A review run
    on failure keeps the failed notebook (with papermill's error cell) under
    ``<root>/failed/<cycle>/<period>/<stamp>/`` and leaves the last good report untouched.
 
+A period without usable calls (an empty or fully quarantined calls table, calls declared
+empty at import, or a period inside the data's span where no call is usable) is not computed:
+the run publishes a small report instead, an index and a "no usable calls in <period>" page
+with the row accounting and what to do (:mod:`kpi_lib.run.no_calls`), its manifest's
+``status`` :data:`NO_USABLE_CALLS`; ``kpi review`` exits with code 3. It never replaces a
+scored report already published for the period.
+
 A run first removes what killed runs of the same cycle and period left behind (their staging
 folders, versions the published link does not point at, temporary ``.link`` files); other
 periods' files are never touched, since another run may be using them. When the output cannot
@@ -48,14 +55,29 @@ from kpi_lib.indicators.periods import CYCLES
 from kpi_lib.paths import notebooks_dir, project_root, resolve
 from kpi_lib.report.exports import write_exports
 from kpi_lib.report.index_page import index_headline_html, index_html
+from kpi_lib.report.no_calls_page import (
+    NO_CALLS_PAGE,
+    no_calls_headline_html,
+    no_calls_page_html,
+)
 from kpi_lib.report.page import RECORD_MIME
 from kpi_lib.report.page_html import nav_html, render_html
-from kpi_lib.review import ReviewSpec, SpecError, compute_review, prepare_spec, save_review
+from kpi_lib.review import (
+    ReviewSpec,
+    SpecError,
+    build_spec,
+    compute_review,
+    load_review_data,
+    resolve_spec,
+    save_review,
+)
 from kpi_lib.review.pipeline import skipped_sections
 from kpi_lib.review.spec import notebook_parameters
+from kpi_lib.run.no_calls import no_usable_calls
 
 __all__ = [
     "CYCLES",
+    "NO_USABLE_CALLS",
     "OutputNotWritable",
     "ReviewFailed",
     "ReviewResult",
@@ -67,6 +89,8 @@ __all__ = [
 
 #: Folder of the stored review inside the staging folder (removed before publishing).
 STORE = "_review"
+#: ``status`` of the manifest of a period published without usable calls (nothing scored).
+NO_USABLE_CALLS = "no_usable_calls"
 #: Folder of the published decision exports (CSV and XLSX), linked from the index.
 EXPORTS = "exports"
 
@@ -451,11 +475,17 @@ def run_review(
     ReviewFailed
         When a notebook fails (the message names the notebook and the cell), or when another
         run of the same period holds the lock.
+
+    Notes
+    -----
+    A period without usable calls is published as a "no usable calls" report (see the
+    module's documentation): the manifest's ``status`` is :data:`NO_USABLE_CALLS` and its
+    ``published`` is False when a scored report of the period was kept instead.
     """
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise SpecError(f"`jobs` must be a whole number of at least 1, not {jobs!r}.")
     t_start = time.perf_counter()
-    spec, data = prepare_spec(
+    spec = build_spec(
         params_files=list(params_files),
         period=period,
         cycle=cycle,
@@ -464,6 +494,13 @@ def run_review(
         notebooks=notebooks,
         notebook_dir=notebook_dir,
     )
+    data = load_review_data(spec)
+    # a period without usable calls is published as such (kpi exit code 3), not an error
+    no_calls = no_usable_calls(spec, data)
+    if no_calls is None:
+        spec = resolve_spec(spec, data)
+    else:
+        spec = spec.with_settings(period=no_calls["period"])
     validated_s = time.perf_counter() - t_start
     cycle, period = spec.cycle, spec.period
     nb_dir = resolve(notebook_dir) if notebook_dir else notebooks_dir()
@@ -480,6 +517,8 @@ def run_review(
                     f"removed {len(removed)} leftover(s) of interrupted runs of {cycle} "
                     f"{period}: {', '.join(removed)}"
                 )
+            if no_calls is not None:
+                return _publish_no_calls(spec, data, no_calls, out_root, target, validated_s)
             return _review_locked(
                 spec, data, names, nb_dir, out_root, target, progress, kernel_name, jobs,
                 validated_s,
@@ -571,6 +610,94 @@ def _review_locked(
                 raise wrapped from exc
         raise
     return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
+
+
+def _publish_no_calls(spec, data, facts, out_root, target, validated_s) -> ReviewResult:
+    """Publish the "no usable calls in <period>" report (index, page, manifest) atomically.
+
+    A scored report already published for the period is never replaced by it: the run then
+    publishes nothing and says so (``ReviewResult.manifest["published"]`` False).
+    """
+    cycle, period = spec.cycle, spec.period
+    language = spec.settings.get("language", "en")
+    started = dt.datetime.now(dt.UTC)
+    earlier = _published_status(target)
+    manifest = {
+        "cycle": cycle,
+        "period": period,
+        "dataset": _public_path(spec.dataset) or "(shipped sample)",
+        "dataset_fingerprint": data.fingerprint(),
+        "code_version": f"{__version__}+{_git_version()}",
+        "started_at": started.isoformat(timespec="seconds"),
+        "specification": _public_spec(spec),
+        "specification_hash": spec.hash,
+        "notebooks": [],
+        "pages": [
+            {
+                "name": NO_CALLS_PAGE,
+                "title": NO_CALLS_PAGE.replace("_", " ").capitalize(),
+                "html": f"{NO_CALLS_PAGE}.html",
+                "window": period,
+                "status": "ok",
+            }
+        ],
+        "load_report": _load_counts(data),
+        "exports": [],
+        "no_usable_calls": facts,
+        "skipped": [
+            {"page": name, "code": NO_USABLE_CALLS, "reason": f"no usable calls in {period}"}
+            for name in spec.notebooks
+        ],
+        "status": NO_USABLE_CALLS,
+    }
+    if earlier == "ok":
+        _log(
+            f"no usable calls in {cycle} {period}; the scored report published in {target} "
+            "is kept (a report without calls never replaces it)"
+        )
+        return ReviewResult(
+            folder=target,
+            index_html=target / "index.html",
+            manifest={**manifest, "published": False},
+        )
+    stamp = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    staging = out_root / ".staging" / f"{cycle}-{period}-{stamp}"
+    doing = f"write the {cycle} review {period} to {staging}"
+    try:
+        staging.mkdir(parents=True)
+        finished = dt.datetime.now(dt.UTC)
+        manifest["finished_at"] = finished.isoformat(timespec="seconds")
+        manifest["duration_s"] = round((finished - started).total_seconds() + validated_s, 2)
+        manifest["published"] = True
+        (staging / f"{NO_CALLS_PAGE}.html").write_text(
+            no_calls_page_html(manifest, language=language), encoding="utf-8"
+        )
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, default=str, ensure_ascii=False), encoding="utf-8"
+        )
+        headline = no_calls_headline_html(manifest, language=language)
+        (staging / "index.html").write_text(
+            index_html(manifest, headline=headline, language=language), encoding="utf-8"
+        )
+        doing = f"publish the {cycle} review {period} as {target}"
+        _publish(staging, target)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            leftovers = [staging, _version_path(staging, target)]
+            wrapped = _not_writable(exc, out_root, target, doing, leftovers)
+            if wrapped is not None and wrapped is not exc:
+                raise wrapped from exc
+        raise
+    return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
+
+
+def _published_status(target: Path) -> str:
+    """``status`` of the report published for the period ("" when none, or unreadable)."""
+    try:
+        return str(json.loads((target / "manifest.json").read_text(encoding="utf-8"))["status"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def _execute_notebook(

@@ -405,6 +405,32 @@ def _review_published(r: Result) -> None:
         assert counts["rows_read"] == len(_frame(table)), table
 
 
+def _no_calls_published(period: str, cause: str) -> Callable[[Result], None]:
+    """The "no usable calls" report of ``period`` is published with its row accounting."""
+
+    def check(r: Result) -> None:
+        folder = r.tmp / "rep" / "monthly" / period
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == ["index.html", "manifest.json", "no_calls.html"], names
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["status"] == "no_usable_calls" and manifest["period"] == period
+        facts = manifest["no_usable_calls"]
+        assert facts["cause"] == cause, facts["cause"]
+        for table, c in manifest["load_report"].items():
+            assert c["rows_read"] == c["rows_used"] + c["rows_quarantined"] + c["rows_filtered"], (
+                table
+            )
+        assert f"No usable calls in {period}" in (folder / "no_calls.html").read_text("utf-8")
+
+    return check
+
+
+def _calls_outside(month: str) -> pd.DataFrame:
+    """The sample's calls as text, without those of ``month`` (YYYY-MM)."""
+    calls = text("calls")
+    return calls[~calls["started_at"].astype(str).str.startswith(month)]
+
+
 def _failed_notebook_kept(r: Result) -> None:
     failed = list((r.tmp / "rep" / "failed" / "monthly" / "2026-04").glob("*/error.txt"))
     assert len(failed) == 1 and "planted failure" in failed[0].read_text(encoding="utf-8")
@@ -2071,6 +2097,37 @@ CASES: list[Case] = [
         (r"Another review of monthly 2026-04 is running",),
         check=_not_written("rep/monthly/2026-04"),
     ),
+    Case(
+        "review-calls-empty",
+        "cli",
+        "a review of a dataset whose calls file has a header only: a 'no usable calls' page",
+        dataset({"calls": text("calls").head(0)}),
+        _review("--dataset", "{ds}", *FAST_REVIEW),
+        3,
+        (r"no usable calls in monthly 2026-04 \(empty: 0 calls read", r"published: .*index\.html"),
+        check=_no_calls_published("2026-04", "empty"),
+    ),
+    Case(
+        "review-calls-all-quarantined",
+        "cli",
+        "every call quarantined (an unknown agent): the page lists the reason with its count",
+        dataset({"calls": text("calls").assign(agent_id="A9999")}),
+        _review("--dataset", "{ds}", "--period", "2026-03", *FAST_REVIEW),
+        3,
+        (r"no usable calls in monthly 2026-03 \(quarantined: 60576 calls read, 0 used, 60576",),
+        quarantined={"calls": 60576},
+        check=_no_calls_published("2026-03", "quarantined"),
+    ),
+    Case(
+        "review-no-calls-in-period",
+        "cli",
+        "calls in every month but 2026-02, the period asked for: a 'no usable calls' page",
+        dataset({"calls": _calls_outside("2026-02")}),
+        _review("--dataset", "{ds}", "--period", "2026-02", *FAST_REVIEW),
+        3,
+        (r"no usable calls in monthly 2026-02 \(none_in_period",),
+        check=_no_calls_published("2026-02", "none_in_period"),
+    ),
 ]
 
 
@@ -2138,8 +2195,9 @@ into `OUT/<id>/` to try by hand).
 
 What every case asserts:
 
-- **the exit code**: 0 done, 1 a review failed (a notebook, the period lock), 2 a user error
-  (see [reviews.md](reviews.md#exit-codes));
+- **the exit code**: 0 done, 1 a review failed (a notebook, the period lock), 2 a user error,
+  3 a review found no usable calls in its period and published a page saying so (nothing
+  scored; see [reviews.md](reviews.md#exit-codes) and "No usable calls" below);
 - **the message**: each expected fragment (a regular expression) is printed; an error is one
   paragraph starting `error:` on stderr (argparse's usage for a malformed command line), never
   a traceback;
@@ -2159,6 +2217,30 @@ export or before `earliest`, targets for unknown periods or indicators, threshol
 side) are quarantined; day/month orders are never guessed. A case that shows a defect is marked
 **defect (xfail)** below and in the test (`xfail(strict=True)`), so the test starts failing,
 as a reminder to remove the mark, once the defect is fixed.
+
+## No usable calls
+
+A period without a usable call is a state of the data (an export that ran empty, a dialler
+change that makes every row fail a check, a month with no calling), not a user error and not a
+crash: `kpi review` publishes `<out>/<cycle>/<period>/` with `index.html`, `no_calls.html` and
+`manifest.json` (`status: no_usable_calls`), and exits with **3**, so that a cron job can tell
+"published, nothing scored" from 0 (a scored review), 1 (a failed run) and 2 (a user error).
+The page, in the review's language, says why (the calls file has no rows, every call was set
+aside, every call was filtered at import, the import mapping declared calls empty, or the data
+hold calls but none in the period), shows rows read / used / set aside / filtered per table and
+every quarantine reason with its count, and what to do. No ranking, bonus, improvement-plan or
+coaching decision is taken. Without `--period` the period is the latest one holding rows of any
+other table (else the last complete period before today).
+
+- It never replaces a scored report already published for the period: that report is kept,
+  nothing is written, and the exit code is still 3.
+- A period outside the span of the data (no row of any table in it) stays a user error
+  (exit 2, "Period ... is not in dataset"): most likely a typo.
+- A scheme that leaves **nothing to score** on this data (every weighted indicator needs a
+  table the dataset lacks) stays a user error (exit 2, "nothing is left to score"): it is a
+  mismatch between the scheme and the export that every period would repeat, fixed by choosing
+  or writing another scheme (docs/schemes.md), not a state of one period's data; a page every
+  month would hide it from the cron log.
 
 """
 

@@ -69,6 +69,7 @@ def finish_components(
     *,
     granularity: str | None = None,
     last_call: pd.Series | None = None,
+    calls: bool = True,
 ):
     """Derived components (``DERIVED_COMPONENTS``), zeros for absent activity, team and
     level columns.
@@ -77,6 +78,10 @@ def finish_components(
     with calls (events dated after the last call, such as late reviews or complaints, do
     not create a nearly empty period of their own) and mark agent-periods outside the
     agent's employment in a boolean ``_outside`` column.
+
+    ``calls`` False says the source has no calls table (declared empty at import): the
+    agent-periods are then those of the other tables' activity, all of their periods are
+    kept, and a leaver's last period is the last period with any activity.
     """
     comp = comp.copy()
     count_like = [c for c in comp.columns if c not in ("agent_id", "period_start")]
@@ -87,6 +92,11 @@ def finish_components(
             comp = comp[comp["period_start"].between(called.min(), called.max())]
         comp = comp.reset_index(drop=True)
         comp["_outside"] = _outside_employment(comp, agents, granularity, last_call).to_numpy()
+    elif granularity is not None and not calls:
+        comp = comp.reset_index(drop=True)
+        # every row is activity in some table: the last one stands in for the last call
+        last_active = comp.groupby("agent_id")["period_start"].max() if len(comp) else None
+        comp["_outside"] = _outside_employment(comp, agents, granularity, last_active).to_numpy()
     if "order_customers" in comp and "customers_served" not in comp:
         # calls without customer_id: the customers served are the ordering customers
         comp["customers_served"] = comp["order_customers"]

@@ -273,7 +273,7 @@ def ibis_components(src: Source, g: str, d: Definitions, ids, bounds):
         uses["calls"] = True
         if not src.has("calls", "customer_id"):
             uses["orders"] = True
-    if uses["calls"]:
+    if uses["calls"] and src.has("calls"):
         frames.append(execute(src, _calls_components(src, g, d, need, bounds)))
     if "customers_served" in need and src.has("calls", "customer_id"):
         frames.append(execute(src, _served_components(src, g, bounds)))
@@ -301,7 +301,7 @@ def ibis_components(src: Source, g: str, d: Definitions, ids, bounds):
             o = src.tables["orders"]
             data_end = pd.Timestamp(src.con.execute(o.ordered_at.max()))
     last_call = None
-    if bounds is not None:
+    if bounds is not None and src.has("calls"):
         c = src.tables["calls"]
         last = c.group_by("agent_id").aggregate(period_start=_period(c.started_at.max(), g))
         last_call = execute(src, last).set_index("agent_id")["period_start"]

@@ -105,6 +105,9 @@ def compute_indicators(
     calls but no orders has ``sales_amount = 0``, and ``average_order_value`` missing with
     reason ``no deals``. Periods run from the first to the last period with calls: events
     dated after the last call (a late complaint, a review) make no period of their own.
+    A calls table declared empty at import (``kpi_lib.data.mapping.declared_empty``) is
+    missing data: call indicators are unavailable with the reason, and the agent-periods
+    are those of the other tables, all kept (employment read from that activity).
     QA reviews count in the period of the reviewed call (the compliance of the calls made
     in the period), other events by their own timestamp. Agent-periods outside the agent's
     employment (before the period of ``agents.hire_date``; for agents with ``active``
@@ -155,7 +158,9 @@ def compute_indicators(
         # DuckDB keeps its buffers after the queries: give them back before the output
         # table is built (0.9 GB less at peak on 100M calls)
         src.con.disconnect()
-    comp = finish_components(comp, agents, d, granularity=granularity, last_call=last_call)
+    comp = finish_components(
+        comp, agents, d, granularity=granularity, last_call=last_call, calls=src.has("calls")
+    )
     if labels:
         starts = {parse_period(p).start for p in labels}
         comp = comp[comp["period_start"].isin(starts)]

@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.dataset import DEFAULT_TIMEZONE, Dataset
-from kpi_lib.data.mapping.record import declared_empty
+from kpi_lib.data.mapping.record import declared_empty, read_import_record
 from kpi_lib.indicators.engine.folder import read_folder
 from kpi_lib.indicators.engine.source import Source, duckdb_connect
 from kpi_lib.paths import resolve
@@ -47,8 +47,10 @@ def _from_dataset(ds, backend) -> Source:
         con = duckdb_connect()
     tables = {}
     for name, df in ds.tables.items():
-        if name not in CONTRACT or (name != "calls" and declared_empty(df)):
-            continue  # declared empty at import: missing data (unavailable), not zero activity
+        if name not in CONTRACT or declared_empty(df):
+            # declared empty at import: missing data (unavailable), not zero activity; for
+            # calls too (the agent-periods are then laid out from the other tables)
+            continue
         if name == "targets":
             # targets stay in pandas (small): they are joined after aggregation
             tables[name] = df
@@ -84,6 +86,22 @@ def _from_backend(con, timezone: str | None) -> Source:
     )
 
 
+def _without_declared_empty(src: Source, folder: Path) -> Source:
+    """``src`` without the tables its import declared empty (``empty_tables`` of the import
+    record in ``dataset.yaml``) that hold no row: as for a loaded Dataset, missing data gives
+    unavailable indicators, not zero activity."""
+    record = read_import_record(folder)
+    if record is None or src.load_report is None:
+        return src
+    report = src.load_report
+    for table in record["empty_tables"]:
+        lines = report[(report["table"] == table) & (report["reason"].fillna("") == "")]
+        if table in src.tables and len(lines) and int(lines["rows_read"].sum()) == 0:
+            del src.tables[table]
+            src.columns.pop(table, None)
+    return src
+
+
 def open_source(data, backend=None, timezone: str | None = None) -> Source:
     """The :class:`Source` of ``data`` (see :func:`~kpi_lib.indicators.engine.compute_indicators`):
     a Dataset's tables on ``backend`` (default a new in-memory DuckDB), a dataset folder read
@@ -106,7 +124,7 @@ def open_source(data, backend=None, timezone: str | None = None) -> Source:
                 "A dataset folder is read by DuckDB; to use another backend, load the tables "
                 "into it and pass the connection as `data`."
             )
-        return read_folder(folder, timezone)
+        return _without_declared_empty(read_folder(folder, timezone), folder)
     if hasattr(data, "list_tables") and hasattr(data, "table"):
         return _from_backend(data, timezone)
     raise TypeError(

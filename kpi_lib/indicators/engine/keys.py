@@ -29,6 +29,9 @@ def agent_keys(src) -> pd.DataFrame | None:
             for n in ("calls", "leads", "qa_reviews")
             if src.has(n, "agent_id") and not isinstance(src.tables[n], pd.DataFrame)
         ]
+        if not parts:  # no large table (calls declared empty): the lookups key by agent_id
+            src.cache["agent_keys"] = src.cache["agent_modulus"] = None
+            return None
         ids = parts[0].union(*parts[1:], distinct=True) if len(parts) > 1 else parts[0]
         ids = ids.filter(ids.agent_id.notnull())
         folds = {f"_k{i}": agent_key(ids.agent_id, m) for i, m in enumerate(_KEY_MODULI)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from kpi_lib.report.messages import (
     before_after,
     conflict,
+    no_calls,
     quality,
     review_page,
     scorecard,
@@ -43,4 +44,5 @@ PAGE_TEXTS = merge_catalogues(
     sensitivity.TEXTS,
     before_after.TEXTS,
     review_page.TEXTS,
+    no_calls.TEXTS,
 )
