@@ -9,6 +9,13 @@ small table) and the views ``kpi_<table>`` the engine reads hold the rows used o
 quarantine counts per table and reason are :attr:`Source.load_report`, in the layout of
 :attr:`kpi_lib.data.dataset.Dataset.load_report`.
 
+Before a rule runs, the reader tries to prove from the Parquet files alone that it cannot
+flag a row, and leaves it out when it can (never otherwise): keys whose values strictly
+increase in file order are distinct (:func:`_distinct_in_file_order`, no hash table), and
+the column's type and footer statistics rule out parse failures, missing values and values
+out of range (:func:`_proven_clean`). Files sorted by their key and written with statistics
+are validated at little more than the cost of reading their keys once.
+
 Text values the SQL does not parse with certainty (anything but ISO 8601 timestamps and
 plain decimal numbers; every value of a column with a named ``timestamp_format``) are
 parsed by the loader's own coercion (:func:`kpi_lib.data.load.coerce_column`) on their
