@@ -16,6 +16,10 @@ duplicates, orphans, timestamps, plausibility, as SQL over the Parquet files) ag
 used, as before issue 15); the ratio validated / trusted is printed. ``--validation-only``
 runs this tier alone; ``--before DIR`` (a ``git archive REV kpi_lib`` unpacked in DIR) adds
 ``engine_before``, the engine of that version (e.g. before issue 15, trusting the files).
+``--repeat N`` runs the tier's implementations N times in turn (reversed every other round)
+and prints the per-round ratios and the ratio of the median times: on a shared machine one
+pair of runs is not enough. A dataset made elsewhere is used through a link,
+e.g. ``ln -s /work/bench100m benchmarks/data/calls_100000000``.
 
 Run (from the repository root)::
 
@@ -272,6 +276,20 @@ def _run(kind: str, folder: Path, save: Path | None = None) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1]) | {"kind": kind}
 
 
+def _median(results: list[dict]) -> dict:
+    """One line for repeated runs: the median seconds, the highest peak, the load range."""
+    import statistics
+
+    ok = [r for r in results if "error" not in r]
+    if not ok:
+        return results[-1]
+    return ok[-1] | {
+        "seconds": statistics.median(r["seconds"] for r in ok),
+        "peak_mb": max(r["peak_mb"] for r in ok),
+        "load": (min(r["load"][0] for r in ok), max(r["load"][1] for r in ok)),
+    }
+
+
 def main() -> None:
     import tempfile
 
@@ -303,6 +321,14 @@ def main() -> None:
         help="a folder holding kpi_lib of another version (git archive REV kpi_lib | tar -x "
         "-C DIR): its engine joins the validation tier as engine_before",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="validation tier: run validated and trusted N times in turn (on a shared "
+        "machine); the ratio printed is of the median times",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--save", help=argparse.SUPPRESS)
@@ -331,21 +357,39 @@ def main() -> None:
                 and not (pandas_kind == "pandas" and calls in args.skip_pandas_full_at)
             ):
                 kinds.append(pandas_kind)
-            for kind in kinds:
-                if kind in by:  # the plain query is the same floor for both tiers
-                    r = by[kind]
-                else:
-                    load_before = os.getloadavg()[0]
-                    save = tmp / f"{kind}.parquet" if check and kind != "duckdb_sql" else None
-                    r = _run(kind, folder, save)
-                    r["calls"] = calls
-                    r["load"] = (load_before, os.getloadavg()[0])
-                    by[kind] = r
+            rounds = args.repeat if validation else 1
+            runs: dict[str, list] = {}
+            for round_ in range(rounds):
+                # in turn, reversed every other round: a change of load hits both sides
+                for kind in kinds if round_ % 2 == 0 else kinds[::-1]:
+                    if kind in by and round_ == 0:  # the plain query: the same floor for both
+                        r = by[kind]
+                    else:
+                        load_before = os.getloadavg()[0]
+                        first = round_ == 0 and check and kind != "duckdb_sql"
+                        r = _run(kind, folder, tmp / f"{kind}.parquet" if first else None)
+                        r["calls"] = calls
+                        r["load"] = (load_before, os.getloadavg()[0])
+                        runs.setdefault(kind, []).append(r)
+                        by[kind] = r
+                    print(
+                        f"{calls:>12,} calls  {kind:<13} {r['seconds']:8.1f} s  "
+                        f"{r['peak_mb']:8.0f} MB peak"
+                        f"  (load average {r['load'][0]:.1f} -> {r['load'][1]:.1f})"
+                        + (f"  ERROR {r['error']}" if "error" in r else ""),
+                        flush=True,
+                    )
+            if rounds > 1:
+                by.update({k: _median(v) for k, v in runs.items()})
+                pairs = [
+                    a["seconds"] / b["seconds"]
+                    for a, b in zip(runs[engine_kind], runs[pandas_kind], strict=True)
+                ]
                 print(
-                    f"{calls:>12,} calls  {kind:<13} {r['seconds']:8.1f} s  "
-                    f"{r['peak_mb']:8.0f} MB peak"
-                    f"  (load average {r['load'][0]:.1f} -> {r['load'][1]:.1f})"
-                    + (f"  ERROR {r['error']}" if "error" in r else ""),
+                    f"{'':>12}        [validation] {rounds} rounds, validated / trusted per round: "
+                    + ", ".join(f"{x:.2f}x" for x in pairs)
+                    + f"; medians: {by[engine_kind]['seconds']:.1f} s / "
+                    f"{by[pandas_kind]['seconds']:.1f} s, highest peaks below",
                     flush=True,
                 )
             if pandas_kind not in kinds:

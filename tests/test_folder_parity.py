@@ -218,3 +218,140 @@ def test_folder_settings_apply_out_of_core(small_sample, tmp_path):
         > 0
     )
     assert_same(folder, timezone="Europe/Lisbon")
+
+
+# -- issue 15: the cheap proofs (keys in file order, footer statistics) never hide a row
+
+
+def _write_ids(path: Path, ids, *, row_group_size=None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"k": ids}), path, row_group_size=row_group_size)
+
+
+@pytest.mark.parametrize(
+    ("ids", "distinct"),
+    [
+        (["a1", "a2", "b", "c"], True),
+        ([None, "a1", None, "a2", "a3"], True),  # nulls are not keys
+        (["", "a", "b"], True),  # an empty string is missing; it can occur once at most here
+        (["a1", "a2", "a2", "a3"], False),  # equal neighbours
+        (["a2", "a1", "a3"], False),  # distinct but not in order: not proven
+        (["a1", "a3", "a2", "a1"], False),
+        ([], True),
+    ],
+)
+def test_keys_in_file_order_are_proven_distinct_only_when_strictly_increasing(
+    tmp_path, ids, distinct
+):
+    import pyarrow as pa
+
+    path = tmp_path / "t.parquet"
+    _write_ids(path, pa.array(ids, type=pa.string()), row_group_size=2)  # steps across groups
+    assert folder_module._distinct_in_file_order(path, "k", "VARCHAR") is distinct
+
+
+def test_keys_in_file_order_across_parts_and_types(tmp_path):
+    import pyarrow as pa
+
+    parts = tmp_path / "t"
+    parts.mkdir()
+    _write_ids(parts / "part-0.parquet", pa.array(["c1", "c2"]))
+    _write_ids(parts / "part-1.parquet", pa.array(["a1", "b9"]))  # disjoint, named out of order
+    assert folder_module._distinct_in_file_order(parts / "*.parquet", "k", "VARCHAR")
+    _write_ids(parts / "part-2.parquet", pa.array(["b1", "c1"]))  # c1 again, in another part
+    assert not folder_module._distinct_in_file_order(parts / "*.parquet", "k", "VARCHAR")
+    ints = tmp_path / "ints.parquet"
+    _write_ids(ints, pa.array([3, 7, 1_000_000], type=pa.int64()))
+    assert folder_module._distinct_in_file_order(ints, "k", "BIGINT")
+    _write_ids(ints, pa.array([3, 7, 7], type=pa.int64()))
+    assert not folder_module._distinct_in_file_order(ints, "k", "BIGINT")
+    floats = tmp_path / "floats.parquet"
+    _write_ids(floats, pa.array([1.0, 2.0]))
+    assert not folder_module._distinct_in_file_order(floats, "k", "DOUBLE")  # never proven
+
+
+@pytest.mark.parametrize("layout", ["sorted", "shuffled", "parts"])
+def test_duplicate_ids_found_whatever_the_order_of_the_keys(small_sample, tmp_path, layout):
+    """A duplicated call id in a file sorted by key (equal neighbours), in a shuffled file
+    (the order proves nothing) and in two parts each sorted (the parts' ranges overlap) is
+    quarantined like the loader does; the ids of the other tables, sorted, are proven
+    distinct without the hash check."""
+    folder = tmp_path / layout
+    shutil.copytree(small_sample, folder)
+    calls = pd.read_parquet(folder / "calls.parquet").sort_values("call_id")
+    twin = calls.iloc[[len(calls) // 2]].assign(duration_s=1)
+    calls = pd.concat([calls, twin]).sort_values("call_id", kind="stable")
+    if layout == "shuffled":
+        calls = calls.sample(frac=1.0, random_state=3)
+    (folder / "calls.parquet").unlink()
+    if layout == "parts":
+        (folder / "calls").mkdir()
+        calls = calls.reset_index(drop=True)
+        at = int(np.flatnonzero(calls.call_id.duplicated().to_numpy())[0])
+        calls.iloc[:at].to_parquet(folder / "calls" / "part-0.parquet", index=False)
+        calls.iloc[at:].to_parquet(folder / "calls" / "part-1.parquet", index=False)
+    else:
+        calls.to_parquet(folder / "calls.parquet", index=False, row_group_size=1000)
+    report = assert_same(folder).set_index(["table", "reason"])["rows"]
+    assert report["calls", "call_id: duplicate id"] == 2
+
+
+def test_rows_outside_the_footer_statistics_are_still_checked(small_sample, tmp_path):
+    """Bad values in one row group among many, in a file written without statistics and as
+    floats (a NaN is missing; statistics do not count NaNs) are quarantined as the loader
+    does: a rule is skipped only when the file's types and statistics prove it clean."""
+    folder = tmp_path / "stats"
+    shutil.copytree(small_sample, folder)
+    calls = pd.read_parquet(folder / "calls.parquet")
+    calls.loc[calls.index[-1], "duration_s"] = 99_999  # implausible, in the last row group
+    calls.loc[calls.index[5], "intent_rating"] = 7  # above the maximum, in the first one
+    calls.loc[calls.index[7], "outcome"] = "voicemail"
+    calls.to_parquet(folder / "calls.parquet", index=False, row_group_size=500)
+    orders = pd.read_parquet(folder / "orders.parquet")
+    orders["amount"] = orders["amount"].astype("float64")
+    orders.loc[orders.index[0], "amount"] = np.nan  # a required float that is NaN
+    orders.loc[orders.index[1], "amount"] = -5.0
+    orders.to_parquet(folder / "orders.parquet", index=False, write_statistics=False)
+    report = assert_same(folder).set_index(["table", "reason"])["rows"]
+    assert report["calls", "duration_s: duration above maximum (14400 s)"] == 1
+    assert report["calls", "intent_rating: above the maximum 3"] == 1
+    assert report.xs("calls").filter(like="outcome: not one of").sum() == 1
+    assert report["orders", "amount: missing value in a required column"] == 1
+    assert report.xs("orders").filter(like="amount: below the minimum").sum() == 1
+
+
+def test_footer_statistics_prove_only_what_the_coercion_makes_certain():
+    from kpi_lib.data.rules import Bounds, Rule
+
+    bounds = Bounds(14_400, pd.Timestamp("2000-01-01"), pd.Timestamp("2030-01-01"), {}, None)
+
+    def clean(check, kind, raw_type, stats, args=()):
+        rule = Rule("calls", "x", check, "reason", args)
+        return folder_module._proven_clean(rule, kind, raw_type, stats, bounds)
+
+    assert clean("parse", "timestamp", "TIMESTAMP", None)
+    assert not clean("parse", "timestamp", "VARCHAR", None)
+    assert not clean("parse", "integer", "DOUBLE", None)  # 1.5 is not a whole number
+    assert clean("non_finite", "number", "INTEGER", None)
+    assert clean("non_finite", "number", "DOUBLE", (0.0, 5.0, 0))
+    assert not clean("non_finite", "number", "DOUBLE", (0.0, float("inf"), 0))
+    assert not clean("non_finite", "number", "DOUBLE", None)
+    assert clean("required", "id", "VARCHAR", ("A1", "A9", 0))
+    assert not clean("required", "id", "VARCHAR", ("", "A9", 0))  # '' is missing
+    assert not clean("required", "id", "VARCHAR", ("A1", "A9", 2))
+    assert not clean("required", "number", "DOUBLE", (1.0, 2.0, 0))  # NaN not counted
+    assert clean("required", "number", "BIGINT", (1, 2, 0))
+    assert clean("minimum", "number", "INTEGER", (0, 10, 3), (0,))
+    assert not clean("minimum", "number", "INTEGER", (-1, 10, 0), (0,))
+    assert not clean("maximum", "integer", "TINYINT", (0, 4, 0), (3,))
+    assert not clean("max_duration", "number", "INTEGER", (0, 14_401, 0))
+    assert clean("max_duration", "number", "INTEGER", (0, 14_400, 0))
+    assert not clean("maximum", "number", "INTEGER", None, (3,))  # no statistics
+    early = pd.Timestamp("1999-01-01").to_pydatetime()
+    late = pd.Timestamp("2026-01-01").to_pydatetime()
+    assert not clean("before_earliest", "timestamp", "TIMESTAMP", (early, late, 0))
+    assert not clean("after_latest", "timestamp", "TIMESTAMP_NS", (late, late, 0))
+    assert clean("allowed", "text", "VARCHAR", ("a", "a", 0), ("a", "b"))
+    assert not clean("allowed", "text", "VARCHAR", ("a", "c", 0), ("a", "b", "c"))

@@ -9,6 +9,13 @@ small table) and the views ``kpi_<table>`` the engine reads hold the rows used o
 quarantine counts per table and reason are :attr:`Source.load_report`, in the layout of
 :attr:`kpi_lib.data.dataset.Dataset.load_report`.
 
+Before a rule runs, the reader tries to prove from the Parquet files alone that it cannot
+flag a row, and leaves it out when it can (never otherwise): keys whose values strictly
+increase in file order are distinct (:func:`_distinct_in_file_order`, no hash table), and
+the column's type and footer statistics rule out parse failures, missing values and values
+out of range (:func:`_proven_clean`). Files sorted by their key and written with statistics
+are validated at little more than the cost of reading their keys once.
+
 Text values the SQL does not parse with certainty (anything but ISO 8601 timestamps and
 plain decimal numbers; every value of a column with a named ``timestamp_format``) are
 parsed by the loader's own coercion (:func:`kpi_lib.data.load.coerce_column`) on their
@@ -23,6 +30,7 @@ zones; the other names are the contract's column names and fixed relation names.
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -244,6 +252,177 @@ def _raw_relation(con, name: str, read, path: Path | None) -> str:
     return alias
 
 
+def _parquet_files(path: Path) -> list[Path]:
+    """The Parquet files of a table: the file, or the parts of ``<table>/*.parquet``."""
+    return sorted(path.parent.glob("*.parquet")) if path.name == "*.parquet" else [path]
+
+
+def _increasing_run(file: Path, column: str, integer: bool) -> tuple | None:
+    """(first, last) value of ``column`` in ``file`` when its non-null values are strictly
+    increasing in file order, else None (read batch by batch; stops at the first step that
+    does not increase). An empty column gives ``()``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    first = last = None
+    for batch in pq.ParquetFile(file).iter_batches(columns=[column], batch_size=1 << 20):
+        values = batch.column(0)
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
+        kind = values.type
+        if integer != pa.types.is_integer(kind) or not (
+            integer or pa.types.is_string(kind) or pa.types.is_large_string(kind)
+        ):
+            return None
+        if values.null_count:
+            values = values.drop_null()
+        if not len(values):
+            continue
+        if last is not None and not values[0].as_py() > last:
+            return None
+        if len(values) > 1 and not pc.all(pc.greater(values[1:], values[:-1])).as_py():
+            return None
+        if first is None:
+            first = values[0].as_py()
+        last = values[-1].as_py()
+    return () if first is None else (first, last)
+
+
+def _distinct_in_file_order(path: Path, column: str, raw_type: str) -> bool:
+    """Whether the Parquet values of ``column`` are proven distinct without hashing them:
+    each file's non-null values strictly increase in file order (as exports sorted by their
+    key do) and the files' value ranges do not overlap. False means "not proven" (the exact
+    duplicate check then runs), never "duplicated".
+
+    Only for typed strings (used as they are: equal values are equal strings; an empty
+    string, the smallest, can occur once at most in an increasing run) and integers (equal
+    as text exactly when equal as numbers)."""
+    integer = raw_type in _INTEGERS
+    if not integer and raw_type != "VARCHAR":
+        return False
+    runs = []
+    for file in _parquet_files(path):
+        run = _increasing_run(file, column, integer)
+        if run is None:
+            return False
+        if run:
+            runs.append(run)
+    runs.sort()
+    return all(a[1] < b[0] for a, b in pairwise(runs))
+
+
+def _footer_statistics(path: Path, columns) -> dict:
+    """Per column of ``columns``: (smallest, largest, nulls) over every row group of every
+    Parquet file of the table, read from the files' footers (no data page is read).
+    ``smallest``/``largest`` are None when the column holds nulls only. A column is left out
+    when a row group has no statistics for it or their values cannot be compared."""
+    import pyarrow.parquet as pq
+
+    found: dict = {}
+    missing: set = set()
+    for file in _parquet_files(path):
+        meta = pq.ParquetFile(file).metadata
+        index = {meta.schema.column(i).path: i for i in range(meta.num_columns)}
+        for r in range(meta.num_row_groups):
+            group = meta.row_group(r)
+            for name in columns:
+                if name in missing or name not in index:
+                    missing.add(name)
+                    continue
+                chunk = group.column(index[name])
+                st = chunk.statistics
+                if st is None or not st.has_null_count:
+                    missing.add(name)
+                    continue
+                lo = hi = None
+                if st.has_min_max:
+                    lo, hi = st.min, st.max
+                elif st.null_count != chunk.num_values:
+                    missing.add(name)
+                    continue
+                old = found.get(name, (None, None, 0))
+                try:
+                    lo = lo if old[0] is None else old[0] if lo is None else min(old[0], lo)
+                    hi = hi if old[1] is None else old[1] if hi is None else max(old[1], hi)
+                except TypeError:
+                    missing.add(name)
+                    continue
+                found[name] = (lo, hi, old[2] + st.null_count)
+    return {k: v for k, v in found.items() if k not in missing}
+
+
+#: DuckDB types of Parquet timestamps whose coerced value is the stored one (at most
+#: microseconds: the cast to TIMESTAMP does not round them)
+_NAIVE_TIMESTAMPS = ("TIMESTAMP", "TIMESTAMP_MS", "TIMESTAMP_S")
+
+
+def _proven_clean(rule, kind: str, raw_type: str, stats: tuple | None, bounds: Bounds) -> bool:
+    """Whether ``rule`` cannot flag any row of a typed Parquet column, from the column's
+    type and its footer statistics ``(smallest, largest, nulls)`` (None: unknown) alone.
+
+    Only what the coercion of :class:`_Table` makes certain counts: a typed integer,
+    timestamp or boolean always parses; the coerced number or timestamp is the stored one,
+    so the stored range bounds it. Floats are never proven present (a NaN is missing and
+    statistics do not count NaNs). Anything else: False (the rule runs)."""
+    import datetime
+    import math
+
+    check = rule.check
+    integer = raw_type in _INTEGERS
+    floating = raw_type in _FLOATS
+    timestamp = raw_type in _NAIVE_TIMESTAMPS
+    typed = integer or timestamp or raw_type == "BOOLEAN" or raw_type == "DATE"
+    if check == "parse":
+        if kind in ("timestamp", "date"):
+            return timestamp or raw_type == "DATE"
+        if kind == "number":
+            return integer or floating
+        if kind == "integer":
+            return integer
+        return kind == "boolean" and raw_type == "BOOLEAN"
+    if check == "non_finite":
+        if integer:
+            return True
+        return (
+            floating
+            and stats is not None
+            and (stats[0] is None or (not math.isinf(stats[0]) and not math.isinf(stats[1])))
+        )
+    if stats is None:
+        return False
+    lo, hi, nulls = stats
+    if check == "required":
+        if nulls:
+            return False
+        if kind in ("id", "text"):
+            return integer or (raw_type == "VARCHAR" and isinstance(lo, str) and lo > "")
+        return typed and (kind not in ("number", "integer") or integer)
+    if lo is None:  # nulls only: no value to compare
+        return check in ("minimum", "maximum", "max_duration", "after_latest", "before_earliest")
+    if check in ("minimum", "maximum", "max_duration"):
+        if kind not in ("number", "integer") or not (integer or floating):
+            return False
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lo, hi)):
+            return False
+        if check == "minimum":
+            return lo >= rule.args[0]
+        limit = rule.args[0] if check == "maximum" else bounds.max_duration_s
+        return hi <= limit
+    if check in ("after_latest", "before_earliest"):
+        if kind != "timestamp" or not timestamp:
+            return False
+        if not all(isinstance(v, datetime.datetime) and v.tzinfo is None for v in (lo, hi)):
+            return False
+        if check == "after_latest":
+            return pd.Timestamp(hi) <= bounds.latest
+        return pd.Timestamp(lo) >= bounds.earliest
+    if check == "allowed":
+        # one stored value only, and an allowed one
+        return raw_type == "VARCHAR" and lo == hi and lo in rule.args
+    return False
+
+
 def _run(con, sql: str, params: dict):
     """Run ``sql`` binding the named parameters it uses."""
     return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
@@ -259,11 +438,13 @@ def _validate_table(
     params: dict,
     *,
     validate: bool = True,
-    trim: bool = False,
+    parquet: Path | None = None,
 ) -> list[dict]:
     """Coerce and check one table in SQL; create ``kpi_<name>`` (the rows used) and return
-    its load-report lines (``validate=False``: coerce only, every row used). ``trim``: the
-    raw table is text (CSV, xlsx) whose ids are stripped, not typed strings."""
+    its load-report lines (``validate=False``: coerce only, every row used). ``parquet``: the
+    table's Parquet file (or ``<table>/*.parquet``) whose typed strings are used as they
+    are; None for text (CSV, xlsx) whose ids are stripped."""
+    trim = parquet is None
     spec = CONTRACT[name]
     desc = con.execute(f"DESCRIBE {raw}").fetchall()
     types = {row[0]: str(row[1]).upper() for row in desc}
@@ -281,7 +462,19 @@ def _validate_table(
     rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
     rules = table_rules(spec, [c.name for c in present], bounds, loaded=loaded) if validate else []
     checked = []  # rules that can flag a row (a rule whose key set is empty cannot)
+    stats = _footer_statistics(parquet, [r.column for r in rules]) if parquet and rules else {}
+    kinds = {c.name: c.kind for c in present}
     for rule in rules:
+        if parquet is not None and _proven_clean(
+            rule, kinds[rule.column], types[rule.column], stats.get(rule.column), bounds
+        ):
+            continue  # the file's types and statistics show no row can break it
+        if (
+            rule.check == "unique"
+            and parquet is not None
+            and _distinct_in_file_order(parquet, rule.column, types[rule.column])
+        ):
+            continue  # no key can be duplicated: the rule cannot flag a row
         candidates = sql_candidates(rule, typed)
         if candidates is not None:
             # one pass per KEYS_PER_PASS keys keeps the hash table of a pass under ~1 GB
@@ -395,7 +588,7 @@ def read_folder(
         raw = _raw_relation(raw_con, name, opened.read, opened.read.parquet.get(name))
         parquet = opened.read.parquet.get(name)
         for line in _validate_table(
-            raw_con, name, raw, tz, bounds, loaded, params, validate=validate, trim=parquet is None
+            raw_con, name, raw, tz, bounds, loaded, params, validate=validate, parquet=parquet
         ):
             report.append(line | {"source": opened.read.sources.get(name, "")})
         loaded.append(name)
