@@ -5,6 +5,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PERIOD ?=
 REVIEW_ARGS ?=
+# pytest workers (pytest-xdist): one per core of the 2-core CI machine; `make test WORKERS=1`
+# runs serially. Whole files go to one worker (--dist loadfile), so a module's fixtures
+# (a review, a published report) are computed once, as in a serial run. --durations lists the
+# 25 slowest steps in the CI log, so where the time goes is visible run by run.
+WORKERS ?= 2
 
 .PHONY: venv review test lint format notebooks-clean docs bench clean
 
@@ -24,7 +29,7 @@ review: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check kpi_lib tests benchmarks
 	$(VENV)/bin/ruff format --check kpi_lib tests benchmarks
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25 $(if $(filter-out 1,$(WORKERS)),-n $(WORKERS) --dist loadfile)
 	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks/
 
 lint: $(STAMP)

@@ -30,15 +30,20 @@ record_review(rv, "period_review")
 FAST = ["--set", "draws=20", "--set", "n_boot=10"]
 
 
-@pytest.fixture
-def published(tmp_path, small_data, write_notebook):
-    """A folder of test notebooks and an output root where 2026-09 is published."""
-    nbs = tmp_path / "notebooks"
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory, small_data, write_notebook):
+    """Test notebooks and an output root where 2026-09 is published, made once per module
+    (one review run); each test works on its own copy (:func:`published`)."""
+    tmp = tmp_path_factory.mktemp("published")
+    nbs = tmp / "notebooks"
     nbs.mkdir()
     write_notebook(nbs / "good.ipynb", GOOD)
     write_notebook(nbs / "bad.ipynb", "raise RuntimeError('boom in the bad notebook')\n")
-    reports = tmp_path / "reports"
+    _runner(small_data, nbs, tmp / "reports")()
+    return tmp
 
+
+def _runner(small_data, nbs: Path, reports: Path):
     def run(*names, **kw):
         return run_review(
             dataset=str(small_data),
@@ -51,8 +56,20 @@ def published(tmp_path, small_data, write_notebook):
             **kw,
         )
 
-    run()
-    return reports, run
+    return run
+
+
+@pytest.fixture
+def published(tmp_path, small_data, published_once):
+    """A folder of test notebooks and an output root where 2026-09 is published (a copy of
+    :func:`published_once`: the published link is relative, so the copy is a published report
+    of its own)."""
+    nbs = tmp_path / "notebooks"
+    reports = tmp_path / "reports"
+    shutil.copytree(published_once / "notebooks", nbs)
+    shutil.copytree(published_once / "reports", reports, symlinks=True)
+    assert not os.path.isabs(os.readlink(reports / "monthly" / "2026-09"))
+    return reports, _runner(small_data, nbs, reports)
 
 
 def _state(reports: Path) -> dict:
