@@ -39,8 +39,10 @@ def duckdb_connect():
         # results are sorted in pandas afterwards; not keeping row order lets DuckDB stream
         # aggregates and joins (less memory on 100M rows)
         "preserve_insertion_order": False,
-        # spill files (beyond memory_limit) go to the system temp folder, not the cwd
-        "temp_directory": os.path.join(tempfile.gettempdir(), "kpi_duckdb"),
+        # spill files (beyond memory_limit) go to the system temp folder, not the cwd; one
+        # folder per process, as DuckDB may remove its temp folder when a connection closes
+        # and two runs at once (a cron review and an analyst) must not share spill files
+        "temp_directory": os.path.join(tempfile.gettempdir(), f"kpi_duckdb_{os.getpid()}"),
     }
     for env, key in (
         ("KPI_DUCKDB_MEMORY_LIMIT", "memory_limit"),
