@@ -176,7 +176,9 @@ def test_power_padders_found_and_quality_reported(tmp_path):
     padders = set(planted["threshold_padders"]["agents"])
     b = g.bunching(ds["calls"], agents=ds.agents, n_boot=20)
     found = set(b.loc[b["flagged"], "agent_id"])
-    assert len(found & padders) >= 2  # 3 padders planted; calibration: >= 70 % found
+    # 3 padders planted; calibration with the peer counterfactual: 60 / 60 found, 0 / 1140
+    # others flagged (benchmarks/README.md), so all three and at most one other
+    assert padders <= found and len(found - padders) <= 1
     q = g.flagged_quality(ind, b)
     assert set(q["agent_id"]) == found
     assert set(q["code"]) <= {"worse", "better", "no_difference", "too_little_data"}
