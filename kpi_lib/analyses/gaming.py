@@ -421,8 +421,8 @@ def bunching(
     >>> res = bunching(ds["calls"], agents=ds.agents, seed=0)
     >>> res[["agent_id", "flagged"]].head(2)
       agent_id  flagged
-    0    A0021     True
-    1    A0014     True
+    0    A0014     True
+    1    A0021     True
     """
     check_option("by", by, ["agent_id", "team_id", None])
     check_option("counterfactual", counterfactual, ["peers", "own"])
