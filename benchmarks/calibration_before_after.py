@@ -84,7 +84,7 @@ def agent_clustered_covers(t: pd.DataFrame, treated: list[str]) -> bool:
     return bool(lo <= 0 <= hi)
 
 
-def run_did(reps: int) -> None:
+def run_did(reps: int, n_boot: int = 1999) -> None:
     print("Difference in differences, no effect, team-month shocks sd 0.5 (95 % intervals)")
     for n_t, n_c in ((2, 2), (3, 3), (4, 4), (6, 6), (7, 1)):
         rng = np.random.default_rng(1000 * n_t + n_c)
@@ -96,7 +96,7 @@ def run_did(reps: int) -> None:
             t = did_table(rng, n_t, n_c)
             old += agent_clustered_covers(t, treated)
             res = ba.difference_in_differences(
-                t, treated=treated, comparison=comparison, switch=SWITCH, n_boot=399, seed=r
+                t, treated=treated, comparison=comparison, switch=SWITCH, n_boot=n_boot, seed=r
             ).iloc[0]
             if np.isnan(res["ci_low"]):
                 none += 1
@@ -199,10 +199,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=200)
     ap.add_argument("--only", choices=["did", "compare", "its"], default=None)
+    ap.add_argument("--did-boot", type=int, default=1999, help="wild bootstrap draws (DiD)")
     args = ap.parse_args()
     for name, fn in (("did", run_did), ("compare", run_compare), ("its", run_its)):
         if args.only in (None, name):
-            fn(args.reps)
+            fn(args.reps, args.did_boot) if name == "did" else fn(args.reps)
 
 
 if __name__ == "__main__":

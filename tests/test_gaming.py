@@ -119,7 +119,10 @@ def test_sample_padders_top_the_watch_list(sample):
     out = g.bunching(sample["calls"], agents=sample["agents"], n_boot=200)
     top = out[out["rankable"]].sort_values("rank").head(len(pad))
     assert set(top["agent_id"]) == pad
-    assert set(out.loc[out["flagged"], "agent_id"]) == pad
+    flagged = set(out.loc[out["flagged"], "agent_id"])
+    # BH bounds the expected share of false flags, not each one: every padder and at most one
+    # of the 192 others (with the peer counterfactual A0185, p = 9e-4; 4 of 187 p < 0.05)
+    assert pad <= flagged and len(flagged - pad) <= 1
     small = set(sample["planted"]["small_sample_agents"]["agents"])
     assert not out[out["agent_id"].isin(small)]["rankable"].any()
 
@@ -173,7 +176,9 @@ def test_power_padders_found_and_quality_reported(tmp_path):
     padders = set(planted["threshold_padders"]["agents"])
     b = g.bunching(ds["calls"], agents=ds.agents, n_boot=20)
     found = set(b.loc[b["flagged"], "agent_id"])
-    assert len(found & padders) >= 2  # 3 padders planted; calibration: >= 70 % found
+    # 3 padders planted; calibration with the peer counterfactual: 60 / 60 found, 0 / 1140
+    # others flagged (benchmarks/README.md), so all three and at most one other
+    assert padders <= found and len(found - padders) <= 1
     q = g.flagged_quality(ind, b)
     assert set(q["agent_id"]) == found
     assert set(q["code"]) <= {"worse", "better", "no_difference", "too_little_data"}
@@ -265,3 +270,76 @@ def test_peer_test_calibrated_under_logit_normal_agents():
     assert (p < 0.01).sum() <= 50
     assert (p < 0.001).sum() <= 9
     assert (p < 0.05).mean() > 0.02  # not trivially conservative
+
+
+def _peer_panel(rng, n_agents=40, n_calls=1200):
+    """Agents whose lognormal talk times differ in median (80-160 s) and spread (0.7-1.0)."""
+    return pd.concat(
+        [lognormal_calls(n_calls, median=rng.uniform(80, 160), sigma=rng.uniform(0.7, 1.0),
+                         agent=f"A{i:02d}", team=f"T{i % 4}", rng=rng) for i in range(n_agents)]
+    )  # fmt: skip
+
+
+def _pad(calls, agent, share, rng):
+    """Stretch ``share`` of ``agent``'s 90-180 s calls to 180-198 s (the synth generator's
+    threshold padding)."""
+    c = calls.copy()
+    sel = (c["agent_id"] == agent) & c["duration_s"].between(90, 180, inclusive="left")
+    sel &= rng.random(len(c)) < share
+    c.loc[sel, "duration_s"] = 180 + np.floor(rng.random(int(sel.sum())) * 19)
+    return c
+
+
+def test_bunching_peer_counterfactual_recovers_known_excess():
+    # reference: the agent's own lognormal gives the true counterfactual mass in [180, 210)
+    rng = np.random.default_rng(21)
+    calls = _peer_panel(rng, n_agents=20, n_calls=20_000)
+    n, extra = 30_000, 750  # the peers have 13 times X's calls
+    own = lognormal_calls(n, median=140.0, sigma=0.8, agent="X", rng=rng)
+    bump = pd.DataFrame({"agent_id": "X", "team_id": "T1", "outcome": "connected",
+                         "duration_s": rng.uniform(180, 200, extra)})  # fmt: skip
+    out = g.bunching(pd.concat([calls, own, bump]), n_boot=50).set_index("agent_id")
+    dist = stats.lognorm(s=0.8, scale=140.0)
+    truth = extra / (n * (dist.cdf(210) - dist.cdf(180)))
+    x = out.loc["X"]
+    assert x["counterfactual"] == "peers"
+    assert x["ci_low"] <= truth <= x["ci_high"] and x["flagged"]
+    assert x["excess_calls"] == pytest.approx(extra, rel=0.25)
+
+
+def test_bunching_peer_counterfactual_null_calibrated():
+    # 4 panels of 40 agents with different talk-time medians and spreads, nothing planted:
+    # the one-sided p-values are uniform (Kolmogorov-Smirnov) and nobody is flagged
+    rng = np.random.default_rng(22)
+    p, flags = [], 0
+    for _ in range(4):
+        out = g.bunching(_peer_panel(rng), n_boot=20)
+        assert (out["counterfactual"] == "peers").all()
+        p += out["p_value"].tolist()
+        flags += int(out["flagged"].sum())
+    assert stats.kstest(p, "uniform").pvalue > 0.01
+    assert np.mean(np.array(p) < 0.05) <= 0.1
+    assert flags <= 1  # BH under the global null: any flag in ~5 % of panels
+
+
+def test_bunching_peer_counterfactual_finds_moderate_padding():
+    # one padder per panel of 40 agents, a third of its 90-180 s calls stretched (about 10 % of
+    # its calls, as the `power` preset), 1,200 calls: the own polynomial finds it in some
+    # panels, the peer counterfactual in (nearly) all, with its p-value far smaller
+    rng = np.random.default_rng(23)
+    found = {"peers": 0, "own": 0}
+    for _ in range(6):
+        calls = _pad(_peer_panel(rng), "A00", 0.32, rng)
+        for cf in found:
+            out = g.bunching(calls, n_boot=20, counterfactual=cf).set_index("agent_id")
+            found[cf] += bool(out.loc["A00", "flagged"])
+            assert out["flagged"].sum() - out.loc["A00", "flagged"] <= 1
+    assert found["peers"] >= 5 and found["peers"] >= found["own"]
+
+
+def test_bunching_counterfactual_option():
+    calls = lognormal_calls(3000)
+    with pytest.raises(ValueError, match="`counterfactual` must be one of"):
+        g.bunching(calls, counterfactual="team")
+    # one group only: no peers, the own polynomial
+    assert (g.bunching(calls, n_boot=20)["counterfactual"] == "own").all()
