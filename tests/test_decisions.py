@@ -295,3 +295,44 @@ def test_coaching_can_compare_with_every_agent():
     assert every.loc["A", "team_score"] == pytest.approx((40 + 100 + 80) / 3)
     with pytest.raises(ValueError, match="compare_to"):
         coaching_focus(sc, compare_to="region")
+
+
+def test_decisions_return_codes_and_values_not_sentences():
+    """Every reason a decision gives is an identifier with its values beside it; the report
+    layer words them (issue 18)."""
+    spec = {
+        "A": [("2026-01", 100, 1.0, 1.0), ("2026-02", 100, 1.0, 1.0)],
+        "B": [("2026-01", 10, 0.1, 1.0), ("2026-02", 10, 0.1, 1.0)],
+        "C": [("2026-01", 100, 1.0, 0.5), ("2026-02", 100, 1.0, 0.5)],
+        "D": [("2026-01", 60, 0.6, 1.0), ("2026-02", 60, 0.6, 1.0)],
+    }
+    sc = score(history(spec), SCHEME)
+    bonus = bonus_allocation(
+        sc, pool=1000, min_composite=20, tier_multipliers={"A": 1, "B": 1, "C": 0, "D": 0}
+    ).set_index("agent_id")
+    assert bonus["reason"].to_dict() == {
+        "A": "",
+        "B": "below_min",
+        "C": "gate_failed",
+        "D": "tier_no_bonus",
+    }
+    assert bonus.loc["B", "min_composite"] == 20
+    assert bonus.loc["C", "failed_gates"][0]["value"] == pytest.approx(0.5)
+    identifier = r"^[a-z_]*$"
+    assert bonus["reason"].str.match(identifier).all()
+    scored = sc.agents.set_index(["agent_id", "period"])
+    assert [f["indicator"] for f in scored.loc[("C", "2026-02"), "gate_failures"]] == [
+        "compliance_rate"
+    ]
+    assert all(isinstance(n, dict) and " " not in n["code"] for n in sc.notes)
+    cert = certification_candidates(sc, rule={"consecutive": 2, "conditions": [
+        {"indicator": "satisfaction_rate", "field": "value", "op": ">=", "value": 0.9}]})  # fmt: skip
+    for evidence in cert["evidence"]:
+        assert [set(e) for e in evidence] == [{"indicator", "field", "value", "op", "threshold"}]
+    pip = pip_candidates(sc, min_count=2, window=2)
+    assert list(pip["agent_id"]) == ["B"] and not {"evidence", "message"} & set(pip.columns)
+    focus = coaching_focus(sc)
+    assert not {"evidence", "message", "text"} & set(focus.columns)
+    lb = sc.for_period("2026-02").agents
+    holds = bonus_holds(lb, calls=pd.Series({"A": 500, "B": 5, "C": 500, "D": 500}))
+    assert holds["reason"].str.match(identifier).all() and "text" not in holds

@@ -195,7 +195,8 @@ def scheme_adapted_html(review: Review) -> str:
 def skip_reason(review: Review, reason: str, **values) -> str:
     """Why a section was not computed, in the review's language. ``reason`` is a code
     (``needs``, ``not_scored``, ``no_scores``, ``off``, ``no_table``, ``one_reviewer``,
-    ``no_pairs``) or, for an analysis's own message, any other text."""
+    ``no_pairs``, ``partial_period``, ``error``) or, for an analysis's own message (a store
+    written before the codes), any other text."""
     key = f"skip.{reason}"
     if key in TEXTS:
         values = {k: v for k, v in values.items() if v is not None}
