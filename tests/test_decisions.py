@@ -69,15 +69,17 @@ def test_bonus_proportional_with_gate():
     b = bonus_allocation(sc, pool=900).set_index("agent_id")
     # composites A 100, B 50, C 100 but C fails the compliance gate
     assert b.loc["C", "bonus"] == 0 and not b.loc["C", "eligible"]
-    assert "compliance_rate" in b.loc["C", "reason"]
+    assert b.loc["C", "reason"] == "gate_failed"
+    assert [(f["indicator"], f["value"], f["min"]) for f in b.loc["C", "failed_gates"]] == [
+        ("compliance_rate", 0.8, 0.9)
+    ]
+    assert b.loc["A", "failed_gates"] == [] and b.loc["A", "reason"] == ""
     assert b.loc["A", "bonus"] == pytest.approx(600)
     assert b.loc["B", "bonus"] == pytest.approx(300)
     assert b["bonus"].sum() == pytest.approx(900)
     t = bonus_allocation(sc, pool=900, tier_multipliers={"A": 1, "B": 1, "C": 0, "D": 0})
     t = t.set_index("agent_id")
-    assert (
-        t.loc["A", "bonus"] == pytest.approx(900) and t.loc["B", "reason"] == "tier earns no bonus"
-    )
+    assert t.loc["A", "bonus"] == pytest.approx(900) and t.loc["B", "reason"] == "tier_no_bonus"
 
 
 def test_commission_bands():
@@ -111,7 +113,9 @@ def test_certification_two_consecutive_months():
     assert bool(c.loc["A", "eligible"]) and c.loc["A", "periods"] == "2026-01, 2026-02"
     assert not bool(c.loc["B", "eligible"]) and not bool(c.loc["C", "eligible"])
     assert c.loc["C", "streak"] == 1
-    assert "satisfaction_rate" in c.loc["A", "evidence"]
+    evidence = {e["indicator"]: e for e in c.loc["A", "evidence"]}
+    assert evidence["satisfaction_rate"]["value"] == pytest.approx(0.99)
+    assert evidence["satisfaction_rate"]["op"] == ">=" and "threshold" in evidence["sales_amount"]
     c = certification_candidates(sc, as_of="2026-03").set_index("agent_id")
     assert not bool(c.loc["A", "eligible"])  # streak broken in March
 
@@ -125,7 +129,8 @@ def test_pip_two_of_three():
     p = pip_candidates(score(history(spec), SCHEME))
     assert list(p["agent_id"]) == ["A"]
     assert p["low_periods"].iloc[0] == "2026-01, 2026-03"
-    assert "2 of the last 3" in p["evidence"].iloc[0]
+    assert (p["periods_low"].iloc[0], p["periods_in_window"].iloc[0]) == (2, 3)
+    assert p["bottom_tiers"].iloc[0] == "D" and "evidence" not in p
     with pytest.raises(ValueError):
         pip_candidates(score(history(spec), SCHEME), min_count=4, window=3)
 
@@ -185,11 +190,16 @@ def test_bonus_holds_codes_values_and_texts():
         "rank_low": 3,
         "rank_high": 41,
     }
-    assert c.loc["C", "text"] == "bonus held: 30 calls, rank interval 3-41"
-    assert c.loc["B", "text"] == "bonus held pending review of the call-length flag"
+    assert "text" not in h  # the report layer words the records
     assert c.loc["B", "record"]["check"] == "bunching"
     assert c.loc["D", "code"] == "bonus_caveat"
-    assert c.loc["D", "text"].startswith("caveat: rates too uncertain to rank, rank interval 2-4")
+    assert c.loc["D", "record"] == {
+        "code": "bonus_caveat",
+        "reason": "unrankable",
+        "calls": 450,
+        "rank_low": 2,
+        "rank_high": 4,
+    }
     # a flat flags table and a calls Series work too; nothing to hold -> the empty table
     none = bonus_holds(_leaderboard().assign(rankable=True), calls=pd.Series({"A": 500}))
     assert none.empty and "record" in none.columns
@@ -220,9 +230,9 @@ def test_bonus_allocation_with_holds_keeps_the_pool_and_holds_payment():
     # A (gaming flag) and B (40 calls) held, C only carries a caveat
     assert b["held"].to_dict() == {"A": True, "B": True, "C": False}
     assert b["payable"].to_dict() == pytest.approx({"A": 0.0, "B": 0.0, "C": 400.0})
-    assert b.loc["A", "hold"] == "bonus held pending review of the call-padding flag"
-    assert b.loc["B", "hold"].startswith("bonus held: 40 calls")
-    assert b.loc["C", "hold"].startswith("caveat: ")
+    assert b.loc["A", "hold"] == "gaming_flag"
+    assert b.loc["B", "hold"] == "small_sample"
+    assert b.loc["C", "hold"] == "unrankable"
     assert [r["reason"] for r in b.loc["B", "hold_codes"]] == ["small_sample"]
     assert list(plain.columns) == [c for c in b.columns if c not in HOLD_COLUMNS]
 
@@ -285,3 +295,44 @@ def test_coaching_can_compare_with_every_agent():
     assert every.loc["A", "team_score"] == pytest.approx((40 + 100 + 80) / 3)
     with pytest.raises(ValueError, match="compare_to"):
         coaching_focus(sc, compare_to="region")
+
+
+def test_decisions_return_codes_and_values_not_sentences():
+    """Every reason a decision gives is an identifier with its values beside it; the report
+    layer words them (issue 18)."""
+    spec = {
+        "A": [("2026-01", 100, 1.0, 1.0), ("2026-02", 100, 1.0, 1.0)],
+        "B": [("2026-01", 10, 0.1, 1.0), ("2026-02", 10, 0.1, 1.0)],
+        "C": [("2026-01", 100, 1.0, 0.5), ("2026-02", 100, 1.0, 0.5)],
+        "D": [("2026-01", 60, 0.6, 1.0), ("2026-02", 60, 0.6, 1.0)],
+    }
+    sc = score(history(spec), SCHEME)
+    bonus = bonus_allocation(
+        sc, pool=1000, min_composite=20, tier_multipliers={"A": 1, "B": 1, "C": 0, "D": 0}
+    ).set_index("agent_id")
+    assert bonus["reason"].to_dict() == {
+        "A": "",
+        "B": "below_min",
+        "C": "gate_failed",
+        "D": "tier_no_bonus",
+    }
+    assert bonus.loc["B", "min_composite"] == 20
+    assert bonus.loc["C", "failed_gates"][0]["value"] == pytest.approx(0.5)
+    identifier = r"^[a-z_]*$"
+    assert bonus["reason"].str.match(identifier).all()
+    scored = sc.agents.set_index(["agent_id", "period"])
+    assert [f["indicator"] for f in scored.loc[("C", "2026-02"), "gate_failures"]] == [
+        "compliance_rate"
+    ]
+    assert all(isinstance(n, dict) and " " not in n["code"] for n in sc.notes)
+    cert = certification_candidates(sc, rule={"consecutive": 2, "conditions": [
+        {"indicator": "satisfaction_rate", "field": "value", "op": ">=", "value": 0.9}]})  # fmt: skip
+    for evidence in cert["evidence"]:
+        assert [set(e) for e in evidence] == [{"indicator", "field", "value", "op", "threshold"}]
+    pip = pip_candidates(sc, min_count=2, window=2)
+    assert list(pip["agent_id"]) == ["B"] and not {"evidence", "message"} & set(pip.columns)
+    focus = coaching_focus(sc)
+    assert not {"evidence", "message", "text"} & set(focus.columns)
+    lb = sc.for_period("2026-02").agents
+    holds = bonus_holds(lb, calls=pd.Series({"A": 500, "B": 5, "C": 500, "D": 500}))
+    assert holds["reason"].str.match(identifier).all() and "text" not in holds

@@ -438,7 +438,7 @@ def test_weekly_compares_like_with_like_and_decides_nothing_on_a_partial_month(m
     assert team["denominator"].to_numpy() == pytest.approx(full * 5 / 17)
     # no bonus, commission, certification or improvement plan from a partial month
     assert review.bonus["bonus"].sum() == 0 and not review.bonus["eligible"].any()
-    assert set(review.bonus["reason"]) == {"partial period"}
+    assert set(review.bonus["reason"]) == {"partial_period"}
     assert review.pip.empty and review.commission.empty
     assert review.certified.empty
     skipped = {n["section"] for n in review.notes if n.get("reason_code") == "partial_period"}

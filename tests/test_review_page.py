@@ -208,7 +208,8 @@ def test_agent_pages_are_collapsed(review):
 
 def test_scoring_notes_are_worded_in_the_language(review):
     zh = _in(review, "zh-Hans")
-    note = "Not assessed in the monthly cycle (weights rescaled over the rest): repurchase_rate."
+    note = {"code": "scoring", "note": "not_assessed", "cycle": "monthly",
+            "indicators": ["repurchase_rate"]}  # fmt: skip
     sentence = rr.scoring_note(zh, note)
     assert label("repurchase_rate", "zh-Hans") in sentence and "月度" in sentence
     assert rr.scoring_note(zh, "something else") == "something else"
@@ -231,3 +232,143 @@ def test_a_decision_skipped_on_a_partial_period_is_worded_in_the_language(review
     html = rr.decisions_html(zh)
     assert "不基于部分期间做决定" in html and "covered only in part" not in html
     assert untranslated(html, allowed=tuple(review.agent_names.values())) == []
+
+
+_STRICT_SCHEME = """
+name: strict test scheme
+normalisation: goalposts
+aggregation: arithmetic
+dimensions:
+  performance:
+    weight: 50
+    indicators:
+      sales_amount: {weight: 70, cycle: monthly}
+      repurchase_rate: {weight: 30, cycle: quarterly}
+  quality:
+    weight: 30
+    indicators:
+      satisfaction_rate: {weight: 70, cycle: monthly}
+      complaints_per_100: {weight: 30, cycle: monthly}
+  efficiency:
+    weight: 20
+    indicators:
+      effective_calls: {weight: 100, cycle: monthly}
+gates:
+  - {indicator: compliance_rate, min: 0.99, effect: bonus}
+targets:
+  satisfaction_rate: {target: 0.90, threshold: 0.75}
+  repurchase_rate: {target: 0.12, threshold: 0.05}
+tiers: {A: 85, B: 70, C: 50, D: null}
+lights: {green: 1.0, yellow: 0.8}
+missing_indicators: renormalise
+rules:
+  certification:
+    name: test certification
+    consecutive: 1
+    conditions:
+      - {indicator: satisfaction_rate, field: value, op: ">=", value: 0.5}
+  pip: {bottom_tiers: 2, min_count: 1, window: 3}
+  coaching: false
+"""
+
+
+@pytest.fixture(scope="module")
+def strict_review(small_data, tmp_path_factory):
+    """A review of the small dataset under a strict scheme: gates fail, agents are certified
+    and put on an improvement plan, coaching is skipped (switched off), and the smallest
+    agent's bonus is held for too few calls."""
+    from kpi_lib.review import compute_review, prepare_spec
+    from kpi_lib.scoring import bonus_allocation
+    from kpi_lib.scoring.decisions import bonus_holds
+
+    path = tmp_path_factory.mktemp("scheme") / "strict.yaml"
+    path.write_text(_STRICT_SCHEME, encoding="utf-8")
+    spec, data = prepare_spec(
+        dataset=str(small_data),
+        cycle="monthly",
+        overrides={"draws": 50, "scheme": str(path), "language": "zh-Hans"},
+    )
+    review = compute_review(spec, data)
+    if not review.bonus.get("held", pd.Series(dtype=bool)).any():
+        # too few calls for one agent: the pipeline's own hold, on the review's leaderboard
+        calls = pd.Series(500.0, index=review.leaderboard["agent_id"].astype(str))
+        calls.iloc[-1] = 10.0
+        holds = bonus_holds(review.leaderboard, gaming_flags=review.diagnosis, calls=calls)
+        bonus = bonus_allocation(
+            review.current, pool=review.spec.bonus_pool, period=review.scored_period, holds=holds
+        )
+        review = replace(review, bonus=bonus)
+    error = {"code": "skipped", "section": "commission", "reason": "error",
+             "error": "KeyError", "detail": "commission_tiers: no `sales_amount` rows"}  # fmt: skip
+    return replace(review, notes=[*review.notes, error])
+
+
+def test_a_review_that_hits_every_decision_path_has_no_english_in_chinese(strict_review):
+    from kpi_lib.report import exports
+    from kpi_lib.report import scorecard_text as st
+
+    review = strict_review
+    # the paths this test is about are all taken
+    assert set(review.bonus["reason"]) >= {"gate_failed"}
+    assert review.bonus["held"].any() and len(review.certified) and len(review.pip)
+    assert review.coaching.empty
+    codes = {n["code"] for n in review.notes}
+    assert {"scoring", "skipped"} <= codes
+    names = tuple(review.agent_names.values()) + (review.dataset.name, review.scheme.name)
+    for language in ("zh-Hans", "zh-Hant"):
+        zh = _in(review, language)
+        pages = {
+            "decisions": rr.decisions_html(zh),
+            "notes": rr.notes_html(zh),
+            "bonus": st.bonus_html(zh, max_rows=50),
+            "certification": st.certification_html(zh, max_rows=50),
+            "pip": st.pip_html(zh, max_rows=50),
+            "coaching": st.coaching_html(zh),
+            "scorecard": st.scorecard_html(zh, max_rows=50),
+        }
+        for name, page in pages.items():
+            assert untranslated(page, allowed=names) == [], (language, name)
+            assert raw_values(page) == [], (language, name)
+        # the gate failure is worded with the indicator's label and the limit
+        status = rr.bonus_status(zh).set_index("agent_id")["status"]
+        failed = review.bonus.loc[review.bonus["reason"] == "gate_failed", "agent_id"]
+        assert all(label("compliance_rate", language) in status[a] for a in failed)
+        assert "99" in status[failed.iloc[0]]
+        # the exports carry the worded sentences (no English) beside the codes
+        tables = exports.decision_tables(zh)
+        worded = {
+            "bonus": "status",
+            "certification": "evidence",
+            "pip": "evidence",
+            "scorecard": "gate_failures",
+        }
+        for export, column in worded.items():
+            cells = tables[export][column].dropna().astype(str)
+            assert len(cells) and cells.str.len().gt(0).any(), export
+            html = "".join(f"<p>{c}</p>" for c in cells)
+            assert untranslated(html, allowed=names) == [], (language, export)
+        assert set(tables["bonus"]["reason"]) >= {"gate_failed"}
+    # in English the same codes read as sentences
+    en = _in(review, "en")
+    assert "gate not passed" in rr.bonus_status(en).set_index("agent_id")["status"][failed.iloc[0]]
+    assert "could not run on this data" in rr.notes_html(en)
+
+
+def test_notes_and_decision_columns_are_codes_not_sentences(strict_review):
+    """Nothing below report/ hands the page an English sentence: every note is a code with
+    values, and the decisions' code columns hold identifiers."""
+    review = strict_review
+    ident = re.compile(r"^[a-z_]*$")
+    for note in review.notes:
+        assert ident.match(note["code"]) or re.match(r"^[a-z_]+\.[a-z_]+$", note["code"]), note
+        assert "text" not in note, note
+        if note["code"] == "scoring":
+            assert ident.match(note["note"]), note
+        if note["code"] == "skipped":
+            assert ident.match(str(note["reason"])), note
+    assert review.bonus["reason"].map(lambda r: bool(ident.match(r))).all()
+    assert review.bonus["hold"].map(lambda r: all(ident.match(p) for p in r.split("; "))).all()
+    for column in ("evidence", "message", "text"):
+        assert column not in review.pip and column not in review.coaching
+    for evidence in review.certification["evidence"]:
+        assert all(isinstance(e, dict) and ident.match(e["indicator"]) for e in evidence)

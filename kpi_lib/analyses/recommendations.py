@@ -110,8 +110,10 @@ def diagnose(
         ``flagged_quality`` (``check`` plus the columns of
         :func:`kpi_lib.analyses.gaming.flagged_quality`: each flagged agent's satisfaction,
         complaints and repurchase against the team's other agents, with intervals and a
-        ``code``), and ``skipped`` (``analysis``, ``reason``) for each analysis that could not
-        run. Keys of skipped analyses are absent. The agent-level gaming checks
+        ``code``), and ``skipped`` (``analysis``, ``reason_code``, ``table``, ``reason``) for
+        each analysis that could not run: ``reason_code`` is ``no_table`` (the ``table`` it
+        needs was not passed) or ``error`` (the analysis raised on this data); ``reason`` is
+        the library's English message, for analysts (the report layer words the code). Keys of skipped analyses are absent. The agent-level gaming checks
         (:data:`GAMING_CHECKS`) share one Benjamini-Hochberg correction: their ``p_adj`` is
         adjusted over all their agent p-values together (each check's own adjustment is kept
         as ``p_adj_check``) and ``flagged`` uses it.
@@ -148,7 +150,7 @@ def diagnose(
         except (KeyError, ValueError, np.linalg.LinAlgError) as e:
             # too little or degenerate data for this analysis (a singular design included):
             # the section is skipped with the reason; any other error is a bug and propagates
-            skipped.append({"analysis": key, "reason": str(e).strip("'\"")})
+            skipped.append(_skip(key, "error", reason=str(e).strip("'\"")))
 
     run("correlations", conflicts.correlation_map, ind, alpha=alpha,
         conflict_below=conflict_below, redundant_above=redundant_above)  # fmt: skip
@@ -167,7 +169,7 @@ def diagnose(
     run("components", conflicts.principal_components, ind)
     run("over_promising", gaming.over_promising, ind, alpha=alpha)
     if calls is None:
-        skipped.append({"analysis": "gaming (calls)", "reason": "no calls table passed"})
+        skipped.append(_skip("gaming (calls)", "no_table", table="calls"))
     else:
         c = gaming.select_calls(
             calls, agents=agents, period_from=period_from, period_to=period_to, teams=teams
@@ -179,7 +181,7 @@ def diagnose(
         run("call_padding", gaming.call_padding, c, targets=targets, alpha=alpha)
         run("need_intent", gaming.need_intent_mismatch, c, definitions=definitions, alpha=alpha)
         if surveys is None:
-            skipped.append({"analysis": "selective_surveys", "reason": "no surveys table passed"})
+            skipped.append(_skip("selective_surveys", "no_table", table="surveys"))
         else:
             run("selective_surveys", gaming.selective_surveys, c, surveys, alpha=alpha)
     _joint_gaming_fdr(out, alpha)
@@ -190,7 +192,7 @@ def diagnose(
                 q = gaming.flagged_quality(ind, out[key], alpha=alpha)
             except KeyError as e:
                 skipped.append(
-                    {"analysis": f"flagged_quality ({key})", "reason": str(e).strip("'\"")}
+                    _skip(f"flagged_quality ({key})", "error", reason=str(e).strip("'\""))
                 )
                 continue
             quality.append(q.assign(check=key))
@@ -198,8 +200,16 @@ def diagnose(
     out["flagged_quality"] = (
         pd.concat(quality, ignore_index=True)[cols] if quality else pd.DataFrame(columns=cols)
     )
-    out["skipped"] = pd.DataFrame(skipped, columns=["analysis", "reason"])
+    out["skipped"] = pd.DataFrame(skipped, columns=["analysis", "reason_code", "table", "reason"])
     return out
+
+
+def _skip(analysis: str, code: str, *, table: str = "", reason: str = "") -> dict:
+    """A row of ``diagnose()['skipped']``: the code with its values; ``reason`` keeps the
+    English message (a missing table's is built here for analysts reading the table)."""
+    if code == "no_table" and not reason:
+        reason = f"no {table} table passed"
+    return {"analysis": analysis, "reason_code": code, "table": table, "reason": reason}
 
 
 #: Agent-level gaming checks of :func:`diagnose` (keys of its output): one false-discovery

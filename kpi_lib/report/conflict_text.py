@@ -475,14 +475,18 @@ def _analysis_name(name: str, language: str) -> str:
 
 def _skipped_reason(r, language: str) -> str:
     """The reason in words when diagnose() gave a known one (a missing table), else ''."""
-    reason = str(r.reason)
-    for table in ("calls", "surveys"):
-        if reason == f"no {table} table passed":
-            return text(
-                "conflict.skipped.no_table",
-                language,
-                table=text(f"conflict.table.{table}", language),
-            )
+    code = getattr(r, "reason_code", None)
+    table = getattr(r, "table", None)
+    if code is None:  # a store written before the codes
+        reason = str(r.reason)
+        table = next((t for t in ("calls", "surveys") if reason == f"no {t} table passed"), None)
+        code = "no_table" if table else "error"
+    if code == "no_table" and table in ("calls", "surveys"):
+        return text(
+            "conflict.skipped.no_table",
+            language,
+            table=text(f"conflict.table.{table}", language),
+        )
     return ""
 
 

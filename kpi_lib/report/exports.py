@@ -13,6 +13,15 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_lib._util import neutralise_formulas, write_csv
+from kpi_lib.report.review import (
+    bonus_status,
+    certification_evidence,
+    coaching_table,
+    gate_failure_text,
+    pip_evidence,
+    records_of,
+    separator,
+)
 from kpi_lib.review.pipeline import Review
 
 __all__ = ["EXPORTS", "decision_tables", "write_exports"]
@@ -30,6 +39,7 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
             "tier",
             "light",
             "gates_passed",
+            "failed_gates",
             "gate_failures",
             "rankable",
             "coverage",
@@ -44,6 +54,7 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
             "tier",
             "eligible",
             "reason",
+            "status",
             "share",
             "bonus",
             "held",
@@ -68,6 +79,7 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
             "tiers",
             "composites",
             "latest_composite",
+            "bottom_tiers",
             "evidence",
         ],
     ),
@@ -82,12 +94,41 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
             "indicator",
             "indicator_score",
             "team_indicator_score",
-            "message",
+            "evidence",
         ],
     ),
 }
 
 _KEYS = ["agent_id", "agent_name", "team_id"]
+
+
+def _worded(review, export: str, table: pd.DataFrame) -> pd.DataFrame:
+    """The export's code and record columns with their sentences in the review's language
+    (a table without the columns is returned as it is)."""
+    if export == "scorecard" and "gate_failures" in table:
+        records = [records_of(v) for v in table["gate_failures"]]
+        return table.assign(
+            failed_gates=[", ".join(str(f.get("indicator")) for f in r) for r in records],
+            gate_failures=[
+                separator(review).join(gate_failure_text(review, f) for f in r) for r in records
+            ],
+        )
+    if export == "bonus" and {"reason", "eligible"} <= set(table.columns):
+        status = bonus_status(review).set_index("agent_id")["status"]
+        return table.assign(status=table["agent_id"].map(status))
+    if export == "certification" and "last_period" in table:
+        return table.assign(
+            evidence=[
+                certification_evidence(review, a, p)
+                for a, p in zip(table["agent_id"], table["last_period"], strict=True)
+            ]
+        )
+    if export == "pip" and "periods_low" in table:
+        return table.assign(evidence=[pip_evidence(review, r) for r in table.itertuples()])
+    if export == "coaching" and "indicator" in table:
+        worded = coaching_table(review).set_index("agent_id")["evidence_text"]
+        return table.assign(evidence=table["agent_id"].map(worded))
+    return table
 
 
 def decision_tables(review: Review) -> dict[str, pd.DataFrame]:
@@ -100,7 +141,11 @@ def decision_tables(review: Review) -> dict[str, pd.DataFrame]:
         ``agent_name`` and ``team_id``, then the export's columns that the review has. A
         decision the data could not support (a ``skipped`` note) is an empty table with
         these columns; ``certification`` holds every agent's record, with ``certified_now``
-        marking the candidates of this period.
+        marking the candidates of this period. Codes stay codes (``reason`` of ``bonus``,
+        ``hold``, ``failed_gates``: the failed gates' indicator ids); the sentences beside
+        them are worded in the review's language by :mod:`kpi_lib.report.review`:
+        ``gate_failures`` (scorecard), ``status`` (bonus: why not paid, or the hold),
+        ``evidence`` (certification, PIP and coaching).
 
     Examples
     --------
@@ -121,6 +166,8 @@ def decision_tables(review: Review) -> dict[str, pd.DataFrame]:
         if "team_id" not in table:
             table["team_id"] = pd.Series(dtype="object")
         table["agent_name"] = table["agent_id"].map(names)
+        if len(table):
+            table = _worded(review, export, table)
         kept = _KEYS + [c for c in columns if c in table.columns and c not in _KEYS]
         table = table[kept]
         if export == "certification" and len(table):

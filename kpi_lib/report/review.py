@@ -41,6 +41,9 @@ __all__ = [
     "trends_note",
     "scored_indicators",
     "bonus_status",
+    "gate_failure_text",
+    "records_of",
+    "separator",
     "certification_rule_text",
     "certification_evidence",
     "coaching_table",
@@ -192,7 +195,8 @@ def scheme_adapted_html(review: Review) -> str:
 def skip_reason(review: Review, reason: str, **values) -> str:
     """Why a section was not computed, in the review's language. ``reason`` is a code
     (``needs``, ``not_scored``, ``no_scores``, ``off``, ``no_table``, ``one_reviewer``,
-    ``no_pairs``) or, for an analysis's own message, any other text."""
+    ``no_pairs``, ``partial_period``, ``error``) or, for an analysis's own message (a store
+    written before the codes), any other text."""
     key = f"skip.{reason}"
     if key in TEXTS:
         values = {k: v for k, v in values.items() if v is not None}
@@ -241,13 +245,18 @@ def skipped_html(review: Review, section: str, reason: str | None = None, **valu
             return f'<p style="color:#57606a"><i>{html.escape(sentence)}</i></p>'
         reason = note["reason"]
         values = {"indicators": note.get("indicators"), "needs": note.get("needs"), **values}
+        detail = note.get("detail")
+    else:
+        detail = None
     sentence = _t(
         review,
         "skipped.section",
         section=_section_name(review, section),
         reason=skip_reason(review, reason, **values),
     )
-    return f'<p style="color:#57606a"><i>{html.escape(sentence)}</i></p>'
+    # the library's (English) message of a decision that raised, for analysts: a tooltip
+    title = f' title="{html.escape(str(detail))}"' if detail else ""
+    return f'<p style="color:#57606a"{title}><i>{html.escape(sentence)}</i></p>'
 
 
 def _team_text(review: Review) -> str:
@@ -256,6 +265,11 @@ def _team_text(review: Review) -> str:
 
 def _sep(review: Review) -> str:
     return _t(review, "review.sep")
+
+
+def separator(review: Review) -> str:
+    """The list separator of the review's language (``", "`` or ``"、"``)."""
+    return _sep(review)
 
 
 def _points(review: Review, value: float) -> str:
@@ -803,6 +817,37 @@ def _gate_failures(review: Review, agent_id, values: pd.DataFrame) -> list[str]:
     return out
 
 
+def records_of(value) -> list[dict]:
+    """A cell of dict records (a list, or an array after the store's Parquet round trip)."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return [dict(v) for v in value if isinstance(v, dict)]
+    return []
+
+
+def gate_failure_text(review: Review, record: dict) -> str:
+    """One failed gate (a ``gate_failures`` record of the scorecard) in words: the
+    indicator, the value the gate judged and the limit it missed."""
+    indicator = str(record.get("indicator", ""))
+    name = _label(review, indicator) if indicator in CATALOGUE else indicator
+    value = record.get("value")
+    if is_missing(value):
+        return _t(review, "review.status.gate_missing", indicator=name)
+    low, high = record.get("min"), record.get("max")
+    if not is_missing(low) and value < low:
+        key, limit = "review.status.gate_min", low
+    elif not is_missing(high):
+        key, limit = "review.status.gate_max", high
+    else:
+        key, limit = "review.status.gate_min", low
+    return _t(
+        review,
+        key,
+        indicator=name,
+        value=format_indicator(indicator, value, review.language),
+        limit=format_indicator(indicator, limit, review.language),
+    )
+
+
 def _hold_text(review: Review, record: dict) -> str:
     reason = record.get("reason")
     if reason == "small_sample":
@@ -844,14 +889,21 @@ def bonus_status(review: Review) -> pd.DataFrame:
                 if ("bonus_eligible" in agents)
                 else True
             )
-            failures = [] if passed else _gate_failures(review, r.agent_id, values)
-            if is_missing(r.composite):
+            records = records_of(getattr(r, "failed_gates", None))
+            if records:
+                failures = [gate_failure_text(review, f) for f in records]
+            else:
+                failures = [] if passed else _gate_failures(review, r.agent_id, values)
+            reason = str(r.reason)
+            if reason == "partial_period":
+                parts.append(_t(review, "review.status.partial_period"))
+            elif reason == "no_composite" or is_missing(r.composite):
                 parts.append(_t(review, "review.status.no_composite"))
             elif failures:
                 parts.append(_t(review, "review.status.gate", failures=_sep(review).join(failures)))
-            elif str(r.reason).startswith("composite below"):
+            elif reason == "below_min":
                 parts.append(_t(review, "review.status.below_min"))
-            elif str(r.reason).startswith("tier earns"):
+            elif reason == "tier_no_bonus":
                 parts.append(_t(review, "review.status.tier", tier=r.tier))
             else:
                 parts.append(_t(review, "review.status.not_eligible"))
@@ -1651,57 +1703,62 @@ def data_html(review: Review) -> str:
     )
 
 
-#: The scorecard's notes (English sentences of kpi_lib.scoring) -> catalogue key and fields.
-_SCORING_NOTES = (
-    (
-        re.compile(r"Not assessed in the (?P<cycle>\w+) cycle \(weights rescaled over the rest\): "
-                   r"(?P<indicators>.+)\.$"),
-        "review.note.not_assessed",
-    ),
-    (
-        re.compile(r"No target in the targets table or the scheme for (?P<indicator>[\w]+) "
-                   r"\((?P<n>\d+) agent-periods\)"),
-        "review.note.derived_target",
-    ),
-    (
-        re.compile(r"No target for (?P<indicators>.+): attainment and lights are left empty"),
-        "review.note.no_target",
-    ),
-    (re.compile(r"Proportions shrunk toward each team's mean"), "review.note.shrunk"),
-    (re.compile(r"Geometric aggregation"), "review.note.geometric"),
-    (re.compile(r"The gate indicators (?P<indicators>.+) are not in the indicator table"),
-     "review.note.gates_missing"),
-)  # fmt: skip
-
-
-def _indicator_list(review: Review, ids: str) -> str:
+def _indicator_list(review: Review, ids) -> str:
+    """Indicator ids (a list, or a comma-separated string) as labels joined for the language."""
+    if isinstance(ids, str):
+        ids = ids.split(",")
     return _sep(review).join(
-        _label(review, i.strip()) if i.strip() in CATALOGUE else i.strip()
-        for i in ids.split(",")
-        if i.strip()
+        _label(review, str(i).strip()) if str(i).strip() in CATALOGUE else str(i).strip()
+        for i in ids
+        if str(i).strip()
     )
 
 
-def scoring_note(review: Review, note: str) -> str:
-    """A note of the scorecard (an English sentence of :mod:`kpi_lib.scoring`) in the
-    review's language; a note of an unknown form is shown as written."""
-    for pattern, key in _SCORING_NOTES:
-        m = pattern.search(note)
-        if m is None:
-            continue
-        values = m.groupdict()
-        if "cycle" in values:
-            values["cycle"] = (
-                _t(review, f"cycle.{values['cycle']}")
-                if (f"cycle.{values['cycle']}" in TEXTS)
-                else values["cycle"]
-            )
-        if "indicators" in values:
-            values["indicators"] = _indicator_list(review, values["indicators"])
-        if "indicator" in values:
-            values["indicator"] = _indicator_list(review, values["indicator"])
-        return _t(review, key, **values)
-    return note
+def _cycle_name(review: Review, cycle) -> str:
+    key = f"cycle.{cycle}"
+    return _t(review, key) if key in TEXTS else str(cycle)
+
+
+def scoring_note(review: Review, note: dict | str) -> str:
+    """A note of the scorecard (a :attr:`Scorecard.notes` record: ``code`` + values, or the
+    review note wrapping it, its code under ``note``) in the review's language. A note
+    of an unknown code names the code; an English sentence (a store written before the
+    codes) is shown as written."""
+    if isinstance(note, str):
+        return note
+    if "text" in note and "note" not in note:
+        return str(note["text"])
+    code = note.get("note", note.get("code"))
+    if code == "not_assessed":
+        return _t(review, "review.note.not_assessed", cycle=_cycle_name(review, note["cycle"]),
+                  indicators=_indicator_list(review, note["indicators"]))  # fmt: skip
+    if code == "derived_target":
+        counts = note.get("agent_periods") or [None] * len(note["indicators"])
+        return _sep(review).join(
+            _t(
+                review,
+                "review.note.derived_target",
+                indicator=_indicator_list(review, [i]),
+                n=format_number(n, review.language, digits=0),
+            )  # fmt: skip
+            for i, n in zip(note["indicators"], counts, strict=False)
+        )
+    if code == "no_target":
+        return _t(review, "review.note.no_target",
+                  indicators=_indicator_list(review, note["indicators"]))  # fmt: skip
+    if code == "shrunk":
+        return _t(review, "review.note.shrunk")
+    if code == "geometric_shift":
+        return _t(review, "review.note.geometric")
+    if code == "gates_missing":
+        return _t(review, "review.note.gates_missing",
+                  indicators=_indicator_list(review, note["indicators"]))  # fmt: skip
+    if code == "other_granularity":
+        return _t(review, "review.note.other_granularity",
+                  cycle=_cycle_name(review, note["cycle"]),
+                  used=_t(review, f"review.granularity.{note['used']}")
+                  if f"review.granularity.{note['used']}" in TEXTS else str(note["used"]))  # fmt: skip
+    return _t(review, "review.note.unknown", code=str(code))
 
 
 def note_sentences(review: Review) -> list[str]:
@@ -1710,7 +1767,7 @@ def note_sentences(review: Review) -> list[str]:
     for note in review.notes:
         code = note.get("code")
         if code == "scoring":
-            out.append(scoring_note(review, str(note["text"])))
+            out.append(scoring_note(review, note))
         elif code == "partial_period":
             out.append(_t(review, "partial_period", period=note["period"], share=note["share"]))
         elif code == "board.weekly":
@@ -1763,7 +1820,7 @@ def note_sentences(review: Review) -> list[str]:
                 _t(
                     review,
                     "note.skipped_partial",
-                    section=note["section"],
+                    section=_section_name(review, note["section"]),
                     period=note["period"],
                     as_of=note["as_of"],
                 )

@@ -494,6 +494,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "没有同时经质检系统与人工复核评判的通话",
         "沒有同時經質檢系統與人工複核評判的通話",
     ),
+    "skip.error": (
+        "the calculation could not run on this data",
+        "此数据无法完成该计算",
+        "此數據無法完成該計算",
+    ),
+    "skip.partial_period": (
+        "the period is covered only in part",
+        "该期间数据不完整",
+        "該期間數據不完整",
+    ),
     "skip.no_analysis": (
         "the analysis could not run on this data: {why}",
         "此数据无法运行该分析：{why}",

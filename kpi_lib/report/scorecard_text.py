@@ -11,7 +11,6 @@ and values, never from the English sentences of the layers below.
 from __future__ import annotations
 
 import html
-import re
 
 import numpy as np
 import pandas as pd
@@ -494,9 +493,6 @@ def board_intro_html(review, *, max_agents: int = 30) -> str:
 # ------------------------------------------------------------------------------ decisions
 
 
-_GATE_FAILURE = re.compile(r"^(?P<indicator>\S+) (?P<value>\S+) fails .*\((?P<effect>\w+)\)$")
-
-
 def _gate_failure(review, gate, value) -> str:
     """One failed gate in words: the indicator, the agent's value and the limit."""
     lang = _lang(review)
@@ -516,22 +512,22 @@ def _gate_failure(review, gate, value) -> str:
 
 def _gate_reasons(review) -> dict[str, str]:
     """agent_id -> why the agent failed a bonus gate, in words: from the scorecard's gate
-    records (``<indicator> <value> fails <rule> (<effect>)``, the values the gate judged),
-    else from the indicator table of the scored period."""
+    records (``gate_failures``: ``{"indicator", "value", "effect", ...}``, the values the gate
+    judged), else from the indicator table of the scored period."""
     gates = {g.indicator: g for g in review.scheme.gates if g.effect == "bonus"}
     if not gates:
         return {}
     out: dict[str, list[str]] = {}
     lb = review.leaderboard
     if "gate_failures" in lb:
-        for aid, failures in zip(lb["agent_id"], lb["gate_failures"].fillna(""), strict=True):
-            for item in str(failures).split("; "):
-                m = _GATE_FAILURE.match(item.strip())
-                if not m or m["effect"] != "bonus" or m["indicator"] not in gates:
+        for aid, failures in zip(lb["agent_id"], lb["gate_failures"], strict=True):
+            for record in _records(failures):
+                if record.get("effect") != "bonus" or record.get("indicator") not in gates:
                     continue
-                raw = m["value"]
-                value = np.nan if raw == "missing" else float(raw)
-                out.setdefault(aid, []).append(_gate_failure(review, gates[m["indicator"]], value))
+                value = record.get("value")
+                value = np.nan if is_missing(value) else float(value)
+                gate = gates[record["indicator"]]
+                out.setdefault(aid, []).append(_gate_failure(review, gate, value))
     ind = review.indicators
     ind = ind[ind["period"].astype(str) == _scored_period(review)]
     for g in gates.values():
@@ -550,15 +546,17 @@ def _bonus_reason(review, row, gates: dict[str, str]) -> str:
     reason = "" if is_missing(row.get("reason")) else str(row.get("reason"))
     if not reason:
         return ""
-    if reason.startswith("no composite"):
+    if reason == "no_composite":
         return _t(review, "scorecard.reason.no_composite")
-    if reason.startswith("composite below"):
-        return _t(review, "scorecard.reason.below", limit=reason.rsplit(" ", 1)[-1])
-    if reason.startswith("gate failed"):
+    if reason == "below_min":
+        limit = row.get("min_composite")
+        limit = "" if is_missing(limit) else format_number(limit, _lang(review), digits=0)
+        return _t(review, "scorecard.reason.below", limit=limit)
+    if reason == "gate_failed":
         return gates.get(row["agent_id"]) or _t(review, "scorecard.reason.other")
-    if reason.startswith("tier earns"):
+    if reason == "tier_no_bonus":
         return _t(review, "scorecard.reason.tier")
-    if reason.startswith("partial period"):
+    if reason == "partial_period":
         return _t(review, "scorecard.reason.partial")
     return _t(review, "scorecard.reason.other")
 

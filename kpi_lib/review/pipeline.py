@@ -110,8 +110,14 @@ class Review:
     unavailable : DataFrame
         Indicators the dataset cannot provide and why (``unavailable_indicators``).
     notes : list of dict
-        Things decided on the reader's behalf: ``{"code": ..., **values}``; the report layer
-        words them in the review's language.
+        Things decided on the reader's behalf: ``{"code": ..., **values}``, never sentences;
+        the report layer words them in the review's language. Among them ``{"code":
+        "scoring", "note": <code>, ...}`` (a :attr:`Scorecard.notes` record, its ``code``
+        under ``note``) and ``{"code": "skipped", "section", "reason"}`` with ``reason`` a
+        code: ``needs``/``not_scored``/``no_scores``/``off`` (:func:`rule_gaps`, with
+        ``indicators`` and ``needs``), ``partial_period`` (with ``period`` and ``as_of``) or
+        ``error`` (the decision raised: ``error`` is the exception's class and ``detail`` its
+        English message, for analysts).
     timings : dict
         Seconds spent per step.
     """
@@ -355,15 +361,6 @@ def _previous_span_notes(w, spans: dict) -> list[dict]:
     ]
 
 
-def _partial_reason(w, scored_period: str) -> str:
-    """Why decisions wait: the scored period is covered only in part (English; the note's
-    ``reason_code`` is ``partial_period``)."""
-    return (
-        f"{scored_period} is covered only in part (up to {min(w['as_of'], w['data_to'])}); "
-        "pay, certification and improvement-plan decisions wait for the complete period"
-    )
-
-
 def _partial_target_notes(targets, current, granularity, period, scheme) -> list[dict]:
     """A note naming the indicators whose quarter or year target is rolled up from only some of an
     agent's months (agents who joined or left, months without a target)."""
@@ -477,7 +474,7 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
     scheme_cycle = cycle_scoring_cycle(cycle)
     scorecard = score(scored_input, scheme, targets=scored_targets, cycle=scheme_cycle)
     current = scorecard.for_period(scored_period)
-    notes += [{"code": "scoring", "text": n} for n in scorecard.notes]
+    notes += [{**n, "code": "scoring", "note": n["code"]} for n in scorecard.notes]
     previous = w.get("previous_period") or None
     notes += _partial_period_notes(data, [p for p in (previous, scored_period) if p])
     notes += _partial_target_notes(targets, current, granularity, scored_period, scheme)
@@ -548,7 +545,15 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
         try:
             return fn(*args, **kwargs)
         except (KeyError, ValueError) as exc:
-            notes.append({"code": "skipped", "section": section, "reason": str(exc).strip("'\"")})
+            notes.append(
+                {
+                    "code": "skipped",
+                    "section": section,
+                    "reason": "error",
+                    "error": type(exc).__name__,
+                    "detail": str(exc).strip("'\""),
+                }
+            )
             return pd.DataFrame(columns=["agent_id", "team_id"])
 
     bonus = bonus_allocation(current, pool=spec.bonus_pool, period=scored_period)
@@ -557,14 +562,13 @@ def compute_review(spec: ReviewSpec, data: Dataset, *, notes: list | None = None
     complete = bool(w.get("scored_complete", True))
     if not complete:
         # every agent listed, nobody paid, with the reason
-        bonus = bonus.assign(eligible=False, share=0.0, bonus=0.0, reason="partial period")
-        reason = _partial_reason(w, scored_period)
+        bonus = bonus.assign(eligible=False, share=0.0, bonus=0.0, reason="partial_period")
         for section in ("bonus", "commission", "certification", "pip"):
             notes.append(
                 {
                     "code": "skipped",
                     "section": section,
-                    "reason": reason,
+                    "reason": "partial_period",
                     "reason_code": "partial_period",
                     "period": scored_period,
                     "as_of": min(w["as_of"], w["data_to"]),
@@ -743,9 +747,11 @@ def skipped_sections(review: Review) -> pd.DataFrame:
     -------
     DataFrame
         ``section`` (a decision such as ``certification``, or ``diagnosis.<analysis>``),
-        ``reason`` (a code: ``needs``, ``not_scored``, ``no_scores``, ``off``; or the
-        analysis's own sentence), ``indicators`` and ``needs`` (comma-separated, may be
-        empty); plus ``scheme`` rows for indicators the adapted scheme dropped.
+        ``reason`` (a code: ``needs``, ``not_scored``, ``no_scores``, ``off``,
+        ``partial_period``, ``error``; for an analysis of the diagnosis its ``reason_code``
+        when it has one, else its own sentence), ``indicators`` and ``needs``
+        (comma-separated, may be empty), ``detail`` (for ``error``: the exception's message,
+        else empty); plus ``scheme`` rows for indicators the adapted scheme dropped.
     """
     rows = []
     for note in review.notes:
@@ -756,6 +762,7 @@ def skipped_sections(review: Review) -> pd.DataFrame:
                     "reason": note["reason"],
                     "indicators": note.get("indicators", ""),
                     "needs": note.get("needs", ""),
+                    "detail": note.get("detail", ""),
                 }
             )
         elif note.get("code") == "scheme_adapted":
@@ -766,6 +773,7 @@ def skipped_sections(review: Review) -> pd.DataFrame:
                         "reason": "needs",
                         "indicators": d["indicator"],
                         "needs": d["needs"],
+                        "detail": "",
                     }
                 )
     skipped = review.diagnosis.get("skipped")
@@ -774,12 +782,13 @@ def skipped_sections(review: Review) -> pd.DataFrame:
             rows.append(
                 {
                     "section": f"diagnosis.{r.analysis}",
-                    "reason": r.reason,
+                    "reason": getattr(r, "reason_code", None) or r.reason,
                     "indicators": "",
-                    "needs": "",
+                    "needs": getattr(r, "table", "") or "",
+                    "detail": "",
                 }
             )
-    return pd.DataFrame(rows, columns=["section", "reason", "indicators", "needs"])
+    return pd.DataFrame(rows, columns=["section", "reason", "indicators", "needs", "detail"])
 
 
 def diverse_findings(review: Review) -> pd.DataFrame:
@@ -794,8 +803,8 @@ def agent_outcomes(review: Review) -> pd.DataFrame:
     -------
     DataFrame
         ``agent_id``, ``agent_name``, ``team_id``, ``composite``, ``rank``, ``tier``,
-        ``bonus`` (amount), ``bonus_reason``, ``pip`` (bool), ``certification`` (bool), in
-        leaderboard order. Every page that shows one of these numbers shows this one.
+        ``bonus`` (amount), ``bonus_reason`` (the code of ``bonus_allocation``: why not
+        eligible), ``pip`` (bool), ``certification`` (bool), in leaderboard order. Every page that shows one of these numbers shows this one.
     """
     lb = review.leaderboard[["agent_id", "agent_name", "team_id", "composite", "rank", "tier"]]
     bonus = review.bonus[["agent_id", "bonus", "reason"]].rename(columns={"reason": "bonus_reason"})

@@ -212,14 +212,25 @@ class Scorecard:
         ``agent_id``, ``team_id``, ``period``, ``dimension``, ``score``, ``weight``.
     agents : DataFrame
         ``agent_id``, ``team_id``, ``period``, ``composite``, ``rank`` (within the period, 1 =
-        best, ties 'min'), ``tier``, ``gates_passed``, ``gate_failures`` (text), ``light``,
+        best, ties 'min'), ``tier``, ``gates_passed``, ``gate_failures`` (list of the failed
+        gates, each ``{"indicator", "value", "min", "max", "effect"}``: the value the gate
+        judged, NaN when missing, and its limits, NaN when unset), ``light``,
         ``rankable``, ``bonus_eligible``, ``certification_eligible``, ``coverage`` (share of
         the weight with a value), ``unrankable_weight`` (share of the weight on rates too
         uncertain to rank).
     scheme : Scheme
     cycle : str
-    notes : list of str
-        What was decided on the user's behalf; show these to readers.
+    notes : list of dict
+        What was decided on the user's behalf, as codes with values (the report layer words
+        them): ``{"code": "not_assessed", "cycle", "indicators"}`` (indicators of the scheme
+        not scored in this cycle, weights rescaled over the rest), ``{"code":
+        "derived_target", "indicators", "agent_periods", "lookback", "uplift"}`` (no target:
+        the median of the previous ``lookback`` periods + ``uplift``), ``{"code":
+        "no_target", "indicators", "method"}`` (attainment and lights left empty),
+        ``{"code": "shrunk"}`` (empirical-Bayes shrinkage of proportions),
+        ``{"code": "geometric_shift", "shift"}``, ``{"code": "gates_missing",
+        "indicators"}`` (gates follow their ``on_missing`` rule) and ``{"code":
+        "other_granularity", "cycle", "used", "wanted"}``.
     settings : dict
         Everything needed to regenerate the scorecard.
     """
@@ -229,7 +240,7 @@ class Scorecard:
     agents: pd.DataFrame
     scheme: Scheme
     cycle: str = "monthly"
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
     settings: dict = field(default_factory=dict)
 
     @property
@@ -295,7 +306,7 @@ def _pooled_targets(sub: pd.DataFrame, directions, uplift: float = 0.05) -> pd.D
     )
 
 
-def _select_granularity(indicators: pd.DataFrame, cycle: str, notes: list[str]) -> pd.DataFrame:
+def _select_granularity(indicators: pd.DataFrame, cycle: str, notes: list[dict]) -> pd.DataFrame:
     if "granularity" not in indicators:
         return indicators
     want = cycle_scoring_granularity(cycle)
@@ -304,7 +315,7 @@ def _select_granularity(indicators: pd.DataFrame, cycle: str, notes: list[str]) 
         return indicators[indicators["granularity"].astype(str) == want]
     if len(present) == 1:
         notes.append(
-            f"The {cycle} cycle is scored on {present.pop()} data (no {want} rows were given)."
+            {"code": "other_granularity", "cycle": cycle, "used": present.pop(), "wanted": want}
         )
         return indicators
     raise ValueError(
@@ -403,13 +414,13 @@ def score(
     1    A0018      100.0   1.0    A
     2    A0020       99.1   3.0    A
     >>> sc.notes[0]
-    'Not assessed in the monthly cycle (weights rescaled over the rest): repurchase_rate.'
+    {'code': 'not_assessed', 'cycle': 'monthly', 'indicators': ['repurchase_rate']}
     """
     check_option("cycle", cycle, CYCLES)
     check_option("missing_targets", missing_targets, ["history", "error"])
     check_option("rank_within", rank_within, ["period", "team"])
     scheme = load_scheme(scheme)
-    notes: list[str] = []
+    notes: list[dict] = []
     if "agent_id" not in indicators:
         raise KeyError(
             "score: the indicator table has no `agent_id`; compute it with level='agent'."
@@ -423,10 +434,7 @@ def score(
     included = scheme.indicators_for_cycle(cycle)
     skipped = [i for i in scheme.indicator_ids if i not in included]
     if skipped:
-        notes.append(
-            f"Not assessed in the {cycle} cycle (weights rescaled over the rest): "
-            f"{', '.join(skipped)}."
-        )
+        notes.append({"code": "not_assessed", "cycle": cycle, "indicators": skipped})
     gate_ids = [g.indicator for g in scheme.gates]
     present = set(data["indicator"].unique())
     absent = [i for i in included if i not in present]
@@ -457,29 +465,26 @@ def score(
             )
         sub = data[data["indicator"].isin(lacking)]
         n_rows = probe[probe["target"].isna() & probe["value"].notna()].groupby("indicator").size()
-        what = ", ".join(f"{i} ({n_rows.get(i, 0)} agent-periods)" for i in lacking)
         hist_t = targets_from_history(sub, lookback=3, directions=directions)
         pooled = _pooled_targets(sub, directions)
         tg = combine_targets(targets, targets_from_scheme(scheme), hist_t, pooled)
         notes.append(
-            "No target in the targets table or the scheme for "
-            f"{what}: used the median of the previous 3 periods + 5 % "
-            "(for the first period, the median of all periods + 5 %)."
+            {
+                "code": "derived_target",
+                "indicators": lacking,
+                "agent_periods": [int(n_rows.get(i, 0)) for i in lacking],
+                "lookback": 3,
+                "uplift": 0.05,
+            }
         )
     elif lacking and method not in ("attainment", "goalposts"):
-        notes.append(
-            f"No target for {', '.join(lacking)}: attainment and lights are left empty "
-            f"for them ({method} scores do not need targets)."
-        )
+        notes.append({"code": "no_target", "indicators": lacking, "method": method})
 
     # small samples: intervals on the observed rates, then optional shrinkage
     data = add_intervals(data, min_trials=min_trials, max_half_width=max_half_width)
     if shrink:
         data = shrink_rates(data)
-        notes.append(
-            "Proportions shrunk toward each team's mean (empirical Bayes, "
-            "beta-binomial) before scoring; `value_observed` keeps the raw rate."
-        )
+        notes.append({"code": "shrunk"})
     else:
         data["value_observed"] = data["value"]
     normed = normalise(
@@ -491,10 +496,7 @@ def score(
         threshold_ratio=scheme.threshold_ratio,
     )
     if scheme.aggregation == "geometric":
-        notes.append(
-            f"Geometric aggregation: scores shifted by +{scheme.geometric_shift:g} "
-            "before multiplying (a 0 would zero the composite) and shifted back."
-        )
+        notes.append({"code": "geometric_shift", "shift": float(scheme.geometric_shift)})
     normed = normed[normed["period"].astype(str).isin(out_periods)].reset_index(drop=True)
 
     # weights and aggregation
@@ -568,7 +570,7 @@ def score(
         index=keys, columns="indicator", values="value_observed", aggfunc="first", dropna=False
     ).reindex(all_keys)
     fails = {eff: np.zeros(len(agents), bool) for eff in ("bonus", "composite", "certification")}
-    texts = [[] for _ in range(len(agents))]
+    failures = [[] for _ in range(len(agents))]
     for g in scheme.gates:
         vals = (
             gate_val[g.indicator].to_numpy(dtype=float)
@@ -578,19 +580,22 @@ def score(
         for k, v in enumerate(vals):
             if not g.passes(float(v)):
                 fails[g.effect][k] = True
-                shown = "missing" if np.isnan(v) else f"{v:.3g}"
-                texts[k].append(f"{g.indicator} {shown} fails {g.text()} ({g.effect})")
+                failures[k].append(
+                    {
+                        "indicator": g.indicator,
+                        "value": float(v),
+                        "min": np.nan if g.min is None else float(g.min),
+                        "max": np.nan if g.max is None else float(g.max),
+                        "effect": g.effect,
+                    }
+                )
     if not any(g.indicator in gate_val for g in scheme.gates) and scheme.gates:
-        notes.append(
-            "The gate indicators "
-            f"{', '.join(g.indicator for g in scheme.gates)} are not in the indicator "
-            "table; gates follow their on_missing rule."
-        )
+        notes.append({"code": "gates_missing", "indicators": [g.indicator for g in scheme.gates]})
     agents["composite"] = np.where(fails["composite"], 0.0, agents["composite"])
     agents["gates_passed"] = ~(fails["bonus"] | fails["composite"] | fails["certification"])
     agents["bonus_eligible"] = ~(fails["bonus"] | fails["composite"])
     agents["certification_eligible"] = ~(fails["certification"] | fails["composite"])
-    agents["gate_failures"] = ["; ".join(t) for t in texts]
+    agents["gate_failures"] = failures
 
     # rank, tier, light, rankable
     team = normed.drop_duplicates(keys).set_index(keys)["team_id"] if "team_id" in normed else None

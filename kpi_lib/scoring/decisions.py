@@ -78,6 +78,13 @@ def _period_index(periods: pd.Series) -> pd.Series:
     return out
 
 
+def _records(value) -> list[dict]:
+    """A cell holding a list of dicts (an array of them after a Parquet round trip) as a list."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return [dict(v) for v in value if isinstance(v, dict)]
+    return []
+
+
 def bonus_allocation(
     scorecard: Scorecard | pd.DataFrame,
     *,
@@ -118,11 +125,17 @@ def bonus_allocation(
     -------
     DataFrame
         One row per agent: ``agent_id``, ``team_id``, ``period``, ``composite``, ``rank``,
-        ``tier``, ``eligible``, ``reason`` (why not eligible, else empty), ``share`` (of the
-        pool) and ``bonus``. The bonuses add up to ``pool`` when anybody is eligible. With
-        ``holds`` also ``held`` (bool: a ``bonus_held`` record; caveats do not hold),
-        ``hold`` (the hold and caveat texts, ``"; "``-joined, else empty), ``hold_codes`` (list of the hold records, see
-        :func:`bonus_holds`) and ``payable`` (``bonus``, or 0 while held).
+        ``tier``, ``eligible``, ``reason`` (a code saying why not eligible, else empty:
+        ``no_composite`` (too few indicators with a value), ``below_min`` (composite below
+        ``min_composite``), ``gate_failed``, ``tier_no_bonus`` (the tier's multiplier is 0)),
+        ``failed_gates`` (for ``gate_failed``: the scorecard's ``gate_failures`` records with
+        a bonus or composite effect, ``{"indicator", "value", "min", "max", "effect"}``; else
+        an empty list), ``min_composite``, ``share`` (of the pool) and ``bonus``. The
+        bonuses add up to ``pool`` when anybody is eligible. With ``holds`` also ``held``
+        (bool: a ``bonus_held`` record; caveats do not hold), ``hold`` (the hold and caveat
+        reason codes, ``"; "``-joined, else empty), ``hold_codes`` (list of the hold records,
+        see :func:`bonus_holds`) and ``payable`` (``bonus``, or 0 while held). The report
+        layer words the codes (``kpi_lib.report.review.bonus_status``).
 
     Examples
     --------
@@ -138,8 +151,11 @@ def bonus_allocation(
     2    A0020     99.114    A  0.081  811.94
     >>> round(float(bonus["bonus"].sum()), 2), int(bonus["eligible"].sum())
     (10000.0, 17)
-    >>> bonus.loc[~bonus["eligible"], "reason"].iloc[0]
-    'gate failed: compliance_rate 0.889 fails compliance_rate >= 0.9 (bonus)'
+    >>> not_paid = bonus.loc[~bonus["eligible"]].iloc[0]
+    >>> not_paid["reason"], not_paid["failed_gates"][0]["indicator"]
+    ('gate_failed', 'compliance_rate')
+    >>> round(not_paid["failed_gates"][0]["value"], 3), not_paid["failed_gates"][0]["min"]
+    (0.889, 0.9)
     """
     if pool < 0:
         raise ValueError(f"`pool` must be >= 0, got {pool}.")
@@ -150,18 +166,23 @@ def bonus_allocation(
     a = a[a["period"].astype(str) == str(period)].reset_index(drop=True)
     reason = np.full(len(a), "", dtype=object)
     comp = a["composite"].to_numpy(dtype=float)
-    reason = np.where(np.isnan(comp), "no composite (too few indicators with a value)", reason)
-    reason = np.where(
-        (reason == "") & (comp < min_composite), f"composite below {min_composite:g}", reason
-    )
+    reason = np.where(np.isnan(comp), "no_composite", reason)
+    reason = np.where((reason == "") & (comp < min_composite), "below_min", reason)
+    failed_gates = [[] for _ in range(len(a))]
     if require_gates and "bonus_eligible" in a:
         failed = ~a["bonus_eligible"].astype(bool).to_numpy()
-        texts = a.get("gate_failures", pd.Series([""] * len(a))).astype(str).to_numpy()
-        reason = np.where((reason == "") & failed, "gate failed: " + texts, reason)
+        reason = np.where((reason == "") & failed, "gate_failed", reason)
+        if "gate_failures" in a:
+            failed_gates = [
+                [f for f in _records(g) if f.get("effect") in ("bonus", "composite")]
+                if r == "gate_failed"
+                else []
+                for g, r in zip(a["gate_failures"], reason, strict=True)
+            ]
     weight = np.where(reason == "", np.clip(np.nan_to_num(comp), 0, None) ** exponent, 0.0)
     if tier_multipliers is not None:
         mult = a["tier"].map(tier_multipliers).fillna(0.0).to_numpy(dtype=float)
-        reason = np.where((reason == "") & (mult == 0), "tier earns no bonus", reason)
+        reason = np.where((reason == "") & (mult == 0), "tier_no_bonus", reason)
         weight = weight * mult
     total = weight.sum()
     share = weight / total if total > 0 else np.zeros(len(a))
@@ -170,6 +191,8 @@ def bonus_allocation(
         bonus[int(np.argmax(share))] += round(pool - bonus.sum(), decimals)
     a["eligible"] = reason == ""
     a["reason"] = reason
+    a["failed_gates"] = failed_gates
+    a["min_composite"] = float(min_composite)
     a["share"] = share
     a["bonus"] = bonus
     cols = [
@@ -181,6 +204,8 @@ def bonus_allocation(
         "tier",
         "eligible",
         "reason",
+        "failed_gates",
+        "min_composite",
         "share",
         "bonus",
     ]
@@ -359,8 +384,9 @@ def certification_candidates(
         One row per agent: ``agent_id``, ``team_id``, ``rule``, ``eligible``, ``streak``
         (longest run of consecutive periods meeting every condition), ``current_streak``
         (run ending in the latest period), ``periods`` (the qualifying periods of the longest
-        run), ``last_period`` and ``evidence`` (the values behind the latest period), eligible
-        agents first.
+        run), ``last_period`` and ``evidence`` (the values behind the latest period: a list
+        with one ``{"indicator", "field", "value", "op", "threshold"}`` per condition of the
+        rule, ``value`` NaN when missing), eligible agents first.
 
     Examples
     --------
@@ -376,8 +402,8 @@ def certification_candidates(
     0    A0004      True       2     2026-04
     1    A0019      True       2     2026-04
     2    A0020      True       2     2026-04
-    >>> print(cert["evidence"].iloc[0])
-    2026-04: satisfaction_rate value 100.0%; sales_amount attainment 176.7%
+    >>> [(e["indicator"], e["field"], round(e["value"], 3)) for e in cert["evidence"].iloc[0]]
+    [('satisfaction_rate', 'value', 1.0), ('sales_amount', 'attainment', 1.767)]
     """
     rule = rule or SENIOR_RULE
     n_needed = int(rule.get("consecutive", 2))
@@ -408,12 +434,15 @@ def certification_candidates(
         ok = _OPS[c.get("op", ">=")](sub, float(c["value"])) & sub.notna()
         met &= ok.to_numpy()
         for k, v in sub.items():
-            shown = (
-                "missing"
-                if pd.isna(v)
-                else (f"{v:.1%}" if field == "attainment" or abs(v) <= 1 else f"{v:,.4g}")
+            evidence[k].append(
+                {
+                    "indicator": c["indicator"],
+                    "field": field,
+                    "value": float(v) if pd.notna(v) else np.nan,
+                    "op": c.get("op", ">="),
+                    "threshold": float(c["value"]),
+                }
             )
-            evidence[k].append(f"{c['indicator']} {field} {shown}")
     if rule.get("require_gates") and isinstance(history, Scorecard):
         ok = history.agents.set_index(["agent_id", "period"])["certification_eligible"]
         met &= ok.reindex(met.index).fillna(False).astype(bool).to_numpy()
@@ -449,7 +478,7 @@ def certification_candidates(
                 "current_streak": current,
                 "periods": ", ".join(best_run),
                 "last_period": last,
-                "evidence": f"{last}: " + "; ".join(evidence[(agent, last)]),
+                "evidence": evidence[(agent, last)],
             }
         )
     cols = [
@@ -496,7 +525,8 @@ def pip_candidates(
         One row per agent found: ``agent_id``, ``team_id``, ``periods_in_window``,
         ``periods_low`` (count), ``low_periods`` (labels), ``tiers`` (tier per period of the
         window, oldest first), ``composites`` (same order), ``latest_composite`` and
-        ``evidence`` (a sentence).
+        ``bottom_tiers`` (the tiers that count as low, ``"/"``-joined). The report layer
+        words the evidence from these columns (``kpi_lib.report.review.pip_evidence``).
 
     Examples
     --------
@@ -510,8 +540,9 @@ def pip_candidates(
     0    A0008            3  2026-02, 2026-03, 2026-04
     1    A0015            2           2026-02, 2026-04
     2    A0021            2           2026-02, 2026-03
-    >>> print(pip["evidence"].iloc[0])
-    In tier D in 3 of the last 3 periods (2026-02, 2026-03, 2026-04); composites 28, 16, 30.
+    >>> pip[["agent_id", "periods_in_window", "composites", "bottom_tiers"]].head(1)
+      agent_id  periods_in_window  composites bottom_tiers
+    0    A0008                  3  28, 16, 30            D
     """
     if min_count > window:
         raise ValueError(f"`min_count` ({min_count}) cannot exceed `window` ({window}).")
@@ -537,9 +568,7 @@ def pip_candidates(
                     "tiers": tiers,
                     "composites": comps,
                     "latest_composite": g["composite"].iloc[-1],
-                    "evidence": f"In tier {'/'.join(bottom_tiers)} in {len(low)} of the last "
-                    f"{len(g)} periods ({', '.join(low['period'].astype(str))}); "
-                    f"composites {comps}.",
+                    "bottom_tiers": "/".join(bottom_tiers),
                 }
             )
     cols = [
@@ -551,7 +580,7 @@ def pip_candidates(
         "tiers",
         "composites",
         "latest_composite",
-        "evidence",
+        "bottom_tiers",
     ]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(
@@ -581,7 +610,8 @@ def coaching_focus(
         One row per agent: ``agent_id``, ``team_id``, ``period``, ``dimension`` (largest gap
         below the team mean), ``agent_score``, ``team_score`` (team mean of that dimension),
         ``gap`` (agent - team, points), ``indicator`` (weakest indicator within the dimension
-        relative to the team), ``indicator_score``, ``team_indicator_score`` and ``message``.
+        relative to the team), ``indicator_score`` and ``team_indicator_score`` (the report
+        layer words them: ``kpi_lib.report.review.coaching_table``).
         When an agent is at or above the team mean in every dimension, ``dimension`` is the
         relatively weakest one and the gap is >= 0.
 
@@ -597,8 +627,6 @@ def coaching_focus(
     0    A0003   efficiency -66.3  effective_calls
     1    A0012   efficiency -58.8  effective_calls
     2    A0008  performance -56.5     sales_amount
-    >>> print(focus["message"].iloc[0])
-    efficiency: 0 vs team 66 (-66); start with effective_calls (0 vs 66)
     """
     check_option("compare_to", compare_to, COACHING_COMPARISONS)
     if period is None:
@@ -625,13 +653,6 @@ def coaching_focus(
     out["indicator"] = out["agent_id"].map(wi["indicator"])
     out["indicator_score"] = out["agent_id"].map(wi["score"])
     out["team_indicator_score"] = out["agent_id"].map(wi["team_indicator_score"])
-    out["message"] = [
-        (
-            f"{r.dimension}: {r.agent_score:.0f} vs team {r.team_score:.0f} ({r.gap:+.0f}); "
-            f"start with {r.indicator} ({r.indicator_score:.0f} vs {r.team_indicator_score:.0f})"
-        )
-        for r in out.itertuples()
-    ]
     return out.sort_values("gap").reset_index(drop=True)
 
 
@@ -748,9 +769,8 @@ def bonus_holds(
         ``"bonus_caveat"`` for ``unrankable``), ``reason``
         (``small_sample``, ``unrankable`` or ``gaming_flag``), ``check`` (the gaming check,
         else empty), ``calls`` (NaN when unknown), ``rank``, ``rank_low``, ``rank_high``
-        (NaN when absent), ``text`` (e.g. ``"bonus held: 30 calls, rank interval 3-41"``,
-        ``"bonus held pending review of the call-length flag"``) and ``record`` (a dict of
-        the code and its values, for reports and JSON:
+        (NaN when absent) and ``record`` (a dict of the code and its values, for reports
+        and JSON, worded by ``kpi_lib.report.review``:
         ``{"code": "bonus_held", "reason": "small_sample", "calls": 30, "rank_low": 3,
         "rank_high": 41}``). Sorted by rank, then by reason.
     """
@@ -789,11 +809,6 @@ def bonus_holds(
     known = n_calls[np.isfinite(n_calls)]
     floor = max(float(min_calls), min_share * float(known.median()) if len(known) else 0.0)
 
-    def interval(r) -> str:
-        if np.isfinite(r["rank_low"]) and np.isfinite(r["rank_high"]):
-            return f"rank interval {int(r['rank_low'])}-{int(r['rank_high'])}"
-        return f"rank {int(r['rank'])}" if np.isfinite(r["rank"]) else "no rank"
-
     rows = []
     for aid, r in lb.iterrows():
         base = {
@@ -805,20 +820,15 @@ def bonus_holds(
             "rank_high": r["rank_high"],
         }
         if np.isfinite(r["calls"]) and r["calls"] < floor:
-            text = f"bonus held: {int(r['calls'])} calls, {interval(r)}"
-            rows.append({**base, "reason": "small_sample", "check": "", "text": text})
+            rows.append({**base, "reason": "small_sample", "check": ""})
         rankable = r.get("rankable", True)
         if pd.notna(rankable) and not bool(rankable):
-            text = f"caveat: rates too uncertain to rank, {interval(r)}"
-            rows.append(
-                {**base, "code": "bonus_caveat", "reason": "unrankable", "check": "", "text": text}
-            )
+            rows.append({**base, "code": "bonus_caveat", "reason": "unrankable", "check": ""})
     flags = _flag_table(gaming_flags)
     for aid, check in flags.itertuples(index=False):
         if aid not in lb.index:
             continue
         r = lb.loc[aid]
-        name = GAMING_CHECKS.get(check, str(check).replace("_", " "))
         rows.append(
             {
                 "agent_id": aid,
@@ -829,11 +839,10 @@ def bonus_holds(
                 "rank_high": r["rank_high"],
                 "reason": "gaming_flag",
                 "check": check,
-                "text": f"bonus held pending review of the {name} flag",
             }
         )
     cols = ["agent_id", "code", "reason", "check", "calls", "rank", "rank_low", "rank_high",
-            "text", "record"]  # fmt: skip
+            "record"]  # fmt: skip
     if not rows:
         return pd.DataFrame(columns=cols)
     out = pd.DataFrame(rows)
@@ -855,18 +864,18 @@ def bonus_holds(
 
 def _attach_holds(a: pd.DataFrame, holds: pd.DataFrame, decision: str) -> pd.DataFrame:
     """``held``, ``hold``, ``hold_codes`` and ``payable`` from a :func:`bonus_holds` table."""
-    if not isinstance(holds, pd.DataFrame) or not {"agent_id", "text"} <= set(holds.columns):
-        raise KeyError("`holds` must be a bonus_holds() table (agent_id, text, record...).")
+    if not isinstance(holds, pd.DataFrame) or not {"agent_id", "reason"} <= set(holds.columns):
+        raise KeyError("`holds` must be a bonus_holds() table (agent_id, reason, record...).")
     h = holds.assign(agent_id=holds["agent_id"].astype(str))
     if "record" not in h:
         h["record"] = [{"code": f"{decision}_held"} for _ in range(len(h))]
-    text = h.groupby("agent_id")["text"].agg(lambda t: "; ".join(dict.fromkeys(t)))
+    reasons = h.groupby("agent_id")["reason"].agg(lambda t: "; ".join(dict.fromkeys(t)))
     recs = h.groupby("agent_id")["record"].agg(list)
     ids = a["agent_id"].astype(str)
     code = h["record"].map(lambda r: r.get("code", "")) if len(h) else pd.Series(dtype=object)
     blocking = set(h.loc[code.to_numpy() == f"{decision}_held", "agent_id"])
     a["held"] = ids.isin(blocking).to_numpy()
-    a["hold"] = ids.map(text).astype(object).fillna("").to_numpy()
+    a["hold"] = ids.map(reasons).astype(object).fillna("").to_numpy()
     a["hold_codes"] = [recs.get(i, []) for i in ids]
     a["payable"] = np.where(a["held"], 0.0, a[decision].to_numpy(dtype=float))
     return a

@@ -408,6 +408,25 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "综合得分采用几何平均（强项无法完全弥补弱项）。",
         "綜合得分採用幾何平均（強項無法完全彌補弱項）。",
     ),
+    "review.note.other_granularity": (
+        "The {cycle} cycle is scored on {used} data (the data have no other).",
+        "{cycle}周期按{used}数据评分（数据中没有其他粒度）。",
+        "{cycle}週期按{used}數據評分（數據中沒有其他粒度）。",
+    ),
+    "review.granularity.week": ("weekly", "周", "週"),
+    "review.granularity.month": ("monthly", "月", "月"),
+    "review.granularity.quarter": ("quarterly", "季度", "季度"),
+    "review.granularity.year": ("yearly", "年度", "年度"),
+    "review.note.unknown": (
+        "A scoring setting was applied (code {code}).",
+        "评分时应用了一项设置（代码 {code}）。",
+        "評分時應用了一項設定（代碼 {code}）。",
+    ),
+    "review.status.partial_period": (
+        "waits for the complete period",
+        "待完整期间结束后决定",
+        "待完整期間結束後決定",
+    ),
     "review.note.gates_missing": (
         "The gate indicators {indicators} have no values in this data; the gates apply their rule for missing values.",
         "门槛指标 {indicators} 在本数据中无数值；门槛按缺失值规则处理。",
