@@ -65,7 +65,7 @@ def test_bunching_small_agents_not_ranked():
                        lognormal_calls(100, agent="new", rng=rng)])  # fmt: skip
     out = g.bunching(calls, n_boot=100).set_index("agent_id")
     assert not out.loc["new", "rankable"] and np.isnan(out.loc["new", "rank"])
-    assert "fewer than" in out.loc["new", "reason"]
+    assert out.loc["new", "reason"] == "few_calls"
 
 
 def test_bunching_bins_counterfactual_is_polynomial_fit():

@@ -12,7 +12,9 @@
 Each returns one row per agent (or team) with the size of the signal, its uncertainty, a
 Benjamini-Hochberg adjusted p-value over agents, and ``flagged`` only when the evidence holds
 after that correction. Agents with too little data are reported with ``rankable`` False and a
-``reason``, never ranked. A flag is a reason to listen to recordings, not a verdict.
+``reason`` code, never ranked: ``few_calls`` (fewer than the check's ``min_calls`` calls of the
+kind it counts), ``few_customers``, ``few_surveys`` or ``not_fitted`` (no counterfactual talk-time
+density could be fitted); the report words them. A flag is a reason to listen to recordings, not a verdict.
 """
 
 from __future__ import annotations
@@ -483,13 +485,7 @@ def bunching(
             "missing_below": missing,
             "p_value": float(stats.norm.sf(b / se)) if rankable else np.nan,
             "rankable": bool(rankable),
-            "reason": ""
-            if rankable
-            else (
-                f"fewer than {min_calls} connected calls in {fit_range[0]:g}-{fit_range[1]:g} s"
-                if n < min_calls
-                else "the counterfactual density could not be fitted"
-            ),
+            "reason": "" if rankable else ("few_calls" if n < min_calls else "not_fitted"),
             "resample": "poisson-glm",
             "counterfactual": "peers" if shape is not None else "own",
         }
@@ -667,7 +663,7 @@ def call_padding(
                 "connect_rate_before": b["connects"] / b["dials"] if b["dials"] else np.nan,
                 "connect_rate_after": a["connects"] / a["dials"] if a["dials"] else np.nan,
                 "p_value": p if rankable else np.nan, "rankable": rankable,
-                "reason": "" if rankable else f"fewer than {min_calls} connected calls on a side",
+                "reason": "" if rankable else "few_calls",
             }
         )  # fmt: skip
     cols = [
@@ -1017,7 +1013,7 @@ def need_intent_mismatch(
     g["evidence"] = evidence_label(g["p_adj"])
     g["rankable"] = rankable
     g["flagged"] = rankable & (g["p_adj"] < alpha) & (g["ratio"] >= min_ratio)
-    g["reason"] = np.where(rankable, "", f"fewer than {min_calls} effective calls")
+    g["reason"] = np.where(rankable, "", "few_calls")
     return g.sort_values(["flagged", "ratio"], ascending=False).reset_index(drop=True)
 
 
@@ -1164,9 +1160,7 @@ def over_promising(
     # judged on the complaint and repurchase evidence at any sales level: an agent who sells
     # below the median while customers complain is no less a concern (high_seller is context)
     out["flagged"] = rankable & (out["p_adj"] < alpha)
-    out["reason"] = np.where(
-        rankable, "", f"fewer than {min_customers} customers in the complaint rate"
-    )
+    out["reason"] = np.where(rankable, "", "few_customers")
     out = out.drop(columns=["customers"])
     return out.sort_values(["flagged", "p_value"], ascending=[False, True]).reset_index(drop=True)
 
@@ -1264,7 +1258,7 @@ def selective_surveys(
     t["evidence"] = evidence_label(t["p_adj"])
     t["rankable"] = rankable
     t["flagged"] = rankable & (t["p_adj"] < alpha) & (t["gap"] >= min_gap)
-    t["reason"] = np.where(rankable, "", f"fewer than {min_surveys} answered surveys")
+    t["reason"] = np.where(rankable, "", "few_surveys")
     t = t.drop(columns=["good_s", "good_u"])
     return t.sort_values(["flagged", "gap"], ascending=False).reset_index(drop=True)
 
