@@ -23,6 +23,7 @@ import pandas as pd
 
 from kpi_lib.indicators.catalogue import CATALOGUE, label
 from kpi_lib.indicators.periods import period_order
+from kpi_lib.report import markup
 from kpi_lib.report.formatting import (
     LOCALES,
     format_count,
@@ -267,12 +268,12 @@ def missing_html(indicators, comparison: pd.DataFrame, language: str = "en") -> 
 
 def table_html(table: pd.DataFrame) -> str:
     """A formatted display table (all cells strings) as escaped HTML without an index."""
-    return table.to_html(index=False, escape=True, border=0, classes="kpi-table")
+    return markup.table_html(table)
 
 
 def analyst_html(content: str, language: str = "en") -> str:
     """``content`` (HTML) in a collapsed analyst section."""
-    return f"<details><summary>{html.escape(_t('analyst', language))}</summary>{content}</details>"
+    return markup.details_html(_t("analyst", language), content)
 
 
 # ------------------------------------------------------------------------------ comparison

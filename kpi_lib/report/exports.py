@@ -89,6 +89,9 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
 
 _KEYS = ["agent_id", "agent_name", "team_id"]
 
+#: Exports holding amounts of money: they end with a ``currency`` column (ISO 4217 code).
+_MONEY = ("bonus", "commission")
+
 
 def decision_tables(review: Review) -> dict[str, pd.DataFrame]:
     """The review's decisions and scorecard, one tidy table per export.
@@ -100,7 +103,8 @@ def decision_tables(review: Review) -> dict[str, pd.DataFrame]:
         ``agent_name`` and ``team_id``, then the export's columns that the review has. A
         decision the data could not support (a ``skipped`` note) is an empty table with
         these columns; ``certification`` holds every agent's record, with ``certified_now``
-        marking the candidates of this period.
+        marking the candidates of this period; ``bonus`` and ``commission`` end with
+        ``currency``, the ISO 4217 code of their amounts (``review.spec.currency``).
 
     Examples
     --------
@@ -123,6 +127,9 @@ def decision_tables(review: Review) -> dict[str, pd.DataFrame]:
         table["agent_name"] = table["agent_id"].map(names)
         kept = _KEYS + [c for c in columns if c in table.columns and c not in _KEYS]
         table = table[kept]
+        if export in _MONEY:
+            # amounts are in the review's currency: a payroll import must not guess it
+            table = table.assign(currency=review.spec.currency)
         if export == "certification" and len(table):
             certified = set(review.certified["agent_id"]) if len(review.certified) else set()
             table = table.assign(certified_now=table["agent_id"].isin(certified))

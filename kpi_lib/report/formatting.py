@@ -20,7 +20,9 @@ from babel.dates import format_date as _babel_date
 
 from kpi_lib._util import check_option
 from kpi_lib.indicators import CATALOGUE, LANGUAGES, label
+from kpi_lib.report.markup import ALIGN_ATTR
 from kpi_lib.report.review_text import text
+from kpi_lib.review.spec import DEFAULT_CURRENCY
 
 __all__ = [
     "LOCALES",
@@ -113,13 +115,20 @@ def format_percent(value, language: str = "en", *, digits: int = 0) -> str:
         return numbers.format_percent(_decimal(value), format=pattern, locale=_locale(language))
 
 
-def format_currency(value, language: str = "en", *, currency: str = "CNY", digits: int = 0) -> str:
+def format_currency(
+    value, language: str = "en", *, currency: str = DEFAULT_CURRENCY, digits: int = 0
+) -> str:
     """An amount of money with the currency's symbol in the locale's form.
+
+    ``currency`` is the review's (``review.spec.currency``: the review's setting, else the
+    dataset's, else CNY).
 
     Examples
     --------
     >>> format_currency(16381.68), format_currency(16381.68, "zh-Hans")
     ('CN¥16,382', '¥16,382')
+    >>> format_currency(16381.68, "zh-Hant", currency="HKD"), format_currency(5, currency="TWD")
+    ('HK$16,382', 'NT$5')
     """
     if is_missing(value):
         return _no_data(language)
@@ -148,7 +157,9 @@ def format_date(value, language: str = "en") -> str:
     return _babel_date(day, format="medium", locale=_locale(language))
 
 
-def format_indicator(indicator: str, value, language: str = "en", *, currency: str = "CNY") -> str:
+def format_indicator(
+    indicator: str, value, language: str = "en", *, currency: str = DEFAULT_CURRENCY
+) -> str:
     """An indicator value in the unit of the catalogue (share as %, money, seconds, ...).
 
     Examples
@@ -203,7 +214,7 @@ def manager_table(
     columns: Mapping[str, tuple[str, str]],
     *,
     language: str = "en",
-    currency: str = "CNY",
+    currency: str = DEFAULT_CURRENCY,
 ) -> pd.DataFrame:
     """A table for a manager page: chosen columns, translated headers, formatted cells.
 
@@ -223,6 +234,8 @@ def manager_table(
     DataFrame
         One string column per entry of ``columns``, headed by its translated label, with a
         plain 0..n-1 index (hide it when rendering); missing values read "no data".
+        ``attrs[ALIGN_ATTR]`` maps each header to its alignment (text and yes/no left,
+        numbers right) for :func:`kpi_lib.report.markup.table_html`.
 
     Examples
     --------
@@ -233,7 +246,7 @@ def manager_table(
     ... ).iloc[0].tolist()
     ['A1', '¥1,235', '是']
     """
-    out = {}
+    out, align = {}, {}
     for column, (header, kind) in columns.items():
         if header.startswith("indicator:"):
             title = label(header.split(":", 1)[1], language)
@@ -241,4 +254,11 @@ def manager_table(
             title = text(header, language)
         values = df[column] if column in df else pd.Series([None] * len(df), index=df.index)
         out[title] = [_cell(v, kind, language, currency) for v in values]
-    return pd.DataFrame(out)
+        align[str(title)] = "left" if kind in _TEXT_KINDS else "right"
+    table = pd.DataFrame(out)
+    table.attrs[ALIGN_ATTR] = align
+    return table
+
+
+#: Column kinds read as words (left-aligned); every other kind is a number (right-aligned).
+_TEXT_KINDS = ("text", "flag")
