@@ -106,7 +106,8 @@ def index_html(manifest: dict, *, headline: str = "", language: str = "en") -> s
     ----------
     manifest
         The review's manifest (``cycle``, ``period``, ``notebooks`` with ``name``, ``html``,
-        ``title``, ``window``, ``status``, ``duration_s``; ``exports``; ``load_report``;
+        ``title``, ``window``, ``status``, ``duration_s``; ``exports``; ``spot_checks``
+        (QA spot-check sheets, paths relative to the review folder); ``load_report``;
         ``dataset``, ``dataset_fingerprint``, ``finished_at``, ``code_version``,
         ``specification_hash``).
     headline
@@ -138,6 +139,14 @@ def index_html(manifest: dict, *, headline: str = "", language: str = "en") -> s
         f"<h2>{_t(lang, 'index.h.exports')}</h2><p>{_t(lang, 'index.exports')}</p>"
         f"<p>{export_links}</p>"
         if exports
+        else ""
+    )
+    sheets = manifest.get("spot_checks") or []
+    spot_html = (
+        f"<h2>{_t(lang, 'index.h.spot_check')}</h2><p>{_t(lang, 'index.spot_check')}</p><p>"
+        + " · ".join(f'<a href="{_e(path)}">{_e(path.split("/")[-1])}</a>' for path in sheets)
+        + "</p>"
+        if sheets
         else ""
     )
     counts = manifest.get("load_report", {})
@@ -180,6 +189,7 @@ td.green{{color:#1a7f37}}small{{color:#57606a}}{PAGE_CSS}</style>
 <table><tr><th>{_t(lang, "index.col.page")}</th><th>{_t(lang, "index.col.covers")}</th>
 <th>{_t(lang, "index.col.status")}</th></tr>{"".join(rows)}</table>
 {exports_html}
+{spot_html}
 {load}
 <p><small>{about}</small></p>
 </body></html>
