@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -19,8 +20,8 @@ from babel import numbers
 from babel.dates import format_date as _babel_date
 
 from kpi_lib._util import check_option
-from kpi_lib.indicators import CATALOGUE, LANGUAGES, label
-from kpi_lib.report.markup import ALIGN_ATTR
+from kpi_lib.indicators import CATALOGUE, DIMENSIONS, LANGUAGES, dimension_label, label
+from kpi_lib.report.markup import ALIGN_ATTR, column_alignment
 from kpi_lib.report.review_text import text
 from kpi_lib.review.spec import DEFAULT_CURRENCY
 
@@ -34,6 +35,7 @@ __all__ = [
     "format_percent",
     "is_missing",
     "manager_table",
+    "with_labels",
 ]
 
 #: Review language -> CLDR locale.
@@ -185,6 +187,25 @@ def format_indicator(
     return format_number(value, language, digits=1)
 
 
+def with_labels(message: str, language: str = "en") -> str:
+    """``message`` (a lower layer's sentence naming indicators and dimensions by id) with each
+    id replaced by its label in ``language``: ids in backquotes, and bare snake_case
+    indicator ids (a bare "quality" or "dials" is an English word, left alone).
+
+    Examples
+    --------
+    >>> with_labels("`dials` is a volume indicator; `quality` too; consider team_target_attainment.")
+    'Outbound dials is a volume indicator; Service quality too; consider Team-target attainment.'
+    """
+    names = {i: label(i, language) for i in CATALOGUE}
+    names.update({d: dimension_label(d, language) for d in DIMENSIONS})
+
+    def named(match: re.Match) -> str:
+        return names.get(match.group(1) or match.group(2), match.group(0))
+
+    return re.sub(r"`([a-z0-9_]+)`|\b([a-z0-9]+(?:_[a-z0-9]+)+)\b", named, str(message))
+
+
 def _cell(value, kind: str, language: str, currency: str) -> str:
     if isinstance(value, bool) or kind == "flag":
         if is_missing(value):
@@ -234,8 +255,9 @@ def manager_table(
     DataFrame
         One string column per entry of ``columns``, headed by its translated label, with a
         plain 0..n-1 index (hide it when rendering); missing values read "no data".
-        ``attrs[ALIGN_ATTR]`` maps each header to its alignment (text and yes/no left,
-        numbers right) for :func:`kpi_lib.report.markup.table_html`.
+        ``attrs[ALIGN_ATTR]`` maps each header to its alignment for
+        :func:`kpi_lib.report.markup.table_html`: numbers right; words and yes/no left; a
+        ``text`` column right when every cell is a number the page formatted itself.
 
     Examples
     --------
@@ -254,11 +276,12 @@ def manager_table(
             title = text(header, language)
         values = df[column] if column in df else pd.Series([None] * len(df), index=df.index)
         out[title] = [_cell(v, kind, language, currency) for v in values]
-        align[str(title)] = "left" if kind in _TEXT_KINDS else "right"
+        if kind == "flag":
+            align[str(title)] = "left"
+        elif kind == "text":  # words, or numbers a page formatted itself ("12.0%", "¥42,470")
+            align[str(title)] = column_alignment(pd.DataFrame({title: out[title]}))[0]
+        else:
+            align[str(title)] = "right"
     table = pd.DataFrame(out)
     table.attrs[ALIGN_ATTR] = align
     return table
-
-
-#: Column kinds read as words (left-aligned); every other kind is a number (right-aligned).
-_TEXT_KINDS = ("text", "flag")

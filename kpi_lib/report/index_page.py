@@ -14,6 +14,7 @@ import pandas as pd
 from kpi_lib.indicators import label
 from kpi_lib.report.fonts import cjk_font_face_css
 from kpi_lib.report.page_html import PAGE_CSS, page_label
+from kpi_lib.report.quality_text import table_name
 from kpi_lib.report.review import movement_sentences
 from kpi_lib.report.review_text import text
 from kpi_lib.review.pipeline import Review
@@ -160,7 +161,7 @@ def index_html(manifest: dict, *, headline: str = "", language: str = "en") -> s
         )
         for table, c in counts.items():
             load += (
-                f"<tr><td>{_e(table)}</td><td class='n'>{c['rows_read']:,}</td>"
+                f"<tr><td>{_e(table_name(table, lang))}</td><td class='n'>{c['rows_read']:,}</td>"
                 f"<td class='n'>{c['rows_used']:,}</td>"
                 f"<td class='n'>{c['rows_quarantined']:,}</td>"
                 f"<td class='n'>{c.get('rows_filtered', 0):,}</td></tr>"

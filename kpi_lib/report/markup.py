@@ -8,16 +8,18 @@ import re
 
 import pandas as pd
 
-__all__ = ["ALIGN_ATTR", "details_html", "markdown_safe", "table_html"]
+__all__ = ["ALIGN_ATTR", "column_alignment", "details_html", "markdown_safe", "table_html"]
 
 #: ``DataFrame.attrs`` key holding each column's alignment (``"left"`` or ``"right"``), set by
 #: :func:`kpi_lib.report.formatting.manager_table` from the column kinds.
 ALIGN_ATTR = "kpi_align"
 
 # a formatted number as a page shows it: optional sign, optional currency sign (CN¥, HK$, NT$,
-# ¥, $...), digits with separators, optional unit (%, s, 秒, 分钟 ...)
+# ¥, $...), digits with separators, optional unit (%, s, 秒, 分钟 ...), optionally followed by
+# a bracketed figure ("¥29,780 (63%)": a value and its attainment)
 _NUMBER = re.compile(
-    r"^[+\-−±]?\s?(?:[A-Z]{0,3}[¥$€£₩₹]\s?)?\d[\d,.\s]*\s?(?:%|‰|pp|pts?|s|min|秒|分钟|分鐘|[xX×])?$"
+    r"^[+\-−±]?\s?(?:[A-Z]{0,3}[¥$€£₩₹]\s?)?\d[\d,.\s]*\s?(?:%|‰|pp|pts?|s|min|秒|分钟|分鐘|[xX×])?"
+    r"(?:\s?\([^()]*\d[^()]*\))?$"
 )
 
 

@@ -26,6 +26,7 @@ from kpi_lib.report.formatting import (
     format_percent,
     is_missing,
     manager_table,
+    with_labels,
 )
 from kpi_lib.report.markup import details_html as _details
 from kpi_lib.report.markup import table_html
@@ -1293,11 +1294,16 @@ def scheme_html(review: Review) -> str:
         )
     findings = review.scheme_findings
     if len(findings):
+        severity = {s: f"scorecard.severity.{s}" for s in findings["severity"].unique()}
         findings = findings.assign(
+            severity=[
+                _t(review, severity[s]) if severity[s] in TEXTS else s for s in findings["severity"]
+            ],
             label=[
                 _label(review, i) if isinstance(i, str) and i in CATALOGUE else i
                 for i in findings["indicator"]
-            ]
+            ],
+            message=[with_labels(m, review.language) for m in findings["message"]],
         )
         columns = {
             "severity": ("review.col.severity", "text"),
@@ -1306,6 +1312,8 @@ def scheme_html(review: Review) -> str:
         }
         if review.language == "en":  # the scheme checks word their findings in English
             columns["message"] = ("review.col.message", "text")
+        # the id last, for an analyst matching the finding to the scheme file
+        columns["indicator"] = ("review.col.indicator_id", "text")
         parts.append(
             _details(_t(review, "review.details.scheme"), _frame(review, findings, columns))
         )

@@ -343,6 +343,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "奖金、提成、认证、绩效改进、辅导和计分卡，每名坐席一行，提供 CSV（可用 Excel 打开）和 XLSX 工作簿：",
         "獎金、提成、認證、績效改進、輔導和計分卡，每名坐席一行，提供 CSV（可用 Excel 開啟）和 XLSX 活頁簿：",
     ),
+    "review.col.indicator_id": (
+        "indicator id (scheme file)",
+        "指标代码（方案文件）",
+        "指標代碼（方案檔案）",
+    ),
     "index.h.spot_check": ("QA spot check", "质检抽检", "質檢抽檢"),
     "index.spot_check": (
         "The calls drawn for the QA team to listen to this period. Reviewers fill in the sheet "
