@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import re
 from pathlib import Path
 
@@ -234,6 +235,7 @@ def test_the_index_links_the_qa_spot_check_sheet_inside_the_folder(whole_review_
     folder = whole_review_zh_hant
     index = (folder / "index.html").read_text("utf-8")
     assert "質檢抽檢" in index and "抽出的、供質檢團隊聽錄音複核的通話" in index
+    assert "金額單位：人民幣 (CNY)。" in index  # what the exports' amounts are in
     sheets = [link for link in _links(index) if link.startswith("spot_check/")]
     assert sheets, "the index does not link the spot-check sheet"
     for link in sheets:
@@ -253,10 +255,18 @@ def test_manager_tables_of_a_whole_review_align_numbers_right(whole_review_zh_ha
     words = {text("fmt.no_data", "zh-Hant"), "–", "—", ""}
     for page in ("period_review", "scorecard", "conflict_diagnosis", "data_quality"):
         body = (whole_review_zh_hant / f"{page}.html").read_text("utf-8")
-        right = re.findall(r'<td style="text-align:right[^"]*">([^<]*)</td>', body)
-        left = re.findall(r'<td style="text-align:left[^"]*">([^<]*)</td>', body)
+        cells = re.findall(r'<td style="text-align:(right|left)[^"]*">([^<]*)</td>', body)
+        right = [html.unescape(c) for side, c in cells if side == "right"]
+        left = [html.unescape(c) for side, c in cells if side == "left"]
+        # and a column of numbers is never left-aligned
+        assert not [c for c in left if _NUMBER.match(c.strip())], page
         assert right and left, page
-        odd = [c for c in right if c.strip() not in words and not _NUMBER.match(c.strip())]
+        date = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")  # dates align with numbers
+        odd = [
+            c
+            for c in right
+            if c.strip() not in words and not _NUMBER.match(c.strip()) and not date.match(c)
+        ]
         assert not odd, (page, odd[:5])
 
 

@@ -27,6 +27,7 @@ from kpi_lib.review.spec import DEFAULT_CURRENCY
 
 __all__ = [
     "LOCALES",
+    "currency_name",
     "format_count",
     "format_currency",
     "format_date",
@@ -143,6 +144,18 @@ def format_currency(
             locale=_locale(language),
             currency_digits=False,
         )
+
+
+def currency_name(currency: str = DEFAULT_CURRENCY, language: str = "en") -> str:
+    """The currency's name in ``language`` with its ISO code, for saying what amounts are in.
+
+    Examples
+    --------
+    >>> currency_name("HKD"), currency_name("HKD", "zh-Hant"), currency_name("CNY", "zh-Hans")
+    ('Hong Kong Dollar (HKD)', '港幣 (HKD)', '人民币 (CNY)')
+    """
+    name = numbers.get_currency_name(currency, locale=_locale(language))
+    return f"{name} ({currency})"
 
 
 def format_date(value, language: str = "en") -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpi_lib.indicators import label
 from kpi_lib.report.fonts import cjk_font_face_css
+from kpi_lib.report.formatting import currency_name
 from kpi_lib.report.page_html import PAGE_CSS, page_label
 from kpi_lib.report.quality_text import table_name
 from kpi_lib.report.review import movement_sentences
@@ -136,8 +137,12 @@ def index_html(manifest: dict, *, headline: str = "", language: str = "en") -> s
     export_links = " · ".join(
         f'<a href="{_e(path)}">{_e(path.split("/")[-1])}</a>' for path in exports
     )
+    money = (manifest.get("specification") or {}).get("settings", {}).get("currency")
+    money_html = (
+        f" {_t(lang, 'index.currency', currency=currency_name(money, lang))}" if money else ""
+    )
     exports_html = (
-        f"<h2>{_t(lang, 'index.h.exports')}</h2><p>{_t(lang, 'index.exports')}</p>"
+        f"<h2>{_t(lang, 'index.h.exports')}</h2><p>{_t(lang, 'index.exports')}{money_html}</p>"
         f"<p>{export_links}</p>"
         if exports
         else ""

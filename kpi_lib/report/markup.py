@@ -14,11 +14,11 @@ __all__ = ["ALIGN_ATTR", "column_alignment", "details_html", "markdown_safe", "t
 #: :func:`kpi_lib.report.formatting.manager_table` from the column kinds.
 ALIGN_ATTR = "kpi_align"
 
-# a formatted number as a page shows it: optional sign, optional currency sign (CN¥, HK$, NT$,
+# a formatted number as a page shows it: optional sign or bound (< 0.001), optional currency sign (CN¥, HK$, NT$,
 # ¥, $...), digits with separators, optional unit (%, s, 秒, 分钟 ...), optionally followed by
 # a bracketed figure ("¥29,780 (63%)": a value and its attainment)
 _NUMBER = re.compile(
-    r"^[+\-−±]?\s?(?:[A-Z]{0,3}[¥$€£₩₹]\s?)?\d[\d,.\s]*\s?(?:%|‰|pp|pts?|s|min|秒|分钟|分鐘|[xX×])?"
+    r"^[+\-−±<>≤≥]?\s?(?:[A-Z]{0,3}[¥$€£₩₹]\s?)?\d[\d,.\s]*\s?(?:%|‰|pp|pts?|s|min|秒|分钟|分鐘|[xX×])?"
     r"(?:\s?\([^()]*\d[^()]*\))?$"
 )
 

@@ -348,6 +348,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "指标代码（方案文件）",
         "指標代碼（方案檔案）",
     ),
+    "index.currency": (
+        "Amounts of money are in {currency}.",
+        "金额单位：{currency}。",
+        "金額單位：{currency}。",
+    ),
     "index.h.spot_check": ("QA spot check", "质检抽检", "質檢抽檢"),
     "index.spot_check": (
         "The calls drawn for the QA team to listen to this period. Reviewers fill in the sheet "
