@@ -7,6 +7,7 @@ from difflib import get_close_matches
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "check_currency",
     "check_option",
     "nearest",
     "neutralise_formula",
@@ -30,6 +31,45 @@ def check_option(param: str, value, options: Iterable) -> None:
         raise ValueError(
             f"The value for `{param}` must be one of {options}, but {value!r} was passed."
         )
+
+
+def _quoted(name: str) -> str:
+    """``name`` with its first word in backquotes ("currency (--set)" -> "`currency` (--set)")."""
+    first, _, rest = name.partition(" ")
+    return f"`{first}`" + (f" {rest}" if rest else "")
+
+
+def check_currency(value, source: str = "currency") -> str:
+    """``value`` as an ISO 4217 currency code Babel (CLDR) knows, upper-cased.
+
+    Raises
+    ------
+    ValueError
+        Naming ``source``, the value given and the nearest known codes.
+
+    Examples
+    --------
+    >>> check_currency("hkd"), check_currency("TWD")
+    ('HKD', 'TWD')
+    >>> check_currency("RMB")
+    Traceback (most recent call last):
+    ...
+    ValueError: `currency` must be an ISO 4217 currency code such as CNY, HKD, TWD, USD or EUR, but 'RMB' was given. Did you mean 'CNY'?
+    """
+    from babel.numbers import list_currencies
+
+    code = str(value).strip().upper() if isinstance(value, str) else value
+    known = list_currencies()
+    if isinstance(code, str) and code in known:
+        return code
+    # the everyday names of the currencies this workbench is used with are not ISO codes
+    usual = {"RMB": "CNY", "NTD": "TWD", "NT$": "TWD", "HK$": "HKD", "US$": "USD"}
+    close = [usual[code]] if code in usual else nearest(str(code), sorted(known))
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise ValueError(
+        f"{_quoted(source)} must be an ISO 4217 currency code such as CNY, HKD, TWD, USD or EUR, "
+        f"but {value!r} was given.{hint}"
+    )
 
 
 def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:

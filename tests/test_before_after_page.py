@@ -238,3 +238,14 @@ def test_indicators_the_data_cannot_measure_are_named(study):
     )
     assert "话术合规率" in html and "呼出次数" not in html
     assert bt.missing_html(["dials"], comp, "en") == ""
+
+
+def test_money_on_the_before_after_page_is_in_the_reviews_currency(study):
+    t = bt.summary_table(study["comp"], language="en", currency="HKD")
+    shown = " ".join(t.astype(str).to_numpy().ravel())
+    assert "HK$" in shown and "CN¥" not in shown
+    text = bt.comparison_text(study["comp"], language="zh-Hant", currency="TWD")
+    assert "CN¥" not in text and "$" in text
+    resc = bt.rescoring_table(study["rescored"], language="en", currency="HKD")
+    if len(resc):
+        assert resc["bonus, new"].str.startswith("HK$").all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import re
 from pathlib import Path
 
@@ -228,3 +229,146 @@ def test_long_pages_open_with_contents_whose_links_land(whole_review_zh_hant):
     assert len(anchors) >= 3
     for anchor in anchors:
         assert f'id="{anchor}"' in body, anchor
+
+
+def test_the_index_links_the_qa_spot_check_sheet_inside_the_folder(whole_review_zh_hant):
+    folder = whole_review_zh_hant
+    index = (folder / "index.html").read_text("utf-8")
+    assert "質檢抽檢" in index and "抽出的、供質檢團隊聽錄音複核的通話" in index
+    assert "金額單位：人民幣 (CNY)。" in index  # what the exports' amounts are in
+    sheets = [link for link in _links(index) if link.startswith("spot_check/")]
+    assert sheets, "the index does not link the spot-check sheet"
+    for link in sheets:
+        target = (folder / link).resolve()
+        assert target.is_file() and target.is_relative_to(folder.resolve()), link
+        with target.open(encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh))
+        assert "call_id" in header
+
+
+def test_manager_tables_of_a_whole_review_align_numbers_right(whole_review_zh_hant):
+    """Every table cell the review aligns right is a number (or says there is none); names,
+    reasons and labels are left-aligned."""
+    from kpi_lib.report.markup import _NUMBER
+    from kpi_lib.report.review_text import text
+
+    words = {text("fmt.no_data", "zh-Hant"), "–", "—", ""}
+    for page in ("period_review", "scorecard", "conflict_diagnosis", "data_quality"):
+        body = (whole_review_zh_hant / f"{page}.html").read_text("utf-8")
+        cells = re.findall(r'<td style="text-align:(right|left)[^"]*">([^<]*)</td>', body)
+        right = [html.unescape(c) for side, c in cells if side == "right"]
+        left = [html.unescape(c) for side, c in cells if side == "left"]
+        # and a column of numbers is never left-aligned
+        assert not [c for c in left if _NUMBER.match(c.strip())], page
+        assert right and left, page
+        date = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")  # dates align with numbers
+        odd = [
+            c
+            for c in right
+            if c.strip() not in words and not _NUMBER.match(c.strip()) and not date.match(c)
+        ]
+        assert not odd, (page, odd[:5])
+
+
+@pytest.fixture(scope="module")
+def hkd_dataset(small_data, tmp_path_factory):
+    """The small dataset with its amounts declared in Hong Kong dollars (dataset.yaml)."""
+    import shutil
+
+    import yaml
+
+    folder = tmp_path_factory.mktemp("hkd") / "data"
+    shutil.copytree(small_data, folder)
+    settings = yaml.safe_load((folder / "dataset.yaml").read_text("utf-8")) or {}
+    (folder / "dataset.yaml").write_text(
+        yaml.safe_dump({**settings, "currency": "HKD"}), encoding="utf-8"
+    )
+    return folder
+
+
+def test_the_currency_comes_from_the_dataset_and_the_review_may_override_it(
+    small_data, hkd_dataset, tmp_path
+):
+    from kpi_lib.data import DatasetError
+    from kpi_lib.review import SpecError, prepare_spec
+
+    fast = {"draws": 20, "n_boot": 10}
+    assert prepare_spec(dataset=str(small_data), overrides=fast)[0].currency == "CNY"
+    assert prepare_spec(dataset=str(hkd_dataset), overrides=fast)[0].currency == "HKD"
+    params = tmp_path / "taiwan.yaml"
+    params.write_text("parameters:\n  currency: twd\n", encoding="utf-8")
+    spec, _ = prepare_spec(params_files=[params], dataset=str(hkd_dataset), overrides=fast)
+    assert spec.currency == "TWD"  # the review's parameters beat the dataset
+    spec, _ = prepare_spec(
+        params_files=[params], dataset=str(hkd_dataset), overrides={**fast, "currency": "usd"}
+    )
+    assert spec.currency == "USD"  # and --set beats the parameters
+    with pytest.raises(SpecError, match=r"`currency` \(--set\).*ISO 4217.*'CNY'"):
+        prepare_spec(dataset=str(small_data), overrides={"currency": "RMB"})
+    (hkd_dataset / "dataset.yaml").write_text(
+        (hkd_dataset / "dataset.yaml").read_text("utf-8").replace("HKD", "HK$"), encoding="utf-8"
+    )
+    try:
+        with pytest.raises(DatasetError, match=r"currency.*ISO 4217.*'HKD'"):
+            prepare_spec(dataset=str(hkd_dataset), overrides=fast)
+    finally:
+        (hkd_dataset / "dataset.yaml").write_text(
+            (hkd_dataset / "dataset.yaml").read_text("utf-8").replace("HK$", "HKD"),
+            encoding="utf-8",
+        )
+
+
+@pytest.fixture(scope="module")
+def hkd_review(hkd_dataset):
+    """The small dataset's review in Traditional Chinese, money in Hong Kong dollars."""
+    from kpi_lib.review import compute_review, prepare_spec
+
+    spec, data = prepare_spec(
+        dataset=str(hkd_dataset), overrides={"draws": 20, "n_boot": 10, "language": "zh-Hant"}
+    )
+    return compute_review(spec, data)
+
+
+def test_every_amount_of_money_is_in_the_reviews_currency(hkd_review):
+    """A Hong Kong team's review: pages and exports in HK$, never the yuan."""
+    from kpi_lib.report import scorecard_text
+    from kpi_lib.report.exports import decision_tables
+    from kpi_lib.report.review import decisions_html
+    from kpi_lib.review import agent_outcomes
+
+    review = hkd_review
+    numbers = scorecard_text.key_numbers(review, agent_outcomes(review))
+    for shown in (
+        scorecard_text.bonus_html(review) + scorecard_text.key_numbers_html(review, numbers),
+        decisions_html(review),  # the period review's decisions
+    ):
+        assert "HK$" in shown and "¥" not in shown
+    tables = decision_tables(review)
+    for name in ("bonus", "commission"):
+        assert set(tables[name]["currency"]) <= {"HKD"}, name
+        assert list(tables[name].columns)[-1] == "currency"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_the_scheme_check_names_indicators_by_label_with_the_id_aside(hkd_review, language):
+    import dataclasses
+
+    from pagecheck import visible_text
+
+    from kpi_lib.indicators import label
+    from kpi_lib.report.review import scheme_html
+    from kpi_lib.scoring.schemes import load_scheme, review_scheme
+
+    findings = review_scheme(load_scheme("case_before"))
+    assert findings["message"].str.contains("`sales_amount`").any()  # what the check says
+    settings = {**hkd_review.spec.settings, "cycle": "quarterly", "language": language}
+    review = dataclasses.replace(
+        hkd_review,
+        spec=dataclasses.replace(hkd_review.spec, settings=settings),
+        scheme_findings=findings,
+    )
+    shown = visible_text(scheme_html(review))
+    assert label("sales_amount", language) in shown
+    for line in shown.splitlines():
+        # an id only in its own cell (the secondary column), never inside a sentence
+        assert "`" not in line and not ("sales_amount" in line and line.strip() != "sales_amount")

@@ -102,6 +102,12 @@ DATASET_SETTINGS: tuple[tuple[str, str], ...] = (
         "`Europe/Lisbon`; an unknown name stops the load.",
     ),
     (
+        "currency",
+        "ISO 4217 code of the amounts (`orders.amount`...), e.g. `CNY` (the default), `HKD` "
+        "or `TWD`: every page and export of a review shows money in it unless the review sets "
+        "`currency`; a code Babel does not know stops the load.",
+    ),
+    (
         "exported_at",
         "When the export was made (`2026-11-01` or `2026-11-01 06:00`); timestamps after it "
         "are quarantined. Default: the moment the dataset is loaded.",

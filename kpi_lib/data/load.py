@@ -33,6 +33,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from kpi_lib._util import check_currency
 from kpi_lib.data.contract import CONTRACT, ColumnSpec, Plausibility, TableSpec
 from kpi_lib.data.dataset import (
     DEFAULT_TIMEZONE,
@@ -108,6 +109,7 @@ class DatasetSettings:
 
     name: str | None = None
     timezone: str | None = None
+    currency: str | None = None
     exported_at: object = None
     plausibility: Plausibility = field(default_factory=Plausibility)
     timestamp_format: dict[str, str] = field(default_factory=dict)
@@ -183,9 +185,17 @@ def _parse_settings(raw: dict) -> tuple[DatasetSettings, list[Problem]]:
         latest=plaus.get("latest"),
     )
     timezone = raw.get("timezone")
+    currency = raw.get("currency")
+    if currency:
+        try:
+            currency = check_currency(currency)
+        except ValueError as err:
+            problems.append(Problem("dataset.yaml", "currency", str(err)))
+            currency = None
     settings = DatasetSettings(
         name=str(raw["name"]) if raw.get("name") else None,
         timezone=str(timezone) if timezone else None,
+        currency=currency or None,
         exported_at=raw.get("exported_at"),
         plausibility=plausibility,
         timestamp_format=_per_key(

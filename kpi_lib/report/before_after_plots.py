@@ -51,11 +51,6 @@ def _label(indicator: str, language: str, fallback=None) -> str:
     return indicator_label(indicator, language, fallback)
 
 
-def _title(ax, title: str, language: str):
-    # the embedded CJK font has no bold face: a bold title would fall back with a warning
-    ax.set_title(title, fontweight="bold" if language == "en" else "normal")
-
-
 def _ax(ax, size=(7, 4)):
     if ax is None:
         _, ax = plt.subplots(figsize=figure_size(*size))
@@ -159,7 +154,7 @@ def change_plot(
     ]
     if handles:
         legend_outside(ax, handles=handles)
-    _title(ax, _t("plot.change_title", language), language)
+    ax.set_title(_t("plot.change_title", language))
     return ax
 
 
@@ -201,7 +196,7 @@ def levels_plot(
             label=_t(f"plot.{side}", language),
         )
     ax.set_xticks(x, d["group"].astype(str))
-    _title(ax, _label(indicator, language, d["label"].iloc[0]), language)
+    ax.set_title(_label(indicator, language, d["label"].iloc[0]))
     _finish_legend(ax, legend)
     return ax
 
@@ -259,7 +254,7 @@ def did_trends_plot(
             ms=3,
         )
     _switch_line(ax, switch, language)
-    _title(ax, _label(indicator, language, d["label"].iloc[0]), language)
+    ax.set_title(_label(indicator, language, d["label"].iloc[0]))
     _date_axis(ax)
     _finish_legend(ax, legend)
     return ax
@@ -339,7 +334,7 @@ def its_plot(
     )
     ax.plot([], [], color="#4c72b0", lw=2, label=_t("plot.fitted", language))
     _switch_line(ax, switch, language)
-    _title(ax, _label(indicator, language, d["label"].iloc[0]), language)
+    ax.set_title(_label(indicator, language, d["label"].iloc[0]))
     _date_axis(ax)
     _finish_legend(ax, legend)
     return ax
@@ -398,6 +393,6 @@ def rescoring_plot(
     ax.set_ylabel(_t("plot.rank_new", language, scheme=d["new_scheme"].iloc[0]))
     ax.invert_xaxis()
     ax.invert_yaxis()
-    _title(ax, _t("plot.rescore_title", language, period=period), language)
+    ax.set_title(_t("plot.rescore_title", language, period=period))
     legend_outside(ax)
     return ax

@@ -23,6 +23,7 @@ import pandas as pd
 
 from kpi_lib.indicators.catalogue import CATALOGUE, label
 from kpi_lib.indicators.periods import period_order
+from kpi_lib.report import markup
 from kpi_lib.report.formatting import (
     LOCALES,
     format_count,
@@ -35,6 +36,7 @@ from kpi_lib.report.formatting import (
 from kpi_lib.report.markup import markdown_safe
 from kpi_lib.report.review import scheme_adapted_html
 from kpi_lib.report.review_text import TEXTS, text
+from kpi_lib.review.spec import DEFAULT_CURRENCY
 
 __all__ = [
     "analyst_html",
@@ -107,7 +109,9 @@ def _unit(indicator: str) -> str:
 # ------------------------------------------------------------------------------ numbers
 
 
-def format_value(value, unit: str = "", language: str | None = None) -> str:
+def format_value(
+    value, unit: str = "", language: str | None = None, *, currency: str = DEFAULT_CURRENCY
+) -> str:
     """A level in its unit: shares as percentages, amounts with thousands separators.
 
     Without ``language`` the analyst's plain form (``22.3 %``); with it, the locale's form
@@ -123,7 +127,7 @@ def format_value(value, unit: str = "", language: str | None = None) -> str:
     '22.3%'
     """
     if language is not None:
-        return _level(value, unit, language)
+        return _level(value, unit, language, currency=currency)
     if not _finite(value):
         return "n/a"
     v = float(value)
@@ -136,14 +140,21 @@ def format_value(value, unit: str = "", language: str | None = None) -> str:
     return f"{v:.1f}"
 
 
-def _level(value, unit: str, language: str, indicator: str | None = None) -> str:
+def _level(
+    value,
+    unit: str,
+    language: str,
+    indicator: str | None = None,
+    *,
+    currency: str = DEFAULT_CURRENCY,
+) -> str:
     """A level in the locale's form ("no data" when missing)."""
     if indicator in CATALOGUE:
-        return format_indicator(indicator, value, language)
+        return format_indicator(indicator, value, language, currency=currency)
     if unit == "share":
         return format_percent(value, language, digits=1)
     if unit == "currency":
-        return format_currency(value, language)
+        return format_currency(value, language, currency=currency)
     if _finite(value) and abs(float(value)) >= 1000:
         return format_count(value, language)
     return format_number(value, language, digits=2 if unit.startswith("score") else 1)
@@ -267,12 +278,12 @@ def missing_html(indicators, comparison: pd.DataFrame, language: str = "en") -> 
 
 def table_html(table: pd.DataFrame) -> str:
     """A formatted display table (all cells strings) as escaped HTML without an index."""
-    return table.to_html(index=False, escape=True, border=0, classes="kpi-table")
+    return markup.table_html(table)
 
 
 def analyst_html(content: str, language: str = "en") -> str:
     """``content`` (HTML) in a collapsed analyst section."""
-    return f"<details><summary>{html.escape(_t('analyst', language))}</summary>{content}</details>"
+    return markup.details_html(_t("analyst", language), content)
 
 
 # ------------------------------------------------------------------------------ comparison
@@ -307,7 +318,7 @@ def _verdict(v, language: str) -> str:
     return _t(key, language) if _P + key in TEXTS else str(v)
 
 
-def _change_sentence(r, language: str) -> str:
+def _change_sentence(r, language: str, *, currency: str = DEFAULT_CURRENCY) -> str:
     u = r.unit
     lab = markdown_safe(_row_label(r, language))
     ind = getattr(r, "indicator", None)
@@ -315,8 +326,8 @@ def _change_sentence(r, language: str) -> str:
         return _t("cannot_compare", language, label=lab, reason=_no_data_reason(r, language))
     values = {
         "label": lab,
-        "before": _level(r.value_before, u, language, ind),
-        "after": _level(r.value_after, u, language, ind),
+        "before": _level(r.value_before, u, language, ind, currency=currency),
+        "after": _level(r.value_after, u, language, ind, currency=currency),
         "rel": _pct(r.rel_change, language),
         "low": _pct(r.rel_change_ci_low, language),
         "high": _pct(r.rel_change_ci_high, language),
@@ -328,7 +339,9 @@ def _change_sentence(r, language: str) -> str:
     return _t("unclear", language, **values) + _matured_note(r, language)
 
 
-def comparison_text(comparison: pd.DataFrame, *, language: str = "en") -> str:
+def comparison_text(
+    comparison: pd.DataFrame, *, language: str = "en", currency: str = DEFAULT_CURRENCY
+) -> str:
     """One bullet per indicator (and group): what changed, by how much, how sure.
 
     Parameters
@@ -341,12 +354,14 @@ def comparison_text(comparison: pd.DataFrame, *, language: str = "en") -> str:
     multi = comparison["group"].nunique() > 1
     lines = []
     for r in comparison.itertuples(index=False):
-        s = _change_sentence(r, language)
+        s = _change_sentence(r, language, currency=currency)
         lines.append(f"{markdown_safe(r.group)}: {s}" if multi else s)
     return "\n".join(f"- {line}" for line in lines) + f"\n\n*{_t('rule', language)}*"
 
 
-def summary_table(comparison: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+def summary_table(
+    comparison: pd.DataFrame, *, language: str = "en", currency: str = DEFAULT_CURRENCY
+) -> pd.DataFrame:
     """The manager's before/after table: indicator, levels, change, 95 % range, verdict.
 
     Returns
@@ -363,8 +378,8 @@ def summary_table(comparison: pd.DataFrame, *, language: str = "en") -> pd.DataF
         rows.append(
             {
                 "indicator": f"{r.group}: {lab}" if multi else lab,
-                "before": _level(r.value_before, r.unit, language, ind),
-                "after": _level(r.value_after, r.unit, language, ind),
+                "before": _level(r.value_before, r.unit, language, ind, currency=currency),
+                "after": _level(r.value_after, r.unit, language, ind, currency=currency),
                 "change": _t("na", language) if no else _pct(r.rel_change, language),
                 "sure": _t("na", language)
                 if no
@@ -379,10 +394,14 @@ def summary_table(comparison: pd.DataFrame, *, language: str = "en") -> pd.DataF
         )
     cols = {c: (f"{_P}col.{c}", "text") for c in ("indicator", "before", "after", "change")}
     cols |= {"sure": (f"{_P}col.sure", "text"), "verdict": (f"{_P}col.verdict", "text")}
-    return manager_table(pd.DataFrame(rows, columns=list(cols)), cols, language=language)
+    return manager_table(
+        pd.DataFrame(rows, columns=list(cols)), cols, language=language, currency=currency
+    )
 
 
-def comparison_table(comparison: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+def comparison_table(
+    comparison: pd.DataFrame, *, language: str = "en", currency: str = DEFAULT_CURRENCY
+) -> pd.DataFrame:
     """The analyst's table of :func:`~kpi_lib.analyses.before_after.period_comparison`.
 
     Returns
@@ -398,11 +417,11 @@ def comparison_table(comparison: pd.DataFrame, *, language: str = "en") -> pd.Da
         u, ind = r.unit, getattr(r, "indicator", None)
 
         def lv(side, r=r, u=u, ind=ind):
-            v = _level(getattr(r, f"value_{side}"), u, language, ind)
+            v = _level(getattr(r, f"value_{side}"), u, language, ind, currency=currency)
             lo, hi = (getattr(r, f"value_{side}_ci_{e}", np.nan) for e in ("low", "high"))
             if not (_finite(lo) and _finite(hi)):
                 return v
-            return f"{v} [{_level(lo, u, language, ind)}, {_level(hi, u, language, ind)}]"
+            return f"{v} [{_level(lo, u, language, ind, currency=currency)}, {_level(hi, u, language, ind, currency=currency)}]"
 
         no = r.verdict == "no data"
         rows.append(
@@ -426,7 +445,9 @@ def comparison_table(comparison: pd.DataFrame, *, language: str = "en") -> pd.Da
         c: (f"{_P}col.{c}", "text")
         for c in ("group", "indicator", "before", "after", "change", "test", "effect", "verdict")
     }
-    return manager_table(pd.DataFrame(rows, columns=list(cols)), cols, language=language)
+    return manager_table(
+        pd.DataFrame(rows, columns=list(cols)), cols, language=language, currency=currency
+    )
 
 
 comparison_detail_table = comparison_table
@@ -571,7 +592,9 @@ def did_text(
     return "\n".join(f"- {line}" for line in lines)
 
 
-def did_table(did: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+def did_table(
+    did: pd.DataFrame, *, language: str = "en", currency: str = DEFAULT_CURRENCY
+) -> pd.DataFrame:
     """The manager's difference-in-differences table: levels of both groups, the extra change
     credited to the scheme and how sure (or that it can only be described)."""
     rows = []
@@ -590,10 +613,10 @@ def did_table(did: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
         rows.append(
             {
                 "indicator": indicator_label(r.indicator, language, r.label),
-                "sb": _level(r.treated_before, u, language, r.indicator),
-                "sa": _level(r.treated_after, u, language, r.indicator),
-                "cb": _level(r.comparison_before, u, language, r.indicator),
-                "ca": _level(r.comparison_after, u, language, r.indicator),
+                "sb": _level(r.treated_before, u, language, r.indicator, currency=currency),
+                "sa": _level(r.treated_after, u, language, r.indicator, currency=currency),
+                "cb": _level(r.comparison_before, u, language, r.indicator, currency=currency),
+                "ca": _level(r.comparison_after, u, language, r.indicator, currency=currency),
                 "extra": d(r.estimate) if _finite(r.estimate) else _t("verdict.no data", language),
                 "sure": sure,
             }
@@ -607,7 +630,9 @@ def did_table(did: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
         "extra": (f"{_P}col.extra", "text"),
         "sure": (f"{_P}col.how_sure", "text"),
     }
-    return manager_table(pd.DataFrame(rows, columns=list(cols)), cols, language=language)
+    return manager_table(
+        pd.DataFrame(rows, columns=list(cols)), cols, language=language, currency=currency
+    )
 
 
 def did_detail_table(did: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
@@ -819,7 +844,9 @@ def rescoring_text(rescored: pd.DataFrame, *, max_agents: int = 8, language: str
     return "\n".join(f"- {line}" for line in lines)
 
 
-def rescoring_table(rescored: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+def rescoring_table(
+    rescored: pd.DataFrame, *, language: str = "en", currency: str = DEFAULT_CURRENCY
+) -> pd.DataFrame:
     """The agents whose reward or improvement plan depends on the scheme, for the manager:
     month, score, rank, tier and bonus under each scheme, and what changes for them."""
     d = rescored[rescored["decision_change"].fillna("") != ""].copy()
@@ -837,10 +864,16 @@ def rescoring_table(rescored: pd.DataFrame, *, language: str = "en") -> pd.DataF
         "bonus_new": (f"{_P}col.bonus_new", "currency"),
         "what": (f"{_P}col.what", "text"),
     }
-    return manager_table(d, cols, language=language)
+    return manager_table(d, cols, language=language, currency=currency)
 
 
-def rescoring_html(rescored: pd.DataFrame, *, language: str = "en", max_rows: int = 30) -> str:
+def rescoring_html(
+    rescored: pd.DataFrame,
+    *,
+    language: str = "en",
+    max_rows: int = 30,
+    currency: str = DEFAULT_CURRENCY,
+) -> str:
     """:func:`rescoring_table` as HTML, or a sentence when no agent's outcome changes.
 
     At most ``max_rows`` agents (latest month first, largest bonus change first), saying
@@ -858,7 +891,7 @@ def rescoring_html(rescored: pd.DataFrame, *, language: str = "en", max_rows: in
     if len(changed) > max_rows:
         sentence = _t("rescore.shown", language, shown=len(shown), total=len(changed))
         note = f"<p><i>{html.escape(sentence)}</i></p>"
-    return note + table_html(rescoring_table(shown, language=language))
+    return note + table_html(rescoring_table(shown, language=language, currency=currency))
 
 
 # ------------------------------------------------------------------------------ case study
@@ -915,6 +948,7 @@ def case_study_text(
     team_name: str | None = None,
     comparison_name: str | None = None,
     language: str = "en",
+    currency: str = DEFAULT_CURRENCY,
 ) -> str:
     """The case-study write-up: background, the change, results before -> after, in plain words.
 
@@ -960,7 +994,9 @@ def case_study_text(
         return indicator_label(ind, language, c.loc[ind, "label"] if ind in c.index else None)
 
     def level(ind, side):
-        return _level(c.loc[ind, f"value_{side}"], c.loc[ind, "unit"], language, ind)
+        return _level(
+            c.loc[ind, f"value_{side}"], c.loc[ind, "unit"], language, ind, currency=currency
+        )
 
     symptoms = [
         _t("case.symptom", language, label=lab(ind), value=level(ind, "before"))
@@ -987,7 +1023,7 @@ def case_study_text(
             before=_window(bw, language),
         ),
     ]
-    table = summary_table(rows.assign(group=group), language=language)
+    table = summary_table(rows.assign(group=group), language=language, currency=currency)
     out += [h("results"), _t("case.results", language) + "\n\n" + _md_table(table)]
     checks = []
     for r in case_table.itertuples(index=False):
@@ -1002,7 +1038,9 @@ def case_study_text(
         if r.check == "rel_change":
             fmt = lambda x: _pct(x, language)  # noqa: E731
         else:
-            fmt = lambda x, r=r: _level(x, _unit(r.indicator), language, r.indicator)  # noqa: E731
+            fmt = lambda x, r=r: _level(  # noqa: E731
+                x, _unit(r.indicator), language, r.indicator, currency=currency
+            )
         checks.append(
             _t(
                 "case.check",

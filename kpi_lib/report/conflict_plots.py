@@ -26,12 +26,6 @@ __all__ = [
 ]
 
 
-def _weight(language: str) -> str:
-    """Title weight: the bundled CJK font has no bold face (asking for one prints a findfont
-    warning onto the page), so Chinese titles are set in the regular weight."""
-    return "bold" if language == "en" else "normal"
-
-
 def _ax(ax, size=(7, 6)):
     if ax is None:
         _, ax = plt.subplots(figsize=size)
@@ -123,9 +117,7 @@ def bunching_plot(
                label=text("conflict.plot.threshold", language, seconds=f"{threshold:g}"))  # fmt: skip
     ax.set_xlabel(text("conflict.plot.talk", language))
     ax.set_ylabel(text("conflict.plot.calls", language))
-    ax.set_title(
-        title or text("conflict.plot.bunching_title", language), fontweight=_weight(language)
-    )
+    ax.set_title(title or text("conflict.plot.bunching_title", language))
     legend_outside(ax)
     return ax
 
@@ -199,7 +191,7 @@ def pairs_chart(pairs: pd.DataFrame, *, language: str = "en", ax=None):
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlim(-1, 1)
     ax.set_xlabel(text("conflict.plot.pairs_x", language))
-    ax.set_title(text("conflict.plot.pairs_title", language), fontweight=_weight(language))
+    ax.set_title(text("conflict.plot.pairs_title", language))
     from matplotlib.patches import Patch
 
     handles = [

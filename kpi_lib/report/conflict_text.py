@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib.indicators import label
+from kpi_lib.report import markup
 from kpi_lib.report.formatting import (
     format_count,
     format_indicator,
@@ -147,12 +148,7 @@ def table_html(
     catalogue key ``empty`` when it has no rows."""
     if table.empty:
         return f"<p>{_esc(text(empty, language))}</p>"
-    styler = table.style.hide(axis="index").format(escape="html")
-    styler = styler.set_properties(**{"text-align": "left"}).set_table_attributes(
-        'class="dataframe"'
-    )
-    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left;"}])
-    return styler.to_html()
+    return markup.table_html(table)
 
 
 def heading_html(review, key: str, level: int = 2) -> str:
@@ -225,6 +221,7 @@ def pairs_table(review, *, top: int = 15) -> pd.DataFrame:
             "range": ("conflict.col.range", "text"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
 
 
@@ -268,8 +265,8 @@ def _cost(review, agent_id, quality: pd.DataFrame) -> str:
             o = r["outcome"]
             key = f"conflict.cost.worse.{o}"
             vals = dict(
-                value=format_indicator(o, r["value"], lang),
-                peer=format_indicator(o, r["peer_value"], lang),
+                value=format_indicator(o, r["value"], lang, currency=review.spec.currency),
+                peer=format_indicator(o, r["peer_value"], lang, currency=review.spec.currency),
                 outcome=_label(o, lang),
             )
             try:
@@ -335,7 +332,7 @@ def gaming_table(review) -> pd.DataFrame:
     }
     if not _quality(review).empty:
         columns["cost"] = ("conflict.col.cost", "text")
-    return manager_table(g, columns, language=lang)
+    return manager_table(g, columns, language=lang, currency=review.spec.currency)
 
 
 # ---------------------------------------------------------------- summary
@@ -462,6 +459,7 @@ def actions_table(review, *, top: int = 20) -> pd.DataFrame:
             "action": ("conflict.col.action", "text"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
 
 
@@ -631,10 +629,12 @@ def _tech(review, name: str) -> pd.DataFrame | None:
             "conflict.col.agent": [_agent(review, a) for a in t["agent_id"]],
             "conflict.col.outcome": lab(t["outcome"]),
             "conflict.col.value": [
-                format_indicator(k, v, lang) for k, v in zip(o, t["value"], strict=False)
+                format_indicator(k, v, lang, currency=review.spec.currency)
+                for k, v in zip(o, t["value"], strict=False)
             ],
             "conflict.col.peer": [
-                format_indicator(k, v, lang) for k, v in zip(o, t["peer_value"], strict=False)
+                format_indicator(k, v, lang, currency=review.spec.currency)
+                for k, v in zip(o, t["peer_value"], strict=False)
             ],
             "conflict.col.difference": num(t["difference"], 3),
             "conflict.col.ci": [
@@ -715,8 +715,7 @@ def analyst_html(review) -> str:
         parts.append(_section(text("conflict.a.findings", lang), f, lang))
     if not parts:
         parts.append(f"<p>{_esc(text('conflict.a.none', lang))}</p>")
-    summary = _esc(text("conflict.h.analyst", lang))
-    return f"<details><summary>{summary}</summary>{''.join(parts)}</details>"
+    return markup.details_html(text("conflict.h.analyst", lang), "".join(parts))
 
 
 # ---------------------------------------------------------------- English findings (exports)

@@ -101,6 +101,9 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
 
 _KEYS = ["agent_id", "agent_name", "team_id"]
 
+#: Exports holding amounts of money: they end with a ``currency`` column (ISO 4217 code).
+_MONEY = ("bonus", "commission")
+
 
 def _worded(review, export: str, table: pd.DataFrame) -> pd.DataFrame:
     """The export's code and record columns with their sentences in the review's language
@@ -145,7 +148,9 @@ def decision_tables(review: Review) -> dict[str, pd.DataFrame]:
         ``hold``, ``failed_gates``: the failed gates' indicator ids); the sentences beside
         them are worded in the review's language by :mod:`kpi_lib.report.review`:
         ``gate_failures`` (scorecard), ``status`` (bonus: why not paid, or the hold),
-        ``evidence`` (certification, PIP and coaching).
+        ``evidence`` (certification, PIP and coaching);
+        ``bonus`` and ``commission`` end with ``currency``, the ISO 4217 code of their amounts
+        (``review.spec.currency``).
 
     Examples
     --------
@@ -170,6 +175,9 @@ def decision_tables(review: Review) -> dict[str, pd.DataFrame]:
             table = _worded(review, export, table)
         kept = _KEYS + [c for c in columns if c in table.columns and c not in _KEYS]
         table = table[kept]
+        if export in _MONEY:
+            # amounts are in the review's currency: a payroll import must not guess it
+            table = table.assign(currency=review.spec.currency)
         if export == "certification" and len(table):
             certified = set(review.certified["agent_id"]) if len(review.certified) else set()
             table = table.assign(certified_now=table["agent_id"].isin(certified))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -19,11 +20,14 @@ from babel import numbers
 from babel.dates import format_date as _babel_date
 
 from kpi_lib._util import check_option
-from kpi_lib.indicators import CATALOGUE, LANGUAGES, label
+from kpi_lib.indicators import CATALOGUE, DIMENSIONS, LANGUAGES, dimension_label, label
+from kpi_lib.report.markup import ALIGN_ATTR, column_alignment
 from kpi_lib.report.review_text import text
+from kpi_lib.review.spec import DEFAULT_CURRENCY
 
 __all__ = [
     "LOCALES",
+    "currency_name",
     "format_count",
     "format_currency",
     "format_date",
@@ -32,6 +36,7 @@ __all__ = [
     "format_percent",
     "is_missing",
     "manager_table",
+    "with_labels",
 ]
 
 #: Review language -> CLDR locale.
@@ -113,13 +118,20 @@ def format_percent(value, language: str = "en", *, digits: int = 0) -> str:
         return numbers.format_percent(_decimal(value), format=pattern, locale=_locale(language))
 
 
-def format_currency(value, language: str = "en", *, currency: str = "CNY", digits: int = 0) -> str:
+def format_currency(
+    value, language: str = "en", *, currency: str = DEFAULT_CURRENCY, digits: int = 0
+) -> str:
     """An amount of money with the currency's symbol in the locale's form.
+
+    ``currency`` is the review's (``review.spec.currency``: the review's setting, else the
+    dataset's, else CNY).
 
     Examples
     --------
     >>> format_currency(16381.68), format_currency(16381.68, "zh-Hans")
     ('CN¥16,382', '¥16,382')
+    >>> format_currency(16381.68, "zh-Hant", currency="HKD"), format_currency(5, currency="TWD")
+    ('HK$16,382', 'NT$5')
     """
     if is_missing(value):
         return _no_data(language)
@@ -132,6 +144,18 @@ def format_currency(value, language: str = "en", *, currency: str = "CNY", digit
             locale=_locale(language),
             currency_digits=False,
         )
+
+
+def currency_name(currency: str = DEFAULT_CURRENCY, language: str = "en") -> str:
+    """The currency's name in ``language`` with its ISO code, for saying what amounts are in.
+
+    Examples
+    --------
+    >>> currency_name("HKD"), currency_name("HKD", "zh-Hant"), currency_name("CNY", "zh-Hans")
+    ('Hong Kong Dollar (HKD)', '港幣 (HKD)', '人民币 (CNY)')
+    """
+    name = numbers.get_currency_name(currency, locale=_locale(language))
+    return f"{name} ({currency})"
 
 
 def format_date(value, language: str = "en") -> str:
@@ -148,7 +172,9 @@ def format_date(value, language: str = "en") -> str:
     return _babel_date(day, format="medium", locale=_locale(language))
 
 
-def format_indicator(indicator: str, value, language: str = "en", *, currency: str = "CNY") -> str:
+def format_indicator(
+    indicator: str, value, language: str = "en", *, currency: str = DEFAULT_CURRENCY
+) -> str:
     """An indicator value in the unit of the catalogue (share as %, money, seconds, ...).
 
     Examples
@@ -172,6 +198,25 @@ def format_indicator(indicator: str, value, language: str = "en", *, currency: s
     if float(value).is_integer():
         return format_count(value, language)
     return format_number(value, language, digits=1)
+
+
+def with_labels(message: str, language: str = "en") -> str:
+    """``message`` (a lower layer's sentence naming indicators and dimensions by id) with each
+    id replaced by its label in ``language``: ids in backquotes, and bare snake_case
+    indicator ids (a bare "quality" or "dials" is an English word, left alone).
+
+    Examples
+    --------
+    >>> with_labels("`dials` is a volume indicator; `quality` too; consider team_target_attainment.")
+    'Outbound dials is a volume indicator; Service quality too; consider Team-target attainment.'
+    """
+    names = {i: label(i, language) for i in CATALOGUE}
+    names.update({d: dimension_label(d, language) for d in DIMENSIONS})
+
+    def named(match: re.Match) -> str:
+        return names.get(match.group(1) or match.group(2), match.group(0))
+
+    return re.sub(r"`([a-z0-9_]+)`|\b([a-z0-9]+(?:_[a-z0-9]+)+)\b", named, str(message))
 
 
 def _cell(value, kind: str, language: str, currency: str) -> str:
@@ -203,7 +248,7 @@ def manager_table(
     columns: Mapping[str, tuple[str, str]],
     *,
     language: str = "en",
-    currency: str = "CNY",
+    currency: str = DEFAULT_CURRENCY,
 ) -> pd.DataFrame:
     """A table for a manager page: chosen columns, translated headers, formatted cells.
 
@@ -223,6 +268,9 @@ def manager_table(
     DataFrame
         One string column per entry of ``columns``, headed by its translated label, with a
         plain 0..n-1 index (hide it when rendering); missing values read "no data".
+        ``attrs[ALIGN_ATTR]`` maps each header to its alignment for
+        :func:`kpi_lib.report.markup.table_html`: numbers right; words and yes/no left; a
+        ``text`` column right when every cell is a number the page formatted itself.
 
     Examples
     --------
@@ -233,7 +281,7 @@ def manager_table(
     ... ).iloc[0].tolist()
     ['A1', '¥1,235', '是']
     """
-    out = {}
+    out, align = {}, {}
     for column, (header, kind) in columns.items():
         if header.startswith("indicator:"):
             title = label(header.split(":", 1)[1], language)
@@ -241,4 +289,12 @@ def manager_table(
             title = text(header, language)
         values = df[column] if column in df else pd.Series([None] * len(df), index=df.index)
         out[title] = [_cell(v, kind, language, currency) for v in values]
-    return pd.DataFrame(out)
+        if kind == "flag":
+            align[str(title)] = "left"
+        elif kind == "text":  # words, or numbers a page formatted itself ("12.0%", "¥42,470")
+            align[str(title)] = column_alignment(pd.DataFrame({title: out[title]}))[0]
+        else:
+            align[str(title)] = "right"
+    table = pd.DataFrame(out)
+    table.attrs[ALIGN_ATTR] = align
+    return table

@@ -13,7 +13,9 @@ import pandas as pd
 
 from kpi_lib.indicators import label
 from kpi_lib.report.fonts import cjk_font_face_css
+from kpi_lib.report.formatting import currency_name
 from kpi_lib.report.page_html import PAGE_CSS, page_label
+from kpi_lib.report.quality_text import table_name
 from kpi_lib.report.review import movement_sentences
 from kpi_lib.report.review_text import text
 from kpi_lib.review.pipeline import Review
@@ -106,7 +108,8 @@ def index_html(manifest: dict, *, headline: str = "", language: str = "en") -> s
     ----------
     manifest
         The review's manifest (``cycle``, ``period``, ``notebooks`` with ``name``, ``html``,
-        ``title``, ``window``, ``status``, ``duration_s``; ``exports``; ``load_report``;
+        ``title``, ``window``, ``status``, ``duration_s``; ``exports``; ``spot_checks``
+        (QA spot-check sheets, paths relative to the review folder); ``load_report``;
         ``dataset``, ``dataset_fingerprint``, ``finished_at``, ``code_version``,
         ``specification_hash``).
     headline
@@ -135,10 +138,22 @@ def index_html(manifest: dict, *, headline: str = "", language: str = "en") -> s
     export_links = " · ".join(
         f'<a href="{_e(path)}">{_e(path.split("/")[-1])}</a>' for path in exports
     )
+    money = (manifest.get("specification") or {}).get("settings", {}).get("currency")
+    money_html = (
+        f" {_t(lang, 'index.currency', currency=currency_name(money, lang))}" if money else ""
+    )
     exports_html = (
-        f"<h2>{_t(lang, 'index.h.exports')}</h2><p>{_t(lang, 'index.exports')}</p>"
+        f"<h2>{_t(lang, 'index.h.exports')}</h2><p>{_t(lang, 'index.exports')}{money_html}</p>"
         f"<p>{export_links}</p>"
         if exports
+        else ""
+    )
+    sheets = manifest.get("spot_checks") or []
+    spot_html = (
+        f"<h2>{_t(lang, 'index.h.spot_check')}</h2><p>{_t(lang, 'index.spot_check')}</p><p>"
+        + " · ".join(f'<a href="{_e(path)}">{_e(path.split("/")[-1])}</a>' for path in sheets)
+        + "</p>"
+        if sheets
         else ""
     )
     counts = manifest.get("load_report", {})
@@ -152,7 +167,7 @@ def index_html(manifest: dict, *, headline: str = "", language: str = "en") -> s
         )
         for table, c in counts.items():
             load += (
-                f"<tr><td>{_e(table)}</td><td class='n'>{c['rows_read']:,}</td>"
+                f"<tr><td>{_e(table_name(table, lang))}</td><td class='n'>{c['rows_read']:,}</td>"
                 f"<td class='n'>{c['rows_used']:,}</td>"
                 f"<td class='n'>{c['rows_quarantined']:,}</td>"
                 f"<td class='n'>{c.get('rows_filtered', 0):,}</td></tr>"
@@ -181,6 +196,7 @@ td.green{{color:#1a7f37}}small{{color:#57606a}}{PAGE_CSS}</style>
 <table><tr><th>{_t(lang, "index.col.page")}</th><th>{_t(lang, "index.col.covers")}</th>
 <th>{_t(lang, "index.col.status")}</th></tr>{"".join(rows)}</table>
 {exports_html}
+{spot_html}
 {load}
 <p><small>{about}</small></p>
 </body></html>

@@ -68,7 +68,7 @@ def coverage_heatmap(
     pivot = matrix.pivot(index="table", columns="period", values=value)
     missing = matrix.pivot(index="table", columns="period", values="missing").reindex_like(pivot)
     thin = matrix.pivot(index="table", columns="period", values="thin").reindex_like(pivot)
-    ax = _ax(ax, (0.7 * pivot.shape[1] + 3, 0.5 * pivot.shape[0] + 1.8))
+    ax = _ax(ax, (0.8 * pivot.shape[1] + 3, 0.7 * pivot.shape[0] + 1.8))
     im = ax.imshow(pivot.to_numpy(float), cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(pivot.shape[1]), [str(c) for c in pivot.columns], rotation=45, ha="right")
     ax.set_yticks(range(pivot.shape[0]), [_table(t, language) for t in pivot.index])
@@ -83,7 +83,11 @@ def coverage_heatmap(
             if t:
                 bits.append(_t("thin", language, n=t))
             if bits:
-                ax.text(j, i, "\n".join(bits), ha="center", va="center", fontsize=8)
+                # both ends of RdYlGn are dark: white text there, black in the pale middle
+                share = pivot.iat[i, j]
+                dark = pd.notna(share) and not 0.3 <= share <= 0.8
+                colour = "white" if dark else "black"
+                ax.text(j, i, "\n".join(bits), ha="center", va="center", fontsize=9, color=colour)
     ax.figure.colorbar(im, ax=ax, shrink=0.8, label=_t("coverage_bar", language))
     ax.set_title(_t("coverage_title", language))
     ax.spines[:].set_visible(False)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from kpi_lib.analyses.calibration.common import reviews_table
 from kpi_lib.indicators import CATALOGUE, label
+from kpi_lib.report import markup
 from kpi_lib.report.formatting import (
     format_count,
     format_number,
@@ -24,7 +25,7 @@ from kpi_lib.report.formatting import (
     is_missing,
     manager_table,
 )
-from kpi_lib.report.markup import markdown_safe
+from kpi_lib.report.markup import details_html, markdown_safe
 from kpi_lib.report.review import skipped_html as section_html
 from kpi_lib.report.review_text import TEXTS, text
 
@@ -88,14 +89,9 @@ def note(key: str, language: str, **values) -> str:
     return text(f"quality.{key}", language, **values)
 
 
-def details_html(summary: str, body: str) -> str:
-    """A collapsed analyst section: ``summary`` (plain text, escaped) over ``body`` (HTML)."""
-    return f"<details><summary>{html.escape(summary)}</summary>\n{body}\n</details>"
-
-
 def table_html(table: pd.DataFrame) -> str:
     """A manager table (from :func:`manager_table`) as HTML without an index."""
-    return table.to_html(index=False, escape=True, border=0, classes="dataframe")
+    return markup.table_html(table, classes="")
 
 
 def judgement_name(judgement: str, language: str = "en") -> str:

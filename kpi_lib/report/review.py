@@ -26,10 +26,14 @@ from kpi_lib.report.formatting import (
     format_percent,
     is_missing,
     manager_table,
+    with_labels,
 )
+from kpi_lib.report.markup import details_html as _details
+from kpi_lib.report.markup import table_html
 from kpi_lib.report.review_text import TEXTS, text
 from kpi_lib.report.style import DPI
 from kpi_lib.review.pipeline import Review, diverse_findings
+from kpi_lib.review.spec import DEFAULT_CURRENCY
 from kpi_lib.scoring.schemes import SENIOR_RULE
 
 __all__ = [
@@ -85,31 +89,19 @@ def _label(review: Review, indicator: str) -> str:
 # ------------------------------------------------------------------------------ formatting
 
 
-def format_value(indicator: str, value, language: str = "en") -> str:
-    """An indicator value as a manager reads it (percentages, currency, seconds...), in the
-    locale of ``language``; "–" when missing."""
+def format_value(
+    indicator: str, value, language: str = "en", *, currency: str = DEFAULT_CURRENCY
+) -> str:
+    """An indicator value as a manager reads it (percentages, ``currency``, seconds...), in
+    the locale of ``language``; "–" when missing."""
     if is_missing(value):
         return "–"
-    return format_indicator(indicator, value, language)
+    return format_indicator(indicator, value, language, currency=currency)
 
 
 def _html_table(df: pd.DataFrame, *, cell_styles: pd.DataFrame | None = None) -> str:
     """A plain, readable HTML table (escaped), optionally with per-cell inline styles."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = []
-    for i in range(len(df)):
-        cells = []
-        for j, col in enumerate(df.columns):
-            style = ""
-            if cell_styles is not None and col in cell_styles.columns:
-                s = cell_styles.iloc[i][col]
-                style = f' style="{s}"' if isinstance(s, str) and s else ""
-            cells.append(f"<td{style}>{html.escape(str(df.iloc[i, j]))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        '<table class="kpi-table" style="border-collapse:collapse;font-size:0.9em">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+    return table_html(df, cell_styles=cell_styles, style="border-collapse:collapse;font-size:0.9em")
 
 
 def _headers(review: Review, df: pd.DataFrame) -> pd.DataFrame:
@@ -282,13 +274,8 @@ def _points(review: Review, value: float) -> str:
 
 def _frame(review: Review, df: pd.DataFrame, columns: dict) -> str:
     """A manager table (translated headers, formatted cells) as escaped HTML, no index."""
-    table = manager_table(df, columns, language=review.language)
-    return table.to_html(index=False, escape=True, classes="kpi-table", border=0)
-
-
-def _details(summary: str, body: str) -> str:
-    """A collapsed section (analyst detail, one-to-one pages)."""
-    return f"<details><summary>{html.escape(summary)}</summary>\n{body}\n</details>"
+    table = manager_table(df, columns, language=review.language, currency=review.spec.currency)
+    return table_html(table)
 
 
 def _export_link(name: str) -> str:
@@ -520,11 +507,11 @@ def changes_html(review: Review, *, trend_periods: int = 12, language: str | Non
         points=lambda d: [_points(review, v) for v in d["contribution_change"]],
         change=lambda d: [_points(review, v) for v in d["score_change"]],
         value_before_text=lambda d: [
-            format_indicator(i, v, review.language)
+            format_indicator(i, v, review.language, currency=review.spec.currency)
             for i, v in zip(d["indicator"], d["value_before"], strict=True)
         ],
         value_after_text=lambda d: [
-            format_indicator(i, v, review.language)
+            format_indicator(i, v, review.language, currency=review.spec.currency)
             for i, v in zip(d["indicator"], d["value_after"], strict=True)
         ],
     )
@@ -654,9 +641,9 @@ def board_table(review: Review, *, max_agents: int = 40) -> tuple[pd.DataFrame, 
     sub = board[board["agent_id"].isin(order)]
     text_values = sub.assign(
         cell=[
-            f"{format_value(i, v, lang)} ({format_percent(a, lang)})"
+            f"{format_value(i, v, lang, currency=review.spec.currency)} ({format_percent(a, lang)})"
             if np.isfinite(a)
-            else format_value(i, v, lang)
+            else format_value(i, v, lang, currency=review.spec.currency)
             for i, v, a in zip(sub["indicator"], sub["value"], sub["attainment"], strict=False)
         ]
     ).pivot_table(index="agent_id", columns="indicator", values="cell", aggfunc="first")
@@ -710,6 +697,7 @@ def leaderboard_table(review: Review, *, top: int = 25) -> pd.DataFrame:
             "note": ("review.col.note", "text"),
         },
         language=review.language,
+        currency=review.spec.currency,
     )
 
 
@@ -730,7 +718,7 @@ def leaderboard_html(review: Review, *, top: int = 25) -> str:
     if (~lb["rankable"].astype(bool)).any():
         parts.append(_p(_t(review, "leader.small")))
     table = leaderboard_table(review, top=top)
-    parts.append(table.to_html(index=False, escape=True, classes="kpi-table", border=0))
+    parts.append(table_html(table))
     parts.append(_shown(review, len(table), len(lb), "scorecard"))
     detail = lb.head(top).assign(
         agent=[_agent(review, a) for a in lb.head(top)["agent_id"]],
@@ -777,12 +765,12 @@ def gates_text(review: Review, effects=("bonus", "composite")) -> str:
         if g.min is not None:
             items.append(
                 _t(review, "review.gate.min", indicator=name,
-                   value=format_indicator(g.indicator, g.min, review.language))
+                   value=format_indicator(g.indicator, g.min, review.language, currency=review.spec.currency))
             )  # fmt: skip
         if g.max is not None:
             items.append(
                 _t(review, "review.gate.max", indicator=name,
-                   value=format_indicator(g.indicator, g.max, review.language))
+                   value=format_indicator(g.indicator, g.max, review.language, currency=review.spec.currency))
             )  # fmt: skip
     return _sep(review).join(items)
 
@@ -805,14 +793,14 @@ def _gate_failures(review: Review, agent_id, values: pd.DataFrame) -> list[str]:
         elif g.min is not None and v < g.min:
             out.append(
                 _t(review, "review.status.gate_min", indicator=name,
-                   value=format_indicator(g.indicator, v, review.language),
-                   limit=format_indicator(g.indicator, g.min, review.language))
+                   value=format_indicator(g.indicator, v, review.language, currency=review.spec.currency),
+                   limit=format_indicator(g.indicator, g.min, review.language, currency=review.spec.currency))
             )  # fmt: skip
         else:
             out.append(
                 _t(review, "review.status.gate_max", indicator=name,
-                   value=format_indicator(g.indicator, v, review.language),
-                   limit=format_indicator(g.indicator, g.max, review.language))
+                   value=format_indicator(g.indicator, v, review.language, currency=review.spec.currency),
+                   limit=format_indicator(g.indicator, g.max, review.language, currency=review.spec.currency))
             )  # fmt: skip
     return out
 
@@ -924,7 +912,7 @@ def bonus_status(review: Review) -> pd.DataFrame:
 
 def _bonus_html(review: Review, max_rows: int) -> list[str]:
     gates = gates_text(review)
-    pool = format_currency(review.spec.bonus_pool, review.language)
+    pool = format_currency(review.spec.bonus_pool, review.language, currency=review.spec.currency)
     parts = [
         _h(3, _t(review, "h.bonus")),
         _p(
@@ -984,7 +972,7 @@ def _condition_value(review: Review, c: dict, value) -> str:
         return format_percent(value, review.language)
     if field == "score":
         return format_number(value, review.language, digits=0)
-    return format_indicator(c["indicator"], value, review.language)
+    return format_indicator(c["indicator"], value, review.language, currency=review.spec.currency)
 
 
 def certification_rule_text(review: Review) -> str:
@@ -1173,8 +1161,12 @@ def coaching_table(review: Review) -> pd.DataFrame:
             _t(
                 review,
                 "review.coach.evidence",
-                value=format_indicator(r.indicator, v, review.language),
-                team=format_indicator(r.indicator, t, review.language),
+                value=format_indicator(
+                    r.indicator, v, review.language, currency=review.spec.currency
+                ),
+                team=format_indicator(
+                    r.indicator, t, review.language, currency=review.spec.currency
+                ),
                 score=format_number(r.indicator_score, review.language, digits=0),
                 team_score=format_number(r.team_indicator_score, review.language, digits=0),
             )
@@ -1354,11 +1346,16 @@ def scheme_html(review: Review) -> str:
         )
     findings = review.scheme_findings
     if len(findings):
+        severity = {s: f"scorecard.severity.{s}" for s in findings["severity"].unique()}
         findings = findings.assign(
+            severity=[
+                _t(review, severity[s]) if severity[s] in TEXTS else s for s in findings["severity"]
+            ],
             label=[
                 _label(review, i) if isinstance(i, str) and i in CATALOGUE else i
                 for i in findings["indicator"]
-            ]
+            ],
+            message=[with_labels(m, review.language) for m in findings["message"]],
         )
         columns = {
             "severity": ("review.col.severity", "text"),
@@ -1367,6 +1364,8 @@ def scheme_html(review: Review) -> str:
         }
         if review.language == "en":  # the scheme checks word their findings in English
             columns["message"] = ("review.col.message", "text")
+        # the id last, for an analyst matching the finding to the scheme file
+        columns["indicator"] = ("review.col.indicator_id", "text")
         parts.append(
             _details(_t(review, "review.details.scheme"), _frame(review, findings, columns))
         )
@@ -1413,7 +1412,7 @@ def agent_page_data(review: Review, agent_id: str, *, history_periods: int = 6) 
     lang = review.language
 
     def fmt(indicator, value):
-        return format_indicator(indicator, value, lang)
+        return format_indicator(indicator, value, lang, currency=review.spec.currency)
 
     def vs(r):
         return _t(
@@ -1598,7 +1597,7 @@ def _agent_decisions(review: Review, agent_id) -> str:
     items = []
     bonus = review.bonus.set_index("agent_id")["bonus"] if len(review.bonus) else pd.Series()
     if agent_id in bonus.index and bonus[agent_id] > 0:
-        amount = format_currency(bonus[agent_id], review.language)
+        amount = format_currency(bonus[agent_id], review.language, currency=review.spec.currency)
         items.append(_t(review, "review.agent.bonus", amount=amount))
     if agent_id in set(review.certified.get("agent_id", [])):
         items.append(_t(review, "review.agent.certified"))

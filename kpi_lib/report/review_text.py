@@ -343,6 +343,26 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "奖金、提成、认证、绩效改进、辅导和计分卡，每名坐席一行，提供 CSV（可用 Excel 打开）和 XLSX 工作簿：",
         "獎金、提成、認證、績效改進、輔導和計分卡，每名坐席一行，提供 CSV（可用 Excel 開啟）和 XLSX 活頁簿：",
     ),
+    "review.col.indicator_id": (
+        "indicator id (scheme file)",
+        "指标代码（方案文件）",
+        "指標代碼（方案檔案）",
+    ),
+    "index.currency": (
+        "Amounts of money are in {currency}.",
+        "金额单位：{currency}。",
+        "金額單位：{currency}。",
+    ),
+    "index.h.spot_check": ("QA spot check", "质检抽检", "質檢抽檢"),
+    "index.spot_check": (
+        "The calls drawn for the QA team to listen to this period. Reviewers fill in the sheet "
+        "and save it where it is (the spot_check folder of this review); the next run of this "
+        "review reads their verdicts into every page:",
+        "本期抽出的、供质检团队听录音复核的通话。复核员填写抽检表后原地保存（本评审的 spot_check "
+        "文件夹）；再次运行本评审时，各页面都会采用他们的判定：",
+        "本期抽出的、供質檢團隊聽錄音複核的通話。複核員填寫抽檢表後原地儲存（本評審的 spot_check "
+        "資料夾）；再次執行本評審時，各頁面都會採用他們的判定：",
+    ),
     "index.h.data": ("Data read", "读取的数据", "讀取的數據"),
     "index.col.table": ("Table", "数据表", "數據表"),
     "index.col.read": ("Rows read", "读取行数", "讀取行數"),

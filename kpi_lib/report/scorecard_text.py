@@ -26,7 +26,7 @@ from kpi_lib.report.formatting import (
     is_missing,
     manager_table,
 )
-from kpi_lib.report.markup import markdown_safe
+from kpi_lib.report.markup import details_html, markdown_safe, table_html
 from kpi_lib.report.review import scheme_adapted_html, skipped_html
 from kpi_lib.report.review_text import TEXTS, text
 from kpi_lib.scoring.schemes import SENIOR_RULE
@@ -97,13 +97,12 @@ def _h(sentence: str, level: int = 2) -> str:
 
 def _table(df: pd.DataFrame) -> str:
     """A manager table as escaped HTML without the index."""
-    return df.to_html(index=False, escape=True, border=0, classes="kpi-table")
+    return table_html(df)
 
 
 def _details(review, body: str) -> str:
     """A collapsed analyst section (technical detail, closed by default)."""
-    summary = html.escape(_t(review, "scorecard.analyst"))
-    return f"<details><summary>{summary}</summary>{body}</details>"
+    return details_html(_t(review, "scorecard.analyst"), body)
 
 
 def _agent(review, agent_id) -> str:
@@ -162,12 +161,12 @@ def _gate_sentence(review, gate) -> str:
         else _t(review, "scorecard.gate.effect.other", effect=gate.effect)
     )
     if gate.min is not None:
-        limit = format_indicator(gate.indicator, gate.min, lang)
+        limit = format_indicator(gate.indicator, gate.min, lang, currency=review.spec.currency)
         return _t(
             review, "scorecard.gate", indicator=_label(review, gate.indicator), limit=limit,
             effect=effect,
         )  # fmt: skip
-    limit = format_indicator(gate.indicator, gate.max, lang)
+    limit = format_indicator(gate.indicator, gate.max, lang, currency=review.spec.currency)
     return _t(
         review, "scorecard.gate.max", indicator=_label(review, gate.indicator), limit=limit,
         effect=effect,
@@ -219,6 +218,7 @@ def scheme_html(review) -> str:
             "weight_now": ("scorecard.col.weight_now", "percent"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     return "\n".join(
         [
@@ -418,7 +418,7 @@ def scorecard_html(review, *, max_rows: int = 25) -> str:
     for ind in review.scorecard.settings.get("weights") or {}:
         if ind in head:
             columns[ind] = (f"indicator:{ind}", "score")
-    parts.append(_table(manager_table(head, columns, language=lang)))
+    parts.append(_table(manager_table(head, columns, language=lang, currency=review.spec.currency)))
     parts.append(_shown_html(review, len(head), total, EXPORT_OF["scorecard"]))
     return "\n".join(parts)
 
@@ -432,8 +432,8 @@ def detail_html(review, *, max_rows: int = 40) -> str:
     head = _with_agent(review, ind.head(max_rows))
     head = head.assign(
         indicator_label=[_label(review, i) for i in head["indicator"]],
-        value_text=[format_indicator(i, v, lang) for i, v in zip(head["indicator"], head["value"], strict=True)],
-        target_text=[format_indicator(i, v, lang) for i, v in zip(head["indicator"], head["target"], strict=True)],
+        value_text=[format_indicator(i, v, lang, currency=review.spec.currency) for i, v in zip(head["indicator"], head["value"], strict=True)],
+        target_text=[format_indicator(i, v, lang, currency=review.spec.currency) for i, v in zip(head["indicator"], head["target"], strict=True)],
         source=[
             _t(review, f"scorecard.source.{s}" if f"scorecard.source.{s}" in TEXTS else "scorecard.source.none")
             for s in head.get("target_source", pd.Series([""] * len(head))).fillna("")
@@ -453,6 +453,7 @@ def detail_html(review, *, max_rows: int = 40) -> str:
             "source": ("scorecard.col.target_source", "text"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     body = _p(_t(review, "scorecard.detail.explain")) + _table(table)
     if len(head) < len(ind):
@@ -506,8 +507,8 @@ def _gate_failure(review, gate, value) -> str:
     )
     if limit is None:
         return _t(review, "scorecard.reason.gate_missing", indicator=name)
-    return _t(review, key, indicator=name, value=format_indicator(gate.indicator, value, lang),
-              limit=format_indicator(gate.indicator, limit, lang))  # fmt: skip
+    return _t(review, key, indicator=name, value=format_indicator(gate.indicator, value, lang, currency=review.spec.currency),
+              limit=format_indicator(gate.indicator, limit, lang, currency=review.spec.currency))  # fmt: skip
 
 
 def _gate_reasons(review) -> dict[str, str]:
@@ -617,14 +618,14 @@ def bonus_html(review, *, max_rows: int = 15) -> str:
     top_txt = ""
     if len(paid):
         top = ordered.iloc[0]
-        top_txt = _t(review, "scorecard.bonus.top", amount=format_currency(top["bonus"], lang),
+        top_txt = _t(review, "scorecard.bonus.top", amount=format_currency(top["bonus"], lang, currency=review.spec.currency),
                      agent=_agent(review, top["agent_id"]))  # fmt: skip
     parts.append(
         _p(
             _t(
                 review,
                 "scorecard.bonus.summary",
-                pool=format_currency(review.spec.bonus_pool, lang),
+                pool=format_currency(review.spec.bonus_pool, lang, currency=review.spec.currency),
                 paid=format_count(len(paid), lang),
                 top=top_txt,
                 excluded=format_count(len(excluded), lang),
@@ -637,7 +638,7 @@ def bonus_html(review, *, max_rows: int = 15) -> str:
         if len(held):
             parts.append(
                 _p(_t(review, "scorecard.bonus.held", n=format_count(len(held), lang),
-                      amount=format_currency(held["bonus"].sum(), lang)))
+                      amount=format_currency(held["bonus"].sum(), lang, currency=review.spec.currency)))
             )  # fmt: skip
     parts.append(_p(_t(review, "scorecard.bonus.explain")))
     gates = _gate_reasons(review)
@@ -679,7 +680,7 @@ def bonus_html(review, *, max_rows: int = 15) -> str:
             for _, row in head.iterrows()
         ]
         head = head.assign(why=why)
-        table = manager_table(head, columns, language=lang)
+        table = manager_table(head, columns, language=lang, currency=review.spec.currency)
         if "why" in columns:
             # an empty reason is no missing value: nothing to explain
             table.iloc[:, -1] = why
@@ -722,6 +723,7 @@ def commission_html(review) -> str:
             "commission": ("scorecard.col.commission", "currency"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     parts.append(_table(table))
     return "\n".join(parts)
@@ -745,7 +747,7 @@ def _rule_text(review) -> str:
         shown = (
             format_percent(value, lang)
             if field == "attainment"
-            else format_indicator(c["indicator"], value, lang)
+            else format_indicator(c["indicator"], value, lang, currency=review.spec.currency)
             if field == "value"
             else format_number(value, lang)
         )
@@ -812,7 +814,7 @@ def certification_html(review, *, max_rows: int = 15) -> str:
         "since": ("scorecard.col.streak_since", "text"),
         "last_period": ("scorecard.col.last_period", "text"),
     }
-    table = manager_table(head, columns, language=lang)
+    table = manager_table(head, columns, language=lang, currency=review.spec.currency)
     # the values behind the latest qualifying period, one column per condition of the rule
     hist = review.scorecard.indicators
     for c in rule.get("conditions") or []:
@@ -828,7 +830,7 @@ def certification_html(review, *, max_rows: int = 15) -> str:
                     field=_t(review, fkey) if fkey in TEXTS else field)  # fmt: skip
         table[header] = [
             format_percent(v, lang, digits=1) if field == "attainment"
-            else format_indicator(c["indicator"], v, lang) if field == "value"
+            else format_indicator(c["indicator"], v, lang, currency=review.spec.currency) if field == "value"
             else format_number(v, lang)
             for v in values
         ]  # fmt: skip
@@ -863,6 +865,7 @@ def pip_html(review, *, max_rows: int = 15) -> str:
             "latest_composite": ("scorecard.col.latest", "score"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     parts.append(_table(table))
     parts.append(_shown_html(review, len(head), len(pip), EXPORT_OF["pip"]))
@@ -903,6 +906,7 @@ def coaching_html(review, *, max_rows: int = 15) -> str:
             "indicator_scores": ("scorecard.col.indicator_scores", "text"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     parts.append(_table(table))
     parts.append(_shown_html(review, len(head), len(coaching), EXPORT_OF["coaching"]))
@@ -933,6 +937,7 @@ def weak_spots_html(review, *, max_rows: int = 8) -> str:
             "agents": ("scorecard.col.team_agents", "count"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     parts.append(_table(table))
     return "\n".join(parts)
@@ -955,8 +960,8 @@ def attainability_html(review) -> str:
     t = table.sort_values("share_reached")
     t = t.assign(
         indicator_label=[_label(review, i) for i in t["indicator"]],
-        target_text=[format_indicator(i, v, lang) for i, v in zip(t["indicator"], t["target"], strict=True)],
-        median_text=[format_indicator(i, v, lang) for i, v in zip(t["indicator"], t["historical_median"], strict=True)],
+        target_text=[format_indicator(i, v, lang, currency=review.spec.currency) for i, v in zip(t["indicator"], t["target"], strict=True)],
+        median_text=[format_indicator(i, v, lang, currency=review.spec.currency) for i, v in zip(t["indicator"], t["historical_median"], strict=True)],
         verdict=[_t(review, f"scorecard.flag.{f}") if f"scorecard.flag.{f}" in TEXTS else str(f) for f in t["flag"]],
     )  # fmt: skip
     shown = manager_table(
@@ -970,6 +975,7 @@ def attainability_html(review) -> str:
             "verdict": ("scorecard.col.verdict", "text"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     parts.append(_table(shown))
     return "\n".join(parts)
@@ -1018,6 +1024,7 @@ def small_samples_html(review, *, indicator: str = "satisfaction_rate", max_rows
             "rankable": ("scorecard.col.rankable", "flag"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     parts.append(_details(review, _table(table)))
     return "\n".join(parts)
@@ -1052,7 +1059,10 @@ def key_numbers_html(review, numbers: dict) -> str:
     rows = [
         (_t(review, "scorecard.key.agents"), format_count(numbers["agents"], lang)),
         (_t(review, "scorecard.key.median"), format_number(numbers["median_composite"], lang)),
-        (_t(review, "scorecard.key.bonus"), format_currency(numbers["bonus_paid"], lang)),
+        (
+            _t(review, "scorecard.key.bonus"),
+            format_currency(numbers["bonus_paid"], lang, currency=review.spec.currency),
+        ),
         (_t(review, "scorecard.key.pip"), format_count(numbers["pip_candidates"], lang)),
         (_t(review, "scorecard.key.cert"), format_count(numbers["certification_candidates"], lang)),
     ]

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_lib.report.formatting import format_count, format_number, format_percent, manager_table
-from kpi_lib.report.markup import markdown_safe
+from kpi_lib.report.markup import details_html, markdown_safe, table_html
 from kpi_lib.report.review_text import TEXTS, text
 
 __all__ = [
@@ -82,7 +82,7 @@ def _h(level: int, heading: str) -> str:
 
 
 def _table(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, escape=True, border=0, classes="kpi-table")
+    return table_html(df)
 
 
 def _png(fig) -> str:
@@ -477,6 +477,7 @@ def schemes_html(review, comparison, agreement, notes: list[dict], *, max_rows: 
             "_similar": ("sens.col.similar", "text"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     parts.append(_table(table))
     parts.append(_ul(_scheme_lines(comparison, agreement, lang, html.escape)))
@@ -498,6 +499,7 @@ def schemes_html(review, comparison, agreement, notes: list[dict], *, max_rows: 
                             "tier": ("sens.col.other_tier", "text"),
                         },
                         language=lang,
+                        currency=review.spec.currency,
                     )
                 )
             )
@@ -600,6 +602,7 @@ def how_sure_html(review, flips: pd.DataFrame | None = None, *, max_rows: int = 
             "_verdict": ("sens.col.verdict", "text"),
         },
         language=lang,
+        currency=review.spec.currency,
     )
     parts.append(_table(table))
     parts.append(_p(text("sens.sure.chart", lang)))
@@ -683,6 +686,7 @@ def analyst_html(
                     "_influence": ("col.influence", "text"),
                 },
                 language=lang,
+                currency=review.spec.currency,
             )
         )
     )
@@ -711,6 +715,7 @@ def analyst_html(
                         "_alt": ("sens.col.alternative", "text"),
                     },
                     language=lang,
+                    currency=review.spec.currency,
                 )
             )
         )
@@ -747,6 +752,7 @@ def analyst_html(
                         "tier_changes": ("sens.col.tier_changes", "number"),
                     },
                     language=lang,
+                    currency=review.spec.currency,
                 )
             )
         )
@@ -785,6 +791,7 @@ def analyst_html(
                         "_st": ("sens.col.st_range", "text"),
                     },
                     language=lang,
+                    currency=review.spec.currency,
                 )
             )
         )
@@ -804,6 +811,7 @@ def analyst_html(
                         "kendall_tau": ("sens.col.tau", "number"),
                     },
                     language=lang,
+                    currency=review.spec.currency,
                 )
             )
         )
@@ -828,8 +836,8 @@ def analyst_html(
                         "threshold_weight": ("sens.col.threshold", "percent"),
                     },
                     language=lang,
+                    currency=review.spec.currency,
                 )
             )
         )
-    summary = html.escape(text("sens.h.analyst", lang))
-    return f"<details><summary>{summary}</summary>{''.join(parts)}</details>"
+    return details_html(text("sens.h.analyst", lang), "".join(parts))

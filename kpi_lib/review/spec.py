@@ -28,7 +28,7 @@ from types import MappingProxyType
 
 import yaml
 
-from kpi_lib._util import nearest
+from kpi_lib._util import check_currency, nearest
 from kpi_lib.indicators.catalogue import LANGUAGES
 from kpi_lib.indicators.periods import (
     CYCLES,
@@ -38,6 +38,7 @@ from kpi_lib.indicators.periods import (
 )
 
 __all__ = [
+    "DEFAULT_CURRENCY",
     "REVIEW_SETTINGS",
     "ReviewSpec",
     "SpecError",
@@ -65,6 +66,10 @@ class Setting:
     minimum: float | None = None
 
 
+#: Money is in Chinese yuan unless the dataset (``currency`` in ``dataset.yaml``) or the
+#: review (the ``currency`` setting) says otherwise.
+DEFAULT_CURRENCY = "CNY"
+
 #: Review-wide settings: their only home. Every notebook of a review reads them from the
 #: specification; none declares its own default.
 REVIEW_SETTINGS: dict[str, Setting] = {
@@ -82,6 +87,12 @@ REVIEW_SETTINGS: dict[str, Setting] = {
     ),
     "team": Setting("", str, "comma-separated team ids to review; empty: every team"),
     "language": Setting("en", str, "language of every page", choices=LANGUAGES),
+    "currency": Setting(
+        "",
+        str,
+        "ISO 4217 code of every amount of money on the pages and in the exports (CNY, HKD, "
+        "TWD...); empty: the dataset's `currency` (dataset.yaml), else CNY",
+    ),
     "definitions": Setting(
         "", str, "indicator definitions YAML (effective-call rule...); empty: the defaults"
     ),
@@ -232,6 +243,13 @@ class ReviewSpec:
 
     def with_settings(self, **settings) -> ReviewSpec:
         return replace(self, settings={**_thaw(self.settings), **settings})
+
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code of every amount of money the review shows: the ``currency`` setting
+        (filled from the dataset by :func:`~kpi_lib.review.validate.resolve_spec` when the
+        review leaves it empty), else :data:`DEFAULT_CURRENCY`."""
+        return self.settings.get("currency") or DEFAULT_CURRENCY
 
     @property
     def teams(self) -> list[str]:
@@ -461,6 +479,11 @@ def build_spec(
             settings[key] = _coerce(
                 key, value, s.kind, source=source, choices=s.choices, minimum=s.minimum
             )
+            if key == "currency" and settings[key]:
+                try:
+                    settings[key] = check_currency(settings[key], f"currency ({source})")
+                except ValueError as err:
+                    raise SpecError(str(err)) from None
             return
         if key not in notebook_keys:
             raise _unknown_key(key, valid_top, source)

@@ -25,7 +25,7 @@ from kpi_lib.indicators.periods import (
     working_calendar,
     working_days_between,
 )
-from kpi_lib.review.spec import ReviewSpec, SpecError
+from kpi_lib.review.spec import DEFAULT_CURRENCY, ReviewSpec, SpecError
 from kpi_lib.scoring.schemes import Scheme, list_schemes, load_scheme
 
 __all__ = [
@@ -37,7 +37,22 @@ __all__ = [
     "load_review_scheme",
     "periods_in_data",
     "resolve_spec",
+    "review_currency",
 ]
+
+
+def review_currency(spec: ReviewSpec, data: Dataset) -> str:
+    """The currency a review shows money in: the review's ``currency`` setting, else the
+    dataset's (``currency`` in its ``dataset.yaml``), else :data:`DEFAULT_CURRENCY`."""
+    if spec.settings.get("currency"):
+        return spec.currency
+    if data.source is not None and Path(data.source).is_dir():
+        from kpi_lib.data.load import read_settings
+
+        declared = read_settings(data.source).currency
+        if declared:
+            return declared
+    return DEFAULT_CURRENCY
 
 
 def dataset_location(spec: ReviewSpec) -> str:
@@ -381,7 +396,7 @@ def resolve_spec(spec: ReviewSpec, data: Dataset) -> ReviewSpec:
     upto = months[: months.index(last_month) + 1] if last_month in months else months
     look = upto[-int(spec.conflict_months) :]
     spec = replace(spec, adapted={"scheme": adapted} if adapted else {})
-    return spec.with_settings(period=period).with_windows(
+    return spec.with_settings(period=period, currency=review_currency(spec, data)).with_windows(
         start=str(pd.Timestamp(start).date()),
         end=str(last_day.date()),
         scored_period=scored,

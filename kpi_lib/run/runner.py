@@ -587,6 +587,10 @@ def _review_locked(
             "notebooks": records,
             "load_report": load_counts,
             "exports": exports,
+            # the QA sheets the pages wrote (a returned one is read, not handed out again)
+            "spot_checks": sorted(
+                p.relative_to(staging).as_posix() for p in staging.glob("spot_check/*.csv")
+            ),
             "spot_check_returned": returned_notes,
             "skipped": skipped + [s for r in records for s in r["skipped"]],
             "status": "ok",
