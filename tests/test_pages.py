@@ -129,6 +129,8 @@ def test_export_cells_that_look_like_formulas_are_neutralised(tmp_path):
         pip=empty,
         coaching=empty,
         certified=empty,
+        spec=SimpleNamespace(currency="CNY", language="en"),
+        language="en",
     )
     exports.write_exports(review, tmp_path)
     with open(tmp_path / "scorecard.csv", encoding="utf-8-sig", newline="") as f:
@@ -372,3 +374,14 @@ def test_the_scheme_check_names_indicators_by_label_with_the_id_aside(hkd_review
     for line in shown.splitlines():
         # an id only in its own cell (the secondary column), never inside a sentence
         assert "`" not in line and not ("sales_amount" in line and line.strip() != "sales_amount")
+
+
+def test_contents_sit_under_the_title_and_never_number_twice(whole_review_zh_hant):
+    for name in ("scorecard.html", "data_quality.html", "period_review.html"):
+        body = (whole_review_zh_hant / name).read_text("utf-8")
+        if 'class="kpi-toc"' not in body:
+            continue
+        assert body.index('class="kpi-toc"') > body.index("</h1>"), name
+        toc = re.search(r'<nav class="kpi-toc".*?</nav>', body, re.S).group(0)
+        entries = re.findall(r'<a href="#[^"]+">([^<]*)</a>', toc)
+        assert entries and not any(re.match(r"\s*\d+\s*[.、)]", e) for e in entries), entries

@@ -258,7 +258,8 @@ def _cost(review, agent_id, quality: pd.DataFrame) -> str:
     q = quality[quality["agent_id"] == agent_id]
     if q.empty:
         return ""
-    worse = q[q["code"] == "worse"]
+    # an agent flagged by two checks has the same outcomes twice: say each once
+    worse = q[q["code"] == "worse"].drop_duplicates("outcome")
     if len(worse):
         parts = []
         for r in worse.to_dict("records"):

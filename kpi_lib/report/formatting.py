@@ -22,7 +22,7 @@ from babel.dates import format_date as _babel_date
 from kpi_lib._util import check_option
 from kpi_lib.indicators import CATALOGUE, DIMENSIONS, LANGUAGES, dimension_label, label
 from kpi_lib.report.markup import ALIGN_ATTR, column_alignment
-from kpi_lib.report.review_text import text
+from kpi_lib.report.review_text import TEXTS, text
 from kpi_lib.review.spec import DEFAULT_CURRENCY
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "format_percent",
     "is_missing",
     "manager_table",
+    "table_name",
     "with_labels",
 ]
 
@@ -298,3 +299,15 @@ def manager_table(
     table = pd.DataFrame(out)
     table.attrs[ALIGN_ATTR] = align
     return table
+
+
+def table_name(table: str, language: str = "en") -> str:
+    """The catalogue's name of a data-contract table (the id for an unknown table).
+
+    Examples
+    --------
+    >>> table_name("calls"), table_name("calls", "zh-Hans"), table_name("crm_extra")
+    ('calls', '通话', 'crm_extra')
+    """
+    key = f"quality.table.{table}"
+    return text(key, language) if key in TEXTS else str(table)

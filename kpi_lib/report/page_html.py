@@ -159,7 +159,9 @@ _H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>", re.S)
 
 def with_contents(page: str, *, language: str = "en", minimum: int = 3) -> str:
     """``page`` with an id on every section heading (``<h2>``) and a table of contents of
-    them after the navigation bar (when there are at least ``minimum`` sections).
+    them under the page's title (``<h1>``), else after the navigation bar (when there are at
+    least ``minimum`` sections). Headings a page numbers itself are listed without their
+    number (the list numbers them).
 
     Examples
     --------
@@ -167,6 +169,9 @@ def with_contents(page: str, *, language: str = "en", minimum: int = 3) -> str:
     >>> out = with_contents(page)
     >>> '<a href="#section-2">S2</a>' in out and '<h2 id="section-2">S2</h2>' in out
     True
+    >>> out = with_contents("<main><h1>T</h1>" + "".join(f"<h2>{i}. S</h2>" for i in (1, 2, 3)))
+    >>> out.index("kpi-toc") > out.index("</h1>"), '<a href="#section-0">S</a>' in out
+    (True, True)
     """
     titles: list[tuple[str, str]] = []
 
@@ -178,7 +183,8 @@ def with_contents(page: str, *, language: str = "en", minimum: int = 3) -> str:
             attrs = f' id="{anchor}"{attrs}'
         inner = match.group("inner")
         title = html.unescape(re.sub(r"<[^>]+>", "", inner)).replace("¶", "").strip()
-        titles.append((anchor, title))
+        # a page that numbers its own headings ("1. Coverage") is numbered by the list
+        titles.append((anchor, _OWN_NUMBER.sub("", title)))
         return f"<h2{attrs}>{inner}</h2>"
 
     numbered = _H2.sub(number, page)
@@ -187,13 +193,18 @@ def with_contents(page: str, *, language: str = "en", minimum: int = 3) -> str:
     items = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t in titles)
     label = html.escape(text("nav.contents", language))
     toc = f'<nav class="kpi-toc" aria-label="{label}"><b>{label}</b><ol>{items}</ol></nav>'
-    marker = "</nav>"
-    at = numbered.find(marker, numbered.find('class="kpi-nav"'))
-    if 'class="kpi-nav"' not in numbered or at < 0:
+    # under the page's title when it has one, else after the navigation bar
+    nav = numbered.find('class="kpi-nav"')
+    start = max(nav, 0)
+    marker = "</h1>" if numbered.find("</h1>", start) >= 0 else "</nav>"
+    at = numbered.find(marker, start)
+    if marker == "</nav>" and (nav < 0 or at < 0):
         return numbered.replace("<main>", "<main>" + toc, 1)
     at += len(marker)
     return numbered[:at] + toc + numbered[at:]
 
+
+_OWN_NUMBER = re.compile(r"^\s*\d+\s*[.、)]\s*")
 
 _EXTERNAL = re.compile(
     r"""(?:\bsrc|\bhref|\burl)\s*[=(]\s*["']?\s*((?:https?:)?//[^"')\s>]+)""", re.IGNORECASE

@@ -24,6 +24,7 @@ from kpi_lib.report.formatting import (
     format_percent,
     is_missing,
     manager_table,
+    table_name,
 )
 from kpi_lib.report.markup import details_html, markdown_safe
 from kpi_lib.report.review import skipped_html as section_html
@@ -103,12 +104,6 @@ def judgement_name(judgement: str, language: str = "en") -> str:
 def _adjective(judgement: str, language: str) -> str:
     key = f"quality.adj.{judgement}"
     return text(key, language) if key in TEXTS else str(judgement)
-
-
-def table_name(table: str, language: str = "en") -> str:
-    """The catalogue's name of a data-contract table (the id for an unknown table)."""
-    key = f"quality.table.{table}"
-    return text(key, language) if key in TEXTS else str(table)
 
 
 def _cap(s: str) -> str:

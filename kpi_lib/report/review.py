@@ -26,6 +26,7 @@ from kpi_lib.report.formatting import (
     format_percent,
     is_missing,
     manager_table,
+    table_name,
     with_labels,
 )
 from kpi_lib.report.markup import details_html as _details
@@ -1684,6 +1685,7 @@ def data_html(review: Review) -> str:
     """Rows read, used and set aside per table."""
     report = review.dataset.load_report
     summary = report[report["reason"] == ""]
+    summary = summary.assign(table=[table_name(t, review.language) for t in summary["table"]])
     return "\n".join(
         [
             _h(2, _t(review, "h.data")),

@@ -140,9 +140,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "不基於部分期間做決定：{section}（{period} 數據截至 {as_of}；待整期完成後再決定）。",
     ),
     "board.truncated": (
-        "Showing the {shown} agents needing most attention (most red lights) out of {total}; set the `team` parameter for a full team board.",
-        "仅显示最需关注（红灯最多）的 {shown} 名坐席（共 {total} 名）；设置 `team` 参数可查看完整团队看板。",
-        "僅顯示最需關注（紅燈最多）的 {shown} 名坐席（共 {total} 名）；設置 `team` 參數可查看完整團隊看板。",
+        "Showing the {shown} agents needing most attention (most red lights) out of {total}; every agent is in the scorecard export, and a review of a single team shows its whole board.",
+        "仅显示最需关注（红灯最多）的 {shown} 名坐席（共 {total} 名）；全部坐席见记分卡导出文件，按单个团队生成的回顾会显示该团队的完整看板。",
+        "僅顯示最需關注（紅燈最多）的 {shown} 名坐席（共 {total} 名）；全部坐席見記分卡匯出檔案，按單個團隊產生的回顧會顯示該團隊的完整看板。",
     ),
     # ---- leaderboard
     "leader.explain": (
@@ -256,9 +256,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "better": ("better than", "优于", "優於"),
     "worse": ("worse than", "不及", "不及"),
     "agent.pages_truncated": (
-        "Pages for {shown} of {total} agents (bonus, certification and PIP candidates first); set the `team` parameter to get every agent of a team.",
-        "显示 {total} 名中 {shown} 名坐席的面谈页（优先奖金、认证和 PIP 候选人）；设置 `team` 参数可获得整个团队。",
-        "顯示 {total} 名中 {shown} 名坐席的面談頁（優先獎金、認證和 PIP 候選人）；設置 `team` 參數可獲得整個團隊。",
+        "Pages for {shown} of {total} agents (bonus, certification and PIP candidates first); a review of a single team has a page for each of its agents.",
+        "显示 {total} 名中 {shown} 名坐席的面谈页（优先奖金、认证和 PIP 候选人）；按单个团队生成的回顾会为该团队每名坐席提供面谈页。",
+        "顯示 {total} 名中 {shown} 名坐席的面談頁（優先獎金、認證和 PIP 候選人）；按單個團隊產生的回顧會為該團隊每名坐席提供面談頁。",
     ),
     # ---- data
     "data.explain": (
