@@ -131,9 +131,9 @@ def diagnose(
     >>> bunching = diag["bunching"][["agent_id", "excess_ratio", "ci_low", "flagged"]]
     >>> bunching.head(3).round(2)
       agent_id  excess_ratio  ci_low  flagged
-    0    A0021          4.31    1.98     True
-    1    A0014          3.13    1.47     True
-    2    A0018          0.36   -0.07    False
+    0    A0014          4.72    3.26     True
+    1    A0021          4.57    3.08     True
+    2    A0018          0.33    0.02    False
     >>> diag["call_padding"].query("flagged")["agent_id"].tolist()
     ['A0002', 'A0017']
     """
@@ -327,8 +327,8 @@ def top_findings(diagnosis: dict[str, pd.DataFrame], *, limit: int | None = None
     2  conflict  connect_rate  avg_talk_time_s   strong  replace_indicator
     >>> top.loc[top["subject"] == "agent", ["kind", "agent_id", "evidence"]].head(4)
                kind agent_id evidence
-    3      bunching    A0021   strong
-    4      bunching    A0014   strong
+    3      bunching    A0014   strong
+    4      bunching    A0021   strong
     7  call_padding    A0002   strong
     8  call_padding    A0017   strong
     """
