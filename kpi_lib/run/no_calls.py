@@ -22,7 +22,7 @@ import pandas as pd
 
 from kpi_lib.data.contract import CONTRACT
 from kpi_lib.data.dataset import Dataset
-from kpi_lib.data.mapping import row_counts
+from kpi_lib.data.mapping import row_counts, row_counts_by_table
 from kpi_lib.data.mapping.record import declared_empty
 from kpi_lib.indicators.periods import (
     cycle_label_granularity,
@@ -148,15 +148,7 @@ def no_usable_calls(
         raise SpecError(
             f"`team` names unknown team(s) {unknown}; teams in the data: {', '.join(known_teams)}."
         )
-    counts = {
-        r.table: {
-            "rows_read": int(r.rows_read),
-            "rows_used": int(r.rows_used),
-            "rows_quarantined": int(r.rows_quarantined),
-            "rows_filtered": int(r.rows_filtered),
-        }
-        for r in row_counts(data).itertuples()
-    }
+    counts = row_counts_by_table(data)
     mine = counts.get("calls", dict.fromkeys(("rows_read", "rows_used", "rows_quarantined",
                                                 "rows_filtered"), 0))  # fmt: skip
     started = (

@@ -50,7 +50,7 @@ import pandas as pd
 
 from kpi_lib import __version__
 from kpi_lib.analyses.calibration import with_reviews
-from kpi_lib.data.mapping import row_counts
+from kpi_lib.data.mapping import row_counts_by_table
 from kpi_lib.indicators.periods import CYCLES
 from kpi_lib.paths import notebooks_dir, project_root, resolve
 from kpi_lib.report.exports import write_exports
@@ -606,14 +606,20 @@ def _review_locked(
         _publish(staging, target)
     except BaseException as exc:
         bar.close()
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError):
-            leftovers = [staging, _version_path(staging, target)]
-            wrapped = _not_writable(exc, out_root, target, doing, leftovers)
-            if wrapped is not None and wrapped is not exc:
-                raise wrapped from exc
+        _publish_failed(exc, staging, out_root, target, doing)
         raise
     return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
+
+
+def _publish_failed(exc: BaseException, staging: Path, out_root: Path, target: Path, doing: str):
+    """Clean up after a failed publish: the staging folder goes; an OS error (disk full,
+    read-only output) is raised again as a clear error naming what was being done."""
+    shutil.rmtree(staging, ignore_errors=True)
+    if isinstance(exc, OSError):
+        leftovers = [staging, _version_path(staging, target)]
+        wrapped = _not_writable(exc, out_root, target, doing, leftovers)
+        if wrapped is not None and wrapped is not exc:
+            raise wrapped from exc
 
 
 def _publish_no_calls(spec, data, facts, out_root, target, validated_s) -> ReviewResult:
@@ -686,12 +692,7 @@ def _publish_no_calls(spec, data, facts, out_root, target, validated_s) -> Revie
         doing = f"publish the {cycle} review {period} as {target}"
         _publish(staging, target)
     except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError):
-            leftovers = [staging, _version_path(staging, target)]
-            wrapped = _not_writable(exc, out_root, target, doing, leftovers)
-            if wrapped is not None and wrapped is not exc:
-                raise wrapped from exc
+        _publish_failed(exc, staging, out_root, target, doing)
         raise
     return ReviewResult(folder=target, index_html=target / "index.html", manifest=manifest)
 
@@ -976,12 +977,4 @@ def _public_spec(spec: ReviewSpec) -> dict:
 def _load_counts(data) -> dict:
     """Rows read / used / set aside / filtered at import per table, as every page of the
     review saw them (read = used + quarantined + filtered)."""
-    return {
-        r.table: {
-            "rows_read": int(r.rows_read),
-            "rows_used": int(r.rows_used),
-            "rows_quarantined": int(r.rows_quarantined),
-            "rows_filtered": int(r.rows_filtered),
-        }
-        for r in row_counts(data).itertuples()
-    }
+    return row_counts_by_table(data)

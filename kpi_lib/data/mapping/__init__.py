@@ -38,6 +38,7 @@ from kpi_lib.data.mapping.record import (
     declared_empty,
     read_import_record,
     row_counts,
+    row_counts_by_table,
     with_import_record,
 )
 from kpi_lib.data.mapping.run import (
@@ -73,6 +74,7 @@ __all__ = [
     "read_import_record",
     "with_import_record",
     "row_counts",
+    "row_counts_by_table",
     "declared_empty",
     "DECLARED_EMPTY",
     # the mapping language's vocabulary and the accounting's balance stages
