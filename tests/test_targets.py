@@ -158,7 +158,7 @@ def test_attainability_shares_and_flags():
     t["target"] = 0.30
     assert attainability(df, t).iloc[0]["flag"] == "unreachable"
     t["target"] = 0.01
-    assert attainability(df, t).iloc[0]["flag"] == "too easy"
+    assert attainability(df, t).iloc[0]["flag"] == "too_easy"
 
 
 def test_board_date_of_every_label_form():

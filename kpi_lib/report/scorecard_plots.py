@@ -165,10 +165,10 @@ def attainability_plot(table: pd.DataFrame, *, language: str = "en", ax=None):
     ``language``)."""
     colours = {
         "unreachable": "#d64541",
-        "invites fabrication": "#d64541",
+        "invites_fabrication": "#d64541",
         "stretch": "#f2c230",
         "attainable": "#2e9e44",
-        "too easy": "#999999",
+        "too_easy": "#999999",
     }
     if table.empty or "share_reached" not in table:
         ax = _ax(ax, (7, 1.5))

@@ -540,8 +540,8 @@ def attainability(
         One row per indicator: ``indicator``, ``direction``, ``target`` (median target applied),
         ``historical_median``, ``target_ratio`` (target / historical median),
         ``agent_periods`` (with a value and a target), ``share_reached``, ``flag``
-        (``unreachable``, ``invites fabrication``, ``stretch``, ``attainable``, ``too easy``)
-        and ``message``.
+        (a code: ``unreachable``, ``invites_fabrication``, ``stretch``, ``attainable``,
+        ``too_easy``; the report words it).
     """
     hist = indicators if history is None else history
     att = attach_targets(hist, targets)
@@ -563,23 +563,13 @@ def attainability(
         if share < unreachable:
             flag = "unreachable"
         elif np.isfinite(bad_ratio) and bad_ratio >= fabrication_ratio:
-            flag = "invites fabrication"
+            flag = "invites_fabrication"
         elif share < stretch_share:
             flag = "stretch"
         elif share > easy:
-            flag = "too easy"
+            flag = "too_easy"
         else:
             flag = "attainable"
-        msg = {
-            "unreachable": f"Only {share:.0%} of agent-periods ever reached it: almost nobody can; "
-            "targets like this invite fabrication or resignation.",
-            "invites fabrication": f"The target is {bad_ratio:.1f}x the historical median; the "
-            "sources warn such targets invite fabrication.",
-            "stretch": f"{share:.0%} reached it: a stretch target, achievable by the best.",
-            "too easy": f"{share:.0%} reached it: nearly everybody beats it, it no longer "
-            "motivates.",
-            "attainable": f"{share:.0%} reached it: demanding but attainable.",
-        }[flag]
         rows.append(
             {
                 "indicator": ind,
@@ -590,7 +580,6 @@ def attainability(
                 "agent_periods": len(g),
                 "share_reached": share,
                 "flag": flag,
-                "message": msg,
             }
         )
     cols = [
@@ -602,7 +591,6 @@ def attainability(
         "agent_periods",
         "share_reached",
         "flag",
-        "message",
     ]
     return pd.DataFrame(rows, columns=cols)
 

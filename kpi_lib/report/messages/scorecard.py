@@ -560,10 +560,10 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "scorecard.col.agent_periods": ("agent-periods", "坐席期数", "坐席期數"),
     "scorecard.col.verdict": ("verdict", "判断", "判斷"),
     "scorecard.flag.unreachable": ("out of reach", "遥不可及", "遙不可及"),
-    "scorecard.flag.invites fabrication": ("invites fabrication", "易诱发造假", "易誘發造假"),
+    "scorecard.flag.invites_fabrication": ("invites fabrication", "易诱发造假", "易誘發造假"),
     "scorecard.flag.stretch": ("a stretch, for the best", "挑战性目标", "挑戰性目標"),
     "scorecard.flag.attainable": ("demanding but attainable", "有挑战但可达", "有挑戰但可達"),
-    "scorecard.flag.too easy": ("too easy", "过于容易", "過於容易"),
+    "scorecard.flag.too_easy": ("too easy", "过于容易", "過於容易"),
     # ---- small samples
     "scorecard.small.explain": (
         "Each dot is an agent's satisfaction rate against the number of surveys behind it, "
