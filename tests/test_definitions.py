@@ -18,6 +18,7 @@ from kpi_lib.analyses import gaming, recommendations
 from kpi_lib.data.dataset import Dataset
 from kpi_lib.indicators.definitions import Definitions, definitions_table
 from kpi_lib.paths import project_root
+from kpi_lib.report import quality_text
 
 matplotlib.use("Agg")
 
@@ -192,14 +193,17 @@ def _sampler_data():
 def test_custom_rule_moves_the_sampler_borderline_window():
     data = _sampler_data()
     s = cal.spot_check_sample(data, share=0.5, definitions=RULE_120)
-    near = s["reason"].str.contains("talk time near")
+    near = s["reason"].str.contains("near_threshold")
     assert near.any()
-    assert set(s.loc[near, "reason"]) == {"talk time near 120 s"}
+    worded = quality_text.spot_check_sheet(s.loc[near], definitions=RULE_120)["reason"]
+    assert set(worded) == {"talk time near 120 s"}
     assert s.loc[near, "duration_s"].between(90, 150).all()
     assert not s.loc[~near, "duration_s"].between(90, 150).any()
     default = cal.spot_check_sample(data, share=0.5)
-    near = default["reason"].str.contains("talk time near")
-    assert set(default.loc[near, "reason"]) == {"talk time near 180 s"}
+    near = default["reason"].str.contains("near_threshold")
+    assert set(quality_text.spot_check_sheet(default.loc[near])["reason"]) == {
+        "talk time near 180 s"
+    }
     assert default.loc[near, "duration_s"].between(150, 210).all()
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from kpi_lib.analyses.calibration.common import reviews_table
 from kpi_lib.indicators import CATALOGUE, label
+from kpi_lib.indicators.definitions import Definitions
 from kpi_lib.report import markup
 from kpi_lib.report.formatting import (
     format_count,
@@ -43,6 +44,7 @@ __all__ = [
     "details_html",
     "table_html",
     "judgement_name",
+    "spot_check_sheet",
     "table_name",
     "coverage_table",
     "quarantine_table",
@@ -55,6 +57,7 @@ __all__ = [
     "leniency_table",
     "sample_table",
     "sample_text",
+    "spot_check_sheet",
     "agreement_text",
     "flags_text",
     "correction_text",
@@ -169,6 +172,52 @@ def reason_text(reason, language: str = "en") -> str:
         if part in r:
             return text(key, language)
     return text("quality.reason.rule", language)
+
+
+def spot_check_sheet(
+    sample: pd.DataFrame, *, language: str = "en", definitions=None
+) -> pd.DataFrame:
+    """The spot-check sample as the QA team reads it: ``reason`` worded in the review's
+    language ("talk time near 180 s; borderline intent"), the codes kept in ``reason_code``.
+
+    Parameters
+    ----------
+    sample : DataFrame
+        Output of :func:`kpi_lib.analyses.calibration.spot_check_sample`.
+    language : str
+    definitions : Definitions, str or path, optional
+        The review's indicator definitions (the effective-call threshold the ``near_threshold``
+        reason refers to); default definitions when omitted.
+
+    Returns
+    -------
+    DataFrame
+        ``sample`` with ``reason`` worded and ``reason_code`` (the sampler's codes) after it.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"reason": ["near_threshold;borderline_intent", "random"]})
+    >>> list(spot_check_sheet(s, language="zh-Hans")["reason"])
+    ['通话时长接近 180 秒；意向评分处于临界', '随机抽取']
+    """
+    threshold = Definitions.from_yaml(definitions).effective_min_talk_s
+    sep = "; " if language == "en" else "；"
+
+    def worded(codes: str) -> str:
+        return sep.join(
+            text(f"quality.spot.reason.{c}", language, seconds=f"{float(threshold):g}")
+            if f"quality.spot.reason.{c}" in TEXTS
+            else c
+            for c in str(codes).split(";")
+        )
+
+    out = sample.copy()
+    if "reason" not in out:
+        return out
+    at = list(out.columns).index("reason") + 1
+    out.insert(at, "reason_code", out["reason"])
+    out["reason"] = [worded(c) for c in out["reason_code"]]
+    return out
 
 
 def sample_text(sample: pd.DataFrame, path=None, *, language: str = "en") -> str:

@@ -93,9 +93,10 @@ def spot_check_sample(
         One row per sampled call, sorted by agent and start time: ``call_id``, ``agent_id``,
         ``team_id``, ``started_at``, ``duration_s``, ``outcome``, ``intent_rating``,
         ``need_captured``; ``stratum`` (``focus`` or ``routine``); ``reason`` (why the call is a
-        focus call: ``talk time near <threshold> s`` (e.g. ``talk time near 180 s``),
-        ``borderline intent``, ``pre-screen flag``, joined by
-        ``; ``, or ``random``); ``inclusion_prob`` and ``design_weight`` (= 1 / inclusion_prob,
+        focus call, codes joined by ``;``: ``near_threshold`` (talk time within
+        ``talk_window_s`` of the effective-call threshold), ``borderline_intent``,
+        ``prescreen`` (the automatic judgement disagrees with the call record; named
+        ``system_disagrees`` when ``blind`` is False), or ``random``); ``inclusion_prob`` and ``design_weight`` (= 1 / inclusion_prob,
         for weighted estimates); empty ``reviewer``, ``compliant``, ``effective``, ``notes`` for
         the reviewer; plus ``system_compliant`` and ``system_effective`` when ``blind`` is False.
 
@@ -172,18 +173,15 @@ def spot_check_sample(
     sys_eff = calls["system_effective"].astype("boolean")
     conflict = (sys_eff.notna() & (sys_eff.fillna(False).astype(bool) != rule)).astype(bool)
     reason = pd.Series("", index=calls.index, dtype=object)
-    for mask, label in (
-        (near, f"talk time near {talk_threshold_s:g} s"),
-        (intent, "borderline intent"),
-        (conflict, "pre-screen flag"),
+    for mask, code in (
+        (near, "near_threshold"),
+        (intent, "borderline_intent"),
+        # blind: the reviewer is told only that the pre-screen picked the call, not its verdict
+        (conflict, "prescreen" if blind else "system_disagrees"),
     ):
-        reason = reason.where(~mask, reason + np.where(reason == "", "", "; ") + label)
+        reason = reason.where(~mask, reason + np.where(reason == "", "", ";") + code)
     calls["stratum"] = np.where(reason != "", "focus", "routine")
     calls["reason"] = reason.where(reason != "", "random")
-    if not blind:
-        calls["reason"] = calls["reason"].str.replace(
-            "pre-screen flag", "automatic judgement disagrees with the call record"
-        )
 
     picked = []
     for agent, grp in calls.sort_values("call_id").groupby("agent_id", sort=True):

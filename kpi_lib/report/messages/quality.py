@@ -391,6 +391,23 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "quality.col.call_id": ("call", "通话", "通話"),
     "quality.col.started_at": ("date", "日期", "日期"),
     "quality.col.borderline": ("borderline", "临界通话", "臨界通話"),
+    "quality.spot.reason.near_threshold": (
+        "talk time near {seconds} s",
+        "通话时长接近 {seconds} 秒",
+        "通話時長接近 {seconds} 秒",
+    ),
+    "quality.spot.reason.borderline_intent": (
+        "borderline intent",
+        "意向评分处于临界",
+        "意向評分處於臨界",
+    ),
+    "quality.spot.reason.prescreen": ("pre-screen flag", "预筛标记", "預篩標記"),
+    "quality.spot.reason.system_disagrees": (
+        "automatic judgement disagrees with the call record",
+        "自动判定与通话记录不一致",
+        "自動判定與通話記錄不一致",
+    ),
+    "quality.spot.reason.random": ("random", "随机抽取", "隨機抽取"),
     # ------------------------------------------------------------------ coverage sentences
     "quality.cov.absent": (
         "Tables not provided: {tables} — indicators built on them are missing for everyone.",
